@@ -1,0 +1,108 @@
+//! Command-line interface: `kafka-flow` (the built-in scenario) and `kafka-flow run`
+//! (a headless simulation with a summary). Clap reports its own usage errors with
+//! exit code 2; everything we validate ourselves uses 2 as well.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "kafka-flow",
+    version,
+    about = "Watch how Apache Kafka's producer and brokers really move messages",
+    long_about = "kafka-flow simulates Kafka's Java producer (send → interceptors → serializer → \
+partitioner → RecordAccumulator → Sender) and an in-memory cluster (leaders, followers, ISR, \
+high watermark, acks) in deterministic virtual time.\n\nWith no subcommand it runs the built-in \
+scenario: the course notes' CustomProducer (topic first, 3 brokers, 3 partitions, keys and values \
+hello{i}, acks=all, batch.size=16384, linger.ms=1)."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub sim: SimArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run a simulation headless and print a summary (or JSON with --json).
+    Run(RunArgs),
+    /// List every setting kafka-flow understands, with its current default.
+    Settings {
+        #[arg(long, value_name = "4|3|2.8", default_value = "4")]
+        kafka_version: String,
+    },
+}
+
+/// Options shared by every way of starting a simulation.
+#[derive(Debug, Args, Clone, Default)]
+pub struct SimArgs {
+    /// A Kafka .properties file (producer and topic settings by Kafka's names).
+    #[arg(long, value_name = "FILE", global = true)]
+    pub config: Option<PathBuf>,
+    /// Set one setting by its Kafka name, e.g. --set linger.ms=1 (repeatable; wins over --config).
+    #[arg(long = "set", value_name = "NAME=VALUE", global = true)]
+    pub set: Vec<String>,
+    /// Seed of the simulation's random numbers: the same seed gives the same run.
+    #[arg(long, global = true)]
+    pub seed: Option<u64>,
+    /// Whose defaults to use: 4 (linger.ms=5), 3 (linger.ms=0), 2.8 (acks=1, no idempotence).
+    #[arg(long, value_name = "4|3|2.8", global = true)]
+    pub kafka_version: Option<String>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct RunArgs {
+    /// How many records the application sends.
+    #[arg(long, default_value_t = 50_000)]
+    pub records: u64,
+    /// Records per second (0 = as fast as send() returns).
+    #[arg(long, default_value_t = 0.0)]
+    pub rate: f64,
+    /// Key template ({i} = record index), or `none` for null keys (sticky partitioner).
+    #[arg(long, default_value = "hello{i}")]
+    pub key: String,
+    /// Value template ({i} = record index).
+    #[arg(long, default_value = "hello{i}")]
+    pub value: String,
+    /// Make every value exactly this many bytes.
+    #[arg(long, value_name = "B")]
+    pub value_bytes: Option<usize>,
+    /// Synchronous send: wait for each record's acknowledgement (future.get()).
+    #[arg(long)]
+    pub sync: bool,
+    /// Do not call close() after the last record.
+    #[arg(long)]
+    pub no_close: bool,
+    /// A fault at a virtual time, AT:ACTION[:ARG], e.g. 500ms:kill-leader:0 (repeatable).
+    #[arg(long, value_name = "AT:ACTION[:ARG]")]
+    pub fault: Vec<String>,
+    /// Stop at this virtual time (e.g. 2s) instead of when the producer has finished.
+    #[arg(long, value_name = "DURATION")]
+    pub until: Option<String>,
+    /// Print the summary as one JSON object.
+    #[arg(long)]
+    pub json: bool,
+    /// Write every trace event to FILE as JSON lines.
+    #[arg(long, value_name = "FILE")]
+    pub trace: Option<PathBuf>,
+}
+
+impl RunArgs {
+    /// The built-in scenario: the notes' 50,000-record loop with linger.ms=1.
+    pub fn builtin() -> Self {
+        RunArgs {
+            records: 50_000,
+            rate: 0.0,
+            key: "hello{i}".to_string(),
+            value: "hello{i}".to_string(),
+            value_bytes: None,
+            sync: false,
+            no_close: false,
+            fault: Vec::new(),
+            until: None,
+            json: false,
+            trace: None,
+        }
+    }
+}

@@ -1,0 +1,201 @@
+//! One replica of a partition on one broker: its log, log end offset (LEO),
+//! its view of the high watermark, its leader-epoch cache and the idempotent
+//! producers' state (`ProducerStateEntry`: the last 5 batches per producer).
+
+use super::super::kernel::{LogBatch, WireBatch};
+use std::collections::{BTreeMap, VecDeque};
+
+/// `ProducerStateEntry.NUM_BATCHES_TO_RETAIN`.
+pub const BATCHES_TO_RETAIN: usize = 5;
+
+#[derive(Clone, Debug, Default)]
+pub struct ProducerEntry {
+    pub epoch: i16,
+    /// (first sequence, last sequence, base offset) of the newest batches.
+    pub batches: VecDeque<(i32, i32, i64)>,
+}
+
+impl ProducerEntry {
+    pub fn last_sequence(&self) -> Option<i32> {
+        self.batches.back().map(|b| b.1)
+    }
+}
+
+/// What the idempotence check decided for an incoming batch.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SequenceCheck {
+    Append,
+    /// Exactly a retained batch: answer with its original base offset.
+    Duplicate {
+        base_offset: i64,
+    },
+    OutOfOrder {
+        expected: i32,
+    },
+    InvalidEpoch,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Replica {
+    pub log: Vec<LogBatch>,
+    pub log_end_offset: i64,
+    pub high_watermark: i64,
+    /// (epoch, start offset), ascending: `LeaderEpochFileCache`.
+    pub epochs: Vec<(u32, i64)>,
+    pub producers: BTreeMap<i64, ProducerEntry>,
+}
+
+impl Replica {
+    pub fn last_epoch(&self) -> Option<u32> {
+        self.log.last().map(|b| b.leader_epoch)
+    }
+
+    /// `endOffsetForEpoch`: the largest epoch ≤ `epoch` and the offset where it ended.
+    pub fn end_offset_for_epoch(&self, epoch: u32) -> Option<(u32, i64)> {
+        let idx = self.epochs.iter().rposition(|(e, _)| *e <= epoch)?;
+        let found = self.epochs[idx].0;
+        let end = self
+            .epochs
+            .get(idx + 1)
+            .map_or(self.log_end_offset, |(_, start)| *start);
+        Some((found, end))
+    }
+
+    /// `ProducerAppendInfo.checkSequence` plus `findDuplicateBatch`.
+    pub fn check_sequence(&self, b: &WireBatch) -> SequenceCheck {
+        if b.base_sequence < 0 {
+            return SequenceCheck::Append;
+        }
+        let Some(entry) = self.producers.get(&b.producer_id) else {
+            // No state for this producer: any sequence is accepted.
+            return SequenceCheck::Append;
+        };
+        if b.producer_epoch < entry.epoch {
+            return SequenceCheck::InvalidEpoch;
+        }
+        if b.producer_epoch > entry.epoch {
+            return if b.base_sequence == 0 {
+                SequenceCheck::Append
+            } else {
+                SequenceCheck::OutOfOrder { expected: 0 }
+            };
+        }
+        let last = b.last_sequence();
+        if let Some(&(_, _, off)) = entry
+            .batches
+            .iter()
+            .find(|(f, l, _)| *f == b.base_sequence && *l == last)
+        {
+            return SequenceCheck::Duplicate { base_offset: off };
+        }
+        let expected = entry
+            .last_sequence()
+            .map_or(0, |s| if s == i32::MAX { 0 } else { s + 1 });
+        if b.base_sequence == expected {
+            SequenceCheck::Append
+        } else {
+            SequenceCheck::OutOfOrder { expected }
+        }
+    }
+
+    fn record_producer(&mut self, b: &WireBatch, base_offset: i64) {
+        if b.base_sequence < 0 {
+            return;
+        }
+        let entry = self.producers.entry(b.producer_id).or_default();
+        if b.producer_epoch != entry.epoch {
+            entry.epoch = b.producer_epoch;
+            entry.batches.clear();
+        }
+        entry
+            .batches
+            .push_back((b.base_sequence, b.last_sequence(), base_offset));
+        if entry.batches.len() > BATCHES_TO_RETAIN {
+            entry.batches.pop_front();
+        }
+    }
+
+    /// Appends at the log end. Returns the base offset.
+    pub fn append(&mut self, wire: WireBatch, leader_epoch: u32) -> i64 {
+        let base = self.log_end_offset;
+        if self.epochs.last().is_none_or(|(e, _)| *e < leader_epoch) {
+            self.epochs.push((leader_epoch, base));
+        }
+        self.record_producer(&wire, base);
+        self.log_end_offset += wire.records.len() as i64;
+        self.log.push(LogBatch {
+            base_offset: base,
+            leader_epoch,
+            wire,
+        });
+        base
+    }
+
+    /// A follower copies a batch the leader already placed at `base_offset`.
+    pub fn append_replicated(&mut self, batch: LogBatch) -> bool {
+        if batch.base_offset != self.log_end_offset {
+            return false;
+        }
+        if self
+            .epochs
+            .last()
+            .is_none_or(|(e, _)| *e < batch.leader_epoch)
+        {
+            self.epochs.push((batch.leader_epoch, batch.base_offset));
+        }
+        self.record_producer(&batch.wire, batch.base_offset);
+        self.log_end_offset = batch.next_offset();
+        self.log.push(batch);
+        true
+    }
+
+    /// Removes everything at or above `offset`; returns how many records went.
+    /// Producer state is rebuilt from what is left, as Kafka reloads it after truncation.
+    pub fn truncate_to(&mut self, offset: i64) -> u32 {
+        if offset >= self.log_end_offset {
+            return 0;
+        }
+        let mut removed = 0u32;
+        while let Some(last) = self.log.last() {
+            if last.base_offset >= offset {
+                removed += last.wire.records.len() as u32;
+                self.log.pop();
+            } else if last.next_offset() > offset {
+                // Partial batch: keep its head (only happens after unusual truncation points).
+                let keep = (offset - last.base_offset) as usize;
+                let last = self.log.last_mut().expect("checked above");
+                removed += (last.wire.records.len() - keep) as u32;
+                let kept: Vec<_> = last.wire.records[..keep].to_vec();
+                last.wire.records = kept.into();
+                break;
+            } else {
+                break;
+            }
+        }
+        self.log_end_offset = offset.min(self.log_end_offset);
+        self.high_watermark = self.high_watermark.min(self.log_end_offset);
+        self.epochs.retain(|(_, start)| *start < offset);
+        self.producers.clear();
+        let log = std::mem::take(&mut self.log);
+        for b in &log {
+            self.record_producer(&b.wire, b.base_offset);
+        }
+        self.log = log;
+        removed
+    }
+
+    /// Batches starting at `offset`, up to `max_bytes` (at least one batch).
+    pub fn read_from(&self, offset: i64, max_bytes: u64) -> Vec<LogBatch> {
+        let start = self.log.partition_point(|b| b.next_offset() <= offset);
+        let mut out = Vec::new();
+        let mut bytes = 0u64;
+        for b in &self.log[start..] {
+            if !out.is_empty() && bytes + u64::from(b.wire.bytes) > max_bytes {
+                break;
+            }
+            bytes += u64::from(b.wire.bytes);
+            out.push(b.clone());
+        }
+        out
+    }
+}

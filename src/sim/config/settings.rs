@@ -1,0 +1,546 @@
+//! The name table: every knob under the name Kafka (or the simulation) gives it,
+//! with its kind, accepted range and a one-line explanation. `values.rs` builds
+//! `Config::set` / `Config::get` on top of it.
+//!
+//! Ranges follow the Java types in `ProducerConfig` (an `INT` setting stops at
+//! `Integer.MAX_VALUE`, a `LONG` at `Long.MAX_VALUE`), so a value Kafka accepts is
+//! accepted here and the error messages quote the same limits.
+
+use super::Config;
+use super::values::format_us_as_ms;
+
+pub const PRODUCER: &str = "producer";
+pub const TOPOLOGY: &str = "topology";
+pub const SIMULATION: &str = "simulation";
+
+/// Java's `Integer.MAX_VALUE`: the top of every `Type.INT` setting (and `retries`' default).
+pub const INT_MAX: u64 = 2_147_483_647;
+/// Java's `Long.MAX_VALUE`: the top of every `Type.LONG` setting.
+pub const LONG_MAX: u64 = 9_223_372_036_854_775_807;
+/// The simulation's own delays stop at 10 minutes: longer than any Kafka timeout
+/// default, so a lesson can still make requests or deliveries time out.
+const SIM_DELAY_MAX_US: u64 = 600_000_000;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unit {
+    None,
+    Ms,
+    Us,
+    Bytes,
+    Mbps,
+}
+
+impl Unit {
+    /// Short suffix for a knob list ("5 ms").
+    pub fn suffix(self) -> &'static str {
+        match self {
+            Unit::None => "",
+            Unit::Ms => "ms",
+            Unit::Us => "µs",
+            Unit::Bytes => "B",
+            Unit::Mbps => "Mbit/s",
+        }
+    }
+
+    pub(super) fn phrase(self) -> &'static str {
+        match self {
+            Unit::None => "",
+            Unit::Ms => " of milliseconds",
+            Unit::Us => " of microseconds",
+            Unit::Bytes => " of bytes",
+            Unit::Mbps => " of megabits per second",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SettingKind {
+    /// `true` / `false`, any case (Java's `ConfigDef` compares case-insensitively).
+    Bool,
+    /// A whole number in `min..=max`.
+    Int {
+        min: u64,
+        max: u64,
+        unit: Unit,
+    },
+    /// Milliseconds with up to three decimals (`1.5`, `0.05`), stored in µs.
+    DecimalMs {
+        max_us: u64,
+    },
+    /// One of these exact strings (Kafka's `ValidString` is case-sensitive).
+    Choice(&'static [&'static str]),
+    /// Kafka's legal topic names: 1 to 249 of `[a-zA-Z0-9._-]`, not `.` or `..`.
+    TopicName,
+    Text {
+        allow_empty: bool,
+    },
+}
+
+/// How a setting reaches its field. Kept next to the name so the table cannot drift
+/// from `set`/`get`; `Ignored` marks names accepted only so Java configs load.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Access {
+    Bool(fn(&Config) -> bool, fn(&mut Config, bool)),
+    Int(fn(&Config) -> u64, fn(&mut Config, u64)),
+    Text(fn(&Config) -> String, fn(&mut Config, String)),
+    Acks,
+    Ignored,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct SettingInfo {
+    pub name: &'static str,
+    /// Other names accepted for the same setting (Kafka's broker-side names).
+    pub aliases: &'static [&'static str],
+    pub kind: SettingKind,
+    /// `PRODUCER`, `TOPOLOGY` or `SIMULATION`.
+    pub group: &'static str,
+    /// Kafka reads it only when the producer (or broker, or topic) is created, so a
+    /// change needs a restart to matter. Topic-level `min.insync.replicas` and
+    /// `unclean.leader.election.enable` are dynamic in Kafka; the simulation's own knobs are live.
+    pub restart_required: bool,
+    pub doc: &'static str,
+    pub(super) access: Access,
+}
+
+impl SettingInfo {
+    /// The accepted values in words, as error messages and help screens show them.
+    pub fn accepted(&self) -> String {
+        match self.kind {
+            SettingKind::Bool => "true, false".to_string(),
+            SettingKind::Int { min, max, .. } => format!("{min} to {max}"),
+            SettingKind::DecimalMs { max_us } => {
+                format!("0 to {} ms, up to 3 decimals", format_us_as_ms(max_us))
+            }
+            SettingKind::Choice(options) => options.join(", "),
+            SettingKind::TopicName => "1 to 249 of a-z A-Z 0-9 . _ -".to_string(),
+            SettingKind::Text { allow_empty: true } => "any text".to_string(),
+            SettingKind::Text { allow_empty: false } => "any non-empty text".to_string(),
+        }
+    }
+
+    /// Accepted only for compatibility with Java configs: validated, then ignored.
+    pub fn is_compat_only(&self) -> bool {
+        matches!(self.access, Access::Ignored)
+    }
+}
+
+const fn int(min: u64, max: u64, unit: Unit) -> SettingKind {
+    SettingKind::Int { min, max, unit }
+}
+
+/// Numeric fields are `u32` or `u64`; the table speaks `u64`. The range check runs
+/// first, so saturation never actually changes a value.
+trait FromU64 {
+    fn from_u64(v: u64) -> Self;
+}
+impl FromU64 for u32 {
+    fn from_u64(v: u64) -> Self {
+        u32::try_from(v).unwrap_or(u32::MAX)
+    }
+}
+impl FromU64 for u64 {
+    fn from_u64(v: u64) -> Self {
+        v
+    }
+}
+
+macro_rules! int_field {
+    ($($field:ident).+) => {
+        Access::Int(|c| u64::from(c.$($field).+), |c, v| c.$($field).+ = FromU64::from_u64(v))
+    };
+}
+macro_rules! bool_field {
+    ($($field:ident).+) => {
+        Access::Bool(|c| c.$($field).+, |c, v| c.$($field).+ = v)
+    };
+}
+macro_rules! text_field {
+    ($($field:ident).+) => {
+        Access::Text(|c| c.$($field).+.clone(), |c, v| c.$($field).+ = v)
+    };
+}
+
+const ACKS_CHOICES: &[&str] = &["all", "-1", "1", "0"];
+const STRING_SERIALIZERS: &[&str] = &[
+    "org.apache.kafka.common.serialization.StringSerializer",
+    "StringSerializer",
+];
+
+const P: SettingInfo = SettingInfo {
+    name: "",
+    aliases: &[],
+    kind: SettingKind::Bool,
+    group: PRODUCER,
+    restart_required: true,
+    doc: "",
+    access: Access::Ignored,
+};
+const T: SettingInfo = SettingInfo {
+    group: TOPOLOGY,
+    ..P
+};
+const S: SettingInfo = SettingInfo {
+    group: SIMULATION,
+    restart_required: false,
+    ..P
+};
+
+/// Every setting with a field in `Config`, in display order.
+pub static SETTINGS: &[SettingInfo] = &[
+    SettingInfo {
+        name: "acks",
+        kind: SettingKind::Choice(ACKS_CHOICES),
+        doc: "Replicas that must have a batch before the leader answers: 0 none, 1 the leader, all the ISR",
+        access: Access::Acks,
+        ..P
+    },
+    SettingInfo {
+        name: "enable.idempotence",
+        doc: "Producer id + sequence numbers so the broker drops retried duplicates (needs acks=all)",
+        access: bool_field!(producer.enable_idempotence),
+        ..P
+    },
+    SettingInfo {
+        name: "retries",
+        kind: int(0, INT_MAX, Unit::None),
+        doc: "How many times a failed batch is resent (delivery.timeout.ms usually ends retrying first)",
+        access: int_field!(producer.retries),
+        ..P
+    },
+    SettingInfo {
+        name: "max.in.flight.requests.per.connection",
+        kind: int(1, INT_MAX, Unit::None),
+        doc: "Unanswered requests per broker connection; above 1 without idempotence, retries can reorder",
+        access: int_field!(producer.max_in_flight_requests_per_connection),
+        ..P
+    },
+    SettingInfo {
+        name: "linger.ms",
+        kind: int(0, LONG_MAX, Unit::Ms),
+        doc: "How long a batch waits for more records before it may be sent (0 up to 3.9, 5 from 4.0)",
+        access: int_field!(producer.linger_ms),
+        ..P
+    },
+    SettingInfo {
+        name: "batch.size",
+        kind: int(0, INT_MAX, Unit::Bytes),
+        doc: "Bytes per partition batch; a full batch is sent at once (0 behaves as 1: no batching)",
+        access: int_field!(producer.batch_size),
+        ..P
+    },
+    SettingInfo {
+        name: "buffer.memory",
+        kind: int(0, LONG_MAX, Unit::Bytes),
+        doc: "Memory for unsent batches; when full, send() blocks up to max.block.ms",
+        access: int_field!(producer.buffer_memory),
+        ..P
+    },
+    SettingInfo {
+        name: "max.request.size",
+        kind: int(0, INT_MAX, Unit::Bytes),
+        doc: "Largest produce request, and so the largest record, the producer will send",
+        access: int_field!(producer.max_request_size),
+        ..P
+    },
+    SettingInfo {
+        name: "request.timeout.ms",
+        kind: int(0, INT_MAX, Unit::Ms),
+        doc: "How long to wait for a broker's answer before the connection is closed and the batch retried",
+        access: int_field!(producer.request_timeout_ms),
+        ..P
+    },
+    SettingInfo {
+        name: "delivery.timeout.ms",
+        kind: int(0, INT_MAX, Unit::Ms),
+        doc: "Deadline from send() to success or failure, retries included (>= linger.ms + request.timeout.ms)",
+        access: int_field!(producer.delivery_timeout_ms),
+        ..P
+    },
+    SettingInfo {
+        name: "retry.backoff.ms",
+        kind: int(0, LONG_MAX, Unit::Ms),
+        doc: "Pause before the first retry; doubles per attempt up to retry.backoff.max.ms (±20% jitter)",
+        access: int_field!(producer.retry_backoff_ms),
+        ..P
+    },
+    SettingInfo {
+        name: "retry.backoff.max.ms",
+        kind: int(0, LONG_MAX, Unit::Ms),
+        doc: "Ceiling of the exponential retry backoff (Kafka 3.7+, KIP-580)",
+        access: int_field!(producer.retry_backoff_max_ms),
+        ..P
+    },
+    SettingInfo {
+        name: "max.block.ms",
+        kind: int(0, LONG_MAX, Unit::Ms),
+        doc: "How long send() may block waiting for metadata or buffer memory before it throws",
+        access: int_field!(producer.max_block_ms),
+        ..P
+    },
+    SettingInfo {
+        name: "partitioner.adaptive.partitioning.enable",
+        doc: "Keyless records go more often to partitions whose brokers answer faster (Kafka 3.3+)",
+        access: bool_field!(producer.partitioner_adaptive_partitioning_enable),
+        ..P
+    },
+    SettingInfo {
+        name: "partitioner.availability.timeout.ms",
+        kind: int(0, LONG_MAX, Unit::Ms),
+        doc: "A partition whose broker accepts nothing for this long is skipped by keyless records (0 = off)",
+        access: int_field!(producer.partitioner_availability_timeout_ms),
+        ..P
+    },
+    SettingInfo {
+        name: "partitioner.ignore.keys",
+        doc: "Partition keyed records as if they had no key (sticky instead of murmur2 hash)",
+        access: bool_field!(producer.partitioner_ignore_keys),
+        ..P
+    },
+    SettingInfo {
+        name: "client.id",
+        kind: SettingKind::Text { allow_empty: true },
+        doc: "The producer's name in broker logs and metrics",
+        access: text_field!(producer.client_id),
+        ..P
+    },
+    SettingInfo {
+        name: "brokers",
+        kind: int(1, 9, Unit::None),
+        doc: "Number of brokers in the cluster",
+        access: int_field!(topology.brokers),
+        ..T
+    },
+    SettingInfo {
+        name: "topic",
+        kind: SettingKind::TopicName,
+        doc: "The topic the producer writes and the consumer reads",
+        access: text_field!(topology.topic),
+        ..T
+    },
+    SettingInfo {
+        name: "partitions",
+        aliases: &["num.partitions"],
+        kind: int(1, 64, Unit::None),
+        doc: "Partitions of the topic",
+        access: int_field!(topology.partitions),
+        ..T
+    },
+    SettingInfo {
+        name: "replication.factor",
+        aliases: &["default.replication.factor"],
+        kind: int(1, 9, Unit::None),
+        doc: "Copies of each partition, one per broker (at most the number of brokers)",
+        access: int_field!(topology.replication_factor),
+        ..T
+    },
+    SettingInfo {
+        name: "min.insync.replicas",
+        kind: int(1, INT_MAX, Unit::None),
+        doc: "With acks=all, the leader refuses writes while fewer replicas than this are in sync",
+        restart_required: false,
+        access: int_field!(topology.min_insync_replicas),
+        ..T
+    },
+    SettingInfo {
+        name: "unclean.leader.election.enable",
+        doc: "Let an out-of-sync replica become leader when no in-sync one is alive (loses data)",
+        restart_required: false,
+        access: bool_field!(topology.unclean_leader_election_enable),
+        ..T
+    },
+    SettingInfo {
+        name: "replica.lag.time.max.ms",
+        kind: int(0, LONG_MAX, Unit::Ms),
+        doc: "A follower not caught up for this long is removed from the ISR",
+        access: int_field!(topology.replica_lag_time_max_ms),
+        ..T
+    },
+    SettingInfo {
+        name: "replica.fetch.wait.max.ms",
+        kind: int(0, INT_MAX, Unit::Ms),
+        doc: "How long a follower's fetch waits at the leader when there is nothing new",
+        access: int_field!(topology.replica_fetch_wait_max_ms),
+        ..T
+    },
+    SettingInfo {
+        name: "broker.session.timeout.ms",
+        kind: int(0, INT_MAX, Unit::Ms),
+        doc: "KRaft: the controller fences a broker it has not heard from for this long",
+        access: int_field!(topology.broker_session_timeout_ms),
+        ..T
+    },
+    SettingInfo {
+        name: "network.latency.ms",
+        kind: SettingKind::DecimalMs {
+            max_us: SIM_DELAY_MAX_US,
+        },
+        doc: "One-way delay between any two hosts",
+        access: int_field!(sim.network_latency_us),
+        ..S
+    },
+    SettingInfo {
+        name: "network.jitter.ms",
+        kind: SettingKind::DecimalMs {
+            max_us: SIM_DELAY_MAX_US,
+        },
+        doc: "Random extra delay in [0, jitter) added to each message",
+        access: int_field!(sim.network_jitter_us),
+        ..S
+    },
+    SettingInfo {
+        name: "network.bandwidth.mbps",
+        kind: int(0, 1_000_000, Unit::Mbps),
+        doc: "Link bandwidth in megabits per second (0 = unlimited)",
+        access: int_field!(sim.network_bandwidth_mbps),
+        ..S
+    },
+    SettingInfo {
+        name: "broker.append.ms",
+        kind: SettingKind::DecimalMs {
+            max_us: SIM_DELAY_MAX_US,
+        },
+        doc: "Time a broker takes to append one produce request to its log",
+        access: int_field!(sim.broker_append_us),
+        ..S
+    },
+    SettingInfo {
+        name: "producer.send.cost.us",
+        kind: int(0, 1_000_000, Unit::Us),
+        doc: "CPU time the application thread spends in one send() call",
+        access: int_field!(sim.producer_send_cost_us),
+        ..S
+    },
+];
+
+/// Accepted so that the course notes' Java producer configs load; they change nothing.
+pub static COMPAT_SETTINGS: &[SettingInfo] = &[
+    SettingInfo {
+        name: "bootstrap.servers",
+        kind: SettingKind::Text { allow_empty: false },
+        doc: "Where a real client first connects; the simulated cluster needs no address",
+        ..P
+    },
+    SettingInfo {
+        name: "key.serializer",
+        kind: SettingKind::Choice(STRING_SERIALIZERS),
+        doc: "Only the String serializer is simulated: records are text",
+        ..P
+    },
+    SettingInfo {
+        name: "value.serializer",
+        kind: SettingKind::Choice(STRING_SERIALIZERS),
+        doc: "Only the String serializer is simulated: records are text",
+        ..P
+    },
+    SettingInfo {
+        name: "compression.type",
+        kind: SettingKind::Choice(&["none"]),
+        doc: "Only uncompressed batches are simulated",
+        ..P
+    },
+];
+
+/// Looks a name up (exactly, as Kafka does) and returns the entry with the spelling that
+/// matched, so messages about an alias repeat the alias the user wrote.
+pub(super) fn lookup(name: &str) -> Option<(&'static SettingInfo, &'static str)> {
+    SETTINGS.iter().chain(COMPAT_SETTINGS).find_map(|info| {
+        if info.name == name {
+            return Some((info, info.name));
+        }
+        info.aliases
+            .iter()
+            .find(|a| **a == name)
+            .map(|a| (info, *a))
+    })
+}
+
+/// The entry for a name or alias.
+pub fn find_setting(name: &str) -> Option<&'static SettingInfo> {
+    lookup(name.trim()).map(|(info, _)| info)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{
+        COMPAT_SETTINGS, PRODUCER, SETTINGS, SIMULATION, SettingKind, TOPOLOGY, find_setting,
+    };
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn names_and_aliases_are_unique_and_documented() {
+        let mut seen = BTreeSet::new();
+        for info in SETTINGS.iter().chain(COMPAT_SETTINGS) {
+            for name in std::iter::once(&info.name).chain(info.aliases) {
+                assert!(seen.insert(*name), "{name} appears twice");
+            }
+            assert!(!info.doc.is_empty(), "{} has no doc", info.name);
+            assert!(
+                [PRODUCER, TOPOLOGY, SIMULATION].contains(&info.group),
+                "{}",
+                info.name
+            );
+        }
+    }
+
+    #[test]
+    fn producer_settings_need_a_restart_and_simulation_knobs_do_not() {
+        for info in SETTINGS {
+            match info.group {
+                PRODUCER => assert!(info.restart_required, "{}", info.name),
+                SIMULATION => assert!(!info.restart_required, "{}", info.name),
+                _ => {}
+            }
+        }
+        // Dynamic topic configs in Kafka.
+        assert!(
+            !find_setting("min.insync.replicas")
+                .unwrap()
+                .restart_required
+        );
+        assert!(
+            !find_setting("unclean.leader.election.enable")
+                .unwrap()
+                .restart_required
+        );
+    }
+
+    #[test]
+    fn lookup_resolves_aliases_and_nothing_approximate() {
+        assert_eq!(
+            find_setting(" num.partitions ").map(|i| i.name),
+            Some("partitions")
+        );
+        assert_eq!(
+            find_setting("default.replication.factor").map(|i| i.name),
+            Some("replication.factor")
+        );
+        assert!(find_setting("Linger.ms").is_none());
+        assert!(find_setting("bootstrap.servers").unwrap().is_compat_only());
+        assert!(!find_setting("linger.ms").unwrap().is_compat_only());
+    }
+
+    #[test]
+    fn ranges_match_the_java_types() {
+        let range = |name| match find_setting(name).map(|i| i.kind) {
+            Some(SettingKind::Int { min, max, .. }) => (min, max),
+            other => panic!("{name}: {other:?}"),
+        };
+        // Type.INT in ProducerConfig
+        assert_eq!(range("retries"), (0, 2_147_483_647));
+        assert_eq!(range("delivery.timeout.ms"), (0, 2_147_483_647));
+        assert_eq!(
+            range("max.in.flight.requests.per.connection"),
+            (1, 2_147_483_647)
+        );
+        // Type.LONG
+        assert_eq!(range("linger.ms"), (0, 9_223_372_036_854_775_807));
+        assert_eq!(range("buffer.memory"), (0, 9_223_372_036_854_775_807));
+        assert_eq!(range("brokers"), (1, 9));
+        assert_eq!(find_setting("acks").unwrap().accepted(), "all, -1, 1, 0");
+        assert_eq!(
+            find_setting("network.latency.ms").unwrap().accepted(),
+            "0 to 600000 ms, up to 3 decimals"
+        );
+    }
+}

@@ -1,0 +1,264 @@
+//! The simulation kernel shared by every actor: the clock, the event queue,
+//! the RNG, the network and the trace. Actors get `&mut Core` and schedule
+//! events or send messages through it; they never see each other directly.
+
+use super::config::{Config, Effective};
+use super::network::{Network, Node, Transit};
+use super::queue::EventQueue;
+use super::rng::SimRng;
+use super::time::{SimDuration, SimTime};
+use super::trace::{BatchId, BrokerId, KafkaError, RecordId, RequestId, TraceEvent, TraceRecord};
+use std::sync::Arc;
+
+/// A batch as it travels in a produce request and sits in a broker's log.
+#[derive(Clone, Debug)]
+pub struct WireBatch {
+    pub batch_id: BatchId,
+    pub partition: u32,
+    pub records: Arc<[RecordId]>,
+    pub bytes: u32,
+    pub producer_id: i64,
+    pub producer_epoch: i16,
+    /// -1 when the producer is not idempotent.
+    pub base_sequence: i32,
+}
+
+impl WireBatch {
+    pub fn last_sequence(&self) -> i32 {
+        if self.base_sequence < 0 {
+            -1
+        } else {
+            self.base_sequence
+                .wrapping_add(self.records.len() as i32 - 1)
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct ProduceRequest {
+    pub id: RequestId,
+    /// The producer's connection generation: responses to a closed connection are ignored.
+    pub conn_gen: u32,
+    pub acks_all: bool,
+    pub acks_zero: bool,
+    pub timeout: SimDuration,
+    pub batches: Vec<WireBatch>,
+}
+
+/// Per-batch outcome in a produce response.
+#[derive(Clone, Copy, Debug)]
+pub enum PartitionResult {
+    Ok { base_offset: i64 },
+    Err(KafkaError),
+}
+
+#[derive(Clone, Debug)]
+pub struct ProduceResponse {
+    pub id: RequestId,
+    pub conn_gen: u32,
+    pub results: Vec<(BatchId, PartitionResult)>,
+}
+
+/// A follower's fetch: per partition, the next offset it wants and the epoch of its last batch.
+#[derive(Clone, Debug)]
+pub struct FetchRequest {
+    pub follower: BrokerId,
+    pub partitions: Vec<FetchPartition>,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct FetchPartition {
+    pub partition: u32,
+    pub fetch_offset: i64,
+    pub last_fetched_epoch: Option<u32>,
+}
+
+#[derive(Clone, Debug)]
+pub struct FetchResponse {
+    pub leader: BrokerId,
+    pub partitions: Vec<FetchedPartition>,
+}
+
+#[derive(Clone, Debug)]
+pub struct FetchedPartition {
+    pub partition: u32,
+    pub high_watermark: i64,
+    /// The leader's log diverges: truncate to this offset before fetching again.
+    pub diverging_end_offset: Option<i64>,
+    pub batches: Vec<LogBatch>,
+    /// The leader is not (or no longer) the leader of this partition.
+    pub not_leader: bool,
+}
+
+/// A batch in a replica's log.
+#[derive(Clone, Debug)]
+pub struct LogBatch {
+    pub base_offset: i64,
+    pub leader_epoch: u32,
+    pub wire: WireBatch,
+}
+
+impl LogBatch {
+    pub fn next_offset(&self) -> i64 {
+        self.base_offset + self.wire.records.len() as i64
+    }
+}
+
+#[derive(Clone, Debug)]
+pub enum Message {
+    Produce(ProduceRequest),
+    ProduceResponse(ProduceResponse),
+    Fetch(FetchRequest),
+    FetchResponse(FetchResponse),
+    Metadata,
+    MetadataResponse(Vec<Option<(BrokerId, u32)>>),
+    InitProducerId,
+    InitProducerIdResponse { producer_id: i64, epoch: i16 },
+}
+
+impl Message {
+    /// Rough wire size, for bandwidth.
+    pub fn bytes(&self) -> u64 {
+        match self {
+            Message::Produce(r) => 100 + r.batches.iter().map(|b| u64::from(b.bytes)).sum::<u64>(),
+            Message::FetchResponse(r) => {
+                100 + r
+                    .partitions
+                    .iter()
+                    .flat_map(|p| p.batches.iter())
+                    .map(|b| u64::from(b.wire.bytes))
+                    .sum::<u64>()
+            }
+            _ => 100,
+        }
+    }
+}
+
+/// Everything that can happen at a point in virtual time.
+#[derive(Debug)]
+pub enum Event {
+    /// The application thread's next `send()` (or close/flush step).
+    AppWake,
+    /// `send()` has been blocked for max.block.ms.
+    AppBlockTimeout {
+        token: u64,
+    },
+    SenderWake {
+        token: u64,
+    },
+    ConnectDone {
+        broker: BrokerId,
+        cgen: u32,
+    },
+    /// The producer learns that the broker closed the connection (crash).
+    Disconnected {
+        broker: BrokerId,
+        cgen: u32,
+    },
+    RequestTimeout {
+        broker: BrokerId,
+        request: RequestId,
+        cgen: u32,
+    },
+    /// An acks=0 request's bytes are on the wire: Kafka completes it here.
+    RequestWritten {
+        broker: BrokerId,
+        request: RequestId,
+        cgen: u32,
+    },
+    Deliver {
+        from: Node,
+        to: Node,
+        msg: Message,
+    },
+    BrokerAppendDone {
+        broker: BrokerId,
+    },
+    DelayedProduceTimeout {
+        broker: BrokerId,
+        request: RequestId,
+    },
+    FetchWaitExpired {
+        leader: BrokerId,
+        follower: BrokerId,
+        token: u64,
+    },
+    /// A follower's fetch got no answer within replica.socket.timeout.ms.
+    FollowerFetchTimeout {
+        follower: BrokerId,
+        leader: BrokerId,
+        token: u64,
+    },
+    IsrCheck,
+    SessionExpired {
+        broker: BrokerId,
+        incarnation: u32,
+    },
+    Command(super::Command),
+}
+
+pub struct Core {
+    pub now: SimTime,
+    pub queue: EventQueue<Event>,
+    pub rng: SimRng,
+    pub net: Network,
+    pub cfg: Config,
+    pub eff: Effective,
+    pub trace: Vec<TraceRecord>,
+    pub trace_enabled: bool,
+    next_token: u64,
+}
+
+impl Core {
+    pub fn new(cfg: Config, eff: Effective, seed: u64) -> Self {
+        let net = Network::new(
+            cfg.topology.brokers,
+            SimDuration(cfg.sim.network_latency_us),
+            SimDuration(cfg.sim.network_jitter_us),
+            cfg.sim.network_bandwidth_mbps,
+        );
+        Core {
+            now: SimTime::ZERO,
+            queue: EventQueue::default(),
+            rng: SimRng::new(seed),
+            net,
+            cfg,
+            eff,
+            trace: Vec::new(),
+            trace_enabled: true,
+            next_token: 0,
+        }
+    }
+
+    /// Schedules an event; a time in the past is clamped to now (never schedule backwards).
+    pub fn at(&mut self, t: SimTime, ev: Event) {
+        self.queue.push(t.max(self.now), ev);
+    }
+
+    pub fn after(&mut self, d: SimDuration, ev: Event) {
+        let t = self.now + d;
+        self.queue.push(t, ev);
+    }
+
+    pub fn token(&mut self) -> u64 {
+        self.next_token += 1;
+        self.next_token
+    }
+
+    pub fn emit(&mut self, event: TraceEvent) {
+        if self.trace_enabled {
+            self.trace.push(TraceRecord { t: self.now, event });
+        }
+    }
+
+    /// Sends a message; it is silently lost if either side is cut off.
+    pub fn send(&mut self, from: Node, to: Node, msg: Message) -> Transit {
+        let bytes = msg.bytes();
+        let transit = self.net.transit(self.now, from, to, bytes, &mut self.rng);
+        if self.net.reachable(from, to) {
+            self.queue
+                .push(transit.arrives, Event::Deliver { from, to, msg });
+        }
+        transit
+    }
+}

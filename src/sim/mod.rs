@@ -1,0 +1,452 @@
+//! The pure simulation core: virtual time, one seeded RNG, typed trace events.
+//! No tokio, no terminal, no wall clock, no `HashMap` iteration order: the same
+//! seed and commands give the same trace, byte for byte.
+
+pub mod accumulator;
+pub mod broker;
+pub mod command;
+pub mod config;
+mod idempotence;
+pub mod kernel;
+pub mod network;
+pub mod partitioner;
+pub mod producer;
+pub mod queue;
+pub mod record;
+pub mod rng;
+pub mod sender;
+pub mod stats;
+pub mod summary;
+pub mod time;
+pub mod trace;
+pub mod workload;
+
+pub use command::{Command, Fault};
+pub use config::{Config, ConfigError, KafkaVersion};
+pub use time::{SimDuration, SimTime};
+pub use trace::{TraceEvent, TraceRecord};
+pub use workload::Workload;
+
+use broker::Cluster;
+use kernel::{Core, Event, Message};
+use network::Node;
+use producer::Producer;
+use trace::BrokerId;
+
+/// After the producer is done, keep running at most this long for replication to settle.
+const SETTLE_LIMIT: SimDuration = SimDuration(5_000_000);
+/// A run with no `--until` stops here even if something never settles.
+pub const DEFAULT_TIME_LIMIT: SimDuration = SimDuration(3_600_000_000);
+
+pub struct Sim {
+    core: Core,
+    cluster: Cluster,
+    producer: Producer,
+    workload: Workload,
+    seed: u64,
+    commands: Vec<(SimTime, Command)>,
+    settled_at: Option<SimTime>,
+    events: u64,
+}
+
+/// Why `run` returned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RunEnd {
+    /// The producer finished and replication caught up.
+    Settled,
+    /// The time limit was reached.
+    TimeLimit,
+    /// Nothing left to do.
+    Idle,
+}
+
+impl Sim {
+    /// Validates the configuration as Kafka's `ProducerConfig` would, then starts the
+    /// cluster and the producing application at virtual time 0.
+    pub fn new(config: Config, workload: Workload, seed: u64) -> Result<Sim, ConfigError> {
+        let eff = config.validate()?;
+        workload.validate().map_err(|message| ConfigError {
+            file: None,
+            line: None,
+            key: None,
+            message,
+        })?;
+        let mut core = Core::new(config, eff, seed);
+        let mut cluster = Cluster::new(
+            core.cfg.topology.brokers,
+            core.cfg.topology.partitions,
+            core.cfg.topology.replication_factor,
+            core.now,
+        );
+        cluster.start(&mut core);
+        let producer = Producer::new(&core);
+        let mut sim = Sim {
+            core,
+            cluster,
+            producer,
+            workload,
+            seed,
+            commands: Vec::new(),
+            settled_at: None,
+            events: 0,
+        };
+        sim.core.at(SimTime::ZERO, Event::AppWake);
+        let now = sim.core.now;
+        sim.producer.wake_sender(&mut sim.core, now);
+        Ok(sim)
+    }
+
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+    pub fn now(&self) -> SimTime {
+        self.core.now
+    }
+    pub fn config(&self) -> &Config {
+        &self.core.cfg
+    }
+    pub fn effective(&self) -> &config::Effective {
+        &self.core.eff
+    }
+    pub fn workload(&self) -> &Workload {
+        &self.workload
+    }
+    pub fn producer(&self) -> &Producer {
+        &self.producer
+    }
+    pub fn cluster(&self) -> &Cluster {
+        &self.cluster
+    }
+    pub fn commands(&self) -> &[(SimTime, Command)] {
+        &self.commands
+    }
+    /// Events processed so far.
+    pub fn events(&self) -> u64 {
+        self.events
+    }
+
+    /// Turns trace collection off (a headless run that only wants the summary).
+    pub fn set_trace_enabled(&mut self, on: bool) {
+        self.core.trace_enabled = on;
+    }
+
+    /// Takes the trace events emitted since the last call.
+    pub fn drain_trace(&mut self) -> Vec<TraceRecord> {
+        std::mem::take(&mut self.core.trace)
+    }
+
+    /// Schedules a command at a future virtual time (e.g. a `--fault`).
+    pub fn schedule(&mut self, at: SimTime, command: Command) {
+        self.core.at(at, Event::Command(command));
+    }
+
+    /// Applies a command now. A bad `Set` is refused with the reason and changes nothing.
+    pub fn apply(&mut self, command: Command) -> Result<(), String> {
+        match &command {
+            Command::Set { name, value } => {
+                let mut cfg = self.core.cfg.clone();
+                cfg.set(name, value).map_err(|e| e.to_string())?;
+                let eff = cfg.validate().map_err(|e| e.to_string())?;
+                self.core.cfg = cfg;
+                self.core.eff = eff;
+                self.apply_live_settings();
+                let value = self.core.cfg.get(name).unwrap_or_else(|| value.clone());
+                self.core.emit(TraceEvent::SettingChanged {
+                    name: name.clone(),
+                    value,
+                });
+            }
+            Command::SetRate { rate } => {
+                let mut w = self.workload.clone();
+                w.rate = *rate;
+                w.validate()?;
+                self.workload = w;
+                self.core.emit(TraceEvent::SettingChanged {
+                    name: "rate".to_string(),
+                    value: rate.to_string(),
+                });
+            }
+            Command::Fault { fault } => self.apply_fault(fault),
+        }
+        self.commands.push((self.core.now, command));
+        Ok(())
+    }
+
+    /// Settings the running simulation picks up at once.
+    fn apply_live_settings(&mut self) {
+        let cfg = &self.core.cfg;
+        self.producer.acc.linger = SimDuration::from_millis(cfg.producer.linger_ms);
+        self.producer.acc.batch_size = self.core.eff.batch_size as usize;
+        self.core.net.latency = SimDuration(cfg.sim.network_latency_us);
+        self.core.net.jitter = SimDuration(cfg.sim.network_jitter_us);
+        self.core.net.bandwidth_mbps = cfg.sim.network_bandwidth_mbps;
+        let now = self.core.now;
+        self.producer.wake_sender(&mut self.core, now);
+    }
+
+    fn apply_fault(&mut self, fault: &Fault) {
+        let core = &mut self.core;
+        core.emit(TraceEvent::Fault {
+            description: fault.to_string(),
+        });
+        match *fault {
+            Fault::KillBroker { broker } => self.kill_broker(broker),
+            Fault::KillLeader { partition } => {
+                if let Some(l) = self.cluster.partitions[partition as usize].leader {
+                    self.kill_broker(l);
+                }
+            }
+            Fault::RestartBroker { broker } => {
+                self.cluster.restart(&mut self.core, broker);
+            }
+            Fault::DropResponses { broker, count } => {
+                let targets: Vec<BrokerId> = match broker {
+                    Some(b) => vec![b],
+                    None => (0..self.core.cfg.topology.brokers).collect(),
+                };
+                for b in targets {
+                    self.cluster.brokers[b as usize].drop_responses += count;
+                }
+            }
+            Fault::IsolateBroker { broker } => {
+                self.core.net.set_isolated(Node::Broker(broker), true)
+            }
+            Fault::HealBroker { broker } => {
+                self.core.net.set_isolated(Node::Broker(broker), false);
+                self.cluster.start_fetchers(&mut self.core, broker);
+            }
+            Fault::SlowLink { broker, extra_ms } => self.core.net.add_latency(
+                Node::Producer,
+                Node::Broker(broker),
+                SimDuration::from_millis(extra_ms),
+            ),
+            Fault::CrashProducer => self.producer.abandon(&mut self.core, true),
+            Fault::CloseProducer => self.producer.abandon(&mut self.core, false),
+        }
+    }
+
+    fn kill_broker(&mut self, b: BrokerId) {
+        if !self.cluster.is_up(b) {
+            return;
+        }
+        self.cluster.kill(&mut self.core, b);
+        // The OS closes the dead process's sockets: the client sees a reset one hop later.
+        let cgen = self.producer.sender.conns[b as usize].cgen;
+        let latency = self.core.net.latency;
+        self.core
+            .after(latency, Event::Disconnected { broker: b, cgen });
+    }
+
+    fn reachable_brokers(&self) -> Vec<bool> {
+        (0..self.core.cfg.topology.brokers)
+            .map(|b| {
+                self.cluster.is_up(b) && self.core.net.reachable(Node::Producer, Node::Broker(b))
+            })
+            .collect()
+    }
+
+    /// Processes the next event. Returns false when nothing is scheduled.
+    pub fn step(&mut self) -> bool {
+        let Some((t, ev)) = self.core.queue.pop() else {
+            return false;
+        };
+        self.core.now = self.core.now.max(t);
+        self.events += 1;
+        self.dispatch(ev);
+        true
+    }
+
+    /// Processes every event up to and including `t`, then sets the clock to `t`.
+    pub fn advance_to(&mut self, t: SimTime) {
+        while self.core.queue.peek_time().is_some_and(|next| next <= t) {
+            self.step();
+        }
+        self.core.now = self.core.now.max(t);
+    }
+
+    /// Whether the producer is done and every partition's replicas agree.
+    pub fn is_settled(&self) -> bool {
+        if !self.producer.is_settled() {
+            return false;
+        }
+        self.cluster.partitions.iter().all(|p| {
+            let Some(l) = p.leader else { return true };
+            let leo = p.replica(l).log_end_offset;
+            p.replica(l).high_watermark == leo
+                && p.isr
+                    .iter()
+                    .all(|&r| !self.cluster.is_up(r) || p.replica(r).log_end_offset == leo)
+        })
+    }
+
+    /// Runs until the producer finished and replication settled, or until `limit`.
+    /// Trace events accumulate; see `run_with` to stream them.
+    pub fn run(&mut self, limit: Option<SimTime>) -> RunEnd {
+        self.run_inner(limit, None)
+    }
+
+    /// Like `run`, handing trace events to `sink` in chunks as they are produced.
+    pub fn run_with(
+        &mut self,
+        limit: Option<SimTime>,
+        sink: &mut dyn FnMut(Vec<TraceRecord>),
+    ) -> RunEnd {
+        self.run_inner(limit, Some(sink))
+    }
+
+    fn run_inner(
+        &mut self,
+        limit: Option<SimTime>,
+        mut sink: Option<&mut dyn FnMut(Vec<TraceRecord>)>,
+    ) -> RunEnd {
+        let limit = limit.unwrap_or(SimTime::ZERO + DEFAULT_TIME_LIMIT);
+        let end = self.run_loop(limit, &mut sink);
+        if let Some(sink) = sink {
+            sink(self.drain_trace());
+        }
+        end
+    }
+
+    fn run_loop(
+        &mut self,
+        limit: SimTime,
+        sink: &mut Option<&mut dyn FnMut(Vec<TraceRecord>)>,
+    ) -> RunEnd {
+        loop {
+            if let Some(sink) = sink {
+                if self.core.trace.len() >= 8192 {
+                    sink(self.drain_trace());
+                }
+            }
+            let Some(next) = self.core.queue.peek_time() else {
+                return RunEnd::Idle;
+            };
+            if next > limit {
+                self.core.now = self.core.now.max(limit);
+                return RunEnd::TimeLimit;
+            }
+            self.step();
+            if self.producer.is_settled() {
+                let since = *self.settled_at.get_or_insert(self.core.now);
+                if self.is_settled() || self.core.now.since(since) >= SETTLE_LIMIT {
+                    return RunEnd::Settled;
+                }
+            } else {
+                self.settled_at = None;
+            }
+        }
+    }
+
+    fn dispatch(&mut self, ev: Event) {
+        let core = &mut self.core;
+        let w = &self.workload;
+        match ev {
+            Event::AppWake => self.producer.app_wake(core, w),
+            Event::AppBlockTimeout { token } => self.producer.block_timeout(core, w, token),
+            Event::SenderWake { token } => {
+                let up = self.reachable_brokers();
+                self.producer
+                    .sender_wake(&mut self.core, &self.workload, token, &up);
+            }
+            Event::ConnectDone { broker, cgen } => {
+                let ok = self.cluster.is_up(broker)
+                    && core.net.reachable(Node::Producer, Node::Broker(broker));
+                self.producer.connect_done(core, broker, cgen, ok);
+            }
+            Event::Disconnected { broker, cgen } => {
+                self.producer.disconnected(core, w, broker, cgen)
+            }
+            Event::RequestTimeout {
+                broker,
+                request,
+                cgen,
+            } => {
+                self.producer
+                    .request_timeout(core, w, broker, request, cgen);
+            }
+            Event::RequestWritten {
+                broker,
+                request,
+                cgen,
+            } => {
+                self.producer
+                    .request_written(core, w, broker, request, cgen);
+            }
+            Event::Deliver { from, to, msg } => self.deliver(from, to, msg),
+            Event::BrokerAppendDone { broker } => self.cluster.append_done(core, broker),
+            Event::DelayedProduceTimeout { broker, request } => {
+                self.cluster.delayed_timeout(core, broker, request);
+            }
+            Event::FetchWaitExpired {
+                leader,
+                follower,
+                token,
+            } => {
+                self.cluster
+                    .fetch_wait_expired(core, leader, follower, token);
+            }
+            Event::FollowerFetchTimeout {
+                follower,
+                leader,
+                token,
+            } => {
+                self.cluster
+                    .follower_fetch_timeout(core, follower, leader, token);
+            }
+            Event::IsrCheck => self.cluster.isr_check(core),
+            Event::SessionExpired {
+                broker,
+                incarnation,
+            } => {
+                self.cluster.session_expired(core, broker, incarnation);
+            }
+            Event::Command(c) => {
+                // Scheduled commands were validated when they were parsed; a refusal is traced.
+                if let Err(e) = self.apply(c) {
+                    self.core.emit(TraceEvent::Fault {
+                        description: format!("command refused: {e}"),
+                    });
+                }
+            }
+        }
+    }
+
+    fn deliver(&mut self, from: Node, to: Node, msg: Message) {
+        let core = &mut self.core;
+        if !core.net.reachable(from, to) {
+            return;
+        }
+        let w = &self.workload;
+        match (to, msg) {
+            (Node::Broker(b), Message::Produce(req)) => self.cluster.on_produce(core, b, req),
+            (Node::Broker(b), Message::Fetch(req)) => self.cluster.on_fetch(core, b, req),
+            (Node::Broker(b), Message::FetchResponse(resp)) => {
+                self.cluster.on_fetch_response(core, b, resp)
+            }
+            (Node::Broker(b), Message::Metadata) if self.cluster.is_up(b) => {
+                let md = self.cluster.metadata();
+                core.send(to, from, Message::MetadataResponse(md));
+            }
+            (Node::Broker(b), Message::InitProducerId) if self.cluster.is_up(b) => {
+                core.send(
+                    to,
+                    from,
+                    Message::InitProducerIdResponse {
+                        producer_id: 1000,
+                        epoch: 0,
+                    },
+                );
+            }
+            (Node::Producer, Message::ProduceResponse(resp)) => {
+                if let Node::Broker(b) = from {
+                    self.producer.on_produce_response(core, w, b, &resp);
+                }
+            }
+            (Node::Producer, Message::MetadataResponse(md)) => self.producer.on_metadata(core, md),
+            (Node::Producer, Message::InitProducerIdResponse { producer_id, epoch }) => {
+                self.producer.on_init_producer_id(core, producer_id, epoch);
+            }
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,244 @@
+//! The end-of-run summary: what `kafka-flow run` prints, readable or as JSON.
+
+use super::Sim;
+use super::producer::RecordState;
+use super::trace::{BrokerId, SendReason};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Summary {
+    pub seed: u64,
+    pub kafka_version: String,
+    pub sim_time_ms: f64,
+    pub events: u64,
+    pub producer: ProducerSummary,
+    pub partitions: Vec<PartitionSummary>,
+    pub brokers: Vec<BrokerSummary>,
+    /// Silent adjustments Kafka would make at start-up (e.g. idempotence disabled).
+    pub notes: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ProducerSummary {
+    pub records_requested: u64,
+    /// `send()` calls the application made.
+    pub sent: u64,
+    pub acked: u64,
+    pub failed: u64,
+    pub unsent: u64,
+    /// Still in the accumulator or in flight when the run stopped.
+    pub pending: u64,
+    pub batches: u64,
+    pub requests: u64,
+    pub retries: u64,
+    pub records_per_batch: f64,
+    pub avg_batch_bytes: f64,
+    /// Why batches were sent (a retried batch counts once per send).
+    pub batch_send_reasons: BTreeMap<&'static str, u64>,
+    pub latency_ms: LatencySummary,
+    pub blocked_ms: f64,
+    pub acks: String,
+    pub idempotence: bool,
+    pub linger_ms: u64,
+    pub batch_size: u32,
+    pub records_per_partition: Vec<u64>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct LatencySummary {
+    pub p50: Option<f64>,
+    pub p99: Option<f64>,
+    pub max: Option<f64>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct PartitionSummary {
+    pub partition: u32,
+    pub leader: Option<BrokerId>,
+    pub leader_epoch: u32,
+    pub replicas: Vec<BrokerId>,
+    pub isr: Vec<BrokerId>,
+    pub log_end_offset: i64,
+    pub high_watermark: i64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct BrokerSummary {
+    pub id: BrokerId,
+    pub alive: bool,
+}
+
+fn ms(us: Option<u64>) -> Option<f64> {
+    us.map(|u| u as f64 / 1000.0)
+}
+
+impl Summary {
+    pub fn of(sim: &Sim) -> Summary {
+        let p = sim.producer();
+        let s = &p.stats;
+        let cfg = sim.config();
+        let pending = p
+            .records
+            .iter()
+            .filter(|r| r.state == RecordState::Pending)
+            .count() as u64;
+        let mut per_partition = vec![0u64; cfg.topology.partitions as usize];
+        for r in &p.records {
+            if r.state == RecordState::Acked {
+                per_partition[r.partition as usize] += 1;
+            }
+        }
+        let cluster = sim.cluster();
+        Summary {
+            seed: sim.seed(),
+            kafka_version: cfg.version.to_string(),
+            sim_time_ms: sim.now().as_micros() as f64 / 1000.0,
+            events: sim.events(),
+            producer: ProducerSummary {
+                records_requested: sim.workload().records,
+                sent: s.send_calls,
+                acked: s.acked,
+                failed: s.failed,
+                unsent: s.unsent,
+                pending,
+                batches: s.batches_acked,
+                requests: s.requests,
+                retries: s.retries,
+                records_per_batch: if s.batches_acked == 0 {
+                    0.0
+                } else {
+                    s.records_in_acked_batches as f64 / s.batches_acked as f64
+                },
+                avg_batch_bytes: if s.batches_acked == 0 {
+                    0.0
+                } else {
+                    s.bytes_in_acked_batches as f64 / s.batches_acked as f64
+                },
+                batch_send_reasons: SendReason::ALL
+                    .iter()
+                    .zip(s.send_reasons)
+                    .filter(|(_, n)| *n > 0)
+                    .map(|(r, n)| (r.name(), n))
+                    .collect(),
+                latency_ms: LatencySummary {
+                    p50: ms(s.latency_percentile(0.5)),
+                    p99: ms(s.latency_percentile(0.99)),
+                    max: ms(s.latency_percentile(1.0)),
+                },
+                blocked_ms: s.blocked_us as f64 / 1000.0,
+                acks: sim.effective().acks.to_string(),
+                idempotence: sim.effective().idempotence,
+                linger_ms: cfg.producer.linger_ms,
+                batch_size: cfg.producer.batch_size,
+                records_per_partition: per_partition,
+            },
+            partitions: cluster
+                .partitions
+                .iter()
+                .enumerate()
+                .map(|(i, part)| PartitionSummary {
+                    partition: i as u32,
+                    leader: part.leader,
+                    leader_epoch: part.leader_epoch,
+                    replicas: part.replicas.clone(),
+                    isr: part.isr.clone(),
+                    log_end_offset: part.log_end_offset(),
+                    high_watermark: part.high_watermark(),
+                })
+                .collect(),
+            brokers: cluster
+                .brokers
+                .iter()
+                .enumerate()
+                .map(|(i, b)| BrokerSummary {
+                    id: i as BrokerId,
+                    alive: b.alive,
+                })
+                .collect(),
+            notes: sim.effective().notes.clone(),
+        }
+    }
+
+    /// The readable report `kafka-flow run` prints by default.
+    pub fn to_text(&self) -> String {
+        let mut o = String::new();
+        let p = &self.producer;
+        let _ = writeln!(
+            o,
+            "kafka-flow · Kafka {} profile · seed {} · virtual time {:.3} ms · {} events",
+            self.kafka_version, self.seed, self.sim_time_ms, self.events
+        );
+        let _ = writeln!(
+            o,
+            "producer  acks={} enable.idempotence={} batch.size={} linger.ms={}",
+            p.acks, p.idempotence, p.batch_size, p.linger_ms
+        );
+        let _ = writeln!(
+            o,
+            "  records  {} requested · {} sent · {} acked · {} failed · {} unsent · {} pending",
+            p.records_requested, p.sent, p.acked, p.failed, p.unsent, p.pending
+        );
+        let reasons: Vec<String> = p
+            .batch_send_reasons
+            .iter()
+            .map(|(k, v)| format!("{k} {v}"))
+            .collect();
+        let _ = writeln!(
+            o,
+            "  batches  {} acked · {:.1} records/batch · {:.0} bytes/batch · {} requests · {} retries",
+            p.batches, p.records_per_batch, p.avg_batch_bytes, p.requests, p.retries
+        );
+        let _ = writeln!(
+            o,
+            "  sent because  {}",
+            if reasons.is_empty() {
+                "-".to_string()
+            } else {
+                reasons.join(" · ")
+            }
+        );
+        let fmt = |v: Option<f64>| v.map_or("-".to_string(), |x| format!("{x:.3} ms"));
+        let _ = writeln!(
+            o,
+            "  latency  p50 {} · p99 {} · max {}{}",
+            fmt(p.latency_ms.p50),
+            fmt(p.latency_ms.p99),
+            fmt(p.latency_ms.max),
+            if p.blocked_ms > 0.0 {
+                format!(" · send() blocked {:.3} ms on buffer.memory", p.blocked_ms)
+            } else {
+                String::new()
+            }
+        );
+        let _ = writeln!(o, "  per partition  {:?}", p.records_per_partition);
+        let _ = writeln!(o, "partitions");
+        for part in &self.partitions {
+            let leader = part.leader.map_or("none".to_string(), |l| l.to_string());
+            let _ = writeln!(
+                o,
+                "  {}  leader {leader} (epoch {})  replicas {:?}  isr {:?}  LEO {}  HW {}",
+                part.partition,
+                part.leader_epoch,
+                part.replicas,
+                part.isr,
+                part.log_end_offset,
+                part.high_watermark
+            );
+        }
+        let down: Vec<String> = self
+            .brokers
+            .iter()
+            .filter(|b| !b.alive)
+            .map(|b| b.id.to_string())
+            .collect();
+        if !down.is_empty() {
+            let _ = writeln!(o, "brokers down  {}", down.join(", "));
+        }
+        for n in &self.notes {
+            let _ = writeln!(o, "note  {n}");
+        }
+        o
+    }
+}

@@ -1,0 +1,321 @@
+//! Typed trace events: everything the simulation does, each with its reason.
+//! The ledger, the statistics and the UI read these; `--trace` writes them as
+//! JSON lines. Ids are plain integers so the trace stays compact.
+
+use super::time::SimTime;
+use serde::Serialize;
+use std::fmt;
+
+pub type RecordId = u32;
+pub type BatchId = u64;
+pub type RequestId = u64;
+pub type BrokerId = u32;
+
+/// Errors as Kafka names them (`org.apache.kafka.common.protocol.Errors` and the producer's exceptions).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum KafkaError {
+    NotLeaderOrFollower,
+    NotEnoughReplicas,
+    NotEnoughReplicasAfterAppend,
+    RequestTimedOut,
+    NetworkException,
+    OutOfOrderSequenceNumber,
+    InvalidProducerEpoch,
+    /// `BufferExhaustedException`: no memory within max.block.ms.
+    BufferExhausted,
+    /// `RecordTooLargeException`: bigger than max.request.size or buffer.memory.
+    RecordTooLarge,
+    /// `TimeoutException` from delivery.timeout.ms.
+    DeliveryTimeout,
+    /// "Producer is closed forcefully".
+    ProducerClosed,
+}
+
+impl KafkaError {
+    /// Whether the producer may retry it (`RetriableException` subclasses).
+    pub fn is_retriable(self) -> bool {
+        matches!(
+            self,
+            Self::NotLeaderOrFollower
+                | Self::NotEnoughReplicas
+                | Self::NotEnoughReplicasAfterAppend
+                | Self::RequestTimedOut
+                | Self::NetworkException
+                | Self::OutOfOrderSequenceNumber
+        )
+    }
+
+    /// Errors after which the producer refreshes its metadata (`InvalidMetadataException`).
+    pub fn refreshes_metadata(self) -> bool {
+        matches!(self, Self::NotLeaderOrFollower | Self::NetworkException)
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::NotLeaderOrFollower => "NOT_LEADER_OR_FOLLOWER",
+            Self::NotEnoughReplicas => "NOT_ENOUGH_REPLICAS",
+            Self::NotEnoughReplicasAfterAppend => "NOT_ENOUGH_REPLICAS_AFTER_APPEND",
+            Self::RequestTimedOut => "REQUEST_TIMED_OUT",
+            Self::NetworkException => "NETWORK_EXCEPTION",
+            Self::OutOfOrderSequenceNumber => "OUT_OF_ORDER_SEQUENCE_NUMBER",
+            Self::InvalidProducerEpoch => "INVALID_PRODUCER_EPOCH",
+            Self::BufferExhausted => "BufferExhaustedException",
+            Self::RecordTooLarge => "RecordTooLargeException",
+            Self::DeliveryTimeout => "TimeoutException (delivery.timeout.ms)",
+            Self::ProducerClosed => "KafkaException (producer closed forcefully)",
+        }
+    }
+}
+
+impl fmt::Display for KafkaError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Why the Sender took a batch out of the accumulator (`RecordAccumulator.ready`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SendReason {
+    /// The batch reached batch.size (or another batch queued behind it).
+    Full,
+    /// linger.ms passed since the batch was created.
+    Linger,
+    /// A retried batch whose backoff ran out.
+    Retry,
+    /// `send()` is blocked waiting for buffer.memory, so every partition is ready.
+    MemoryPressure,
+    /// `flush()` is in progress.
+    Flush,
+    /// `close()` is draining the accumulator.
+    Close,
+    /// Not ready itself: it rode along because another partition made its leader ready.
+    Piggyback,
+}
+
+impl SendReason {
+    pub const ALL: [SendReason; 7] = [
+        Self::Full,
+        Self::Linger,
+        Self::Retry,
+        Self::MemoryPressure,
+        Self::Flush,
+        Self::Close,
+        Self::Piggyback,
+    ];
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Full => "full",
+            Self::Linger => "linger",
+            Self::Retry => "retry",
+            Self::MemoryPressure => "memory_pressure",
+            Self::Flush => "flush",
+            Self::Close => "close",
+            Self::Piggyback => "piggyback",
+        }
+    }
+}
+
+/// How `send()` chose a record's partition.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PartitionChoice {
+    /// murmur2 of the serialized key.
+    Key,
+    /// The built-in sticky partitioner (null key).
+    Sticky,
+}
+
+/// One trace line: the virtual time and what happened.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TraceRecord {
+    /// Virtual time in microseconds.
+    pub t: SimTime,
+    #[serde(flatten)]
+    pub event: TraceEvent,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum TraceEvent {
+    // ---- the application thread -------------------------------------------------
+    /// `send()` returned: the record is in a batch in the accumulator.
+    RecordAppended {
+        record: RecordId,
+        partition: u32,
+        batch: BatchId,
+        choice: PartitionChoice,
+        /// Bytes the record took in the batch (exact v2 size).
+        bytes: u32,
+    },
+    /// `send()` is blocked: buffer.memory is exhausted.
+    SendBlocked {
+        record: RecordId,
+        needed: u64,
+        available: u64,
+    },
+    SendUnblocked {
+        record: RecordId,
+        waited_us: u64,
+    },
+    /// The record failed before reaching the accumulator; its callback got the error.
+    RecordRejected {
+        record: RecordId,
+        error: KafkaError,
+    },
+    FlushStarted,
+    CloseStarted,
+    ProducerClosed,
+    /// The application crashed or force-closed the producer; these records were never sent.
+    RecordsAbandoned {
+        count: u64,
+    },
+
+    // ---- the accumulator and the sender ----------------------------------------
+    BatchCreated {
+        batch: BatchId,
+        partition: u32,
+        buffer_bytes: u32,
+    },
+    /// The Sender drained the batch into a request.
+    BatchDrained {
+        batch: BatchId,
+        partition: u32,
+        records: u32,
+        bytes: u32,
+        reason: SendReason,
+        attempt: u32,
+        /// With idempotence: the batch's first sequence number.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        base_sequence: Option<i32>,
+    },
+    RequestSent {
+        request: RequestId,
+        broker: BrokerId,
+        batches: u32,
+        bytes: u32,
+        in_flight: u32,
+    },
+    /// A batch completed successfully; callbacks ran in order.
+    BatchAcked {
+        batch: BatchId,
+        partition: u32,
+        /// -1 for acks=0, as in Kafka's RecordMetadata.
+        base_offset: i64,
+        records: u32,
+        latency_us: u64,
+    },
+    BatchRetry {
+        batch: BatchId,
+        partition: u32,
+        error: KafkaError,
+        attempt: u32,
+        backoff_us: u64,
+    },
+    BatchFailed {
+        batch: BatchId,
+        partition: u32,
+        error: KafkaError,
+        records: u32,
+    },
+    RequestTimedOut {
+        request: RequestId,
+        broker: BrokerId,
+    },
+    ConnectionClosed {
+        broker: BrokerId,
+        reason: String,
+    },
+    Connected {
+        broker: BrokerId,
+    },
+    MetadataUpdated {
+        leaders: Vec<Option<BrokerId>>,
+    },
+    ProducerIdAssigned {
+        producer_id: i64,
+        epoch: i16,
+    },
+    EpochBumped {
+        producer_id: i64,
+        epoch: i16,
+        reason: String,
+    },
+
+    // ---- brokers ----------------------------------------------------------------
+    /// The leader appended a batch to its log.
+    Appended {
+        broker: BrokerId,
+        partition: u32,
+        batch: BatchId,
+        base_offset: i64,
+        records: u32,
+    },
+    /// An idempotent retry matched a batch the broker already has: not appended again.
+    DuplicateBatch {
+        broker: BrokerId,
+        partition: u32,
+        batch: BatchId,
+        base_offset: i64,
+    },
+    ProduceRejected {
+        broker: BrokerId,
+        partition: u32,
+        batch: BatchId,
+        error: KafkaError,
+        reason: String,
+    },
+    /// The broker wrote the response but it never reached the producer (fault).
+    ResponseDropped {
+        broker: BrokerId,
+        request: RequestId,
+    },
+    FollowerFetched {
+        broker: BrokerId,
+        partition: u32,
+        from_offset: i64,
+        to_offset: i64,
+    },
+    HighWatermark {
+        partition: u32,
+        high_watermark: i64,
+    },
+    IsrChanged {
+        partition: u32,
+        isr: Vec<BrokerId>,
+        reason: String,
+    },
+    LeaderElected {
+        partition: u32,
+        leader: Option<BrokerId>,
+        leader_epoch: u32,
+        unclean: bool,
+        reason: String,
+    },
+    Truncated {
+        broker: BrokerId,
+        partition: u32,
+        to_offset: i64,
+        removed_records: u32,
+        reason: String,
+    },
+    BrokerDown {
+        broker: BrokerId,
+    },
+    BrokerUp {
+        broker: BrokerId,
+    },
+    BrokerFenced {
+        broker: BrokerId,
+    },
+
+    // ---- commands --------------------------------------------------------------
+    SettingChanged {
+        name: String,
+        value: String,
+    },
+    Fault {
+        description: String,
+    },
+}
