@@ -42,6 +42,12 @@ pub enum Fault {
         broker: Option<BrokerId>,
         count: u32,
     },
+    /// The next `count` produce batches led by `broker` (any broker if none) are refused with
+    /// NOT_ENOUGH_REPLICAS before anything is written: a transient, retriable error.
+    RejectProduce {
+        broker: Option<BrokerId>,
+        count: u32,
+    },
     /// Cut a broker off from everyone (no RST: requests time out).
     IsolateBroker {
         broker: BrokerId,
@@ -80,6 +86,24 @@ impl fmt::Display for Fault {
             } => {
                 write!(f, "drop the next {count} produce responses")
             }
+            Fault::RejectProduce {
+                broker: Some(b),
+                count,
+            } => {
+                write!(
+                    f,
+                    "refuse the next {count} produce batches on broker {b} (NOT_ENOUGH_REPLICAS)"
+                )
+            }
+            Fault::RejectProduce {
+                broker: None,
+                count,
+            } => {
+                write!(
+                    f,
+                    "refuse the next {count} produce batches (NOT_ENOUGH_REPLICAS)"
+                )
+            }
             Fault::IsolateBroker { broker } => write!(f, "isolate broker {broker}"),
             Fault::HealBroker { broker } => write!(f, "reconnect broker {broker}"),
             Fault::SlowLink { broker, extra_ms } => {
@@ -92,8 +116,8 @@ impl fmt::Display for Fault {
 }
 
 /// The fault names `--fault` accepts, with their argument.
-pub const FAULT_HELP: &str = "kill-broker:B, restart-broker:B, kill-leader:P, drop-responses:N, \
-isolate-broker:B, heal-broker:B, slow-link:B:MS, crash-producer, close-producer";
+pub const FAULT_HELP: &str = "kill-broker:B, restart-broker:B, kill-leader:P, drop-responses:N[:B], \
+reject-produce:N[:B], isolate-broker:B, heal-broker:B, slow-link:B:MS, crash-producer, close-producer";
 
 impl Fault {
     /// Parses `ACTION[:ARG]`, checking targets against the topology.
@@ -145,6 +169,22 @@ impl Fault {
                     None
                 };
                 Fault::DropResponses {
+                    broker,
+                    count: count.min(u64::from(u32::MAX)) as u32,
+                }
+            }
+            "reject-produce" => {
+                let count = if args.is_empty() {
+                    1
+                } else {
+                    num(0, "a count")?
+                };
+                let broker = if args.len() > 1 {
+                    Some(broker(1)?)
+                } else {
+                    None
+                };
+                Fault::RejectProduce {
                     broker,
                     count: count.min(u64::from(u32::MAX)) as u32,
                 }

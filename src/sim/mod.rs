@@ -208,6 +208,15 @@ impl Sim {
                     self.cluster.brokers[b as usize].drop_responses += count;
                 }
             }
+            Fault::RejectProduce { broker, count } => {
+                let targets: Vec<BrokerId> = match broker {
+                    Some(b) => vec![b],
+                    None => (0..self.core.cfg.topology.brokers).collect(),
+                };
+                for b in targets {
+                    self.cluster.brokers[b as usize].reject_produce += count;
+                }
+            }
             Fault::IsolateBroker { broker } => {
                 self.core.net.set_isolated(Node::Broker(broker), true)
             }

@@ -52,7 +52,10 @@ pub struct Sender {
     next_request: RequestId,
     pub wake_at: Option<(SimTime, u64)>,
     pub metadata_in_flight: bool,
+    /// A disconnect or a metadata-type error asked for a refresh (`requestUpdate`).
+    pub metadata_stale: bool,
     pid_sent_at: Option<SimTime>,
+    metadata_sent_at: SimTime,
 }
 
 impl Sender {
@@ -73,7 +76,9 @@ impl Sender {
             next_request: 0,
             wake_at: None,
             metadata_in_flight: false,
+            metadata_stale: true,
             pid_sent_at: None,
+            metadata_sent_at: SimTime::ZERO,
         }
     }
 
@@ -124,7 +129,7 @@ impl Producer {
         let now = core.now;
         let mut next: Option<SimTime> = None;
         let mut soonest = |t: SimTime| next = Some(next.map_or(t, |n: SimTime| n.min(t)));
-        if self.metadata.iter().all(Option::is_none) || self.metadata.iter().any(Option::is_none) {
+        if self.sender.metadata_stale || self.metadata.iter().any(Option::is_none) {
             self.request_metadata(core, up);
         }
         if !self.idem.ready_to_send() {
@@ -308,12 +313,17 @@ impl Producer {
     }
 
     fn request_metadata(&mut self, core: &mut Core, up: &[bool]) {
-        if self.sender.metadata_in_flight {
+        // A request lost with its broker is given up after request.timeout.ms.
+        let timeout = SimDuration::from_millis(core.cfg.producer.request_timeout_ms);
+        if self.sender.metadata_in_flight && core.now.since(self.sender.metadata_sent_at) < timeout
+        {
             return;
         }
         // leastLoadedNode: any broker the client can reach.
         if let Some(b) = up.iter().position(|u| *u) {
             self.sender.metadata_in_flight = true;
+            self.sender.metadata_stale = false;
+            self.sender.metadata_sent_at = core.now;
             core.send(
                 Node::Producer,
                 Node::Broker(b as BrokerId),
@@ -361,6 +371,8 @@ impl Producer {
             let backoff =
                 (RECONNECT_BACKOFF_MS << conn.failures.min(5)).min(RECONNECT_BACKOFF_MAX_MS);
             conn.backoff_until = core.now + SimDuration::from_millis(backoff);
+            // NetworkClient asks for fresh metadata after any failed connection.
+            self.sender.metadata_stale = true;
             core.emit(TraceEvent::ConnectionClosed {
                 broker,
                 reason: "connection refused".to_string(),
@@ -398,7 +410,7 @@ impl Producer {
                 }
             }
         }
-        self.sender.metadata_in_flight = false;
+        self.sender.metadata_stale = true;
         let now = core.now;
         self.wake_sender(core, now);
     }
@@ -543,9 +555,7 @@ impl Producer {
                         backoff_us: backoff.as_micros(),
                     });
                     if error.refreshes_metadata() {
-                        self.sender.metadata_in_flight = false;
-                        self.metadata[p as usize] = None;
-                        self.available[p as usize] = false;
+                        self.sender.metadata_stale = true;
                     }
                 } else {
                     self.fail_batch(core, w, key, error);

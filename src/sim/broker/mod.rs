@@ -62,6 +62,11 @@ pub struct BrokerState {
     pub incarnation: u32,
     /// Produce responses to drop on the way out (fault).
     pub drop_responses: u32,
+    /// The producer connection whose responses vanish: TCP delivers in order, so once one
+    /// response is lost nothing after it on that connection arrives either.
+    pub broken_conn: Option<u32>,
+    /// Produce batches to refuse with NOT_ENOUGH_REPLICAS (fault: a transient error).
+    pub reject_produce: u32,
 }
 
 pub struct Cluster {

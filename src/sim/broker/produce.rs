@@ -78,6 +78,17 @@ impl Cluster {
                     reason: format!("broker {b} is not the leader of partition {p}"),
                 });
                 PartitionResult::Err(KafkaError::NotLeaderOrFollower)
+            } else if self.brokers[b as usize].reject_produce > 0 {
+                self.brokers[b as usize].reject_produce -= 1;
+                core.emit(TraceEvent::ProduceRejected {
+                    broker: b,
+                    partition: p,
+                    batch: batch_id,
+                    error: KafkaError::NotEnoughReplicas,
+                    reason: "a transient error (fault): refused before anything was written"
+                        .to_string(),
+                });
+                PartitionResult::Err(KafkaError::NotEnoughReplicas)
             } else if req.acks_all && part.isr.len() < min_isr {
                 core.emit(TraceEvent::ProduceRejected {
                     broker: b,
@@ -187,8 +198,14 @@ impl Cluster {
         results: Vec<(BatchId, PartitionResult)>,
     ) {
         let st = &mut self.brokers[b as usize];
-        if st.drop_responses > 0 {
+        if st.broken_conn == Some(conn_gen) {
+            core.emit(TraceEvent::ResponseDropped {
+                broker: b,
+                request: id,
+            });
+        } else if st.drop_responses > 0 {
             st.drop_responses -= 1;
+            st.broken_conn = Some(conn_gen);
             core.emit(TraceEvent::ResponseDropped {
                 broker: b,
                 request: id,
