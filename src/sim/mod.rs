@@ -218,7 +218,7 @@ impl Sim {
                 }
             }
             Fault::IsolateBroker { broker } => {
-                self.core.net.set_isolated(Node::Broker(broker), true)
+                self.core.net.set_isolated(Node::Broker(broker), true);
             }
             Fault::HealBroker { broker } => {
                 self.core.net.set_isolated(Node::Broker(broker), false);
@@ -363,7 +363,7 @@ impl Sim {
                 self.producer.connect_done(core, broker, cgen, ok);
             }
             Event::Disconnected { broker, cgen } => {
-                self.producer.disconnected(core, w, broker, cgen)
+                self.producer.disconnected(core, w, broker, cgen);
             }
             Event::RequestTimeout {
                 broker,
@@ -430,7 +430,7 @@ impl Sim {
             (Node::Broker(b), Message::Produce(req)) => self.cluster.on_produce(core, b, req),
             (Node::Broker(b), Message::Fetch(req)) => self.cluster.on_fetch(core, b, req),
             (Node::Broker(b), Message::FetchResponse(resp)) => {
-                self.cluster.on_fetch_response(core, b, resp)
+                self.cluster.on_fetch_response(core, b, resp);
             }
             (Node::Broker(b), Message::Metadata) if self.cluster.is_up(b) => {
                 let md = self.cluster.metadata();
