@@ -54,6 +54,8 @@ pub enum AppState {
         since: SimTime,
         token: u64,
     },
+    /// Inside `send()`, waiting for the topic's metadata (`waitOnMetadata`).
+    WaitingMetadata { since: SimTime, token: u64 },
     /// Inside `future.get()` of a synchronous send.
     WaitingAck {
         record: RecordId,
@@ -83,6 +85,8 @@ pub struct Producer {
     pub interceptor_on_send: u64,
     pub interceptor_on_ack: u64,
     key_buf: Vec<u8>,
+    /// The topic's partition count is known (the first metadata answer arrived).
+    metadata_seen: bool,
     batch_size: usize,
     partitions: u32,
 }
@@ -126,12 +130,14 @@ impl Producer {
             interceptor_on_send: 0,
             interceptor_on_ack: 0,
             key_buf: Vec::new(),
+            metadata_seen: false,
             batch_size,
             partitions,
         }
     }
 
     pub fn set_metadata(&mut self, metadata: Vec<Option<(BrokerId, u32)>>) {
+        self.metadata_seen = true;
         self.available = metadata.iter().map(Option::is_some).collect();
         self.metadata = metadata;
     }
@@ -173,6 +179,17 @@ impl Producer {
             }
             if core.now < self.due {
                 core.at(self.due, Event::AppWake);
+                return;
+            }
+            if !self.metadata_seen {
+                // waitOnMetadata: the first send() blocks until the topic is known.
+                let token = core.token();
+                self.app = AppState::WaitingMetadata { since: core.now, token };
+                core.emit(TraceEvent::WaitingForMetadata);
+                core.after(
+                    SimDuration::from_millis(core.cfg.producer.max_block_ms),
+                    Event::AppBlockTimeout { token },
+                );
                 return;
             }
             let i = self.next_index;
@@ -400,6 +417,28 @@ impl Producer {
 
     /// max.block.ms ran out inside `send()`: BufferExhaustedException through the callback.
     pub fn block_timeout(&mut self, core: &mut Core, w: &Workload, token: u64) {
+        if let AppState::WaitingMetadata { since, token: t } = self.app {
+            if t != token {
+                return;
+            }
+            self.stats.blocked_us += core.now.since(since).as_micros();
+            let i = self.next_index;
+            if self.records.len() <= i as usize {
+                self.stats.send_calls += 1;
+                self.interceptor_on_send += 1;
+                self.records.push(RecordMeta {
+                    sent_at: core.now,
+                    offset: -1,
+                    partition: 0,
+                    state: RecordState::Pending,
+                });
+            }
+            self.reject(core, i as RecordId, KafkaError::MetadataTimeout);
+            self.app = AppState::Sending;
+            self.after_send(core, w, i);
+            self.app_wake(core, w);
+            return;
+        }
         if let AppState::Blocked {
             record,
             since,

@@ -338,7 +338,12 @@ impl Producer {
             core.emit(TraceEvent::MetadataUpdated {
                 leaders: leaders.iter().map(|l| l.map(|(b, _)| b)).collect(),
             });
-            self.set_metadata(leaders);
+        }
+        self.set_metadata(leaders);
+        if let AppState::WaitingMetadata { since, .. } = self.app {
+            self.stats.blocked_us += core.now.since(since).as_micros();
+            self.app = AppState::Sending;
+            core.at(core.now, Event::AppWake);
         }
         let now = core.now;
         self.wake_sender(core, now);

@@ -28,6 +28,8 @@ pub enum KafkaError {
     RecordTooLarge,
     /// `TimeoutException` from delivery.timeout.ms.
     DeliveryTimeout,
+    /// `TimeoutException`: the topic was not in the metadata within max.block.ms.
+    MetadataTimeout,
     /// "Producer is closed forcefully".
     ProducerClosed,
 }
@@ -63,6 +65,7 @@ impl KafkaError {
             Self::BufferExhausted => "BufferExhaustedException",
             Self::RecordTooLarge => "RecordTooLargeException",
             Self::DeliveryTimeout => "TimeoutException (delivery.timeout.ms)",
+            Self::MetadataTimeout => "TimeoutException (topic not present in metadata)",
             Self::ProducerClosed => "KafkaException (producer closed forcefully)",
         }
     }
@@ -149,6 +152,8 @@ pub enum TraceEvent {
         /// Bytes the record took in the batch (exact v2 size).
         bytes: u32,
     },
+    /// `send()` waits for the topic's metadata (`waitOnMetadata`), the first time only.
+    WaitingForMetadata,
     /// `send()` is blocked: buffer.memory is exhausted.
     SendBlocked {
         record: RecordId,

@@ -1,0 +1,60 @@
+//! Helpers shared by the scenario tests: build a simulation from Kafka setting
+//! names, run it to the end, and look things up in its trace.
+#![allow(dead_code)]
+
+use kafka_flow::sim::command::parse_timed_fault;
+use kafka_flow::sim::workload::{Template, Workload};
+use kafka_flow::sim::{Command, Config, KafkaVersion, Sim, SimTime, TraceEvent, TraceRecord};
+
+pub struct Run {
+    pub sim: Sim,
+    pub trace: Vec<TraceRecord>,
+}
+
+pub fn config(version: KafkaVersion, sets: &[(&str, &str)]) -> Config {
+    let mut cfg = Config::defaults(version);
+    for (k, v) in sets {
+        cfg.set(k, v).unwrap_or_else(|e| panic!("{k}={v}: {e}"));
+    }
+    cfg
+}
+
+/// `records` records with constant or templated key/value.
+pub fn workload(records: u64, key: Option<&str>, value: &str, rate: f64) -> Workload {
+    Workload {
+        records,
+        rate,
+        key: key.map(|k| Template::parse(k).unwrap()),
+        value: Template::parse(value).unwrap(),
+        ..Workload::notes_loop(records)
+    }
+}
+
+pub fn run(cfg: Config, w: Workload, faults: &[&str], seed: u64) -> Run {
+    let (b, p) = (cfg.topology.brokers, cfg.topology.partitions);
+    let mut sim = Sim::new(cfg, w, seed).expect("valid config");
+    for f in faults {
+        let (at, fault) = parse_timed_fault(f, b, p).unwrap();
+        sim.schedule(SimTime::ZERO + at, Command::Fault { fault });
+    }
+    sim.run(None);
+    let trace = sim.drain_trace();
+    Run { sim, trace }
+}
+
+impl Run {
+    pub fn events(&self) -> impl Iterator<Item = (SimTime, &TraceEvent)> {
+        self.trace.iter().map(|r| (r.t, &r.event))
+    }
+
+    /// Record ids in the leader's log of `partition`, in offset order.
+    pub fn leader_log(&self, partition: u32) -> Vec<u32> {
+        let part = &self.sim.cluster().partitions[partition as usize];
+        let leader = part.leader.expect("partition has a leader");
+        part.replica(leader)
+            .log
+            .iter()
+            .flat_map(|b| b.wire.records.iter().copied())
+            .collect()
+    }
+}
