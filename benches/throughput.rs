@@ -24,7 +24,8 @@ const SEED: u64 = 42;
 
 fn linger_1() -> Config {
     let mut cfg = Config::defaults(KafkaVersion::V4);
-    cfg.set("linger.ms", "1").expect("linger.ms=1 is a valid setting");
+    cfg.set("linger.ms", "1")
+        .expect("linger.ms=1 is a valid setting");
     cfg
 }
 

@@ -11,9 +11,14 @@ use kafka_flow::sim::{KafkaVersion, TraceEvent};
 fn drains(r: &common::Run) -> Vec<(u32, u32, u32, SendReason)> {
     r.events()
         .filter_map(|(_, e)| match e {
-            TraceEvent::BatchDrained { partition, records, bytes, reason, attempt: 0, .. } => {
-                Some((*partition, *records, *bytes, *reason))
-            }
+            TraceEvent::BatchDrained {
+                partition,
+                records,
+                bytes,
+                reason,
+                attempt: 0,
+                ..
+            } => Some((*partition, *records, *bytes, *reason)),
             _ => None,
         })
         .collect()
@@ -22,7 +27,10 @@ fn drains(r: &common::Run) -> Vec<(u32, u32, u32, SendReason)> {
 #[test]
 fn sixty_eight_key_value_records_fill_a_1086_byte_batch() {
     // RecordAccumulatorTest.testFull: batch.size = 1025 + 61 holds exactly 68 records.
-    let cfg = config(KafkaVersion::V4, &[("batch.size", "1086"), ("linger.ms", "10000")]);
+    let cfg = config(
+        KafkaVersion::V4,
+        &[("batch.size", "1086"), ("linger.ms", "10000")],
+    );
     let r = run(cfg, workload(69, Some("key"), "value", 0.0), &[], 1);
     let d = drains(&r);
     let p = partition_for_key(b"key", 3);
@@ -38,23 +46,40 @@ fn a_16384_byte_batch_holds_1024_key_value_records() {
     let cfg = config(KafkaVersion::V4, &[("linger.ms", "10000")]);
     let r = run(cfg, workload(1025, Some("key"), "value", 0.0), &[], 1);
     let d = drains(&r);
-    assert_eq!((d[0].1, d[0].2, d[0].3), (1024, 16381, SendReason::Full), "{d:?}");
+    assert_eq!(
+        (d[0].1, d[0].2, d[0].3),
+        (1024, 16381, SendReason::Full),
+        "{d:?}"
+    );
     assert_eq!(d[1].1, 1);
 }
 
 #[test]
 fn a_slow_producer_with_linger_zero_sends_one_record_per_batch() {
     let cfg = config(KafkaVersion::V3, &[("linger.ms", "0")]);
-    let r = run(cfg, workload(200, Some("hello{i}"), "hello{i}", 100.0), &[], 1);
+    let r = run(
+        cfg,
+        workload(200, Some("hello{i}"), "hello{i}", 100.0),
+        &[],
+        1,
+    );
     let d = drains(&r);
     assert_eq!(d.len(), 200);
-    assert!(d.iter().all(|x| x.1 == 1 && x.3 == SendReason::Linger), "{d:?}");
+    assert!(
+        d.iter().all(|x| x.1 == 1 && x.3 == SendReason::Linger),
+        "{d:?}"
+    );
 }
 
 #[test]
 fn a_long_linger_fills_batches_to_batch_size() {
     let cfg = config(KafkaVersion::V4, &[("linger.ms", "5000")]);
-    let r = run(cfg, workload(30_000, Some("hello{i}"), "hello{i}", 0.0), &[], 1);
+    let r = run(
+        cfg,
+        workload(30_000, Some("hello{i}"), "hello{i}", 0.0),
+        &[],
+        1,
+    );
     let d = drains(&r);
     let full: Vec<_> = d.iter().filter(|x| x.3 == SendReason::Full).collect();
     // Every partition's last batch goes at close(); all the others are full.
@@ -65,7 +90,12 @@ fn a_long_linger_fills_batches_to_batch_size() {
     }
     // The same workload lingering 0 ms sends many more, smaller batches.
     let cfg = config(KafkaVersion::V3, &[("linger.ms", "0")]);
-    let r0 = run(cfg, workload(30_000, Some("hello{i}"), "hello{i}", 0.0), &[], 1);
+    let r0 = run(
+        cfg,
+        workload(30_000, Some("hello{i}"), "hello{i}", 0.0),
+        &[],
+        1,
+    );
     assert!(drains(&r0).len() > d.len());
 }
 
@@ -78,7 +108,13 @@ fn builtin_sticky_partitioner_switches_after_batch_size_bytes() {
     let r = run(cfg, w, &[], 7);
     let mut runs: Vec<(u32, u64)> = Vec::new();
     for (_, e) in r.events() {
-        if let TraceEvent::RecordAppended { partition, bytes, choice, .. } = e {
+        if let TraceEvent::RecordAppended {
+            partition,
+            bytes,
+            choice,
+            ..
+        } = e
+        {
             assert_eq!(*choice, PartitionChoice::Sticky);
             match runs.last_mut() {
                 Some((p, b)) if p == partition => *b += u64::from(*bytes),
@@ -90,7 +126,10 @@ fn builtin_sticky_partitioner_switches_after_batch_size_bytes() {
     // Every stint on a partition (but the last) lasted at least batch.size bytes
     // (the same partition may be picked again, which only lengthens a stint).
     for (p, bytes) in &runs[..runs.len() - 1] {
-        assert!(*bytes >= 16_384, "switched away from {p} after only {bytes} bytes: {runs:?}");
+        assert!(
+            *bytes >= 16_384,
+            "switched away from {p} after only {bytes} bytes: {runs:?}"
+        );
     }
     let used: std::collections::BTreeSet<u32> = runs.iter().map(|r| r.0).collect();
     assert_eq!(used.len(), 3);
@@ -105,7 +144,9 @@ fn kip480_moves_to_a_different_partition_on_every_new_batch() {
     let appended: Vec<(u32, u64)> = r
         .events()
         .filter_map(|(_, e)| match e {
-            TraceEvent::RecordAppended { partition, batch, .. } => Some((*partition, *batch)),
+            TraceEvent::RecordAppended {
+                partition, batch, ..
+            } => Some((*partition, *batch)),
             _ => None,
         })
         .collect();
@@ -146,7 +187,10 @@ fn synchronous_send_waits_for_each_acknowledgement() {
     for (t, e) in r.events() {
         match e {
             TraceEvent::RecordAppended { record, .. } if *record > 0 => {
-                assert!(last_ack.is_some_and(|a| a <= t), "record {record} sent before the previous ack");
+                assert!(
+                    last_ack.is_some_and(|a| a <= t),
+                    "record {record} sent before the previous ack"
+                );
                 last_ack = None;
             }
             TraceEvent::BatchAcked { .. } => last_ack = Some(t),
@@ -159,7 +203,12 @@ fn synchronous_send_waits_for_each_acknowledgement() {
 #[test]
 fn record_metadata_offsets_follow_the_log() {
     let cfg = config(KafkaVersion::V4, &[("linger.ms", "1")]);
-    let r = run(cfg, workload(3_000, Some("hello{i}"), "hello{i}", 0.0), &[], 1);
+    let r = run(
+        cfg,
+        workload(3_000, Some("hello{i}"), "hello{i}", 0.0),
+        &[],
+        1,
+    );
     let recs = &r.sim.producer().records;
     for p in 0..3 {
         let log = r.leader_log(p);
@@ -170,7 +219,11 @@ fn record_metadata_offsets_follow_the_log() {
     }
     // Callbacks of one partition complete in send order: offsets grow with record ids.
     for p in 0..3 {
-        let offsets: Vec<i64> = recs.iter().filter(|m| m.partition == p).map(|m| m.offset).collect();
+        let offsets: Vec<i64> = recs
+            .iter()
+            .filter(|m| m.partition == p)
+            .map(|m| m.offset)
+            .collect();
         assert!(offsets.windows(2).all(|w| w[0] < w[1]));
     }
 }

@@ -47,6 +47,8 @@ pub struct Sim {
     commands: Vec<(SimTime, Command)>,
     settled_at: Option<SimTime>,
     events: u64,
+    /// Scheduled commands not yet applied: a run is not over while one is pending.
+    pending_commands: usize,
 }
 
 /// Why `run` returned.
@@ -89,6 +91,7 @@ impl Sim {
             commands: Vec::new(),
             settled_at: None,
             events: 0,
+            pending_commands: 0,
         };
         sim.core.at(SimTime::ZERO, Event::AppWake);
         let now = sim.core.now;
@@ -137,6 +140,7 @@ impl Sim {
 
     /// Schedules a command at a future virtual time (e.g. a `--fault`).
     pub fn schedule(&mut self, at: SimTime, command: Command) {
+        self.pending_commands += 1;
         self.core.at(at, Event::Command(command));
     }
 
@@ -281,10 +285,12 @@ impl Sim {
         self.cluster.partitions.iter().all(|p| {
             let Some(l) = p.leader else { return true };
             let leo = p.replica(l).log_end_offset;
+            // Every live replica caught up and back in the ISR (a restarted broker included).
             p.replica(l).high_watermark == leo
-                && p.isr
-                    .iter()
-                    .all(|&r| !self.cluster.is_up(r) || p.replica(r).log_end_offset == leo)
+                && p.replicas.iter().all(|&r| {
+                    !self.cluster.is_up(r)
+                        || (p.isr.contains(&r) && p.replica(r).log_end_offset == leo)
+                })
         })
     }
 
@@ -335,7 +341,7 @@ impl Sim {
                 return RunEnd::TimeLimit;
             }
             self.step();
-            if self.producer.is_settled() {
+            if self.producer.is_settled() && self.pending_commands == 0 {
                 let since = *self.settled_at.get_or_insert(self.core.now);
                 if self.is_settled() || self.core.now.since(since) >= SETTLE_LIMIT {
                     return RunEnd::Settled;
@@ -410,6 +416,7 @@ impl Sim {
                 self.cluster.session_expired(core, broker, incarnation);
             }
             Event::Command(c) => {
+                self.pending_commands -= 1;
                 // Scheduled commands were validated when they were parsed; a refusal is traced.
                 if let Err(e) = self.apply(c) {
                     self.core.emit(TraceEvent::Fault {

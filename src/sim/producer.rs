@@ -55,7 +55,10 @@ pub enum AppState {
         token: u64,
     },
     /// Inside `send()`, waiting for the topic's metadata (`waitOnMetadata`).
-    WaitingMetadata { since: SimTime, token: u64 },
+    WaitingMetadata {
+        since: SimTime,
+        token: u64,
+    },
     /// Inside `future.get()` of a synchronous send.
     WaitingAck {
         record: RecordId,
@@ -184,7 +187,10 @@ impl Producer {
             if !self.metadata_seen {
                 // waitOnMetadata: the first send() blocks until the topic is known.
                 let token = core.token();
-                self.app = AppState::WaitingMetadata { since: core.now, token };
+                self.app = AppState::WaitingMetadata {
+                    since: core.now,
+                    token,
+                };
                 core.emit(TraceEvent::WaitingForMetadata);
                 core.after(
                     SimDuration::from_millis(core.cfg.producer.max_block_ms),
