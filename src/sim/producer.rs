@@ -508,21 +508,22 @@ impl Producer {
     /// The application crashes (or force-closes): queued and in-flight records are abandoned.
     pub fn abandon(&mut self, core: &mut Core, dead: bool) {
         let keys: Vec<BatchKey> = self.acc.live_batches().map(|(k, _)| k).collect();
-        let mut count = 0u64;
         for key in keys {
-            let batch = self.acc.deallocate(key);
-            for &r in &batch.records {
-                let meta = &mut self.records[r as usize];
-                if meta.state == RecordState::Pending {
-                    meta.state = if dead {
-                        RecordState::Unsent
-                    } else {
-                        RecordState::Failed
-                    };
-                    count += 1;
-                }
+            self.acc.deallocate(key);
+        }
+        // Records in batches, and one caught inside a blocked send(), never complete now.
+        let mut count = 0u64;
+        for meta in &mut self.records {
+            if meta.state == RecordState::Pending {
+                meta.state = if dead {
+                    RecordState::Unsent
+                } else {
+                    RecordState::Failed
+                };
+                count += 1;
             }
         }
+        self.acc.exhausted = false;
         for d in &mut self.acc.deques {
             d.clear();
         }

@@ -1,0 +1,190 @@
+//! Property tests over random configurations, workloads and faults: no panic,
+//! every record ends in exactly one state, and the in-flight and memory limits hold.
+
+mod common;
+use kafka_flow::sim::command::Fault;
+use kafka_flow::sim::producer::RecordState;
+use kafka_flow::sim::workload::{SendMode, Template, Workload};
+use kafka_flow::sim::{Command, Config, KafkaVersion, Sim, SimDuration, SimTime, TraceEvent};
+use proptest::prelude::*;
+
+#[derive(Debug, Clone)]
+struct Scenario {
+    version: KafkaVersion,
+    sets: Vec<(&'static str, String)>,
+    records: u64,
+    rate: f64,
+    keyed: bool,
+    value_bytes: Option<usize>,
+    sync: bool,
+    faults: Vec<(u64, Fault)>,
+    seed: u64,
+}
+
+fn fault() -> impl Strategy<Value = Fault> {
+    prop_oneof![
+        (0u32..3).prop_map(|broker| Fault::KillBroker { broker }),
+        (0u32..3).prop_map(|broker| Fault::RestartBroker { broker }),
+        (0u32..3).prop_map(|partition| Fault::KillLeader { partition }),
+        (1u32..3, proptest::option::of(0u32..3))
+            .prop_map(|(count, broker)| Fault::DropResponses { broker, count }),
+        (1u32..4, proptest::option::of(0u32..3))
+            .prop_map(|(count, broker)| Fault::RejectProduce { broker, count }),
+        (0u32..3).prop_map(|broker| Fault::IsolateBroker { broker }),
+        (0u32..3).prop_map(|broker| Fault::HealBroker { broker }),
+        (0u32..3, 1u64..50).prop_map(|(broker, extra_ms)| Fault::SlowLink { broker, extra_ms }),
+        Just(Fault::CrashProducer),
+        Just(Fault::CloseProducer),
+    ]
+}
+
+fn scenario() -> impl Strategy<Value = Scenario> {
+    let version = prop_oneof![
+        Just(KafkaVersion::V4),
+        Just(KafkaVersion::V3),
+        Just(KafkaVersion::V2_8)
+    ];
+    let producer = (
+        prop_oneof![Just("all"), Just("1"), Just("0")],
+        any::<bool>(),
+        1u32..=5,
+        0u64..20,
+        prop_oneof![Just(0u32), 100u32..2_000, Just(16_384)],
+        prop_oneof![Just(65_536u64), Just(1_048_576), Just(33_554_432)],
+        prop_oneof![Just(0u32), Just(3), Just(i32::MAX as u32)],
+    );
+    let topo = (1u32..=3, 1u32..=4, prop_oneof![Just(true), Just(false)]);
+    let work = (
+        0u64..1_500,
+        prop_oneof![Just(0.0), 100.0..50_000.0],
+        any::<bool>(),
+        proptest::option::of(0usize..3_000),
+        prop::bool::weighted(0.1),
+    );
+    let faults = proptest::collection::vec((0u64..3_000, fault()), 0..4);
+    (version, producer, topo, work, faults, any::<u64>()).prop_map(
+        |(
+            version,
+            (acks, idem, inflight, linger, batch, memory, retries),
+            (min_isr, latency, unclean),
+            (records, rate, keyed, value_bytes, sync),
+            faults,
+            seed,
+        )| {
+            // Idempotence is only requested explicitly when it is compatible (else Kafka refuses to start).
+            let idem = idem && acks == "all" && retries > 0;
+            Scenario {
+                version,
+                sets: vec![
+                    ("acks", acks.to_string()),
+                    ("enable.idempotence", idem.to_string()),
+                    (
+                        "max.in.flight.requests.per.connection",
+                        inflight.to_string(),
+                    ),
+                    ("linger.ms", linger.to_string()),
+                    ("batch.size", batch.to_string()),
+                    ("buffer.memory", memory.to_string()),
+                    ("retries", retries.to_string()),
+                    ("min.insync.replicas", min_isr.to_string()),
+                    ("network.latency.ms", latency.to_string()),
+                    ("unclean.leader.election.enable", unclean.to_string()),
+                    ("request.timeout.ms", "2000".to_string()),
+                    ("delivery.timeout.ms", "6000".to_string()),
+                    ("max.block.ms", "1000".to_string()),
+                    ("broker.session.timeout.ms", "1500".to_string()),
+                ],
+                records,
+                rate,
+                keyed,
+                value_bytes,
+                sync,
+                faults,
+                seed,
+            }
+        },
+    )
+}
+
+fn build(s: &Scenario) -> Sim {
+    let mut cfg = Config::defaults(s.version);
+    for (k, v) in &s.sets {
+        cfg.set(k, v).unwrap_or_else(|e| panic!("{k}={v}: {e}"));
+    }
+    let w = Workload {
+        records: s.records,
+        rate: s.rate,
+        key: s.keyed.then(|| Template::parse("k{i}").unwrap()),
+        value: Template::parse("v{i}").unwrap(),
+        value_bytes: s.value_bytes,
+        send_mode: if s.sync {
+            SendMode::Sync
+        } else {
+            SendMode::Async
+        },
+        close_when_done: true,
+    };
+    let mut sim = Sim::new(cfg, w, s.seed).expect("valid scenario");
+    for (at, f) in &s.faults {
+        sim.schedule(
+            SimTime::from_millis(*at),
+            Command::Fault { fault: f.clone() },
+        );
+    }
+    sim
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    #[test]
+    fn every_record_ends_in_one_state_and_limits_hold(s in scenario()) {
+        let mut sim = build(&s);
+        let limit = SimTime::ZERO + SimDuration::from_secs(60);
+        let max_in_flight = sim.config().producer.max_in_flight_requests_per_connection;
+        let memory = sim.config().producer.buffer_memory;
+        while sim.now() < limit && sim.step() {
+            prop_assert!(sim.producer().acc.pool.used() <= memory);
+            for r in sim.drain_trace() {
+                if let TraceEvent::RequestSent { in_flight, .. } = r.event {
+                    prop_assert!(in_flight <= max_in_flight, "in flight {in_flight} > {max_in_flight}");
+                }
+            }
+            if sim.is_settled() && sim.commands().len() == s.faults.len() {
+                break;
+            }
+        }
+        let p = sim.producer();
+        let recs = &p.records;
+        // send() was called for a prefix of the records, each exactly once.
+        prop_assert!(recs.len() as u64 <= s.records);
+        let count = |st: RecordState| recs.iter().filter(|m| m.state == st).count() as u64;
+        prop_assert_eq!(count(RecordState::Acked), p.stats.acked);
+        prop_assert_eq!(count(RecordState::Failed), p.stats.failed);
+        prop_assert_eq!(count(RecordState::Unsent), p.stats.unsent);
+        if sim.is_settled() {
+            prop_assert_eq!(count(RecordState::Pending), 0, "settled with pending records");
+            prop_assert_eq!(p.acc.incomplete, 0);
+            prop_assert_eq!(p.acc.pool.used(), 0, "memory leaked");
+        }
+        // An acked record with a real offset sits at that offset in its partition's leader log
+        // unless a failover truncated it (acks < all or unclean election).
+        let safe = s.sets.iter().any(|(k, v)| *k == "acks" && v == "all")
+            && !s.faults.iter().any(|(_, f)| matches!(f, Fault::KillBroker{..} | Fault::KillLeader{..} | Fault::IsolateBroker{..}));
+        if safe {
+            for (i, m) in recs.iter().enumerate() {
+                if m.state == RecordState::Acked && m.offset >= 0 {
+                    let part = &sim.cluster().partitions[m.partition as usize];
+                    if let Some(l) = part.leader {
+                        let log = &part.replica(l).log;
+                        let found = log.iter().any(|b| {
+                            m.offset >= b.base_offset && m.offset < b.next_offset()
+                                && b.wire.records[(m.offset - b.base_offset) as usize] == i as u32
+                        });
+                        prop_assert!(found, "record {i} acked at offset {} is not there", m.offset);
+                    }
+                }
+            }
+        }
+    }
+}
