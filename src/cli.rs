@@ -71,6 +71,9 @@ pub struct RunArgs {
     /// Synchronous send: wait for each record's acknowledgement (future.get()).
     #[arg(long)]
     pub sync: bool,
+    /// Call flush() after every N records (0 = never): batches go at once, send() waits.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub flush_every: u64,
     /// Do not call close() after the last record.
     #[arg(long)]
     pub no_close: bool,
@@ -99,6 +102,7 @@ impl RunArgs {
             value_bytes: None,
             sync: false,
             no_close: false,
+            flush_every: 0,
             fault: Vec::new(),
             until: None,
             json: false,

@@ -78,6 +78,7 @@ pub fn build_workload(run: &RunArgs) -> Result<Workload, CliError> {
             SendMode::Async
         },
         close_when_done: !run.no_close,
+        flush_every: run.flush_every,
     };
     w.validate().map_err(bad)?;
     Ok(w)

@@ -412,6 +412,41 @@ fn json_summary_has_the_documented_fields() {
 }
 
 #[test]
+fn no_subcommand_runs_the_builtin_notes_scenario() {
+    let text = ok(&[]);
+    assert!(text.contains("50000 requested"), "{text}");
+    assert!(text.contains("50000 acked"), "{text}");
+    assert!(text.contains("seed 42"), "{text}");
+}
+
+#[test]
+fn shared_options_work_before_and_after_run() {
+    let before = ok(&[
+        "--set",
+        "linger.ms=2",
+        "--seed",
+        "5",
+        "run",
+        "--records",
+        "100",
+    ]);
+    let after = ok(&[
+        "run",
+        "--records",
+        "100",
+        "--set",
+        "linger.ms=2",
+        "--seed",
+        "5",
+    ]);
+    assert_eq!(before, after);
+    assert!(
+        before.contains("linger.ms=2") && before.contains("seed 5"),
+        "{before}"
+    );
+}
+
+#[test]
 fn text_summary_names_seed_profile_and_counts() {
     let text = ok(&["run", "--records", "200", "--seed", "7"]);
     assert!(text.contains("Kafka 4.x profile"), "{text}");

@@ -17,6 +17,7 @@ struct Scenario {
     keyed: bool,
     value_bytes: Option<usize>,
     sync: bool,
+    flush_every: u64,
     faults: Vec<(u64, Fault)>,
     seed: u64,
 }
@@ -60,6 +61,7 @@ fn scenario() -> impl Strategy<Value = Scenario> {
         any::<bool>(),
         proptest::option::of(0usize..3_000),
         prop::bool::weighted(0.1),
+        prop_oneof![Just(0u64), 1u64..300],
     );
     let faults = proptest::collection::vec((0u64..3_000, fault()), 0..4);
     (version, producer, topo, work, faults, any::<u64>()).prop_map(
@@ -67,7 +69,7 @@ fn scenario() -> impl Strategy<Value = Scenario> {
             version,
             (acks, idem, inflight, linger, batch, memory, retries),
             (min_isr, latency, unclean),
-            (records, rate, keyed, value_bytes, sync),
+            (records, rate, keyed, value_bytes, sync, flush_every),
             faults,
             seed,
         )| {
@@ -99,6 +101,7 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                 keyed,
                 value_bytes,
                 sync,
+                flush_every,
                 faults,
                 seed,
             }
@@ -123,6 +126,7 @@ fn build(s: &Scenario) -> Sim {
             SendMode::Async
         },
         close_when_done: true,
+        flush_every: s.flush_every,
     };
     let mut sim = Sim::new(cfg, w, s.seed).expect("valid scenario");
     for (at, f) in &s.faults {

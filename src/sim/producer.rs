@@ -63,6 +63,8 @@ pub enum AppState {
     WaitingAck {
         record: RecordId,
     },
+    /// Inside `flush()`, waiting for every batch to complete.
+    Flushing,
     /// Inside `close()`, waiting for everything to complete.
     Closing,
     Closed,
@@ -167,6 +169,16 @@ impl Producer {
                     }
                     return;
                 }
+                AppState::Flushing => {
+                    if self.acc.incomplete > 0 {
+                        return;
+                    }
+                    // flush() returns once every batch that existed when it began is done;
+                    // the application thread was inside it, so that is every batch.
+                    self.acc.flush_in_progress = false;
+                    self.app = AppState::Sending;
+                    core.emit(TraceEvent::FlushCompleted);
+                }
                 _ => return,
             }
             if self.next_index >= w.records {
@@ -204,6 +216,14 @@ impl Producer {
                 SendOutcome::Done => {}
             }
             self.after_send(core, w, i);
+            if w.flush_every > 0 && (i + 1) % w.flush_every == 0 && self.app == AppState::Sending {
+                self.app = AppState::Flushing;
+                self.acc.flush_in_progress = true;
+                core.emit(TraceEvent::FlushStarted);
+                let now = core.now;
+                self.wake_sender(core, now);
+                continue;
+            }
             if self.app != AppState::Sending {
                 return;
             }
@@ -427,7 +447,7 @@ impl Producer {
             if t != token {
                 return;
             }
-            self.stats.blocked_us += core.now.since(since).as_micros();
+            self.stats.metadata_wait_us += core.now.since(since).as_micros();
             let i = self.next_index;
             if self.records.len() <= i as usize {
                 self.stats.send_calls += 1;
@@ -498,7 +518,7 @@ impl Producer {
                 self.app = AppState::Sending;
                 core.at(core.now, Event::AppWake);
             }
-            AppState::Closing if self.acc.incomplete == 0 => {
+            AppState::Closing | AppState::Flushing if self.acc.incomplete == 0 => {
                 core.at(core.now, Event::AppWake);
             }
             _ => {}

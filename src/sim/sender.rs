@@ -341,7 +341,7 @@ impl Producer {
         }
         self.set_metadata(leaders);
         if let AppState::WaitingMetadata { since, .. } = self.app {
-            self.stats.blocked_us += core.now.since(since).as_micros();
+            self.stats.metadata_wait_us += core.now.since(since).as_micros();
             self.app = AppState::Sending;
             core.at(core.now, Event::AppWake);
         }

@@ -27,6 +27,8 @@ pub struct ProducerStats {
     pub bytes_in_acked_batches: u64,
     /// Total time `send()` spent blocked on buffer.memory, µs.
     pub blocked_us: u64,
+    /// Time the first `send()` waited for the topic's metadata, µs.
+    pub metadata_wait_us: u64,
     #[serde(skip)]
     pub latencies_us: Vec<u32>,
 }

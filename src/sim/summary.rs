@@ -39,11 +39,35 @@ pub struct ProducerSummary {
     pub batch_send_reasons: BTreeMap<&'static str, u64>,
     pub latency_ms: LatencySummary,
     pub blocked_ms: f64,
+    pub metadata_wait_ms: f64,
     pub acks: String,
     pub idempotence: bool,
     pub linger_ms: u64,
     pub batch_size: u32,
     pub records_per_partition: Vec<u64>,
+    /// The counting interceptor: `onSend` and `onAcknowledgement` calls.
+    pub interceptor: InterceptorSummary,
+    /// The first callbacks' RecordMetadata, as the notes' callback prints them.
+    pub callbacks: Vec<CallbackSummary>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct InterceptorSummary {
+    pub on_send: u64,
+    pub on_acknowledgement: u64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct CallbackSummary {
+    pub record: u32,
+    pub topic: String,
+    pub partition: u32,
+    /// -1 with acks=0, or when the record failed.
+    pub offset: i64,
+    /// The record's create time (ms of virtual time).
+    pub timestamp: u64,
+    /// The exception the callback got, if any.
+    pub error: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -128,11 +152,39 @@ impl Summary {
                     max: ms(s.latency_percentile(1.0)),
                 },
                 blocked_ms: s.blocked_us as f64 / 1000.0,
+                metadata_wait_ms: s.metadata_wait_us as f64 / 1000.0,
                 acks: sim.effective().acks.to_string(),
                 idempotence: sim.effective().idempotence,
                 linger_ms: cfg.producer.linger_ms,
                 batch_size: cfg.producer.batch_size,
                 records_per_partition: per_partition,
+                interceptor: InterceptorSummary {
+                    on_send: p.interceptor_on_send,
+                    on_acknowledgement: p.interceptor_on_ack,
+                },
+                callbacks: p
+                    .records
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, r)| r.state != RecordState::Pending)
+                    .take(5)
+                    .map(|(i, r)| CallbackSummary {
+                        record: i as u32,
+                        topic: cfg.topology.topic.clone(),
+                        partition: r.partition,
+                        offset: r.offset,
+                        timestamp: r.sent_at.as_millis(),
+                        error: match r.state {
+                            RecordState::Failed => {
+                                Some("failed (see the trace for the exception)".to_string())
+                            }
+                            RecordState::Unsent => {
+                                Some("never sent: the producer died".to_string())
+                            }
+                            _ => None,
+                        },
+                    })
+                    .collect(),
             },
             partitions: cluster
                 .partitions
@@ -212,7 +264,30 @@ impl Summary {
                 String::new()
             }
         );
-        let _ = writeln!(o, "  per partition  {:?}", p.records_per_partition);
+        let _ = writeln!(
+            o,
+            "  per partition  {:?} · first send() waited {:.3} ms for metadata",
+            p.records_per_partition, p.metadata_wait_ms
+        );
+        let _ = writeln!(
+            o,
+            "  interceptor  onSend {} · onAcknowledgement {}",
+            p.interceptor.on_send, p.interceptor.on_acknowledgement
+        );
+        for c in &p.callbacks {
+            match &c.error {
+                None => {
+                    let _ = writeln!(
+                        o,
+                        "  callback  record {} → topic {} partition {} offset {}",
+                        c.record, c.topic, c.partition, c.offset
+                    );
+                }
+                Some(e) => {
+                    let _ = writeln!(o, "  callback  record {} → {e}", c.record);
+                }
+            }
+        }
         let _ = writeln!(o, "partitions");
         for part in &self.partitions {
             let leader = part.leader.map_or("none".to_string(), |l| l.to_string());

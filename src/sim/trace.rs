@@ -170,6 +170,7 @@ pub enum TraceEvent {
         error: KafkaError,
     },
     FlushStarted,
+    FlushCompleted,
     CloseStarted,
     ProducerClosed,
     /// The application crashed or force-closed the producer; these records were never sent.

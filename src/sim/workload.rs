@@ -127,6 +127,8 @@ pub struct Workload {
     pub send_mode: SendMode,
     /// Call `close()` after the last send (which flushes everything first).
     pub close_when_done: bool,
+    /// Call `flush()` after every this many records (0 = never).
+    pub flush_every: u64,
 }
 
 impl Workload {
@@ -145,6 +147,7 @@ impl Workload {
             value_bytes: None,
             send_mode: SendMode::Async,
             close_when_done: true,
+            flush_every: 0,
         }
     }
 
