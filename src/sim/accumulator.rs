@@ -39,9 +39,9 @@ pub struct ProducerBatch {
 }
 
 impl ProducerBatch {
-    /// `MemoryRecordsBuilder.isFull`: has at least one record and no room left.
+    /// `MemoryRecordsBuilder.isFull`: closed for appends, or at least one record and no room left.
     pub fn is_full(&self) -> bool {
-        !self.records.is_empty() && self.buffer <= self.bytes
+        self.closed || (!self.records.is_empty() && self.buffer <= self.bytes)
     }
     pub fn record_count(&self) -> u32 {
         self.records.len() as u32
@@ -499,5 +499,58 @@ impl RecordAccumulator {
             .iter()
             .enumerate()
             .filter_map(|(k, b)| b.as_ref().map(|b| (k, b)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn buffer_pool_reuses_batch_size_buffers_and_frees_them_for_odd_sizes() {
+        let mut pool = BufferPool::new(40_000, 16_384);
+        assert!(pool.try_allocate(16_384));
+        assert!(pool.try_allocate(16_384));
+        assert_eq!(pool.available(), 40_000 - 32_768);
+        // An oversized record's buffer does not fit in what is left.
+        assert!(!pool.try_allocate(10_000));
+        pool.deallocate(16_384);
+        assert_eq!(pool.used(), 16_384);
+        // The pooled buffer is released to satisfy a differently sized request.
+        assert!(pool.try_allocate(20_000));
+        assert_eq!(pool.used(), 36_384);
+        pool.deallocate(20_000);
+        pool.deallocate(16_384);
+        assert_eq!(pool.used(), 0);
+    }
+
+    fn rec(id: u32) -> NewRecord {
+        NewRecord {
+            id,
+            timestamp_ms: 0,
+            key_len: Some(3),
+            value_len: Some(5),
+        }
+    }
+
+    #[test]
+    fn linger_counts_from_batch_creation_and_full_batches_are_ready() {
+        let mut acc = RecordAccumulator::new(2, 1_086, SimDuration::from_millis(10), 1 << 20);
+        let leaders = [Some((0, 0)), Some((1, 0))];
+        acc.append_new_batch(0, rec(0), 1_086, SimTime::ZERO);
+        let r = acc.ready(SimTime::from_millis(9), &leaders);
+        assert!(r.nodes.is_empty());
+        assert_eq!(r.next_check, Some(SimTime::from_millis(10)));
+        assert_eq!(acc.ready(SimTime::from_millis(10), &leaders).nodes, vec![0]);
+        // Partition 1: fill a batch past 68 records, it is ready at once.
+        acc.append_new_batch(1, rec(100), 1_086, SimTime::ZERO);
+        for i in 1..68 {
+            assert!(acc.try_append(1, rec(100 + i)).is_some());
+        }
+        assert!(
+            acc.try_append(1, rec(200)).is_none(),
+            "the 69th record does not fit"
+        );
+        assert_eq!(acc.ready(SimTime::ZERO, &leaders).nodes, vec![1]);
     }
 }

@@ -5,6 +5,7 @@
 pub mod accumulator;
 pub mod broker;
 pub mod command;
+mod completion;
 pub mod config;
 mod idempotence;
 pub mod kernel;

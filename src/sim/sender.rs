@@ -9,7 +9,7 @@ use super::kernel::{
     Core, Event, Message, PartitionResult, ProduceRequest, ProduceResponse, WireBatch,
 };
 use super::network::Node;
-use super::producer::{AppState, Producer, RecordState};
+use super::producer::{AppState, Producer};
 use super::time::{SimDuration, SimTime};
 use super::trace::{BatchId, BrokerId, KafkaError, RequestId, TraceEvent};
 use super::workload::Workload;
@@ -95,21 +95,6 @@ impl Sender {
         }
         self.wake_at = None;
     }
-}
-
-/// `ExponentialBackoff(retry.backoff.ms, 2, retry.backoff.max.ms, 0.2)` for the n-th retry.
-pub fn retry_backoff(core: &mut Core, attempts: u32) -> SimDuration {
-    let initial = core.cfg.producer.retry_backoff_ms as f64;
-    let max = core.eff.retry_backoff_max_ms as f64;
-    if max <= initial {
-        return SimDuration::from_millis(initial.min(max) as u64);
-    }
-    let exp_max = (max / initial).ln() / 2f64.ln();
-    let exp = f64::from(attempts.saturating_sub(1)).min(exp_max);
-    let term = initial * 2f64.powf(exp);
-    let factor = core.rng.range_f64(0.8, 1.2);
-    let ms = ((factor * term) as u64).min(max as u64);
-    SimDuration::from_millis(ms)
 }
 
 impl Producer {
@@ -508,153 +493,5 @@ impl Producer {
         }
         let now = core.now;
         self.wake_sender(core, now);
-    }
-
-    /// `Sender.completeBatch`: success, retry, or failure.
-    fn batch_result(
-        &mut self,
-        core: &mut Core,
-        w: &Workload,
-        key: BatchKey,
-        batch_id: BatchId,
-        result: PartitionResult,
-    ) {
-        // A batch that already expired (delivery.timeout.ms) ignores late answers.
-        if self.acc.get(key).is_none_or(|b| b.id != batch_id) {
-            return;
-        }
-        match result {
-            PartitionResult::Ok { base_offset } => self.complete_batch(core, w, key, base_offset),
-            PartitionResult::Err(error) => {
-                let batch = self.acc.batch(key);
-                let p = batch.partition;
-                let dt = SimDuration::from_millis(core.eff.delivery_timeout_ms);
-                let can_retry = error.is_retriable()
-                    && core.now.since(batch.created) < dt
-                    && batch.attempts < core.cfg.producer.retries
-                    && self.app != AppState::Dead;
-                if self.idem.enabled
-                    && error == KafkaError::OutOfOrderSequenceNumber
-                    && self.idem.is_next_expected(batch)
-                {
-                    // A real gap: bump the epoch and restart this partition's sequences.
-                    self.idem.bump_epoch(p);
-                    core.emit(TraceEvent::EpochBumped {
-                        producer_id: self.idem.producer_id,
-                        epoch: self.idem.epoch,
-                        reason: format!("OUT_OF_ORDER_SEQUENCE_NUMBER on partition {p}"),
-                    });
-                }
-                if can_retry {
-                    self.idem.on_returned(self.acc.batch(key));
-                    let attempts = self.acc.batch(key).attempts + 1;
-                    let backoff = retry_backoff(core, attempts);
-                    self.acc.reenqueue(key, core.now, backoff);
-                    self.acc.muted[p as usize] = false;
-                    self.stats.retries += 1;
-                    core.emit(TraceEvent::BatchRetry {
-                        batch: batch_id,
-                        partition: p,
-                        error,
-                        attempt: attempts,
-                        backoff_us: backoff.as_micros(),
-                    });
-                    if error.refreshes_metadata() {
-                        self.sender.metadata_stale = true;
-                    }
-                } else {
-                    self.fail_batch(core, w, key, error);
-                }
-            }
-        }
-    }
-
-    fn complete_batch(&mut self, core: &mut Core, w: &Workload, key: BatchKey, base_offset: i64) {
-        let batch = self.acc.deallocate(key);
-        self.idem.on_acked(&batch);
-        let p = batch.partition;
-        self.acc.muted[p as usize] = false;
-        let now = core.now;
-        let mut oldest = now;
-        for (i, &r) in batch.records.iter().enumerate() {
-            let meta = &mut self.records[r as usize];
-            meta.state = RecordState::Acked;
-            meta.offset = if base_offset < 0 {
-                -1
-            } else {
-                base_offset + i as i64
-            };
-            oldest = oldest.min(meta.sent_at);
-            self.stats
-                .latencies_us
-                .push(now.since(meta.sent_at).as_micros().min(u64::from(u32::MAX)) as u32);
-        }
-        let n = batch.records.len() as u64;
-        self.stats.acked += n;
-        self.interceptor_on_ack += n;
-        self.stats.batches_acked += 1;
-        self.stats.records_in_acked_batches += n;
-        self.stats.bytes_in_acked_batches += batch.bytes as u64;
-        core.emit(TraceEvent::BatchAcked {
-            batch: batch.id,
-            partition: p,
-            base_offset,
-            records: n as u32,
-            latency_us: now.since(oldest).as_micros(),
-        });
-        self.maybe_resume_app(core, w);
-    }
-
-    fn fail_batch(&mut self, core: &mut Core, w: &Workload, key: BatchKey, error: KafkaError) {
-        let batch = self.acc.deallocate(key);
-        self.idem.on_returned(&batch);
-        let p = batch.partition;
-        self.acc.muted[p as usize] = false;
-        if self.idem.enabled && batch.base_sequence.is_some() {
-            // The sequence now has a gap: later batches restart from 0 under a new epoch.
-            self.idem.bump_epoch(p);
-            core.emit(TraceEvent::EpochBumped {
-                producer_id: self.idem.producer_id,
-                epoch: self.idem.epoch,
-                reason: format!("batch {} on partition {p} failed with {error}", batch.id),
-            });
-        }
-        for &r in &batch.records {
-            self.records[r as usize].state = RecordState::Failed;
-        }
-        let n = batch.records.len() as u64;
-        self.stats.failed += n;
-        self.interceptor_on_ack += n;
-        core.emit(TraceEvent::BatchFailed {
-            batch: batch.id,
-            partition: p,
-            error,
-            records: n as u32,
-        });
-        self.maybe_resume_app(core, w);
-    }
-
-    /// delivery.timeout.ms: queued batches expire from the front of each deque, in-flight
-    /// ones too (the broker may still write them: an ambiguous failure).
-    fn expire(&mut self, core: &mut Core, w: &Workload) {
-        let dt = SimDuration::from_millis(core.eff.delivery_timeout_ms);
-        for key in self.acc.expired_batches(core.now, dt) {
-            self.fail_batch(core, w, key, KafkaError::DeliveryTimeout);
-        }
-        let now = core.now;
-        let expired: Vec<(BatchKey, BatchId)> = self
-            .sender
-            .in_flight
-            .values()
-            .flat_map(|r| r.batches.iter().copied())
-            .filter(|&(k, id)| {
-                self.acc
-                    .get(k)
-                    .is_some_and(|b| b.id == id && now.since(b.created) >= dt)
-            })
-            .collect();
-        for (key, _) in expired {
-            self.fail_batch(core, w, key, KafkaError::DeliveryTimeout);
-        }
     }
 }

@@ -199,3 +199,75 @@ impl Replica {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    fn wire(id: u64, n: u32, seq: i32, epoch: i16) -> WireBatch {
+        WireBatch {
+            batch_id: id,
+            partition: 0,
+            records: (0..n).collect::<Vec<_>>().into(),
+            bytes: 100,
+            producer_id: 7,
+            producer_epoch: epoch,
+            base_sequence: seq,
+        }
+    }
+
+    #[test]
+    fn duplicates_of_the_last_five_batches_get_their_original_offset() {
+        let mut r = Replica::default();
+        for i in 0..6 {
+            let b = wire(i, 10, (i * 10) as i32, 0);
+            assert_eq!(r.check_sequence(&b), SequenceCheck::Append);
+            r.append(b, 0);
+        }
+        // Batch 1 (seq 10..19, offset 10) is among the last five: a duplicate.
+        assert_eq!(
+            r.check_sequence(&wire(1, 10, 10, 0)),
+            SequenceCheck::Duplicate { base_offset: 10 }
+        );
+        // Batch 0 fell out of the window: no longer recognised.
+        assert_eq!(
+            r.check_sequence(&wire(0, 10, 0, 0)),
+            SequenceCheck::OutOfOrder { expected: 60 }
+        );
+        // A gap.
+        assert_eq!(
+            r.check_sequence(&wire(9, 10, 70, 0)),
+            SequenceCheck::OutOfOrder { expected: 60 }
+        );
+        // A new epoch must start at 0; an old one is fenced.
+        assert_eq!(r.check_sequence(&wire(9, 1, 0, 1)), SequenceCheck::Append);
+        assert_eq!(
+            r.check_sequence(&wire(9, 1, 5, 1)),
+            SequenceCheck::OutOfOrder { expected: 0 }
+        );
+        r.append(wire(10, 1, 0, 1), 0);
+        assert_eq!(
+            r.check_sequence(&wire(11, 1, 60, 0)),
+            SequenceCheck::InvalidEpoch
+        );
+    }
+
+    #[test]
+    fn truncation_removes_the_suffix_and_rebuilds_producer_state() {
+        let mut r = Replica::default();
+        r.append(wire(0, 5, 0, 0), 0);
+        r.append(wire(1, 5, 5, 0), 1);
+        r.append(wire(2, 5, 10, 0), 1);
+        assert_eq!(r.end_offset_for_epoch(0), Some((0, 5)));
+        assert_eq!(r.end_offset_for_epoch(1), Some((1, 15)));
+        assert_eq!(r.truncate_to(5), 10);
+        assert_eq!(r.log_end_offset, 5);
+        assert_eq!(r.epochs, vec![(0, 0)]);
+        // Sequence 5 is expected again: the truncated batches are forgotten.
+        assert_eq!(r.check_sequence(&wire(1, 5, 5, 0)), SequenceCheck::Append);
+        let read = r.read_from(0, 1);
+        assert_eq!(read.len(), 1, "at least one batch even above max bytes");
+        assert!(Arc::ptr_eq(&read[0].wire.records, &r.log[0].wire.records));
+    }
+}
