@@ -1,7 +1,7 @@
 //! `kafka-flow run`: build a simulation from the command line, run it, report.
 
 use crate::cli::{RunArgs, SimArgs};
-use crate::sim::config::{SETTINGS, load_properties_file, parse_assignment};
+use crate::sim::config::{OffsetReset, SETTINGS, load_properties_file, parse_assignment};
 use crate::sim::summary::Summary;
 use crate::sim::time::parse_duration;
 use crate::sim::workload::{SendMode, Template, Workload};
@@ -48,6 +48,9 @@ pub fn build_config(args: &SimArgs) -> Result<Config, CliError> {
         None => KafkaVersion::default(),
     };
     let mut cfg = Config::defaults(version);
+    // The notes' CustomConsumer reads from the beginning (Kafka's own default is latest,
+    // which would skip what the producer wrote before the group formed).
+    cfg.consumer.auto_offset_reset = OffsetReset::Earliest;
     if let Some(path) = &args.config {
         load_properties_file(&mut cfg, path).map_err(|e| bad(e.to_string()))?;
     }
@@ -88,11 +91,18 @@ pub fn build_workload(run: &RunArgs) -> Result<Workload, CliError> {
 pub fn build_sim(sim_args: &SimArgs, run: &RunArgs) -> Result<Sim, CliError> {
     let cfg = build_config(sim_args)?;
     let workload = build_workload(run)?;
-    let (brokers, partitions) = (cfg.topology.brokers, cfg.topology.partitions);
+    let (brokers, partitions, consumers) = (
+        cfg.topology.brokers,
+        cfg.topology.partitions,
+        cfg.consumer.consumers,
+    );
     let faults = run
         .fault
         .iter()
-        .map(|f| parse_timed_fault(f, brokers, partitions).map_err(|e| bad(format!("--fault {e}"))))
+        .map(|f| {
+            parse_timed_fault(f, brokers, partitions, consumers)
+                .map_err(|e| bad(format!("--fault {e}")))
+        })
         .collect::<Result<Vec<_>, _>>()?;
     let seed = sim_args.seed.unwrap_or(DEFAULT_SEED);
     let mut sim = Sim::new(cfg, workload, seed).map_err(|e| bad(e.to_string()))?;

@@ -60,6 +60,19 @@ pub enum Fault {
         broker: BrokerId,
         extra_ms: u64,
     },
+    /// Add one-way latency between a broker and every other broker (its replication lags).
+    SlowFollower {
+        broker: BrokerId,
+        extra_ms: u64,
+    },
+    /// A consumer's process dies mid-loop (whatever it was processing is half done).
+    CrashConsumer {
+        consumer: u32,
+    },
+    /// A new instance of that consumer starts and joins the group.
+    RestartConsumer {
+        consumer: u32,
+    },
     /// The application dies: records in the accumulator are never sent.
     CrashProducer,
     /// `close(Duration.ZERO)`: incomplete batches fail with "Producer is closed forcefully".
@@ -109,6 +122,11 @@ impl fmt::Display for Fault {
             Fault::SlowLink { broker, extra_ms } => {
                 write!(f, "add {extra_ms} ms latency to broker {broker}")
             }
+            Fault::SlowFollower { broker, extra_ms } => {
+                write!(f, "slow broker {broker}'s replication by {extra_ms} ms")
+            }
+            Fault::CrashConsumer { consumer } => write!(f, "crash consumer {consumer}"),
+            Fault::RestartConsumer { consumer } => write!(f, "restart consumer {consumer}"),
             Fault::CrashProducer => f.write_str("crash the producer"),
             Fault::CloseProducer => f.write_str("force-close the producer"),
         }
@@ -117,11 +135,17 @@ impl fmt::Display for Fault {
 
 /// The fault names `--fault` accepts, with their argument.
 pub const FAULT_HELP: &str = "kill-broker:B, restart-broker:B, kill-leader:P, drop-responses:N[:B], \
-reject-produce:N[:B], isolate-broker:B, heal-broker:B, slow-link:B:MS, crash-producer, close-producer";
+reject-produce:N[:B], isolate-broker:B, heal-broker:B, slow-link:B:MS, slow-follower:B:MS, crash-consumer[:C], restart-consumer[:C], \
+crash-producer, close-producer";
 
 impl Fault {
     /// Parses `ACTION[:ARG]`, checking targets against the topology.
-    pub fn parse(text: &str, brokers: u32, partitions: u32) -> Result<Fault, String> {
+    pub fn parse(
+        text: &str,
+        brokers: u32,
+        partitions: u32,
+        consumers: u32,
+    ) -> Result<Fault, String> {
         let mut parts = text.split(':');
         let action = parts.next().unwrap_or("").trim();
         let args: Vec<&str> = parts.map(str::trim).collect();
@@ -141,6 +165,24 @@ impl Fault {
                 ));
             }
             Ok(b as BrokerId)
+        };
+        let consumer = |i: usize| -> Result<u32, String> {
+            let c = if args.len() > i {
+                num(i, "a consumer number")?
+            } else {
+                0
+            };
+            if c >= u64::from(consumers) {
+                return Err(if consumers == 0 {
+                    format!("fault '{text}': there is no consumer (set consumers=1 or more)")
+                } else {
+                    format!(
+                        "fault '{text}': there is no consumer {c} (consumers are 0 to {})",
+                        consumers - 1
+                    )
+                });
+            }
+            Ok(c as u32)
         };
         let fault = match action {
             "kill-broker" => Fault::KillBroker { broker: broker(0)? },
@@ -195,6 +237,16 @@ impl Fault {
                 broker: broker(0)?,
                 extra_ms: num(1, "a number of milliseconds")?,
             },
+            "slow-follower" => Fault::SlowFollower {
+                broker: broker(0)?,
+                extra_ms: num(1, "a number of milliseconds")?,
+            },
+            "crash-consumer" => Fault::CrashConsumer {
+                consumer: consumer(0)?,
+            },
+            "restart-consumer" => Fault::RestartConsumer {
+                consumer: consumer(0)?,
+            },
             "crash-producer" => Fault::CrashProducer,
             "close-producer" => Fault::CloseProducer,
             other => {
@@ -210,6 +262,7 @@ pub fn parse_timed_fault(
     text: &str,
     brokers: u32,
     partitions: u32,
+    consumers: u32,
 ) -> Result<(SimDuration, Fault), String> {
     let Some((at, rest)) = text.split_once(':') else {
         return Err(format!(
@@ -217,7 +270,7 @@ pub fn parse_timed_fault(
         ));
     };
     let at = parse_duration(at).map_err(|e| format!("fault '{text}': {e}"))?;
-    Ok((at, Fault::parse(rest, brokers, partitions)?))
+    Ok((at, Fault::parse(rest, brokers, partitions, consumers)?))
 }
 
 #[cfg(test)]
@@ -227,14 +280,14 @@ mod tests {
     #[test]
     fn parses_faults() {
         assert_eq!(
-            parse_timed_fault("500ms:kill-leader:0", 3, 3),
+            parse_timed_fault("500ms:kill-leader:0", 3, 3, 1),
             Ok((
                 SimDuration::from_millis(500),
                 Fault::KillLeader { partition: 0 }
             ))
         );
         assert_eq!(
-            parse_timed_fault("300ms:drop-responses:3", 3, 3),
+            parse_timed_fault("300ms:drop-responses:3", 3, 3, 1),
             Ok((
                 SimDuration::from_millis(300),
                 Fault::DropResponses {
@@ -244,23 +297,23 @@ mod tests {
             ))
         );
         assert_eq!(
-            parse_timed_fault("2s:restart-broker:1", 3, 3).map(|f| f.1),
+            parse_timed_fault("2s:restart-broker:1", 3, 3, 1).map(|f| f.1),
             Ok(Fault::RestartBroker { broker: 1 })
         );
     }
 
     #[test]
     fn rejects_bad_faults() {
-        let e = parse_timed_fault("1s:kill-broker:7", 3, 3).unwrap_err();
+        let e = parse_timed_fault("1s:kill-broker:7", 3, 3, 1).unwrap_err();
         assert!(e.contains("no broker 7") && e.contains("0 to 2"), "{e}");
-        let e = parse_timed_fault("1s:explode", 3, 3).unwrap_err();
+        let e = parse_timed_fault("1s:explode", 3, 3, 1).unwrap_err();
         assert!(
             e.contains("unknown fault 'explode'") && e.contains("kill-leader"),
             "{e}"
         );
-        let e = parse_timed_fault("soon:kill-broker:1", 3, 3).unwrap_err();
+        let e = parse_timed_fault("soon:kill-broker:1", 3, 3, 1).unwrap_err();
         assert!(e.contains("not a duration"), "{e}");
-        assert!(parse_timed_fault("kill-broker", 3, 3).is_err());
-        assert!(parse_timed_fault("1s:kill-leader:x", 3, 3).is_err());
+        assert!(parse_timed_fault("kill-broker", 3, 3, 1).is_err());
+        assert!(parse_timed_fault("1s:kill-leader:x", 3, 3, 1).is_err());
     }
 }

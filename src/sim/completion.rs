@@ -67,6 +67,7 @@ impl Producer {
                     self.acc.reenqueue(key, core.now, backoff);
                     self.acc.muted[p as usize] = false;
                     self.stats.retries += 1;
+                    core.ledger.on_retry(batch_id, error, attempts);
                     core.emit(TraceEvent::BatchRetry {
                         batch: batch_id,
                         partition: p,
@@ -86,6 +87,7 @@ impl Producer {
 
     fn complete_batch(&mut self, core: &mut Core, w: &Workload, key: BatchKey, base_offset: i64) {
         let batch = self.acc.deallocate(key);
+        core.ledger.on_batch_done(batch.id);
         self.idem.on_acked(&batch);
         let p = batch.partition;
         self.acc.muted[p as usize] = false;
@@ -122,6 +124,8 @@ impl Producer {
 
     fn fail_batch(&mut self, core: &mut Core, w: &Workload, key: BatchKey, error: KafkaError) {
         let batch = self.acc.deallocate(key);
+        core.ledger.on_batch_done(batch.id);
+        core.ledger.on_failed(&batch.records, error);
         self.idem.on_returned(&batch);
         let p = batch.partition;
         self.acc.muted[p as usize] = false;

@@ -104,6 +104,43 @@ impl LogBatch {
     }
 }
 
+/// A consumer's fetch: per partition, the offset to read from.
+#[derive(Clone, Debug)]
+pub struct ConsumerFetchRequest {
+    pub consumer: u32,
+    pub incarnation: u32,
+    pub partitions: Vec<(u32, i64)>,
+    pub min_bytes: u32,
+    pub max_wait: SimDuration,
+    pub max_partition_bytes: u32,
+}
+
+/// Records below the high watermark: (offset, record) per partition, or an error.
+#[derive(Clone, Debug)]
+pub struct ConsumerFetchResponse {
+    pub incarnation: u32,
+    pub partitions: Vec<ConsumerFetchedPartition>,
+}
+
+#[derive(Clone, Debug)]
+pub struct ConsumerFetchedPartition {
+    pub partition: u32,
+    pub fetch_offset: i64,
+    pub records: Vec<(i64, RecordId)>,
+    pub error: Option<KafkaError>,
+    /// The leader's log end and high watermark, for `auto.offset.reset`.
+    pub high_watermark: i64,
+}
+
+/// What the coordinator hands a member after a rebalance: its partitions, each with the
+/// group's committed offset (if any) and the high watermark (for `latest`).
+#[derive(Clone, Debug)]
+pub struct AssignedPartition {
+    pub partition: u32,
+    pub committed: Option<i64>,
+    pub high_watermark: i64,
+}
+
 #[derive(Clone, Debug)]
 pub enum Message {
     Produce(ProduceRequest),
@@ -113,7 +150,41 @@ pub enum Message {
     Metadata,
     MetadataResponse(Vec<Option<(BrokerId, u32)>>),
     InitProducerId,
-    InitProducerIdResponse { producer_id: i64, epoch: i16 },
+    InitProducerIdResponse {
+        producer_id: i64,
+        epoch: i16,
+    },
+    ConsumerFetch(ConsumerFetchRequest),
+    ConsumerFetchResponse(ConsumerFetchResponse),
+    JoinGroup {
+        consumer: u32,
+        incarnation: u32,
+    },
+    Heartbeat {
+        consumer: u32,
+        incarnation: u32,
+    },
+    /// The heartbeat answer REBALANCE_IN_PROGRESS: revoke and rejoin.
+    RebalanceNotice {
+        incarnation: u32,
+    },
+    Assignment {
+        incarnation: u32,
+        generation: u32,
+        partitions: Vec<AssignedPartition>,
+    },
+    OffsetCommit {
+        consumer: u32,
+        incarnation: u32,
+        generation: u32,
+        id: u64,
+        offsets: Vec<(u32, i64)>,
+    },
+    OffsetCommitResponse {
+        incarnation: u32,
+        id: u64,
+        error: Option<KafkaError>,
+    },
 }
 
 impl Message {
@@ -121,6 +192,13 @@ impl Message {
     pub fn bytes(&self) -> u64 {
         match self {
             Message::Produce(r) => 100 + r.batches.iter().map(|b| u64::from(b.bytes)).sum::<u64>(),
+            Message::ConsumerFetchResponse(r) => {
+                100 + r
+                    .partitions
+                    .iter()
+                    .map(|p| p.records.len() as u64 * 30)
+                    .sum::<u64>()
+            }
             Message::FetchResponse(r) => {
                 100 + r
                     .partitions
@@ -190,6 +268,29 @@ pub enum Event {
         token: u64,
     },
     IsrCheck,
+    /// A consumer's application thread has something to do (poll, end of processing, retry).
+    ConsumerWake {
+        consumer: u32,
+        incarnation: u32,
+        token: u64,
+    },
+    ConsumerHeartbeat {
+        consumer: u32,
+        incarnation: u32,
+    },
+    /// The coordinator checks whether a member's session expired.
+    MemberSessionCheck {
+        consumer: u32,
+        incarnation: u32,
+    },
+    /// `group.initial.rebalance.delay.ms` (or a rebalance timeout) ran out.
+    RebalanceDeadline {
+        round: u64,
+    },
+    ConsumerFetchWaitExpired {
+        broker: BrokerId,
+        token: u64,
+    },
     SessionExpired {
         broker: BrokerId,
         incarnation: u32,
@@ -206,18 +307,29 @@ pub struct Core {
     pub eff: Effective,
     pub trace: Vec<TraceRecord>,
     pub trace_enabled: bool,
+    /// Every record's life; the actors update it as things happen.
+    pub ledger: super::ledger::Ledger,
     next_token: u64,
 }
 
 impl Core {
     pub fn new(cfg: Config, eff: Effective, seed: u64) -> Self {
         let net = Network::new(
-            cfg.topology.brokers,
             SimDuration(cfg.sim.network_latency_us),
             SimDuration(cfg.sim.network_jitter_us),
             cfg.sim.network_bandwidth_mbps,
         );
+        let ledger = super::ledger::Ledger::new(
+            cfg.topology.partitions,
+            super::ledger::Context {
+                acks: eff.acks.to_string(),
+                idempotence: eff.idempotence,
+                max_in_flight: cfg.producer.max_in_flight_requests_per_connection,
+                request_timeout_ms: cfg.producer.request_timeout_ms,
+            },
+        );
         Core {
+            ledger,
             now: SimTime::ZERO,
             queue: EventQueue::default(),
             rng: SimRng::new(seed),

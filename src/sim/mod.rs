@@ -7,8 +7,10 @@ pub mod broker;
 pub mod command;
 mod completion;
 pub mod config;
+pub mod consumer;
 mod idempotence;
 pub mod kernel;
+pub mod ledger;
 pub mod network;
 pub mod partitioner;
 pub mod producer;
@@ -29,13 +31,16 @@ pub use trace::{TraceEvent, TraceRecord};
 pub use workload::Workload;
 
 use broker::Cluster;
+use consumer::coordinator::Coordinator;
+use consumer::{ClusterView, ConsumerGroup};
 use kernel::{Core, Event, Message};
 use network::Node;
 use producer::Producer;
 use trace::BrokerId;
 
-/// After the producer is done, keep running at most this long for replication to settle.
-const SETTLE_LIMIT: SimDuration = SimDuration(5_000_000);
+/// After the producer is done, keep running at most this long for replication to settle
+/// and the consumers to catch up and commit (a rebalance waits for session timeouts).
+const SETTLE_LIMIT: SimDuration = SimDuration(120_000_000);
 /// A run with no `--until` stops here even if something never settles.
 pub const DEFAULT_TIME_LIMIT: SimDuration = SimDuration(3_600_000_000);
 
@@ -43,6 +48,7 @@ pub struct Sim {
     core: Core,
     cluster: Cluster,
     producer: Producer,
+    group: ConsumerGroup,
     workload: Workload,
     seed: u64,
     commands: Vec<(SimTime, Command)>,
@@ -83,10 +89,12 @@ impl Sim {
         );
         cluster.start(&mut core);
         let producer = Producer::new(&core);
+        let group = ConsumerGroup::new(core.cfg.consumer.consumers);
         let mut sim = Sim {
             core,
             cluster,
             producer,
+            group,
             workload,
             seed,
             commands: Vec::new(),
@@ -97,6 +105,9 @@ impl Sim {
         sim.core.at(SimTime::ZERO, Event::AppWake);
         let now = sim.core.now;
         sim.producer.wake_sender(&mut sim.core, now);
+        for c in 0..sim.core.cfg.consumer.consumers {
+            sim.with_view(|group, core, view| group.start(core, c, view));
+        }
         Ok(sim)
     }
 
@@ -120,6 +131,58 @@ impl Sim {
     }
     pub fn cluster(&self) -> &Cluster {
         &self.cluster
+    }
+    pub fn group(&self) -> &ConsumerGroup {
+        &self.group
+    }
+    pub fn ledger(&self) -> &ledger::Ledger {
+        &self.core.ledger
+    }
+    /// The ledger's verdicts for every record sent so far.
+    pub fn ledger_report(&self) -> ledger::LedgerReport {
+        self.core.ledger.report(
+            &self.producer.records,
+            &self.high_watermarks(),
+            self.core.cfg.consumer.consumers > 0,
+        )
+    }
+    pub fn high_watermarks(&self) -> Vec<i64> {
+        self.cluster
+            .partitions
+            .iter()
+            .map(broker::PartitionState::high_watermark)
+            .collect()
+    }
+
+    /// Runs `f` on the consumer group with what a consumer can see of the cluster.
+    fn with_view<R>(
+        &mut self,
+        f: impl FnOnce(&mut ConsumerGroup, &mut Core, &ClusterView) -> R,
+    ) -> R {
+        let leaders: Vec<Option<BrokerId>> =
+            self.cluster.partitions.iter().map(|p| p.leader).collect();
+        let up: Vec<bool> = (0..self.core.cfg.topology.brokers)
+            .map(|b| self.cluster.is_up(b))
+            .collect();
+        let coordinator = Coordinator::host(
+            &self.core.cfg.consumer.group_id,
+            self.core.cfg.topology.brokers,
+            &up,
+        );
+        let view = ClusterView {
+            leaders: &leaders,
+            coordinator,
+        };
+        f(&mut self.group, &mut self.core, &view)
+    }
+
+    /// (partition, high watermark) for the coordinator's assignments.
+    fn partition_hws(&self) -> Vec<(u32, i64)> {
+        self.high_watermarks()
+            .into_iter()
+            .enumerate()
+            .map(|(p, hw)| (p as u32, hw))
+            .collect()
     }
     pub fn commands(&self) -> &[(SimTime, Command)] {
         &self.commands
@@ -234,6 +297,21 @@ impl Sim {
                 Node::Broker(broker),
                 SimDuration::from_millis(extra_ms),
             ),
+            Fault::SlowFollower { broker, extra_ms } => {
+                for other in 0..self.core.cfg.topology.brokers {
+                    if other != broker {
+                        self.core.net.add_latency(
+                            Node::Broker(broker),
+                            Node::Broker(other),
+                            SimDuration::from_millis(extra_ms),
+                        );
+                    }
+                }
+            }
+            Fault::CrashConsumer { consumer } => self.group.crash(&mut self.core, consumer),
+            Fault::RestartConsumer { consumer } => {
+                self.with_view(|g, core, view| g.start(core, consumer, view));
+            }
             Fault::CrashProducer => self.producer.abandon(&mut self.core, true),
             Fault::CloseProducer => self.producer.abandon(&mut self.core, false),
         }
@@ -281,6 +359,14 @@ impl Sim {
     /// Whether the producer is done and every partition's replicas agree.
     pub fn is_settled(&self) -> bool {
         if !self.producer.is_settled() {
+            return false;
+        }
+        let hws = self.high_watermarks();
+        if !self.group.caught_up(&hws)
+            || !self
+                .group
+                .commits_settled(self.core.cfg.consumer.commit_mode)
+        {
             return false;
         }
         self.cluster.partitions.iter().all(|p| {
@@ -410,6 +496,45 @@ impl Sim {
                     .follower_fetch_timeout(core, follower, leader, token);
             }
             Event::IsrCheck => self.cluster.isr_check(core),
+            Event::ConsumerWake {
+                consumer,
+                incarnation,
+                token,
+            } => {
+                self.with_view(|g, core, view| g.on_wake(core, consumer, incarnation, token, view));
+            }
+            Event::ConsumerHeartbeat {
+                consumer,
+                incarnation,
+            } => {
+                self.with_view(|g, core, view| g.heartbeat(core, consumer, incarnation, view));
+            }
+            Event::MemberSessionCheck {
+                consumer,
+                incarnation,
+            } => {
+                let hws = self.partition_hws();
+                if let Some(host) = self.with_view(|_, _, view| view.coordinator) {
+                    self.group.coordinator.on_session_check(
+                        &mut self.core,
+                        host,
+                        consumer,
+                        incarnation,
+                        &hws,
+                    );
+                }
+            }
+            Event::RebalanceDeadline { round } => {
+                let hws = self.partition_hws();
+                if let Some(host) = self.with_view(|_, _, view| view.coordinator) {
+                    self.group
+                        .coordinator
+                        .on_rebalance_deadline(&mut self.core, host, round, &hws);
+                }
+            }
+            Event::ConsumerFetchWaitExpired { token, .. } => {
+                self.cluster.consumer_fetch_expired(core, token)
+            }
             Event::SessionExpired {
                 broker,
                 incarnation,
@@ -425,6 +550,72 @@ impl Sim {
                     });
                 }
             }
+        }
+    }
+
+    fn coordinator_message(&mut self, host: BrokerId, from: Node, msg: Message) {
+        let hws = self.partition_hws();
+        let coord = &mut self.group.coordinator;
+        match msg {
+            Message::JoinGroup {
+                consumer,
+                incarnation,
+            } => coord.on_join(&mut self.core, host, consumer, incarnation, &hws),
+            Message::Heartbeat {
+                consumer,
+                incarnation,
+            } => coord.on_heartbeat(&mut self.core, host, consumer, incarnation),
+            Message::OffsetCommit {
+                consumer,
+                incarnation,
+                generation,
+                id,
+                offsets,
+            } => {
+                let error = coord.on_commit(consumer, incarnation, generation, &offsets);
+                self.core.send(
+                    Node::Broker(host),
+                    from,
+                    Message::OffsetCommitResponse {
+                        incarnation,
+                        id,
+                        error,
+                    },
+                );
+            }
+            _ => {}
+        }
+    }
+
+    fn consumer_message(&mut self, c: u32, from: Node, msg: Message) {
+        match msg {
+            Message::ConsumerFetchResponse(resp) => {
+                if let Node::Broker(b) = from {
+                    self.with_view(|g, core, view| g.on_fetch_response(core, c, b, resp, view));
+                }
+            }
+            Message::RebalanceNotice { incarnation } => {
+                self.with_view(|g, core, view| g.on_rebalance_notice(core, c, incarnation, view));
+            }
+            Message::Assignment {
+                incarnation,
+                generation,
+                partitions,
+            } => {
+                self.with_view(|g, core, view| {
+                    g.on_assignment(core, c, incarnation, generation, partitions, view)
+                });
+            }
+            Message::OffsetCommitResponse {
+                incarnation,
+                id,
+                error,
+            } => {
+                self.with_view(|g, core, view| {
+                    g.on_commit_response(core, c, incarnation, id, error, view)
+                });
+            }
+            _ => {}
         }
     }
 
@@ -454,6 +645,20 @@ impl Sim {
                     },
                 );
             }
+            (Node::Broker(b), Message::ConsumerFetch(req)) => {
+                self.cluster.on_consumer_fetch(core, b, req)
+            }
+            (
+                Node::Broker(b),
+                msg @ (Message::JoinGroup { .. }
+                | Message::Heartbeat { .. }
+                | Message::OffsetCommit { .. }),
+            ) => {
+                if self.cluster.is_up(b) {
+                    self.coordinator_message(b, from, msg);
+                }
+            }
+            (Node::Consumer(c), msg) => self.consumer_message(c, from, msg),
             (Node::Producer, Message::ProduceResponse(resp)) => {
                 if let Node::Broker(b) = from {
                     self.producer.on_produce_response(core, w, b, &resp);

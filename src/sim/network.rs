@@ -10,7 +10,13 @@ use super::trace::BrokerId;
 pub enum Node {
     Producer,
     Broker(BrokerId),
+    Consumer(u32),
 }
+
+/// Hosts have fixed slots: the producer, up to 9 brokers, up to 8 consumers (the
+/// settings' limits), so a host's index never depends on the topology.
+const MAX_BROKERS: usize = 9;
+const HOSTS: usize = 1 + MAX_BROKERS + 8;
 
 #[derive(Clone, Copy, Debug, Default)]
 struct Link {
@@ -23,7 +29,6 @@ struct Link {
 }
 
 pub struct Network {
-    brokers: u32,
     links: Vec<Link>,
     pub latency: SimDuration,
     pub jitter: SimDuration,
@@ -41,15 +46,9 @@ pub struct Transit {
 }
 
 impl Network {
-    pub fn new(
-        brokers: u32,
-        latency: SimDuration,
-        jitter: SimDuration,
-        bandwidth_mbps: u64,
-    ) -> Self {
-        let n = brokers as usize + 1;
+    pub fn new(latency: SimDuration, jitter: SimDuration, bandwidth_mbps: u64) -> Self {
+        let n = HOSTS;
         Network {
-            brokers,
             links: vec![Link::default(); n * n],
             latency,
             jitter,
@@ -62,11 +61,12 @@ impl Network {
         match node {
             Node::Producer => 0,
             Node::Broker(b) => b as usize + 1,
+            Node::Consumer(c) => 1 + MAX_BROKERS + c as usize,
         }
     }
 
     fn link(&mut self, from: Node, to: Node) -> &mut Link {
-        let n = self.brokers as usize + 1;
+        let n = HOSTS;
         let i = Self::index(from) * n + Self::index(to);
         &mut self.links[i]
     }

@@ -261,6 +261,7 @@ impl Producer {
         if self.records.len() <= i as usize {
             self.interceptor_on_send += 1;
             self.stats.send_calls += 1;
+            core.ledger.on_send(id);
             self.records.push(RecordMeta {
                 sent_at: core.now,
                 offset: -1,
@@ -434,6 +435,7 @@ impl Producer {
 
     /// The record fails inside `send()`: its callback gets the error at once.
     fn reject(&mut self, core: &mut Core, id: RecordId, error: KafkaError) {
+        core.ledger.on_failed(&[id], error);
         let r = &mut self.records[id as usize];
         r.state = RecordState::Failed;
         self.stats.failed += 1;
@@ -452,6 +454,7 @@ impl Producer {
             if self.records.len() <= i as usize {
                 self.stats.send_calls += 1;
                 self.interceptor_on_send += 1;
+                core.ledger.on_send(i as RecordId);
                 self.records.push(RecordMeta {
                     sent_at: core.now,
                     offset: -1,
@@ -547,6 +550,11 @@ impl Producer {
         for d in &mut self.acc.deques {
             d.clear();
         }
+        core.ledger.on_unsent(if dead {
+            format!("the producer crashed at {} with it still in the accumulator (or in flight, unanswered)", core.now)
+        } else {
+            format!("the producer was force-closed at {}", core.now)
+        });
         if dead {
             self.stats.unsent += count;
         } else {

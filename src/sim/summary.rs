@@ -1,6 +1,8 @@
 //! The end-of-run summary: what `kafka-flow run` prints, readable or as JSON.
 
 use super::Sim;
+use super::consumer::Phase;
+use super::ledger::LedgerReport;
 use super::producer::RecordState;
 use super::trace::{BrokerId, SendReason};
 use serde::Serialize;
@@ -16,6 +18,8 @@ pub struct Summary {
     pub producer: ProducerSummary,
     pub partitions: Vec<PartitionSummary>,
     pub brokers: Vec<BrokerSummary>,
+    pub consumer: ConsumerSummary,
+    pub ledger: LedgerReport,
     /// Silent adjustments Kafka would make at start-up (e.g. idempotence disabled).
     pub notes: Vec<String>,
 }
@@ -68,6 +72,39 @@ pub struct CallbackSummary {
     pub timestamp: u64,
     /// The exception the callback got, if any.
     pub error: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ConsumerSummary {
+    pub group_id: String,
+    pub commit_mode: String,
+    pub consumers: u32,
+    /// Records whose processing finished (a record processed twice counts twice).
+    pub processed: u64,
+    pub polls: u64,
+    /// The group's committed offset per partition (the next offset to read).
+    pub committed_offsets: BTreeMap<u32, i64>,
+    pub commits: CommitSummary,
+    pub rebalances: u64,
+    pub crashes: u64,
+    pub generation: u32,
+    pub members: Vec<MemberSummary>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct CommitSummary {
+    pub sent: u64,
+    pub succeeded: u64,
+    pub failed: u64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct MemberSummary {
+    pub consumer: u32,
+    pub phase: Phase,
+    pub partitions: Vec<u32>,
+    /// Next offset poll() returns, per assigned partition.
+    pub positions: BTreeMap<u32, i64>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -209,6 +246,36 @@ impl Summary {
                     alive: b.alive,
                 })
                 .collect(),
+            consumer: {
+                let g = sim.group();
+                ConsumerSummary {
+                    group_id: cfg.consumer.group_id.clone(),
+                    commit_mode: cfg.consumer.commit_mode.name().to_string(),
+                    consumers: cfg.consumer.consumers,
+                    processed: g.stats.processed,
+                    polls: g.stats.polls,
+                    committed_offsets: g.coordinator.committed.clone(),
+                    commits: CommitSummary {
+                        sent: g.stats.commits_sent,
+                        succeeded: g.stats.commits_ok,
+                        failed: g.stats.commits_failed,
+                    },
+                    rebalances: g.stats.rebalances,
+                    crashes: g.stats.crashes,
+                    generation: g.coordinator.generation,
+                    members: g
+                        .consumers
+                        .iter()
+                        .map(|c| MemberSummary {
+                            consumer: c.index,
+                            phase: c.phase,
+                            partitions: c.assignment.clone(),
+                            positions: c.positions.clone(),
+                        })
+                        .collect(),
+                }
+            },
+            ledger: sim.ledger_report(),
             notes: sim.effective().notes.clone(),
         }
     }
@@ -300,6 +367,65 @@ impl Summary {
                 part.isr,
                 part.log_end_offset,
                 part.high_watermark
+            );
+        }
+        let c = &self.consumer;
+        if c.consumers > 0 {
+            let _ = writeln!(
+                o,
+                "consumer  group {} · {} consumer(s) · commit.mode={} · generation {}",
+                c.group_id, c.consumers, c.commit_mode, c.generation
+            );
+            let _ = writeln!(
+                o,
+                "  {} processed in {} polls · commits {} sent, {} ok, {} failed · {} rebalances · {} crashes",
+                c.processed,
+                c.polls,
+                c.commits.sent,
+                c.commits.succeeded,
+                c.commits.failed,
+                c.rebalances,
+                c.crashes
+            );
+            let committed: Vec<String> = c
+                .committed_offsets
+                .iter()
+                .map(|(p, o)| format!("p{p}={o}"))
+                .collect();
+            let _ = writeln!(
+                o,
+                "  committed  {}",
+                if committed.is_empty() {
+                    "-".to_string()
+                } else {
+                    committed.join(" ")
+                }
+            );
+        }
+        let l = &self.ledger;
+        let counts: Vec<String> = l.counts.iter().map(|(k, v)| format!("{k} {v}")).collect();
+        let _ = writeln!(o, "ledger  {}", counts.join(" · "));
+        let _ = writeln!(
+            o,
+            "  lost: broker {} · consumer {}   duplicated: log {} · processing {}   reordered {}",
+            l.lost.broker, l.lost.consumer, l.duplicated.log, l.duplicated.processing, l.reordered
+        );
+        let mut shown = BTreeMap::new();
+        for e in &l.examples {
+            // Three per verdict on screen; the JSON has up to ten.
+            let n = shown.entry(e.verdict).or_insert(0);
+            if *n >= 3 {
+                continue;
+            }
+            *n += 1;
+            let at = e.offset.map_or(String::new(), |o| format!(" offset {o}"));
+            let _ = writeln!(
+                o,
+                "  {} record {} (partition {}{at}): {}",
+                e.verdict.name(),
+                e.record,
+                e.partition,
+                e.cause
             );
         }
         let down: Vec<String> = self

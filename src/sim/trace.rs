@@ -32,6 +32,12 @@ pub enum KafkaError {
     MetadataTimeout,
     /// "Producer is closed forcefully".
     ProducerClosed,
+    /// The fetch offset is outside the log.
+    OffsetOutOfRange,
+    /// The group coordinator cannot be reached.
+    CoordinatorNotAvailable,
+    /// `CommitFailedException`: the member is no longer in this generation of the group.
+    IllegalGeneration,
 }
 
 impl KafkaError {
@@ -45,6 +51,7 @@ impl KafkaError {
                 | Self::RequestTimedOut
                 | Self::NetworkException
                 | Self::OutOfOrderSequenceNumber
+                | Self::CoordinatorNotAvailable
         )
     }
 
@@ -67,6 +74,9 @@ impl KafkaError {
             Self::DeliveryTimeout => "TimeoutException (delivery.timeout.ms)",
             Self::MetadataTimeout => "TimeoutException (topic not present in metadata)",
             Self::ProducerClosed => "KafkaException (producer closed forcefully)",
+            Self::OffsetOutOfRange => "OFFSET_OUT_OF_RANGE",
+            Self::CoordinatorNotAvailable => "COORDINATOR_NOT_AVAILABLE",
+            Self::IllegalGeneration => "CommitFailedException (ILLEGAL_GENERATION)",
         }
     }
 }
@@ -314,6 +324,60 @@ pub enum TraceEvent {
     },
     BrokerFenced {
         broker: BrokerId,
+    },
+
+    // ---- the consumer group -----------------------------------------------------
+    ConsumerStarted {
+        consumer: u32,
+        member: String,
+    },
+    ConsumerCrashed {
+        consumer: u32,
+        /// Records returned by poll() but not processed when it died.
+        unprocessed: u32,
+    },
+    /// The coordinator removed a member whose heartbeats stopped.
+    MemberExpired {
+        consumer: u32,
+        member: String,
+    },
+    Rebalanced {
+        generation: u32,
+        /// (consumer, partitions) per member, RangeAssignor.
+        assignment: Vec<(u32, Vec<u32>)>,
+    },
+    /// Where a consumer starts reading a partition after an assignment.
+    PositionSet {
+        consumer: u32,
+        partition: u32,
+        offset: i64,
+        reason: String,
+    },
+    Polled {
+        consumer: u32,
+        records: u32,
+        /// Auto-commit ran at the start of this poll (covering earlier polls).
+        auto_commit: bool,
+    },
+    Processed {
+        consumer: u32,
+        partition: u32,
+        from_offset: i64,
+        to_offset: i64,
+    },
+    CommitSent {
+        consumer: u32,
+        offsets: Vec<(u32, i64)>,
+        kind: String,
+    },
+    Committed {
+        consumer: u32,
+        offsets: Vec<(u32, i64)>,
+    },
+    CommitFailed {
+        consumer: u32,
+        error: KafkaError,
+        retrying: bool,
     },
 
     // ---- commands --------------------------------------------------------------

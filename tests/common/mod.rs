@@ -11,8 +11,11 @@ pub struct Run {
     pub trace: Vec<TraceRecord>,
 }
 
+/// Kafka's defaults for `version`, without a consumer group unless `sets` asks for one
+/// (most scenarios are about the producer path and end sooner without it).
 pub fn config(version: KafkaVersion, sets: &[(&str, &str)]) -> Config {
     let mut cfg = Config::defaults(version);
+    cfg.set("consumers", "0").unwrap();
     for (k, v) in sets {
         cfg.set(k, v).unwrap_or_else(|e| panic!("{k}={v}: {e}"));
     }
@@ -31,10 +34,14 @@ pub fn workload(records: u64, key: Option<&str>, value: &str, rate: f64) -> Work
 }
 
 pub fn run(cfg: Config, w: Workload, faults: &[&str], seed: u64) -> Run {
-    let (b, p) = (cfg.topology.brokers, cfg.topology.partitions);
+    let (b, p, c) = (
+        cfg.topology.brokers,
+        cfg.topology.partitions,
+        cfg.consumer.consumers,
+    );
     let mut sim = Sim::new(cfg, w, seed).expect("valid config");
     for f in faults {
-        let (at, fault) = parse_timed_fault(f, b, p).unwrap();
+        let (at, fault) = parse_timed_fault(f, b, p, c).unwrap();
         sim.schedule(SimTime::ZERO + at, Command::Fault { fault });
     }
     sim.run(None);

@@ -2,6 +2,7 @@
 //! ISR, high watermark, leader election (the KRaft controller's rules) and
 //! truncation. Produce handling lives in `produce.rs`, replication in `fetch.rs`.
 
+mod consumer_fetch;
 mod fetch;
 mod produce;
 pub mod replica;
@@ -60,6 +61,8 @@ pub struct BrokerState {
     /// The controller has fenced it (missed heartbeats): it leads nothing and is out of every ISR.
     pub fenced: bool,
     pub incarnation: u32,
+    /// When the broker last died.
+    pub killed_at: SimTime,
     /// Produce responses to drop on the way out (fault).
     pub drop_responses: u32,
     /// The producer connection whose responses vanish: TCP delivers in order, so once one
@@ -78,6 +81,8 @@ pub struct Cluster {
     pub(crate) parked_fetches: BTreeMap<(BrokerId, BrokerId), fetch::ParkedFetch>,
     /// Per (follower, leader): a fetch is on its way or parked.
     pub(crate) fetch_in_flight: BTreeMap<(BrokerId, BrokerId), u64>,
+    /// Consumer fetches waiting for fetch.min.bytes, by token.
+    pub(crate) consumer_parked: BTreeMap<u64, consumer_fetch::ParkedConsumerFetch>,
 }
 
 impl Cluster {
@@ -127,6 +132,7 @@ impl Cluster {
             delayed: vec![BTreeMap::new(); n],
             parked_fetches: BTreeMap::new(),
             fetch_in_flight: BTreeMap::new(),
+            consumer_parked: BTreeMap::new(),
         }
     }
 
@@ -180,6 +186,7 @@ impl Cluster {
                 high_watermark: hw,
             });
             self.complete_delayed(core, leader);
+            self.wake_consumer_fetches(core, p);
         }
     }
 
@@ -230,9 +237,11 @@ impl Cluster {
         }
         st.alive = false;
         st.incarnation += 1;
+        st.killed_at = core.now;
         let inc = st.incarnation;
         core.emit(TraceEvent::BrokerDown { broker: b });
         self.queues[b as usize] = BrokerQueue::default();
+        self.consumer_parked.retain(|_, f| f.broker != b);
         self.delayed[b as usize].clear();
         self.parked_fetches.retain(|(l, f), _| *l != b && *f != b);
         self.fetch_in_flight.retain(|(f, l), _| *l != b && *f != b);
@@ -253,6 +262,7 @@ impl Cluster {
             return;
         }
         st.fenced = true;
+        let killed_at = st.killed_at;
         core.emit(TraceEvent::BrokerFenced { broker: b });
         for p in 0..self.partitions.len() as u32 {
             let part = &mut self.partitions[p as usize];
@@ -270,7 +280,14 @@ impl Cluster {
                 });
             }
             if part.leader == Some(b) {
-                self.elect(core, p, &format!("leader {b} was fenced"));
+                self.elect(
+                    core,
+                    p,
+                    &format!(
+                        "leader {b} crashed at {killed_at} and was fenced when broker.session.timeout.ms={} ran out",
+                        core.cfg.topology.broker_session_timeout_ms
+                    ),
+                );
             } else if part.leader.is_some() {
                 self.maybe_advance_hw(core, p);
             }
@@ -337,6 +354,16 @@ impl Cluster {
             let leo = rep.log_end_offset;
             rep.epochs.push((epoch, leo));
             part.leader_epoch_start = leo;
+            let how = if unclean {
+                "out of sync (unclean election)"
+            } else {
+                "from the ISR"
+            };
+            core.ledger.on_leader_change(
+                p,
+                leo,
+                &format!("{why}; broker {l}, elected {how}, did not have it"),
+            );
         }
         let epoch = part.leader_epoch;
         let reason = if unclean {

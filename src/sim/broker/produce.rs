@@ -106,6 +106,12 @@ impl Cluster {
                 let rep = part.replica_mut(b);
                 match rep.check_sequence(&wire) {
                     SequenceCheck::Append => {
+                        core.ledger.on_leader_append(
+                            p,
+                            rep.log_end_offset,
+                            &wire.records,
+                            batch_id,
+                        );
                         let base = rep.append(wire, epoch);
                         core.emit(TraceEvent::Appended {
                             broker: b,

@@ -103,6 +103,113 @@ pub struct ProducerConfig {
     pub client_id: String,
 }
 
+/// When and how the consumer commits offsets (`commit.mode`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CommitMode {
+    /// `enable.auto.commit=true`: an async commit inside `poll()` every auto.commit.interval.ms.
+    Auto,
+    /// `commitSync()` after processing each poll's records.
+    Sync,
+    /// `commitAsync()` after processing each poll's records.
+    Async,
+    /// `commitSync()` right after `poll()`, before processing.
+    SyncBefore,
+    /// `commitAsync()` right after `poll()`, before processing.
+    AsyncBefore,
+    /// `enable.auto.commit=false` and no manual commit: nothing is ever committed.
+    None,
+}
+
+impl CommitMode {
+    pub const NAMES: &'static [&'static str] = &[
+        "auto",
+        "sync",
+        "async",
+        "sync-before",
+        "async-before",
+        "none",
+    ];
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Auto => "auto",
+            Self::Sync => "sync",
+            Self::Async => "async",
+            Self::SyncBefore => "sync-before",
+            Self::AsyncBefore => "async-before",
+            Self::None => "none",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "auto" => Self::Auto,
+            "sync" => Self::Sync,
+            "async" => Self::Async,
+            "sync-before" => Self::SyncBefore,
+            "async-before" => Self::AsyncBefore,
+            "none" => Self::None,
+            _ => return None,
+        })
+    }
+    /// The commit happens before the records are processed (at-most-once).
+    pub fn before_processing(self) -> bool {
+        matches!(self, Self::SyncBefore | Self::AsyncBefore)
+    }
+    pub fn is_sync(self) -> bool {
+        matches!(self, Self::Sync | Self::SyncBefore)
+    }
+}
+
+/// `auto.offset.reset`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OffsetReset {
+    Earliest,
+    Latest,
+    None,
+}
+
+impl OffsetReset {
+    pub const NAMES: &'static [&'static str] = &["earliest", "latest", "none"];
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Earliest => "earliest",
+            Self::Latest => "latest",
+            Self::None => "none",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "earliest" => Self::Earliest,
+            "latest" => Self::Latest,
+            "none" => Self::None,
+            _ => return None,
+        })
+    }
+}
+
+/// The consumer group (`ConsumerConfig`, classic protocol, RangeAssignor) and its application.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ConsumerConfig {
+    /// Consumers in the group (the simulation's own knob); 0 = no consumer.
+    pub consumers: u32,
+    pub group_id: String,
+    pub commit_mode: CommitMode,
+    pub auto_commit_interval_ms: u64,
+    pub max_poll_records: u32,
+    pub fetch_min_bytes: u32,
+    pub fetch_max_wait_ms: u64,
+    pub max_partition_fetch_bytes: u32,
+    pub auto_offset_reset: OffsetReset,
+    pub session_timeout_ms: u64,
+    pub heartbeat_interval_ms: u64,
+    pub default_api_timeout_ms: u64,
+    /// Broker setting: how long the coordinator waits for more members of a new group.
+    pub group_initial_rebalance_delay_ms: u64,
+    /// Time the application spends processing one record, µs.
+    pub process_us: u64,
+}
+
 /// Brokers and the topic: `first`, as in the course notes.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct TopologyConfig {
@@ -138,6 +245,7 @@ pub struct Config {
     pub version: KafkaVersion,
     pub producer: ProducerConfig,
     pub topology: TopologyConfig,
+    pub consumer: ConsumerConfig,
     pub sim: SimConfig,
     /// Names the user set explicitly. Kafka treats a defaulted setting differently
     /// from an explicit one (idempotence, delivery.timeout.ms).
@@ -180,6 +288,22 @@ impl Config {
                 replica_lag_time_max_ms: 30_000,
                 replica_fetch_wait_max_ms: 500,
                 broker_session_timeout_ms: 9_000,
+            },
+            consumer: ConsumerConfig {
+                consumers: 1,
+                group_id: "testAPI".to_string(),
+                commit_mode: CommitMode::Auto,
+                auto_commit_interval_ms: 5_000,
+                max_poll_records: 500,
+                fetch_min_bytes: 1,
+                fetch_max_wait_ms: 500,
+                max_partition_fetch_bytes: 1_048_576,
+                auto_offset_reset: OffsetReset::Latest,
+                session_timeout_ms: if old { 10_000 } else { 45_000 },
+                heartbeat_interval_ms: 3_000,
+                default_api_timeout_ms: 60_000,
+                group_initial_rebalance_delay_ms: 3_000,
+                process_us: 100,
             },
             sim: SimConfig {
                 network_latency_us: 1_000,

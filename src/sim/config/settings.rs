@@ -6,11 +6,12 @@
 //! `Integer.MAX_VALUE`, a `LONG` at `Long.MAX_VALUE`), so a value Kafka accepts is
 //! accepted here and the error messages quote the same limits.
 
-use super::Config;
 use super::values::format_us_as_ms;
+use super::{CommitMode, Config, OffsetReset};
 
 pub const PRODUCER: &str = "producer";
 pub const TOPOLOGY: &str = "topology";
+pub const CONSUMER: &str = "consumer";
 pub const SIMULATION: &str = "simulation";
 
 /// Java's `Integer.MAX_VALUE`: the top of every `Type.INT` setting (and `retries`' default).
@@ -84,6 +85,8 @@ pub(super) enum Access {
     Int(fn(&Config) -> u64, fn(&mut Config, u64)),
     Text(fn(&Config) -> String, fn(&mut Config, String)),
     Acks,
+    /// One of `kind`'s choices, stored as an enum.
+    Choice(fn(&Config) -> &'static str, fn(&mut Config, &str)),
     Ignored,
 }
 
@@ -178,6 +181,11 @@ const P: SettingInfo = SettingInfo {
 };
 const T: SettingInfo = SettingInfo {
     group: TOPOLOGY,
+    ..P
+};
+const C: SettingInfo = SettingInfo {
+    group: CONSUMER,
+    restart_required: false,
     ..P
 };
 const S: SettingInfo = SettingInfo {
@@ -371,6 +379,137 @@ pub static SETTINGS: &[SettingInfo] = &[
         ..T
     },
     SettingInfo {
+        name: "consumers",
+        kind: int(0, 8, Unit::None),
+        doc: "Consumers in the group (0 = none); partitions are shared by the RangeAssignor",
+        restart_required: true,
+        access: int_field!(consumer.consumers),
+        ..C
+    },
+    SettingInfo {
+        name: "group.id",
+        kind: SettingKind::Text { allow_empty: false },
+        doc: "The consumer group (the notes' testAPI); committed offsets belong to it",
+        restart_required: true,
+        access: text_field!(consumer.group_id),
+        ..C
+    },
+    SettingInfo {
+        name: "commit.mode",
+        kind: SettingKind::Choice(CommitMode::NAMES),
+        doc: "auto (enable.auto.commit), sync/async after processing, sync-before/async-before, or none",
+        access: Access::Choice(
+            |c| c.consumer.commit_mode.name(),
+            |c, v| {
+                if let Some(m) = CommitMode::parse(v) {
+                    c.consumer.commit_mode = m;
+                }
+            },
+        ),
+        ..C
+    },
+    SettingInfo {
+        name: "enable.auto.commit",
+        doc: "Commit positions asynchronously inside poll() every auto.commit.interval.ms (= commit.mode auto)",
+        access: Access::Bool(
+            |c| c.consumer.commit_mode == CommitMode::Auto,
+            |c, v| {
+                if v {
+                    c.consumer.commit_mode = CommitMode::Auto;
+                } else if c.consumer.commit_mode == CommitMode::Auto {
+                    c.consumer.commit_mode = CommitMode::None;
+                }
+            },
+        ),
+        ..C
+    },
+    SettingInfo {
+        name: "auto.commit.interval.ms",
+        kind: int(0, INT_MAX, Unit::Ms),
+        doc: "How often poll() auto-commits; a crash re-processes up to this much",
+        access: int_field!(consumer.auto_commit_interval_ms),
+        ..C
+    },
+    SettingInfo {
+        name: "max.poll.records",
+        kind: int(1, INT_MAX, Unit::None),
+        doc: "Most records one poll() returns (fetching is not limited by it)",
+        access: int_field!(consumer.max_poll_records),
+        ..C
+    },
+    SettingInfo {
+        name: "fetch.min.bytes",
+        kind: int(0, INT_MAX, Unit::Bytes),
+        doc: "The broker holds a fetch until this many bytes are readable (or fetch.max.wait.ms)",
+        access: int_field!(consumer.fetch_min_bytes),
+        ..C
+    },
+    SettingInfo {
+        name: "fetch.max.wait.ms",
+        kind: int(0, INT_MAX, Unit::Ms),
+        doc: "Longest the broker holds a fetch waiting for fetch.min.bytes",
+        access: int_field!(consumer.fetch_max_wait_ms),
+        ..C
+    },
+    SettingInfo {
+        name: "max.partition.fetch.bytes",
+        kind: int(1, INT_MAX, Unit::Bytes),
+        doc: "Most bytes per partition in one fetch (the first batch is returned even if larger)",
+        access: int_field!(consumer.max_partition_fetch_bytes),
+        ..C
+    },
+    SettingInfo {
+        name: "auto.offset.reset",
+        kind: SettingKind::Choice(OffsetReset::NAMES),
+        doc: "Where to start without a committed offset: earliest, latest (skips older records) or none",
+        access: Access::Choice(
+            |c| c.consumer.auto_offset_reset.name(),
+            |c, v| {
+                if let Some(m) = OffsetReset::parse(v) {
+                    c.consumer.auto_offset_reset = m;
+                }
+            },
+        ),
+        ..C
+    },
+    SettingInfo {
+        name: "session.timeout.ms",
+        kind: int(1, INT_MAX, Unit::Ms),
+        doc: "The coordinator removes a consumer it has not heard a heartbeat from for this long",
+        access: int_field!(consumer.session_timeout_ms),
+        ..C
+    },
+    SettingInfo {
+        name: "heartbeat.interval.ms",
+        kind: int(1, INT_MAX, Unit::Ms),
+        doc: "How often a consumer tells the coordinator it is alive",
+        access: int_field!(consumer.heartbeat_interval_ms),
+        ..C
+    },
+    SettingInfo {
+        name: "default.api.timeout.ms",
+        kind: int(0, INT_MAX, Unit::Ms),
+        doc: "How long commitSync() keeps retrying before it gives up",
+        access: int_field!(consumer.default_api_timeout_ms),
+        ..C
+    },
+    SettingInfo {
+        name: "group.initial.rebalance.delay.ms",
+        kind: int(0, INT_MAX, Unit::Ms),
+        doc: "Broker: a new group's first rebalance waits this long for more members to join",
+        access: int_field!(consumer.group_initial_rebalance_delay_ms),
+        ..C
+    },
+    SettingInfo {
+        name: "consumer.process.ms",
+        kind: SettingKind::DecimalMs {
+            max_us: SIM_DELAY_MAX_US,
+        },
+        doc: "Time the application spends processing one record",
+        access: int_field!(consumer.process_us),
+        ..S
+    },
+    SettingInfo {
         name: "network.latency.ms",
         kind: SettingKind::DecimalMs {
             max_us: SIM_DELAY_MAX_US,
@@ -463,7 +602,8 @@ pub fn find_setting(name: &str) -> Option<&'static SettingInfo> {
 #[cfg(test)]
 mod tests {
     use super::{
-        COMPAT_SETTINGS, PRODUCER, SETTINGS, SIMULATION, SettingKind, TOPOLOGY, find_setting,
+        COMPAT_SETTINGS, CONSUMER, PRODUCER, SETTINGS, SIMULATION, SettingKind, TOPOLOGY,
+        find_setting,
     };
     use std::collections::BTreeSet;
 
@@ -476,7 +616,7 @@ mod tests {
             }
             assert!(!info.doc.is_empty(), "{} has no doc", info.name);
             assert!(
-                [PRODUCER, TOPOLOGY, SIMULATION].contains(&info.group),
+                [PRODUCER, TOPOLOGY, CONSUMER, SIMULATION].contains(&info.group),
                 "{}",
                 info.name
             );

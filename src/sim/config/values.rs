@@ -43,7 +43,7 @@ impl SetError {
 fn hint(suggestion: Option<&str>) -> String {
     match suggestion {
         Some(s) => format!("did you mean '{s}'?"),
-        None => "`kafka-flow run --help` lists the accepted names".to_string(),
+        None => "`kafka-flow settings` lists the accepted names".to_string(),
     }
 }
 
@@ -134,6 +134,10 @@ impl Config {
                     }
                 };
             }
+            (Access::Choice(_, set), kind) => {
+                check_text(value, kind, info).map_err(bad)?;
+                set(self, value);
+            }
             (Access::Ignored, kind) => {
                 check_text(value, kind, info).map_err(bad)?;
                 // Nothing to store: recording it in `explicit` would promise a value `get` cannot give.
@@ -157,6 +161,7 @@ impl Config {
             },
             Access::Text(get, _) => get(self),
             Access::Acks => self.producer.acks.to_string(),
+            Access::Choice(get, _) => get(self).to_string(),
             Access::Ignored => return None,
         })
     }
@@ -413,7 +418,7 @@ mod tests {
         );
         assert_eq!(
             set_err("frobnicate.level", "5"),
-            "unknown setting 'frobnicate.level' (`kafka-flow run --help` lists the accepted names)"
+            "unknown setting 'frobnicate.level' (`kafka-flow settings` lists the accepted names)"
         );
         assert_eq!(
             suggest("max_in_flight_requests_per_connection"),

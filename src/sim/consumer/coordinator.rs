@@ -1,0 +1,309 @@
+//! The group coordinator (classic protocol): members, eager rebalances with the
+//! RangeAssignor, heartbeats and session expiry, and the group's committed offsets.
+//! It lives on a broker; the simulation routes its messages there.
+
+use crate::sim::kernel::{AssignedPartition, Core, Event, Message};
+use crate::sim::network::Node;
+use crate::sim::partitioner::to_positive;
+use crate::sim::time::{SimDuration, SimTime};
+use crate::sim::trace::{BrokerId, KafkaError, TraceEvent};
+use std::collections::BTreeMap;
+
+/// `offsets.topic.num.partitions`: the group's coordinator leads partition
+/// `abs(groupId.hashCode()) % 50` of `__consumer_offsets`.
+const OFFSETS_TOPIC_PARTITIONS: i32 = 50;
+/// `max.poll.interval.ms`, which is also the classic rebalance timeout.
+const REBALANCE_TIMEOUT: SimDuration = SimDuration(300_000_000);
+
+#[derive(Clone, Debug)]
+pub struct Member {
+    pub consumer: u32,
+    pub incarnation: u32,
+    pub member_id: String,
+    pub last_heartbeat: SimTime,
+    pub joined: bool,
+}
+
+#[derive(Default)]
+pub struct Coordinator {
+    /// By member id: the RangeAssignor orders members this way.
+    pub members: BTreeMap<String, Member>,
+    pub generation: u32,
+    pub rebalancing: bool,
+    round: u64,
+    /// The first rebalance waits group.initial.rebalance.delay.ms for more members.
+    initial_wait_over: bool,
+    pub committed: BTreeMap<u32, i64>,
+    pub assignment: Vec<(u32, Vec<u32>)>,
+}
+
+/// Java's `String.hashCode`.
+fn java_hash(s: &str) -> i32 {
+    s.encode_utf16()
+        .fold(0i32, |h, c| h.wrapping_mul(31).wrapping_add(i32::from(c)))
+}
+
+impl Coordinator {
+    /// The broker that hosts the group: the leader of its `__consumer_offsets` partition
+    /// (partition k is led by broker k mod n, as our topics are), or the next live one.
+    pub fn host(group: &str, brokers: u32, up: &[bool]) -> Option<BrokerId> {
+        let preferred = (to_positive(java_hash(group)) % OFFSETS_TOPIC_PARTITIONS) as u32 % brokers;
+        (0..brokers)
+            .map(|i| (preferred + i) % brokers)
+            .find(|b| up[*b as usize])
+    }
+
+    fn member_of(&self, consumer: u32, incarnation: u32) -> Option<&String> {
+        self.members
+            .iter()
+            .find(|(_, m)| m.consumer == consumer && m.incarnation == incarnation)
+            .map(|(id, _)| id)
+    }
+
+    pub fn on_join(
+        &mut self,
+        core: &mut Core,
+        host: BrokerId,
+        consumer: u32,
+        incarnation: u32,
+        partitions: &[(u32, i64)],
+    ) {
+        let id = match self.member_of(consumer, incarnation) {
+            Some(id) => id.clone(),
+            None => {
+                let id = format!(
+                    "consumer-{}-{}-{incarnation}",
+                    core.cfg.consumer.group_id,
+                    consumer + 1
+                );
+                self.members.insert(
+                    id.clone(),
+                    Member {
+                        consumer,
+                        incarnation,
+                        member_id: id.clone(),
+                        last_heartbeat: core.now,
+                        joined: false,
+                    },
+                );
+                let timeout = SimDuration::from_millis(core.cfg.consumer.session_timeout_ms);
+                core.after(
+                    timeout,
+                    Event::MemberSessionCheck {
+                        consumer,
+                        incarnation,
+                    },
+                );
+                id
+            }
+        };
+        if let Some(m) = self.members.get_mut(&id) {
+            m.joined = true;
+            m.last_heartbeat = core.now;
+        }
+        if !self.rebalancing {
+            self.start_rebalance(core, host, Some(&id));
+        }
+        self.try_complete(core, host, partitions);
+    }
+
+    /// Every other member learns (on its next heartbeat) that it must rejoin.
+    fn start_rebalance(&mut self, core: &mut Core, host: BrokerId, joiner: Option<&str>) {
+        self.rebalancing = true;
+        self.round += 1;
+        for m in self.members.values_mut() {
+            if !m.joined || joiner == Some(m.member_id.as_str()) {
+                continue;
+            }
+            if self.generation > 0 {
+                m.joined = false;
+                core.send(
+                    Node::Broker(host),
+                    Node::Consumer(m.consumer),
+                    Message::RebalanceNotice {
+                        incarnation: m.incarnation,
+                    },
+                );
+            }
+        }
+        let wait = if self.initial_wait_over {
+            REBALANCE_TIMEOUT
+        } else {
+            SimDuration::from_millis(core.cfg.consumer.group_initial_rebalance_delay_ms)
+        };
+        core.after(wait, Event::RebalanceDeadline { round: self.round });
+    }
+
+    pub fn on_rebalance_deadline(
+        &mut self,
+        core: &mut Core,
+        host: BrokerId,
+        round: u64,
+        partitions: &[(u32, i64)],
+    ) {
+        if round != self.round || !self.rebalancing {
+            return;
+        }
+        if self.initial_wait_over {
+            // Members that never rejoined within the rebalance timeout are dropped.
+            self.members.retain(|_, m| m.joined);
+        }
+        self.initial_wait_over = true;
+        self.try_complete(core, host, partitions);
+    }
+
+    /// Completes the rebalance once every member has rejoined: a new generation and a
+    /// RangeAssignor assignment, sent with the committed offsets of each partition.
+    fn try_complete(&mut self, core: &mut Core, host: BrokerId, partitions: &[(u32, i64)]) {
+        if !self.rebalancing || !self.initial_wait_over || self.members.values().any(|m| !m.joined)
+        {
+            return;
+        }
+        self.rebalancing = false;
+        self.generation += 1;
+        let n = self.members.len() as u32;
+        let total = partitions.len() as u32;
+        self.assignment.clear();
+        let mut next = 0u32;
+        for (i, m) in self.members.values().enumerate() {
+            // RangeAssignor: P / C each, the first P mod C members one more.
+            let count = total / n + u32::from((i as u32) < total % n);
+            let mine: Vec<u32> = (next..next + count).collect();
+            next += count;
+            self.assignment.push((m.consumer, mine.clone()));
+            let assigned = mine
+                .iter()
+                .map(|&p| AssignedPartition {
+                    partition: p,
+                    committed: self.committed.get(&p).copied(),
+                    high_watermark: partitions[p as usize].1,
+                })
+                .collect();
+            core.send(
+                Node::Broker(host),
+                Node::Consumer(m.consumer),
+                Message::Assignment {
+                    incarnation: m.incarnation,
+                    generation: self.generation,
+                    partitions: assigned,
+                },
+            );
+        }
+        core.emit(TraceEvent::Rebalanced {
+            generation: self.generation,
+            assignment: self.assignment.clone(),
+        });
+    }
+
+    pub fn on_heartbeat(
+        &mut self,
+        core: &mut Core,
+        host: BrokerId,
+        consumer: u32,
+        incarnation: u32,
+    ) {
+        let rebalancing = self.rebalancing;
+        let Some(id) = self.member_of(consumer, incarnation).cloned() else {
+            return;
+        };
+        if let Some(m) = self.members.get_mut(&id) {
+            m.last_heartbeat = core.now;
+            if rebalancing && !m.joined {
+                core.send(
+                    Node::Broker(host),
+                    Node::Consumer(consumer),
+                    Message::RebalanceNotice { incarnation },
+                );
+            }
+        }
+    }
+
+    /// A member whose heartbeats stopped for session.timeout.ms leaves the group.
+    pub fn on_session_check(
+        &mut self,
+        core: &mut Core,
+        host: BrokerId,
+        consumer: u32,
+        incarnation: u32,
+        partitions: &[(u32, i64)],
+    ) {
+        let Some(id) = self.member_of(consumer, incarnation).cloned() else {
+            return;
+        };
+        let timeout = SimDuration::from_millis(core.cfg.consumer.session_timeout_ms);
+        let last = self.members[&id].last_heartbeat;
+        if core.now.since(last) < timeout {
+            core.at(
+                last + timeout,
+                Event::MemberSessionCheck {
+                    consumer,
+                    incarnation,
+                },
+            );
+            return;
+        }
+        self.members.remove(&id);
+        core.emit(TraceEvent::MemberExpired {
+            consumer,
+            member: id,
+        });
+        if self.members.is_empty() {
+            self.rebalancing = false;
+            self.assignment.clear();
+            return;
+        }
+        if !self.rebalancing {
+            self.start_rebalance(core, host, None);
+        }
+        self.try_complete(core, host, partitions);
+    }
+
+    /// OffsetCommit: accepted from a member of the current generation.
+    pub fn on_commit(
+        &mut self,
+        consumer: u32,
+        incarnation: u32,
+        generation: u32,
+        offsets: &[(u32, i64)],
+    ) -> Option<KafkaError> {
+        let known = self.member_of(consumer, incarnation).is_some();
+        if !known || generation != self.generation {
+            return Some(KafkaError::IllegalGeneration);
+        }
+        for &(p, o) in offsets {
+            self.committed.insert(p, o);
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn java_string_hash_code() {
+        assert_eq!(java_hash(""), 0);
+        assert_eq!(java_hash("a"), 97);
+        assert_eq!(java_hash("testAPI"), -1_422_485_464);
+        // abs(hash) % 50 = 34: partition 34 of __consumer_offsets, led by broker 34 % 3 = 1.
+        assert_eq!(Coordinator::host("testAPI", 3, &[true; 3]), Some(1));
+        // Wraps like Java's int.
+        assert_eq!(
+            java_hash("a-little-bit-longer-string"),
+            "a-little-bit-longer-string"
+                .chars()
+                .fold(0i32, |h, c| h.wrapping_mul(31).wrapping_add(c as i32))
+        );
+    }
+
+    #[test]
+    fn the_host_moves_to_a_live_broker() {
+        let h = Coordinator::host("testAPI", 3, &[true, true, true]).unwrap();
+        let mut up = [true; 3];
+        up[h as usize] = false;
+        let h2 = Coordinator::host("testAPI", 3, &up).unwrap();
+        assert_ne!(h, h2);
+        assert_eq!(Coordinator::host("testAPI", 3, &[false; 3]), None);
+    }
+}

@@ -1,0 +1,241 @@
+//! Verdicts (design §3), counted and explained.
+
+use super::{Ledger, REORDERED};
+use crate::sim::producer::{RecordMeta, RecordState};
+use crate::sim::trace::RecordId;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// What finally happened to a record. Names follow Jepsen's where they exist.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// In the committed log once, processed once.
+    Delivered,
+    /// Acknowledged as written (or sent with acks=0) but absent from the committed log.
+    LostBroker,
+    /// In the committed log, never processed, while later records of its partition were.
+    LostConsumer,
+    /// At two or more offsets of the log.
+    DuplicatedLog,
+    /// Processed two or more times.
+    DuplicatedProcessing,
+    /// Landed in the log after records the producer sent later to the same partition.
+    Reordered,
+    /// The producer's callback got an exception: the application knows.
+    Failed,
+    /// Still in the producer when it crashed or was force-closed.
+    Unsent,
+    /// Not decided yet: in flight, above the high watermark, or not consumed so far.
+    InProgress,
+}
+
+impl Verdict {
+    pub const ALL: [Verdict; 9] = [
+        Self::Delivered,
+        Self::LostBroker,
+        Self::LostConsumer,
+        Self::DuplicatedLog,
+        Self::DuplicatedProcessing,
+        Self::Reordered,
+        Self::Failed,
+        Self::Unsent,
+        Self::InProgress,
+    ];
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Delivered => "delivered",
+            Self::LostBroker => "lost_broker",
+            Self::LostConsumer => "lost_consumer",
+            Self::DuplicatedLog => "duplicated_log",
+            Self::DuplicatedProcessing => "duplicated_processing",
+            Self::Reordered => "reordered",
+            Self::Failed => "failed",
+            Self::Unsent => "unsent",
+            Self::InProgress => "in_progress",
+        }
+    }
+    pub fn is_anomaly(self) -> bool {
+        matches!(
+            self,
+            Self::LostBroker
+                | Self::LostConsumer
+                | Self::DuplicatedLog
+                | Self::DuplicatedProcessing
+                | Self::Reordered
+        )
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Example {
+    pub record: RecordId,
+    pub verdict: Verdict,
+    pub partition: u32,
+    /// Its (first) offset in the committed log, if it is there.
+    pub offset: Option<i64>,
+    pub cause: String,
+}
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct LedgerReport {
+    pub counts: BTreeMap<&'static str, u64>,
+    pub lost: LostCounts,
+    pub duplicated: DupCounts,
+    pub reordered: u64,
+    /// Up to 10 records per verdict (anomalies, failures), each with its cause.
+    pub examples: Vec<Example>,
+}
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct LostCounts {
+    pub broker: u64,
+    pub consumer: u64,
+}
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct DupCounts {
+    pub log: u64,
+    pub processing: u64,
+}
+
+const EXAMPLES_PER_VERDICT: usize = 10;
+
+impl Ledger {
+    /// Verdicts for every record sent so far. `high_watermarks[p]` bounds what counts as
+    /// committed; `consuming` says whether a consumer group exists at all.
+    pub fn report(
+        &self,
+        records: &[RecordMeta],
+        high_watermarks: &[i64],
+        consuming: bool,
+    ) -> LedgerReport {
+        // One pass over the committed part of each log: copies and first offsets.
+        let mut committed = vec![0u8; records.len()];
+        let mut first_offset: Vec<i64> = vec![-1; records.len()];
+        for (p, log) in self.official.iter().enumerate() {
+            let hw = high_watermarks.get(p).copied().unwrap_or(0).max(0) as usize;
+            for (off, &r) in log.iter().take(hw).enumerate() {
+                let i = r as usize;
+                if i < committed.len() {
+                    committed[i] = committed[i].saturating_add(1);
+                    if first_offset[i] < 0 {
+                        first_offset[i] = off as i64;
+                    }
+                }
+            }
+        }
+        let mut report = LedgerReport::default();
+        let mut per_verdict: BTreeMap<Verdict, usize> = BTreeMap::new();
+        for (i, meta) in records.iter().enumerate() {
+            let r = i as RecordId;
+            let v = self.verdict(r, meta, committed[i], first_offset[i], consuming);
+            *report.counts.entry(v.name()).or_insert(0) += 1;
+            match v {
+                Verdict::LostBroker => report.lost.broker += 1,
+                Verdict::LostConsumer => report.lost.consumer += 1,
+                Verdict::DuplicatedLog => report.duplicated.log += 1,
+                Verdict::DuplicatedProcessing => report.duplicated.processing += 1,
+                Verdict::Reordered => report.reordered += 1,
+                _ => {}
+            }
+            let shown = per_verdict.entry(v).or_insert(0);
+            if *shown < EXAMPLES_PER_VERDICT
+                && !matches!(v, Verdict::Delivered | Verdict::InProgress)
+            {
+                *shown += 1;
+                report.examples.push(Example {
+                    record: r,
+                    verdict: v,
+                    partition: meta.partition,
+                    offset: (first_offset[i] >= 0).then_some(first_offset[i]),
+                    cause: self.explain(r, v, meta, first_offset[i]),
+                });
+            }
+        }
+        report
+    }
+
+    fn verdict(
+        &self,
+        r: RecordId,
+        meta: &RecordMeta,
+        committed: u8,
+        offset: i64,
+        consuming: bool,
+    ) -> Verdict {
+        let processed = self.processed(r);
+        match committed {
+            0 => match meta.state {
+                RecordState::Unsent => Verdict::Unsent,
+                RecordState::Failed => Verdict::Failed,
+                RecordState::Acked => {
+                    // Acked but maybe just not committed yet (above the HW, acks=0/1).
+                    if self.copies.get(r as usize).copied().unwrap_or(0) > 0 {
+                        Verdict::InProgress
+                    } else {
+                        Verdict::LostBroker
+                    }
+                }
+                RecordState::Pending => Verdict::InProgress,
+            },
+            1 => {
+                if processed >= 2 {
+                    Verdict::DuplicatedProcessing
+                } else if processed == 0 {
+                    if offset < self.max_processed[meta.partition as usize] {
+                        Verdict::LostConsumer
+                    } else if consuming {
+                        Verdict::InProgress
+                    } else if self.flags[r as usize] & REORDERED != 0 {
+                        Verdict::Reordered
+                    } else {
+                        // No consumer group: being in the committed log is the end of the road.
+                        Verdict::Delivered
+                    }
+                } else if self.flags[r as usize] & REORDERED != 0 {
+                    Verdict::Reordered
+                } else {
+                    Verdict::Delivered
+                }
+            }
+            _ => Verdict::DuplicatedLog,
+        }
+    }
+
+    fn explain(&self, r: RecordId, v: Verdict, meta: &RecordMeta, offset: i64) -> String {
+        let stored = self
+            .record_cause
+            .get(&r)
+            .map(|c| self.causes[*c as usize].clone());
+        match v {
+            Verdict::Failed => match self.failed.get(&r) {
+                Some(e) => format!("the callback got {e}: the application was told"),
+                None => "the callback got an exception: the application was told".to_string(),
+            },
+            Verdict::Unsent => self
+                .unsent_cause
+                .map_or_else(|| "never left the producer".to_string(), |c| self.causes[c as usize].clone()),
+            Verdict::LostBroker => stored.unwrap_or_else(|| {
+                if self.context.acks == "0" {
+                    "acks=0: the producer counted it as sent (offset -1) without any answer, and no broker wrote it".to_string()
+                } else {
+                    "acknowledged, but no longer in the log".to_string()
+                }
+            }),
+            Verdict::LostConsumer => {
+                let p = meta.partition;
+                let resume = self
+                    .resumes
+                    .iter()
+                    .find(|res| res.partition == p && res.offset > offset)
+                    .map(|res| self.causes[res.cause as usize].clone());
+                match resume {
+                    Some(why) => format!("offset {offset} was never processed: {why}"),
+                    None => format!("offset {offset} was skipped while later offsets of partition {p} were processed"),
+                }
+            }
+            _ => stored.unwrap_or_default(),
+        }
+    }
+}
