@@ -192,3 +192,88 @@ proptest! {
         }
     }
 }
+
+/// A schedule where at most one broker is down at a time, plus consumer crashes and
+/// network trouble.
+fn safe_faults() -> impl Strategy<Value = Vec<(u64, Fault)>> {
+    let outage = (0u32..3, 100u64..3_000, 500u64..15_000);
+    let consumer = (100u64..8_000, 100u64..3_000);
+    (
+        proptest::collection::vec(outage, 0..3),
+        proptest::option::of(consumer),
+        proptest::option::of((50u64..2_000, 1u32..3)),
+        proptest::option::of((50u64..2_000, 1u32..4)),
+    )
+        .prop_map(|(outages, consumer, drops, rejects)| {
+            let mut out = Vec::new();
+            // Outages one after the other: each broker comes back before the next goes.
+            let mut t = 0;
+            for (broker, gap, length) in outages {
+                t += gap;
+                out.push((t, Fault::KillBroker { broker }));
+                t += length;
+                out.push((t, Fault::RestartBroker { broker }));
+            }
+            if let Some((at, down)) = consumer {
+                out.push((at, Fault::CrashConsumer { consumer: 0 }));
+                out.push((at + down, Fault::RestartConsumer { consumer: 0 }));
+            }
+            if let Some((at, count)) = drops {
+                out.push((
+                    at,
+                    Fault::DropResponses {
+                        broker: None,
+                        count,
+                    },
+                ));
+            }
+            if let Some((at, count)) = rejects {
+                out.push((
+                    at,
+                    Fault::RejectProduce {
+                        broker: None,
+                        count,
+                    },
+                ));
+            }
+            out
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// acks=all, idempotence, min.insync.replicas=2, RF 3, commit after processing, one
+    /// broker down at a time: nothing is lost and nothing is written twice.
+    #[test]
+    fn a_safe_configuration_loses_and_duplicates_nothing(
+        faults in safe_faults(),
+        records in 100u64..3_000,
+        rate in 500.0f64..5_000.0,
+        mode in prop_oneof![Just("sync"), Just("async")],
+        seed in any::<u64>(),
+    ) {
+        let mut cfg = Config::defaults(KafkaVersion::V4);
+        for (k, v) in [
+            ("acks", "all"), ("enable.idempotence", "true"), ("min.insync.replicas", "2"),
+            ("replication.factor", "3"), ("commit.mode", mode), ("auto.offset.reset", "earliest"),
+            ("session.timeout.ms", "6000"), ("consumer.process.ms", "0.1"),
+        ] {
+            cfg.set(k, v).unwrap();
+        }
+        let w = Workload { records, rate, ..Workload::notes_loop(records) };
+        let mut sim = Sim::new(cfg, w, seed).unwrap();
+        sim.set_trace_enabled(false);
+        for (at, f) in &faults {
+            sim.schedule(SimTime::from_millis(*at), Command::Fault { fault: f.clone() });
+        }
+        sim.run(None);
+        let rep = sim.ledger_report();
+        prop_assert_eq!(rep.lost.broker, 0, "{:?} {:?}", rep.counts, rep.examples);
+        prop_assert_eq!(rep.lost.consumer, 0, "{:?} {:?}", rep.counts, rep.examples);
+        prop_assert_eq!(rep.duplicated.log, 0, "{:?} {:?}", rep.counts, rep.examples);
+        prop_assert_eq!(rep.reordered, 0, "{:?}", rep.counts);
+        let total: u64 = rep.counts.values().sum();
+        prop_assert_eq!(total, sim.producer().records.len() as u64);
+    }
+}

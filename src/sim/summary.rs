@@ -282,20 +282,20 @@ impl Summary {
 
     /// The readable report `kafka-flow run` prints by default.
     pub fn to_text(&self) -> String {
-        let mut o = String::new();
+        let mut out = String::new();
         let p = &self.producer;
         let _ = writeln!(
-            o,
+            out,
             "kafka-flow · Kafka {} profile · seed {} · virtual time {:.3} ms · {} events",
             self.kafka_version, self.seed, self.sim_time_ms, self.events
         );
         let _ = writeln!(
-            o,
+            out,
             "producer  acks={} enable.idempotence={} batch.size={} linger.ms={}",
             p.acks, p.idempotence, p.batch_size, p.linger_ms
         );
         let _ = writeln!(
-            o,
+            out,
             "  records  {} requested · {} sent · {} acked · {} failed · {} unsent · {} pending",
             p.records_requested, p.sent, p.acked, p.failed, p.unsent, p.pending
         );
@@ -305,12 +305,12 @@ impl Summary {
             .map(|(k, v)| format!("{k} {v}"))
             .collect();
         let _ = writeln!(
-            o,
+            out,
             "  batches  {} acked · {:.1} records/batch · {:.0} bytes/batch · {} requests · {} retries",
             p.batches, p.records_per_batch, p.avg_batch_bytes, p.requests, p.retries
         );
         let _ = writeln!(
-            o,
+            out,
             "  sent because  {}",
             if reasons.is_empty() {
                 "-".to_string()
@@ -320,7 +320,7 @@ impl Summary {
         );
         let fmt = |v: Option<f64>| v.map_or("-".to_string(), |x| format!("{x:.3} ms"));
         let _ = writeln!(
-            o,
+            out,
             "  latency  p50 {} · p99 {} · max {}{}",
             fmt(p.latency_ms.p50),
             fmt(p.latency_ms.p99),
@@ -332,12 +332,12 @@ impl Summary {
             }
         );
         let _ = writeln!(
-            o,
+            out,
             "  per partition  {:?} · first send() waited {:.3} ms for metadata",
             p.records_per_partition, p.metadata_wait_ms
         );
         let _ = writeln!(
-            o,
+            out,
             "  interceptor  onSend {} · onAcknowledgement {}",
             p.interceptor.on_send, p.interceptor.on_acknowledgement
         );
@@ -345,21 +345,21 @@ impl Summary {
             match &c.error {
                 None => {
                     let _ = writeln!(
-                        o,
+                        out,
                         "  callback  record {} → topic {} partition {} offset {}",
                         c.record, c.topic, c.partition, c.offset
                     );
                 }
                 Some(e) => {
-                    let _ = writeln!(o, "  callback  record {} → {e}", c.record);
+                    let _ = writeln!(out, "  callback  record {} → {e}", c.record);
                 }
             }
         }
-        let _ = writeln!(o, "partitions");
+        let _ = writeln!(out, "partitions");
         for part in &self.partitions {
             let leader = part.leader.map_or("none".to_string(), |l| l.to_string());
             let _ = writeln!(
-                o,
+                out,
                 "  {}  leader {leader} (epoch {})  replicas {:?}  isr {:?}  LEO {}  HW {}",
                 part.partition,
                 part.leader_epoch,
@@ -369,31 +369,31 @@ impl Summary {
                 part.high_watermark
             );
         }
-        let c = &self.consumer;
-        if c.consumers > 0 {
+        let cons = &self.consumer;
+        if cons.consumers > 0 {
             let _ = writeln!(
-                o,
+                out,
                 "consumer  group {} · {} consumer(s) · commit.mode={} · generation {}",
-                c.group_id, c.consumers, c.commit_mode, c.generation
+                cons.group_id, cons.consumers, cons.commit_mode, cons.generation
             );
             let _ = writeln!(
-                o,
+                out,
                 "  {} processed in {} polls · commits {} sent, {} ok, {} failed · {} rebalances · {} crashes",
-                c.processed,
-                c.polls,
-                c.commits.sent,
-                c.commits.succeeded,
-                c.commits.failed,
-                c.rebalances,
-                c.crashes
+                cons.processed,
+                cons.polls,
+                cons.commits.sent,
+                cons.commits.succeeded,
+                cons.commits.failed,
+                cons.rebalances,
+                cons.crashes
             );
-            let committed: Vec<String> = c
+            let committed: Vec<String> = cons
                 .committed_offsets
                 .iter()
-                .map(|(p, o)| format!("p{p}={o}"))
+                .map(|(p, off)| format!("p{p}={off}"))
                 .collect();
             let _ = writeln!(
-                o,
+                out,
                 "  committed  {}",
                 if committed.is_empty() {
                     "-".to_string()
@@ -402,16 +402,20 @@ impl Summary {
                 }
             );
         }
-        let l = &self.ledger;
-        let counts: Vec<String> = l.counts.iter().map(|(k, v)| format!("{k} {v}")).collect();
-        let _ = writeln!(o, "ledger  {}", counts.join(" · "));
+        let led = &self.ledger;
+        let counts: Vec<String> = led.counts.iter().map(|(k, v)| format!("{k} {v}")).collect();
+        let _ = writeln!(out, "ledger  {}", counts.join(" · "));
         let _ = writeln!(
-            o,
+            out,
             "  lost: broker {} · consumer {}   duplicated: log {} · processing {}   reordered {}",
-            l.lost.broker, l.lost.consumer, l.duplicated.log, l.duplicated.processing, l.reordered
+            led.lost.broker,
+            led.lost.consumer,
+            led.duplicated.log,
+            led.duplicated.processing,
+            led.reordered
         );
         let mut shown = BTreeMap::new();
-        for e in &l.examples {
+        for e in &led.examples {
             // Three per verdict on screen; the JSON has up to ten.
             let n = shown.entry(e.verdict).or_insert(0);
             if *n >= 3 {
@@ -420,7 +424,7 @@ impl Summary {
             *n += 1;
             let at = e.offset.map_or(String::new(), |o| format!(" offset {o}"));
             let _ = writeln!(
-                o,
+                out,
                 "  {} record {} (partition {}{at}): {}",
                 e.verdict.name(),
                 e.record,
@@ -435,11 +439,11 @@ impl Summary {
             .map(|b| b.id.to_string())
             .collect();
         if !down.is_empty() {
-            let _ = writeln!(o, "brokers down  {}", down.join(", "));
+            let _ = writeln!(out, "brokers down  {}", down.join(", "));
         }
         for n in &self.notes {
-            let _ = writeln!(o, "note  {n}");
+            let _ = writeln!(out, "note  {n}");
         }
-        o
+        out
     }
 }

@@ -68,34 +68,33 @@ impl Coordinator {
         incarnation: u32,
         partitions: &[(u32, i64)],
     ) {
-        let id = match self.member_of(consumer, incarnation) {
-            Some(id) => id.clone(),
-            None => {
-                let id = format!(
-                    "consumer-{}-{}-{incarnation}",
-                    core.cfg.consumer.group_id,
-                    consumer + 1
-                );
-                self.members.insert(
-                    id.clone(),
-                    Member {
-                        consumer,
-                        incarnation,
-                        member_id: id.clone(),
-                        last_heartbeat: core.now,
-                        joined: false,
-                    },
-                );
-                let timeout = SimDuration::from_millis(core.cfg.consumer.session_timeout_ms);
-                core.after(
-                    timeout,
-                    Event::MemberSessionCheck {
-                        consumer,
-                        incarnation,
-                    },
-                );
-                id
-            }
+        let id = if let Some(id) = self.member_of(consumer, incarnation) {
+            id.clone()
+        } else {
+            let id = format!(
+                "consumer-{}-{}-{incarnation}",
+                core.cfg.consumer.group_id,
+                consumer + 1
+            );
+            self.members.insert(
+                id.clone(),
+                Member {
+                    consumer,
+                    incarnation,
+                    member_id: id.clone(),
+                    last_heartbeat: core.now,
+                    joined: false,
+                },
+            );
+            let timeout = SimDuration::from_millis(core.cfg.consumer.session_timeout_ms);
+            core.after(
+                timeout,
+                Event::MemberSessionCheck {
+                    consumer,
+                    incarnation,
+                },
+            );
+            id
         };
         if let Some(m) = self.members.get_mut(&id) {
             m.joined = true;

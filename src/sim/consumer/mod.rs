@@ -7,12 +7,12 @@
 //! at the start of `poll()`, so it covers earlier polls; commitSync retries, commitAsync
 //! does not; a restarted member resumes from the committed offset, else auto.offset.reset.
 
+mod commit;
 pub mod coordinator;
+mod fetch;
 
 use super::config::{CommitMode, OffsetReset};
-use super::kernel::{
-    AssignedPartition, ConsumerFetchRequest, ConsumerFetchResponse, Core, Event, Message,
-};
+use super::kernel::{AssignedPartition, Core, Event, Message};
 use super::network::Node;
 use super::time::{SimDuration, SimTime};
 use super::trace::{BrokerId, KafkaError, RecordId, TraceEvent};
@@ -80,13 +80,16 @@ pub struct ConsumerStats {
     pub crashes: u64,
 }
 
+/// A commit on its way: (consumer, synchronous, offsets).
+type PendingCommit = (u32, bool, Vec<(u32, i64)>);
+
 pub struct ConsumerGroup {
     pub consumers: Vec<Consumer>,
     pub coordinator: Coordinator,
     pub stats: ConsumerStats,
     next_commit: u64,
-    /// The async commits sent and not yet answered: id → (consumer, offsets).
-    commits: BTreeMap<u64, (u32, bool, Vec<(u32, i64)>)>,
+    /// The commits sent and not yet answered, by id.
+    commits: BTreeMap<u64, PendingCommit>,
     last_crash: Option<(u32, SimTime)>,
 }
 
@@ -251,7 +254,7 @@ impl ConsumerGroup {
         }
         match con.phase {
             Phase::Processing if core.now >= self.processing_end(core, c) => {
-                self.finish_processing(core, c, view)
+                self.finish_processing(core, c, view);
             }
             Phase::Polling => self.poll(core, c, view),
             Phase::CommitSync => {
@@ -410,137 +413,6 @@ impl ConsumerGroup {
         }
     }
 
-    fn block_on_commit(&mut self, core: &mut Core, c: u32, then: Then) {
-        let deadline =
-            core.now + SimDuration::from_millis(core.cfg.consumer.default_api_timeout_ms);
-        let con = &mut self.consumers[c as usize];
-        if let Some((id, _, _)) = con.sync_commit {
-            con.sync_commit = Some((id, deadline, then));
-        }
-        con.phase = Phase::CommitSync;
-        let at = core.now + REQUEST_TIMEOUT;
-        Self::wake(core, con, at);
-    }
-
-    /// Commits the current positions of every assigned partition (`allConsumed`).
-    fn send_commit(&mut self, core: &mut Core, c: u32, sync: bool, kind: &str, view: &ClusterView) {
-        let con = &mut self.consumers[c as usize];
-        let offsets: Vec<(u32, i64)> = con.positions.iter().map(|(p, o)| (*p, *o)).collect();
-        if offsets.is_empty() {
-            return;
-        }
-        let id = self.next_commit;
-        self.next_commit += 1;
-        if sync {
-            con.sync_commit = Some((id, SimTime::MAX, Then::Poll));
-        }
-        let msg = Message::OffsetCommit {
-            consumer: c,
-            incarnation: con.incarnation,
-            generation: con.generation,
-            id,
-            offsets: offsets.clone(),
-        };
-        self.commits.insert(id, (c, sync, offsets.clone()));
-        self.stats.commits_sent += 1;
-        core.emit(TraceEvent::CommitSent {
-            consumer: c,
-            offsets,
-            kind: kind.to_string(),
-        });
-        Self::to_coordinator(core, c, view, msg);
-    }
-
-    fn resend_sync_commit(&mut self, core: &mut Core, c: u32, view: &ClusterView) {
-        let Some((old, deadline, then)) = self.consumers[c as usize].sync_commit else {
-            return;
-        };
-        self.commits.remove(&old);
-        self.send_commit(core, c, true, "commitSync (retry)", view);
-        let con = &mut self.consumers[c as usize];
-        if let Some((id, _, _)) = con.sync_commit {
-            con.sync_commit = Some((id, deadline, then));
-        }
-        let at = core.now + REQUEST_TIMEOUT;
-        Self::wake(core, con, at);
-    }
-
-    pub fn on_commit_response(
-        &mut self,
-        core: &mut Core,
-        c: u32,
-        incarnation: u32,
-        id: u64,
-        error: Option<KafkaError>,
-        view: &ClusterView,
-    ) {
-        let Some((_, _, offsets)) = self.commits.remove(&id) else {
-            return;
-        };
-        let con = &self.consumers[c as usize];
-        if con.incarnation != incarnation {
-            return;
-        }
-        match error {
-            None => {
-                self.stats.commits_ok += 1;
-                core.emit(TraceEvent::Committed {
-                    consumer: c,
-                    offsets,
-                });
-            }
-            Some(e) => {
-                self.stats.commits_failed += 1;
-                let is_sync = con.sync_commit.is_some_and(|(sid, _, _)| sid == id);
-                let retrying = is_sync && e.is_retriable();
-                core.emit(TraceEvent::CommitFailed {
-                    consumer: c,
-                    error: e,
-                    retrying,
-                });
-                if retrying {
-                    let con = &mut self.consumers[c as usize];
-                    let at = core.now + RETRY_BACKOFF;
-                    Self::wake(core, con, at);
-                    return;
-                }
-            }
-        }
-        let con = &self.consumers[c as usize];
-        if let Some((sid, _, then)) = con.sync_commit {
-            if sid == id && con.phase == Phase::CommitSync {
-                self.consumers[c as usize].sync_commit = None;
-                self.after_sync_commit(core, c, then, view);
-            }
-        }
-    }
-
-    fn sync_commit_failed(
-        &mut self,
-        core: &mut Core,
-        c: u32,
-        error: KafkaError,
-        then: Then,
-        view: &ClusterView,
-    ) {
-        self.stats.commits_failed += 1;
-        core.emit(TraceEvent::CommitFailed {
-            consumer: c,
-            error,
-            retrying: false,
-        });
-        self.consumers[c as usize].sync_commit = None;
-        self.after_sync_commit(core, c, then, view);
-    }
-
-    fn after_sync_commit(&mut self, core: &mut Core, c: u32, then: Then, view: &ClusterView) {
-        match then {
-            Then::Process => self.start_processing(core, c, view),
-            Then::Poll => self.poll(core, c, view),
-            Then::Rejoin => self.rejoin(core, c, view),
-        }
-    }
-
     /// `onJoinPrepare`: with auto-commit, commit synchronously before giving partitions up.
     fn prepare_rejoin(&mut self, core: &mut Core, c: u32, view: &ClusterView) {
         self.consumers[c as usize].rejoin_needed = false;
@@ -600,7 +472,7 @@ impl ConsumerGroup {
         c: u32,
         incarnation: u32,
         generation: u32,
-        parts: Vec<AssignedPartition>,
+        parts: &[AssignedPartition],
         view: &ClusterView,
     ) {
         let con = &self.consumers[c as usize];
@@ -618,7 +490,7 @@ impl ConsumerGroup {
         con.positions.clear();
         con.fetch_offsets.clear();
         con.buffers.clear();
-        for a in &parts {
+        for a in parts {
             let (offset, reason) = match (a.committed, reset) {
                 (Some(o), _) => (o, format!("the group's committed offset {o}")),
                 (None, OffsetReset::Earliest) => (0, "no committed offset; auto.offset.reset=earliest".to_string()),
@@ -659,101 +531,6 @@ impl ConsumerGroup {
         con.next_auto_commit = core.now + SimDuration::from_millis(interval);
         con.phase = Phase::Polling;
         self.poll(core, c, view);
-    }
-
-    /// Fetch requests for assigned partitions with nothing buffered, one per leader.
-    fn send_fetches(&mut self, core: &mut Core, c: u32, view: &ClusterView) {
-        let con = &mut self.consumers[c as usize];
-        let now = core.now;
-        con.fetch_in_flight
-            .retain(|_, sent| now.since(*sent) < REQUEST_TIMEOUT);
-        let mut per_broker: BTreeMap<BrokerId, Vec<(u32, i64)>> = BTreeMap::new();
-        for &p in &con.assignment {
-            if con.buffers.get(&p).is_some_and(|b| !b.is_empty()) {
-                continue;
-            }
-            let Some(Some(leader)) = view.leaders.get(p as usize) else {
-                continue;
-            };
-            if con.fetch_in_flight.contains_key(leader) {
-                continue;
-            }
-            let offset = con.fetch_offsets.get(&p).copied().unwrap_or(0);
-            per_broker.entry(*leader).or_default().push((p, offset));
-        }
-        let cfg = &core.cfg.consumer;
-        let (min_bytes, max_wait, max_partition_bytes) = (
-            cfg.fetch_min_bytes,
-            SimDuration::from_millis(cfg.fetch_max_wait_ms),
-            cfg.max_partition_fetch_bytes,
-        );
-        for (b, partitions) in per_broker {
-            con.fetch_in_flight.insert(b, now);
-            core.send(
-                Node::Consumer(c),
-                Node::Broker(b),
-                Message::ConsumerFetch(ConsumerFetchRequest {
-                    consumer: c,
-                    incarnation: con.incarnation,
-                    partitions,
-                    min_bytes,
-                    max_wait,
-                    max_partition_bytes,
-                }),
-            );
-        }
-    }
-
-    pub fn on_fetch_response(
-        &mut self,
-        core: &mut Core,
-        c: u32,
-        from: BrokerId,
-        resp: ConsumerFetchResponse,
-        view: &ClusterView,
-    ) {
-        let con = &mut self.consumers[c as usize];
-        if con.incarnation != resp.incarnation {
-            return;
-        }
-        con.fetch_in_flight.remove(&from);
-        let reset = core.cfg.consumer.auto_offset_reset;
-        for part in resp.partitions {
-            let p = part.partition;
-            if !con.assignment.contains(&p) || con.fetch_offsets.get(&p) != Some(&part.fetch_offset)
-            {
-                continue;
-            }
-            if part.error == Some(KafkaError::OffsetOutOfRange) {
-                let to = if reset == OffsetReset::Latest {
-                    part.high_watermark
-                } else {
-                    0
-                };
-                con.fetch_offsets.insert(p, to);
-                con.positions.insert(p, to);
-                core.emit(TraceEvent::PositionSet {
-                    consumer: c,
-                    partition: p,
-                    offset: to,
-                    reason: format!(
-                        "offset {} is out of range; auto.offset.reset={}",
-                        part.fetch_offset,
-                        reset.name()
-                    ),
-                });
-                continue;
-            }
-            if let Some(&(last, _)) = part.records.last() {
-                con.fetch_offsets.insert(p, last + 1);
-                con.buffers.entry(p).or_default().extend(part.records);
-            }
-        }
-        if con.phase == Phase::Polling {
-            self.poll(core, c, view);
-        } else {
-            self.send_fetches(core, c, view);
-        }
     }
 
     /// Every live consumer has returned and processed everything below each HW.
