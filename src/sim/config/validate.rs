@@ -82,6 +82,10 @@ const REPLICA_SOCKET_TIMEOUT_MS: u64 = 30_000;
 const BROKER_HEARTBEAT_INTERVAL_MS: u64 = 2_000;
 const INT_MAX: u64 = super::settings::INT_MAX;
 
+/// Broker defaults bounding a consumer's session.timeout.ms.
+const GROUP_MIN_SESSION_TIMEOUT_MS: u64 = 6_000;
+const GROUP_MAX_SESSION_TIMEOUT_MS: u64 = 1_800_000;
+
 impl Config {
     /// Applies Kafka's start-up rules. An error is what Kafka would refuse (a
     /// `ConfigException`, a failed topic creation) or what would make every send fail.
@@ -92,6 +96,7 @@ impl Config {
         let batch_size = self.memory_limits(&mut notes)?;
         let retry_backoff_max_ms = self.retry_backoff(&mut notes);
         self.topology_rules(&mut notes)?;
+        self.consumer_rules()?;
         Ok(Effective {
             idempotence,
             acks,
@@ -272,6 +277,36 @@ impl Config {
             ));
         }
         p.retry_backoff_max_ms
+    }
+
+    /// The broker's `group.min.session.timeout.ms` / `group.max.session.timeout.ms` (6 s to
+    /// 30 min, JoinGroup fails with INVALID_SESSION_TIMEOUT outside), and the consumer's own
+    /// rule that heartbeats come more often than the session times out.
+    fn consumer_rules(&self) -> Result<(), ConfigError> {
+        let c = &self.consumer;
+        if !(GROUP_MIN_SESSION_TIMEOUT_MS..=GROUP_MAX_SESSION_TIMEOUT_MS)
+            .contains(&c.session_timeout_ms)
+        {
+            return Err(ConfigError::for_key(
+                "session.timeout.ms",
+                format!(
+                    "{} is outside the broker's group.min.session.timeout.ms..group.max.session.timeout.ms \
+                     ({GROUP_MIN_SESSION_TIMEOUT_MS} to {GROUP_MAX_SESSION_TIMEOUT_MS}): JoinGroup would fail \
+                     with INVALID_SESSION_TIMEOUT",
+                    c.session_timeout_ms
+                ),
+            ));
+        }
+        if c.heartbeat_interval_ms >= c.session_timeout_ms {
+            return Err(ConfigError::for_key(
+                "heartbeat.interval.ms",
+                format!(
+                    "{} must be lower than session.timeout.ms ({}), typically no more than a third of it",
+                    c.heartbeat_interval_ms, c.session_timeout_ms
+                ),
+            ));
+        }
+        Ok(())
     }
 
     fn topology_rules(&self, notes: &mut Vec<String>) -> Result<(), ConfigError> {
@@ -675,6 +710,49 @@ mod tests {
         assert_eq!(
             from_set.to_string(),
             "acks: '2' is not accepted (accepted: all, -1, 1, 0)"
+        );
+    }
+}
+
+#[cfg(test)]
+mod consumer_tests {
+    use crate::sim::config::{CommitMode, Config};
+
+    #[test]
+    fn session_timeout_must_fit_the_broker_limits_and_exceed_heartbeats() {
+        let mut c = Config::default();
+        c.set("session.timeout.ms", "5000").unwrap();
+        let e = c.validate().unwrap_err().to_string();
+        assert!(
+            e.contains("session.timeout.ms") && e.contains("INVALID_SESSION_TIMEOUT"),
+            "{e}"
+        );
+        let mut c = Config::default();
+        c.set("session.timeout.ms", "6000").unwrap();
+        c.set("heartbeat.interval.ms", "6000").unwrap();
+        let e = c.validate().unwrap_err().to_string();
+        assert!(e.starts_with("heartbeat.interval.ms"), "{e}");
+        c.set("heartbeat.interval.ms", "2000").unwrap();
+        assert!(c.validate().is_ok());
+    }
+
+    #[test]
+    fn enable_auto_commit_and_commit_mode_are_one_setting() {
+        let mut c = Config::default();
+        assert_eq!(c.get("enable.auto.commit").as_deref(), Some("true"));
+        c.set("enable.auto.commit", "false").unwrap();
+        assert_eq!(c.consumer.commit_mode, CommitMode::None);
+        c.set("commit.mode", "sync-before").unwrap();
+        assert_eq!(c.get("enable.auto.commit").as_deref(), Some("false"));
+        // Turning auto-commit off does not undo a manual choice.
+        c.set("enable.auto.commit", "false").unwrap();
+        assert_eq!(c.consumer.commit_mode, CommitMode::SyncBefore);
+        c.set("enable.auto.commit", "true").unwrap();
+        assert_eq!(c.get("commit.mode").as_deref(), Some("auto"));
+        let e = c.set("commit.mode", "sometimes").unwrap_err().to_string();
+        assert!(
+            e.contains("auto, sync, async, sync-before, async-before, none"),
+            "{e}"
         );
     }
 }
