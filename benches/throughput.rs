@@ -6,7 +6,9 @@
 //! parsing its flags.
 //!
 //! * `notes_loop_50k`: the course notes' loop (`hello{i}` keys and values), linger.ms=1,
-//!   trace off: what `kafka-flow run --set linger.ms=1` does.
+//!   trace off: what `kafka-flow run --set linger.ms=1` does, the consumer group and the
+//!   ledger included.
+//! * `notes_loop_50k_producer_only`: the same with `consumers=0` (producer, brokers, ledger).
 //! * `keyless_1m`: one million null-key records (the sticky partitioner), trace off: the
 //!   design's "a million-record headless run well under a second".
 //! * `notes_loop_50k_trace_drained`: as the first, with every trace event collected and
@@ -22,17 +24,24 @@ use std::time::Duration;
 
 const SEED: u64 = 42;
 
-fn linger_1() -> Config {
+fn config(settings: &[(&str, &str)]) -> Config {
     let mut cfg = Config::defaults(KafkaVersion::V4);
-    cfg.set("linger.ms", "1")
-        .expect("linger.ms=1 is a valid setting");
+    for (name, value) in [("linger.ms", "1")].iter().chain(settings) {
+        cfg.set(name, value)
+            .expect("the benchmark's settings are valid");
+    }
     cfg
 }
 
-fn sim(workload: Workload, trace: bool) -> Sim {
-    let mut sim = Sim::new(linger_1(), workload, SEED).expect("the benchmark's config is valid");
+fn sim_with(workload: Workload, trace: bool, settings: &[(&str, &str)]) -> Sim {
+    let mut sim =
+        Sim::new(config(settings), workload, SEED).expect("the benchmark's config is valid");
     sim.set_trace_enabled(trace);
     sim
+}
+
+fn sim(workload: Workload, trace: bool) -> Sim {
+    sim_with(workload, trace, &[])
 }
 
 fn notes_loop(c: &mut Criterion) {
@@ -45,6 +54,18 @@ fn notes_loop(c: &mut Criterion) {
     g.bench_function("notes_loop_50k", |b| {
         b.iter_batched(
             || sim(Workload::notes_loop(50_000), false),
+            |mut s| {
+                s.run(None);
+                assert_eq!(s.producer().stats.acked, 50_000);
+                s
+            },
+            BatchSize::PerIteration,
+        );
+    });
+
+    g.bench_function("notes_loop_50k_producer_only", |b| {
+        b.iter_batched(
+            || sim_with(Workload::notes_loop(50_000), false, &[("consumers", "0")]),
             |mut s| {
                 s.run(None);
                 assert_eq!(s.producer().stats.acked, 50_000);

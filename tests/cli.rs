@@ -411,6 +411,79 @@ fn json_summary_has_the_documented_fields() {
         .map(|v| v.as_i64().expect("a count"))
         .sum();
     assert_eq!(per_partition, 1000);
+
+    // The notes' consumer read everything back (the CLI starts it from earliest).
+    let consumer = &d["consumer"];
+    assert_eq!(consumer["group_id"], "testAPI");
+    assert_eq!(consumer["processed"], 1000);
+    let committed: i64 = consumer["committed_offsets"]
+        .as_object()
+        .expect("committed_offsets is an object")
+        .values()
+        .map(|v| v.as_i64().expect("an offset"))
+        .sum();
+    assert_eq!(committed, 1000, "{consumer}");
+    assert!(
+        consumer["commits"]["succeeded"].as_u64() >= Some(1),
+        "{consumer}"
+    );
+
+    let ledger = &d["ledger"];
+    assert_eq!(ledger["counts"]["delivered"], 1000, "{ledger}");
+    assert_eq!(ledger["lost"]["broker"], 0);
+    assert_eq!(ledger["lost"]["consumer"], 0);
+    assert_eq!(ledger["duplicated"]["log"], 0);
+    assert_eq!(ledger["duplicated"]["processing"], 0);
+    assert_eq!(ledger["reordered"], 0);
+    assert_eq!(ledger["examples"].as_array().map(Vec::len), Some(0));
+}
+
+#[test]
+fn anomalies_reach_the_json_ledger_with_causes() {
+    // acks=1; broker 0's replication lags 100 ms, and it dies 20 ms in, leading partition 0:
+    // its followers never fetched what it acknowledged.
+    let d = ok_json(&[
+        "run",
+        "--records",
+        "20000",
+        "--set",
+        "linger.ms=1",
+        "--set",
+        "acks=1",
+        "--fault",
+        "0ms:slow-follower:0:100",
+        "--fault",
+        "20ms:kill-leader:0",
+        "--json",
+    ]);
+    let lost = d["ledger"]["lost"]["broker"].as_u64().expect("lost.broker");
+    assert!(lost > 0, "{}", d["ledger"]);
+    assert_eq!(
+        d["producer"]["acked"], 20000,
+        "acks=1 acknowledged them all"
+    );
+    let examples = d["ledger"]["examples"].as_array().expect("examples");
+    let example = examples
+        .iter()
+        .find(|e| e["verdict"] == "lost_broker")
+        .expect("a lost_broker example");
+    assert_eq!(example["partition"], 0);
+    let cause = example["cause"].as_str().expect("a cause");
+    assert!(cause.contains("acks=1"), "{cause}");
+    // The same crash with acks=all loses nothing.
+    let d = ok_json(&[
+        "run",
+        "--records",
+        "20000",
+        "--set",
+        "linger.ms=1",
+        "--fault",
+        "0ms:slow-follower:0:100",
+        "--fault",
+        "20ms:kill-leader:0",
+        "--json",
+    ]);
+    assert_eq!(d["ledger"]["counts"]["delivered"], 20000, "{}", d["ledger"]);
 }
 
 #[test]
