@@ -41,6 +41,14 @@ fn bad(m: impl Into<String>) -> CliError {
     CliError::BadInput(m.into())
 }
 
+/// The built-in scenario: the notes' CustomProducer sets linger.ms=1 (acks=all and
+/// batch.size=16384 are the defaults anyway); the user's own --set still wins.
+pub fn builtin_sim_args(args: &SimArgs) -> SimArgs {
+    let mut out = args.clone();
+    out.set.insert(0, "linger.ms=1".to_string());
+    out
+}
+
 /// The configuration from `--kafka-version`, `--config` and `--set`, in that order.
 pub fn build_config(args: &SimArgs) -> Result<Config, CliError> {
     let version = match &args.kafka_version {
@@ -172,6 +180,10 @@ pub fn list_settings(version: &str, out: &mut dyn Write) -> Result<(), CliError>
         let value = cfg.get(s.name).unwrap_or_default();
         let _ = writeln!(text, "  {:<44} {:<12} {}", s.name, value, s.doc);
     }
+    let _ = writeln!(
+        text,
+        "\n(`kafka-flow run` starts from these with auto.offset.reset=earliest, as the notes' CustomConsumer does.)"
+    );
     out.write_all(text.trim_start().as_bytes())
         .map_err(|e| CliError::Io(e.to_string()))
 }

@@ -12,7 +12,11 @@ fn main() -> ExitCode {
             headless::list_settings(kafka_version, &mut stdout)
         }
         // Until the TUI exists, the built-in scenario runs headless.
-        None => headless::run(&cli.sim, &RunArgs::builtin(), &mut stdout),
+        None => headless::run(
+            &headless::builtin_sim_args(&cli.sim),
+            &RunArgs::builtin(),
+            &mut stdout,
+        ),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -216,3 +216,78 @@ fn unclean_election_only_when_enabled() {
     let p0 = &unclean.sim.cluster().partitions[0];
     assert_eq!(p0.leader, Some(1));
 }
+
+#[test]
+fn an_isolated_leader_is_fenced_and_replaced_then_rejoins_as_a_follower() {
+    let cfg = config(
+        KafkaVersion::V4,
+        &[("consumers", "1"), ("auto.offset.reset", "earliest")],
+    );
+    let faults = ["1s:isolate-broker:1", "20s:heal-broker:1"];
+    let r = run(
+        cfg,
+        workload(30_000, Some("hello{i}"), "hello{i}", 10_000.0),
+        &faults,
+        1,
+    );
+    let elected = r.events().find_map(|(t, e)| match e {
+        TraceEvent::LeaderElected {
+            partition: 1,
+            leader: Some(l),
+            ..
+        } => Some((t.as_millis(), *l)),
+        _ => None,
+    });
+    // broker.session.timeout.ms = 9 s after the isolation, broker 2 takes partition 1 over.
+    assert_eq!(elected, Some((10_000, 2)));
+    let rep = r.sim.ledger_report();
+    assert_eq!(
+        rep.counts.get("delivered"),
+        Some(&30_000),
+        "{:?}",
+        rep.counts
+    );
+    // After healing, broker 1 is back in every ISR.
+    assert!(
+        r.sim
+            .cluster()
+            .partitions
+            .iter()
+            .all(|p| p.isr.contains(&1))
+    );
+}
+
+#[test]
+fn min_insync_replicas_above_the_replication_factor_means_all_replicas_from_3_7() {
+    let w = || workload(1_000, Some("hello{i}"), "hello{i}", 0.0);
+    let r = run(
+        config(KafkaVersion::V4, &[("min.insync.replicas", "4")]),
+        w(),
+        &[],
+        1,
+    );
+    assert_eq!(r.sim.producer().stats.acked, 1_000);
+    // Kafka 2.8 compared the raw setting: every acks=all write is refused.
+    let r = run(
+        config(
+            KafkaVersion::V2_8,
+            &[
+                ("acks", "all"),
+                ("min.insync.replicas", "4"),
+                ("request.timeout.ms", "2000"),
+                ("delivery.timeout.ms", "5000"),
+            ],
+        ),
+        w(),
+        &[],
+        1,
+    );
+    assert_eq!(r.sim.producer().stats.acked, 0);
+    assert!(r.events().any(|(_, e)| matches!(
+        e,
+        TraceEvent::ProduceRejected {
+            error: KafkaError::NotEnoughReplicas,
+            ..
+        }
+    )));
+}

@@ -162,8 +162,9 @@ impl Sim {
     ) -> R {
         let leaders: Vec<Option<BrokerId>> =
             self.cluster.partitions.iter().map(|p| p.leader).collect();
+        // The coordinator moves off a dead or cut-off broker (its offsets partition fails over).
         let up: Vec<bool> = (0..self.core.cfg.topology.brokers)
-            .map(|b| self.cluster.is_up(b))
+            .map(|b| self.cluster.is_up(b) && !self.cluster.brokers[b as usize].isolated)
             .collect();
         let coordinator = Coordinator::host(
             &self.core.cfg.consumer.group_id,
@@ -288,10 +289,11 @@ impl Sim {
             }
             Fault::IsolateBroker { broker } => {
                 self.core.net.set_isolated(Node::Broker(broker), true);
+                self.cluster.isolate(&mut self.core, broker);
             }
             Fault::HealBroker { broker } => {
                 self.core.net.set_isolated(Node::Broker(broker), false);
-                self.cluster.start_fetchers(&mut self.core, broker);
+                self.cluster.heal(&mut self.core, broker);
             }
             Fault::SlowLink { broker, extra_ms } => self.core.net.add_latency(
                 Node::Producer,

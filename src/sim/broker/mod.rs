@@ -63,6 +63,8 @@ pub struct BrokerState {
     pub incarnation: u32,
     /// When the broker last died.
     pub killed_at: SimTime,
+    /// Cut off from the network: the controller stops hearing its heartbeats.
+    pub isolated: bool,
     /// Produce responses to drop on the way out (fault).
     pub drop_responses: u32,
     /// The producer connection whose responses vanish: TCP delivers in order, so once one
@@ -164,6 +166,15 @@ impl Cluster {
             .min(core.cfg.topology.replication_factor) as usize
     }
 
+    /// The min ISR the acks=all checks use: `effectiveMinIsr` from 3.7, the raw setting before.
+    pub(crate) fn min_isr(core: &Core) -> usize {
+        if core.cfg.version.hw_waits_for_min_isr() {
+            Self::effective_min_isr(core)
+        } else {
+            core.cfg.topology.min_insync_replicas as usize
+        }
+    }
+
     /// `maybeIncrementLeaderHW`: the minimum LEO over the ISR; never backwards.
     pub(crate) fn maybe_advance_hw(&mut self, core: &mut Core, p: u32) {
         let part = &self.partitions[p as usize];
@@ -196,7 +207,10 @@ impl Cluster {
         for p in 0..self.partitions.len() as u32 {
             let part = &self.partitions[p as usize];
             let Some(leader) = part.leader else { continue };
-            if !self.brokers[leader as usize].alive {
+            // A dead leader checks nothing; an isolated one cannot reach the controller
+            // with its AlterPartition, so its ISR stays as the controller knows it.
+            let st = &self.brokers[leader as usize];
+            if !st.alive || st.isolated {
                 continue;
             }
             let leo = part.replica(leader).log_end_offset;
@@ -258,7 +272,7 @@ impl Cluster {
     /// The controller fences a broker whose session expired, then re-elects.
     pub fn session_expired(&mut self, core: &mut Core, b: BrokerId, incarnation: u32) {
         let st = &mut self.brokers[b as usize];
-        if st.alive || st.incarnation != incarnation || st.fenced {
+        if (st.alive && !st.isolated) || st.incarnation != incarnation || st.fenced {
             return;
         }
         st.fenced = true;
@@ -294,14 +308,55 @@ impl Cluster {
         }
     }
 
+    /// The broker is cut off: it keeps running, but the controller stops hearing it and will
+    /// fence it after broker.session.timeout.ms (its own ISR changes cannot reach the controller).
+    pub fn isolate(&mut self, core: &mut Core, b: BrokerId) {
+        let st = &mut self.brokers[b as usize];
+        if !st.alive || st.isolated {
+            return;
+        }
+        st.isolated = true;
+        st.incarnation += 1;
+        st.killed_at = core.now;
+        let inc = st.incarnation;
+        core.after(
+            SimDuration::from_millis(core.cfg.topology.broker_session_timeout_ms),
+            Event::SessionExpired {
+                broker: b,
+                incarnation: inc,
+            },
+        );
+    }
+
+    /// The network heals: a fenced broker registers again and catches up as a follower.
+    pub fn heal(&mut self, core: &mut Core, b: BrokerId) {
+        let st = &mut self.brokers[b as usize];
+        if !st.isolated {
+            return;
+        }
+        st.isolated = false;
+        st.incarnation += 1;
+        if st.alive {
+            self.rejoin(core, b);
+        }
+    }
+
     pub fn restart(&mut self, core: &mut Core, b: BrokerId) {
         let st = &mut self.brokers[b as usize];
         if st.alive {
             return;
         }
         st.alive = true;
-        st.fenced = false;
         core.emit(TraceEvent::BrokerUp { broker: b });
+        if !st.isolated {
+            self.rejoin(core, b);
+        }
+    }
+
+    /// A broker the controller hears again: unfenced, it leads offline partitions it can
+    /// lead cleanly, and follows the rest.
+    fn rejoin(&mut self, core: &mut Core, b: BrokerId) {
+        self.brokers[b as usize].fenced = false;
         for p in 0..self.partitions.len() as u32 {
             let part = &self.partitions[p as usize];
             if part.replicas.contains(&b) && part.leader.is_none_or(|l| l == b) {

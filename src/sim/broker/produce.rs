@@ -61,7 +61,7 @@ impl Cluster {
         let Some(req) = self.queues[b as usize].appending.take() else {
             return;
         };
-        let min_isr = core.cfg.topology.min_insync_replicas as usize;
+        let min_isr = Cluster::min_isr(core);
         let mut results = Vec::with_capacity(req.batches.len());
         let mut pending = Vec::new();
         for wire in req.batches {
@@ -235,7 +235,7 @@ impl Cluster {
         if self.delayed[b as usize].is_empty() {
             return;
         }
-        let min_isr = core.cfg.topology.min_insync_replicas as usize;
+        let min_isr = Cluster::min_isr(core);
         let ids: Vec<RequestId> = self.delayed[b as usize].keys().copied().collect();
         for id in ids {
             let Some(d) = self.delayed[b as usize].get_mut(&id) else {

@@ -182,15 +182,19 @@ impl ConsumerGroup {
         if con.incarnation != incarnation || con.phase == Phase::Dead {
             return;
         }
-        Self::to_coordinator(
-            core,
-            c,
-            view,
+        // A JoinGroup lost on the way (the coordinator moving) is sent again.
+        let msg = if con.phase == Phase::Joining {
+            Message::JoinGroup {
+                consumer: c,
+                incarnation,
+            }
+        } else {
             Message::Heartbeat {
                 consumer: c,
                 incarnation,
-            },
-        );
+            }
+        };
+        Self::to_coordinator(core, c, view, msg);
         let hb = SimDuration::from_millis(core.cfg.consumer.heartbeat_interval_ms);
         core.after(
             hb,
