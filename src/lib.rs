@@ -1,6 +1,10 @@
-//! kafka-flow: a deterministic simulation of Apache Kafka's producer path and
-//! brokers (`sim`), with a headless command line (`cli`, `headless`).
+//! kafka-flow: a deterministic simulation of Apache Kafka's producer, brokers and
+//! consumer (`sim`), a headless command line (`cli`, `headless`) and a terminal UI
+//! (`app` state, `ui` rendering, `tui` terminal and event loop).
 
+pub mod app;
 pub mod cli;
 pub mod headless;
 pub mod sim;
+pub mod tui;
+pub mod ui;

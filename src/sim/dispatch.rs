@@ -207,7 +207,7 @@ impl Sim {
                     to,
                     from,
                     Message::InitProducerIdResponse {
-                        producer_id: 1000,
+                        producer_id: self.cluster.next_producer_id(),
                         epoch: 0,
                     },
                 );

@@ -212,6 +212,73 @@ impl Message {
     }
 }
 
+/// What a message in flight carries, for drawing it (design §5: moving things are drawn
+/// from their own schedule, position = (now - depart) / (arrive - depart)).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FlightKind {
+    Produce { batches: u32, records: u32 },
+    ProduceResponse { ok: bool },
+    ReplicaFetch,
+    ReplicaData { records: u32 },
+    ConsumerFetch,
+    ConsumerRecords { records: u32 },
+    Commit,
+    Group,
+    Metadata,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct Flight {
+    pub from: Node,
+    pub to: Node,
+    pub kind: FlightKind,
+    pub depart: SimTime,
+    pub arrive: SimTime,
+    /// It will never arrive (a cut-off host): drawn fading out.
+    pub lost: bool,
+}
+
+impl Message {
+    fn flight_kind(&self) -> FlightKind {
+        match self {
+            Message::Produce(r) => FlightKind::Produce {
+                batches: r.batches.len() as u32,
+                records: r.batches.iter().map(|b| b.records.len() as u32).sum(),
+            },
+            Message::ProduceResponse(r) => FlightKind::ProduceResponse {
+                ok: r
+                    .results
+                    .iter()
+                    .all(|(_, res)| matches!(res, PartitionResult::Ok { .. })),
+            },
+            Message::Fetch(_) => FlightKind::ReplicaFetch,
+            Message::FetchResponse(r) => FlightKind::ReplicaData {
+                records: r
+                    .partitions
+                    .iter()
+                    .flat_map(|p| p.batches.iter())
+                    .map(|b| b.wire.records.len() as u32)
+                    .sum(),
+            },
+            Message::ConsumerFetch(_) => FlightKind::ConsumerFetch,
+            Message::ConsumerFetchResponse(r) => FlightKind::ConsumerRecords {
+                records: r.partitions.iter().map(|p| p.records.len() as u32).sum(),
+            },
+            Message::OffsetCommit { .. } | Message::OffsetCommitResponse { .. } => {
+                FlightKind::Commit
+            }
+            Message::Metadata
+            | Message::MetadataResponse(_)
+            | Message::InitProducerId
+            | Message::InitProducerIdResponse { .. } => FlightKind::Metadata,
+            Message::JoinGroup { .. }
+            | Message::Heartbeat { .. }
+            | Message::RebalanceNotice { .. }
+            | Message::Assignment { .. } => FlightKind::Group,
+        }
+    }
+}
+
 /// Everything that can happen at a point in virtual time.
 #[derive(Debug)]
 pub enum Event {
@@ -309,6 +376,9 @@ pub struct Core {
     pub trace_enabled: bool,
     /// Every record's life; the actors update it as things happen.
     pub ledger: super::ledger::Ledger,
+    /// Messages on the wire, kept only when a UI wants to draw them.
+    pub flights: Vec<Flight>,
+    pub track_flights: bool,
     next_token: u64,
 }
 
@@ -330,6 +400,8 @@ impl Core {
         );
         Core {
             ledger,
+            flights: Vec::new(),
+            track_flights: false,
             now: SimTime::ZERO,
             queue: EventQueue::default(),
             rng: SimRng::new(seed),
@@ -367,7 +439,18 @@ impl Core {
     pub fn send(&mut self, from: Node, to: Node, msg: Message) -> Transit {
         let bytes = msg.bytes();
         let transit = self.net.transit(self.now, from, to, bytes, &mut self.rng);
-        if self.net.reachable(from, to) {
+        let reachable = self.net.reachable(from, to);
+        if self.track_flights {
+            self.flights.push(Flight {
+                from,
+                to,
+                kind: msg.flight_kind(),
+                depart: self.now,
+                arrive: transit.arrives,
+                lost: !reachable,
+            });
+        }
+        if reachable {
             self.queue
                 .push(transit.arrives, Event::Deliver { from, to, msg });
         }

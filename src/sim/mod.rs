@@ -194,6 +194,32 @@ impl Sim {
         self.events
     }
 
+    /// Keeps the messages on the wire for drawing (`flights`).
+    pub fn set_track_flights(&mut self, on: bool) {
+        self.core.track_flights = on;
+        self.core.flights.clear();
+    }
+
+    /// Messages on the wire right now (only with `set_track_flights(true)`).
+    pub fn flights(&self) -> impl Iterator<Item = &kernel::Flight> {
+        let now = self.core.now;
+        self.core
+            .flights
+            .iter()
+            .filter(move |f| f.arrive > now && f.depart <= now)
+    }
+
+    /// Forgets messages that have arrived.
+    pub fn prune_flights(&mut self) {
+        let now = self.core.now;
+        self.core.flights.retain(|f| f.arrive > now);
+    }
+
+    /// The time of the next event, if any (a UI uses it to step one event).
+    pub fn next_event_time(&self) -> Option<SimTime> {
+        self.core.queue.peek_time()
+    }
+
     /// Turns trace collection off (a headless run that only wants the summary).
     pub fn set_trace_enabled(&mut self, on: bool) {
         self.core.trace_enabled = on;
@@ -215,11 +241,29 @@ impl Sim {
         match &command {
             Command::Set { name, value } => {
                 let mut cfg = self.core.cfg.clone();
+                let info = config::find_setting(name)
+                    .ok_or_else(|| format!("unknown setting '{name}'"))?;
+                if info.group != "producer" && info.group != "consumer" && info.restart_required {
+                    return Err(format!(
+                        "{} is fixed when the cluster starts; set it on the command line (--set {}=...)",
+                        info.name, info.name
+                    ));
+                }
+                if info.name == "consumers" || info.name == "group.id" {
+                    return Err(format!(
+                        "{} is fixed when the consumers start; set it on the command line (--set {}=...)",
+                        info.name, info.name
+                    ));
+                }
                 cfg.set(name, value).map_err(|e| e.to_string())?;
                 let eff = cfg.validate().map_err(|e| e.to_string())?;
+                let restart = info.group == "producer" && Self::producer_needs_restart(info.name);
                 self.core.cfg = cfg;
                 self.core.eff = eff;
                 self.apply_live_settings();
+                if restart {
+                    self.producer.begin_restart(&mut self.core);
+                }
                 let value = self.core.cfg.get(name).unwrap_or_else(|| value.clone());
                 self.core.emit(TraceEvent::SettingChanged {
                     name: name.clone(),
@@ -242,6 +286,19 @@ impl Sim {
         Ok(())
     }
 
+    /// Producer settings the simulation cannot change under a running `KafkaProducer`
+    /// (Kafka reads every producer setting at construction; these ones the simulation
+    /// also only reads then): changing them starts a new producer instance.
+    pub fn producer_needs_restart(name: &str) -> bool {
+        matches!(
+            name,
+            "enable.idempotence"
+                | "buffer.memory"
+                | "partitioner.adaptive.partitioning.enable"
+                | "client.id"
+        )
+    }
+
     /// Settings the running simulation picks up at once.
     fn apply_live_settings(&mut self) {
         let cfg = &self.core.cfg;
@@ -250,6 +307,12 @@ impl Sim {
         self.core.net.latency = SimDuration(cfg.sim.network_latency_us);
         self.core.net.jitter = SimDuration(cfg.sim.network_jitter_us);
         self.core.net.bandwidth_mbps = cfg.sim.network_bandwidth_mbps;
+        self.core.ledger.context = ledger::Context {
+            acks: self.core.eff.acks.to_string(),
+            idempotence: self.core.eff.idempotence,
+            max_in_flight: cfg.producer.max_in_flight_requests_per_connection,
+            request_timeout_ms: cfg.producer.request_timeout_ms,
+        };
         let now = self.core.now;
         self.producer.wake_sender(&mut self.core, now);
     }

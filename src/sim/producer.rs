@@ -67,6 +67,8 @@ pub enum AppState {
     Flushing,
     /// Inside `close()`, waiting for everything to complete.
     Closing,
+    /// Closing this instance so that a new `KafkaProducer` can start with changed settings.
+    Restarting,
     Closed,
     /// The application has nothing left to send and does not close.
     Idle,
@@ -151,6 +153,37 @@ impl Producer {
         self.next_index
     }
 
+    /// Asks for a new producer instance: the application closes this one (flushing what it
+    /// holds) and builds a new `KafkaProducer` with the current settings.
+    pub fn begin_restart(&mut self, core: &mut Core) {
+        if matches!(self.app, AppState::Dead | AppState::Closed) {
+            return;
+        }
+        self.app = AppState::Restarting;
+        self.acc.closing = true;
+        core.emit(TraceEvent::CloseStarted);
+        let now = core.now;
+        self.wake_sender(core, now);
+        core.at(now, Event::AppWake);
+    }
+
+    /// The new instance: fresh accumulator, buffer pool, partitioner, connections and
+    /// producer id; the application's records and counters carry on.
+    fn restart(&mut self, core: &mut Core) {
+        let fresh = Producer::new(core);
+        let old = std::mem::replace(self, fresh);
+        self.records = old.records;
+        self.stats = old.stats;
+        self.interceptor_on_send = old.interceptor_on_send;
+        self.interceptor_on_ack = old.interceptor_on_ack;
+        self.next_index = old.next_index;
+        self.due = old.due;
+        self.set_metadata(old.metadata);
+        core.emit(TraceEvent::ProducerRestarted);
+        let now = core.now;
+        self.wake_sender(core, now);
+    }
+
     /// True once nothing the application sent is still pending in the producer.
     pub fn is_settled(&self) -> bool {
         matches!(self.app, AppState::Closed | AppState::Idle | AppState::Dead)
@@ -168,6 +201,12 @@ impl Producer {
                         core.emit(TraceEvent::ProducerClosed);
                     }
                     return;
+                }
+                AppState::Restarting => {
+                    if self.acc.incomplete > 0 {
+                        return;
+                    }
+                    self.restart(core);
                 }
                 AppState::Flushing => {
                     if self.acc.incomplete > 0 {
@@ -521,7 +560,9 @@ impl Producer {
                 self.app = AppState::Sending;
                 core.at(core.now, Event::AppWake);
             }
-            AppState::Closing | AppState::Flushing if self.acc.incomplete == 0 => {
+            AppState::Closing | AppState::Flushing | AppState::Restarting
+                if self.acc.incomplete == 0 =>
+            {
                 core.at(core.now, Event::AppWake);
             }
             _ => {}

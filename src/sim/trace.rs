@@ -183,6 +183,8 @@ pub enum TraceEvent {
     FlushCompleted,
     CloseStarted,
     ProducerClosed,
+    /// A new producer instance started with the current settings.
+    ProducerRestarted,
     /// The application crashed or force-closed the producer; these records were never sent.
     RecordsAbandoned {
         count: u64,

@@ -83,6 +83,8 @@ pub struct Cluster {
     pub(crate) parked_fetches: BTreeMap<(BrokerId, BrokerId), fetch::ParkedFetch>,
     /// Per (follower, leader): a fetch is on its way or parked.
     pub(crate) fetch_in_flight: BTreeMap<(BrokerId, BrokerId), u64>,
+    /// The next producer id InitProducerId hands out (every producer instance gets a new one).
+    next_producer_id: i64,
     /// Consumer fetches waiting for fetch.min.bytes, by token.
     pub(crate) consumer_parked: BTreeMap<u64, consumer_fetch::ParkedConsumerFetch>,
 }
@@ -135,7 +137,13 @@ impl Cluster {
             parked_fetches: BTreeMap::new(),
             fetch_in_flight: BTreeMap::new(),
             consumer_parked: BTreeMap::new(),
+            next_producer_id: 1000,
         }
+    }
+
+    pub fn next_producer_id(&mut self) -> i64 {
+        self.next_producer_id += 1;
+        self.next_producer_id - 1
     }
 
     /// Starts replication and the periodic ISR check.
