@@ -1,0 +1,1 @@
+//! The terminal: init / restore and the event loop (being written).
