@@ -1,16 +1,45 @@
-//! `App`: the simulation plus everything the screen needs (clock, panels, knobs,
-//! the event log, metrics, the ledger snapshot). Keys become `Action`s; `update`
-//! applies them; `tick` turns wall time into virtual time. Rendering (`ui`) only
-//! reads `&App`.
+//! `App`: the simulation plus everything the screen needs (clock, focus, knobs, the
+//! fault menu, the event log, metrics, the ledger snapshot). Keys become `Action`s
+//! (`keys.rs`); `update` applies them; `on_tick` turns wall time into virtual time.
+//! Rendering (`ui`) only reads `&App`.
 
-use crate::cli::SimArgs;
-use crate::headless::CliError;
-use crate::sim::Sim;
+pub mod keys;
+pub mod knobs;
+pub mod metrics;
+pub mod narrate;
+
+use crate::cli::{RunArgs, SimArgs};
+use crate::headless::{self, CliError};
+use crate::sim::command::Fault;
+use crate::sim::consumer::Phase;
+use crate::sim::ledger::LedgerReport;
+use crate::sim::{Command, Config, Sim, SimDuration, SimTime, TraceEvent, Workload};
 use crate::ui::glyphs::Glyphs;
 use crate::ui::i18n::Lang;
 use crate::ui::theme::Theme;
 use crossterm::event::KeyEvent;
+use keys::Action;
+use knobs::{KNOBS, RATE};
+use metrics::Metrics;
+use narrate::{Level, LogLine, narrate};
+use std::collections::{BTreeMap, VecDeque};
 use std::time::Duration;
+
+/// Virtual seconds per wall second, slowest to fastest.
+pub const SPEEDS: &[f64] = &[
+    0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 50.0, 200.0,
+];
+/// 0.005×: one record's trip (about 10 ms of virtual time) takes two seconds to watch.
+pub const DEFAULT_SPEED: usize = 3;
+/// The built-in scenario's application: a watchable 200 records per second.
+pub const TUI_RATE: f64 = 200.0;
+/// Most events one frame may process; beyond that the clock falls behind (and says so).
+const EVENT_BUDGET: u64 = 200_000;
+const LOG_LINES: usize = 400;
+/// Wall time between two ledger recomputations and throughput samples.
+const REFRESH: Duration = Duration::from_millis(250);
+/// Frames a changed ledger counter stays highlighted.
+const FLASH_FRAMES: u64 = 45;
 
 /// What the user chose on the command line for the TUI.
 #[derive(Clone, Debug, Default)]
@@ -20,46 +49,132 @@ pub struct AppOptions {
     pub lang: Option<Lang>,
 }
 
+/// A panel that can take focus and be zoomed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Panel {
+    Producer,
+    Accumulator,
+    Sender,
+    Brokers,
+    Consumer,
+    Ledger,
+    Log,
+    Metrics,
+}
+
+impl Panel {
+    pub const ALL: [Panel; 8] = [
+        Panel::Producer,
+        Panel::Accumulator,
+        Panel::Sender,
+        Panel::Brokers,
+        Panel::Consumer,
+        Panel::Ledger,
+        Panel::Log,
+        Panel::Metrics,
+    ];
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Normal,
+    /// Typing a value for the selected knob.
+    Editing(String),
+    /// The fault menu is open at this entry.
+    Faults(usize),
+}
+
+/// One entry of the fault menu.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FaultEntry {
+    pub fault: Fault,
+    pub label: String,
+}
+
 pub struct App {
     pub sim: Sim,
+    base: (Config, Workload, u64),
+    pub speed: usize,
+    pub paused: bool,
+    /// The last frame ran out of event budget: virtual time runs slower than asked.
+    pub lagging: bool,
     pub lang: Lang,
     pub theme: Theme,
     pub glyphs: Glyphs,
     pub show_help: bool,
+    pub focus: Panel,
+    pub zoom: bool,
+    pub knob: usize,
+    pub mode: Mode,
+    pub status: Option<(Level, String)>,
+    pub log: VecDeque<LogLine>,
+    pub metrics: Metrics,
+    pub ledger: LedgerReport,
+    /// Ledger counters that changed recently: name → frame of the change.
+    pub flashes: BTreeMap<&'static str, u64>,
+    pub frame: u64,
+    /// The latest record `send()` handled: (index, partition, how the partition was chosen).
+    pub last_send: Option<(u32, u32, crate::sim::trace::PartitionChoice, SimTime)>,
+    since_refresh: Duration,
     quit: bool,
 }
 
 impl App {
+    /// The built-in scenario (the notes' CustomProducer and CustomConsumer) with the
+    /// user's --set / --config / --seed / --kafka-version, at a watchable rate.
     pub fn new(opts: &AppOptions) -> Result<App, CliError> {
-        let sim = crate::headless::build_sim(
-            &crate::headless::builtin_sim_args(&opts.sim),
-            &crate::cli::RunArgs::builtin(),
-        )?;
-        Ok(App {
+        let args = headless::builtin_sim_args(&opts.sim);
+        let config = headless::build_config(&args)?;
+        let run = RunArgs {
+            records: 1_000_000,
+            rate: TUI_RATE,
+            ..RunArgs::builtin()
+        };
+        let workload = headless::build_workload(&run)?;
+        let seed = args.seed.unwrap_or(headless::DEFAULT_SEED);
+        let lang = opts.lang.unwrap_or_else(Lang::from_env);
+        App::with(config, workload, seed, lang, Theme::from_env()).map_err(CliError::BadInput)
+    }
+
+    /// An app over any configuration (tests build fixed scenes this way).
+    pub fn with(config: Config, workload: Workload, seed: u64, lang: Lang, theme: Theme) -> Result<App, String> {
+        let sim = Self::build(&config, &workload, seed)?;
+        let mut app = App {
             sim,
-            lang: opts.lang.unwrap_or_else(Lang::from_env),
-            theme: Theme::from_env(),
+            base: (config, workload, seed),
+            speed: DEFAULT_SPEED,
+            paused: false,
+            lagging: false,
+            lang,
+            theme,
             glyphs: Glyphs::unicode(),
             show_help: false,
+            focus: Panel::Accumulator,
+            zoom: false,
+            knob: 1,
+            mode: Mode::Normal,
+            status: None,
+            log: VecDeque::new(),
+            metrics: Metrics::default(),
+            ledger: LedgerReport::default(),
+            flashes: BTreeMap::new(),
+            frame: 0,
+            last_send: None,
+            since_refresh: Duration::ZERO,
             quit: false,
-        })
+        };
+        app.absorb_trace();
+        Ok(app)
     }
 
-    /// A key was pressed. Returns whether anything on screen changed.
-    pub fn on_key(&mut self, key: KeyEvent) -> bool {
-        use crossterm::event::{KeyCode, KeyModifiers};
-        match key.code {
-            KeyCode::Char('q') => self.quit = true,
-            KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => self.quit = true,
-            KeyCode::Char('?') => self.show_help = !self.show_help,
-            _ => return false,
-        }
-        true
+    fn build(config: &Config, workload: &Workload, seed: u64) -> Result<Sim, String> {
+        let mut sim = Sim::new(config.clone(), workload.clone(), seed).map_err(|e| e.to_string())?;
+        sim.set_track_flights(true);
+        Ok(sim)
     }
 
-    /// Wall time passed. Returns whether anything on screen changed.
-    pub fn on_tick(&mut self, _wall: Duration) -> bool {
-        false
+    pub fn speed_factor(&self) -> f64 {
+        SPEEDS[self.speed]
     }
 
     pub fn quit_requested(&self) -> bool {
@@ -69,5 +184,269 @@ impl App {
     /// Asks the app to quit (SIGTERM, Ctrl-C).
     pub fn request_quit(&mut self) {
         self.quit = true;
+    }
+
+    /// A key was pressed. Returns whether anything on screen changed.
+    pub fn on_key(&mut self, key: KeyEvent) -> bool {
+        match keys::action(&self.mode, key) {
+            Some(a) => {
+                self.update(a);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Wall time passed. Returns whether anything on screen changed.
+    pub fn on_tick(&mut self, wall: Duration) -> bool {
+        self.frame += 1;
+        let flashing = self.flashes.values().any(|f| self.frame <= f + FLASH_FRAMES);
+        if self.paused || self.quit {
+            return flashing;
+        }
+        let dt = SimDuration((wall.as_secs_f64() * self.speed_factor() * 1e6).round() as u64);
+        let target = self.sim.now() + dt;
+        self.lagging = !self.sim.advance_to_budget(target, EVENT_BUDGET);
+        self.sim.prune_flights();
+        self.absorb_trace();
+        self.since_refresh += wall;
+        if self.since_refresh >= REFRESH {
+            self.since_refresh = Duration::ZERO;
+            self.metrics.sample(self.sim.now());
+            self.refresh_ledger();
+        }
+        true
+    }
+
+    /// Reads new trace events into the log, the metrics and the producer panel.
+    fn absorb_trace(&mut self) {
+        let detailed = self.speed_factor() <= 0.05;
+        for r in self.sim.drain_trace() {
+            self.metrics.observe(&r.event);
+            if let TraceEvent::RecordAppended { record, partition, choice, .. } = r.event {
+                self.last_send = Some((record, partition, choice, r.t));
+            }
+            if let Some(line) = narrate(r.t, &r.event, self.lang, detailed) {
+                if self.log.len() == LOG_LINES {
+                    self.log.pop_front();
+                }
+                self.log.push_back(line);
+            }
+        }
+    }
+
+    fn refresh_ledger(&mut self) {
+        let new = self.sim.ledger_report();
+        for (name, count) in &new.counts {
+            if self.ledger.counts.get(name) != Some(count) && *name != "delivered" && *name != "in_progress" {
+                self.flashes.insert(name, self.frame);
+            }
+        }
+        self.ledger = new;
+    }
+
+    /// Whether a ledger counter changed within the last second or so.
+    pub fn flashing(&self, name: &str) -> bool {
+        self.flashes.get(name).is_some_and(|f| self.frame <= f + FLASH_FRAMES)
+    }
+
+    fn say(&mut self, level: Level, text: String) {
+        self.status = Some((level, text));
+    }
+
+    pub fn update(&mut self, action: Action) {
+        let zh = self.lang == Lang::Zh;
+        match action {
+            Action::Quit => self.quit = true,
+            Action::TogglePause => self.paused = !self.paused,
+            Action::Step => {
+                self.paused = true;
+                if let Some(t) = self.sim.next_event_time() {
+                    self.sim.advance_to(t);
+                    self.sim.prune_flights();
+                    self.absorb_trace();
+                    self.refresh_ledger();
+                }
+            }
+            Action::Faster => self.speed = (self.speed + 1).min(SPEEDS.len() - 1),
+            Action::Slower => self.speed = self.speed.saturating_sub(1),
+            Action::Reset => {
+                let (config, workload, seed) = self.base.clone();
+                if let Ok(sim) = Self::build(&config, &workload, seed) {
+                    self.sim = sim;
+                    self.log.clear();
+                    self.metrics = Metrics::default();
+                    self.ledger = LedgerReport::default();
+                    self.flashes.clear();
+                    self.last_send = None;
+                    self.absorb_trace();
+                    self.say(Level::Info, if zh { "已重置：同一个种子，从头开始".into() } else { "reset: same seed, from the start".into() });
+                }
+            }
+            Action::NextKnob => self.knob = (self.knob + 1) % KNOBS.len(),
+            Action::PrevKnob => self.knob = (self.knob + KNOBS.len() - 1) % KNOBS.len(),
+            Action::KnobUp | Action::KnobDown => {
+                let knob = KNOBS[self.knob];
+                let current = self.knob_value(self.knob);
+                let next = knobs::step(&knob, &current, action == Action::KnobUp);
+                if next != current {
+                    self.set_knob(knob.name, next);
+                }
+            }
+            Action::StartEdit => self.mode = Mode::Editing(String::new()),
+            Action::EditChar(c) => {
+                if let Mode::Editing(s) = &mut self.mode {
+                    if s.len() < 24 {
+                        s.push(c);
+                    }
+                }
+            }
+            Action::EditBackspace => {
+                if let Mode::Editing(s) = &mut self.mode {
+                    s.pop();
+                }
+            }
+            Action::EditCommit => {
+                if let Mode::Editing(s) = std::mem::replace(&mut self.mode, Mode::Normal) {
+                    let name = KNOBS[self.knob].name;
+                    self.set_knob(name, s.trim());
+                }
+            }
+            Action::Cancel => {
+                self.mode = Mode::Normal;
+                self.show_help = false;
+            }
+            Action::OpenFaults => self.mode = Mode::Faults(0),
+            Action::MenuUp => {
+                if let Mode::Faults(i) = self.mode {
+                    self.mode = Mode::Faults(i.saturating_sub(1));
+                }
+            }
+            Action::MenuDown => {
+                if let Mode::Faults(i) = self.mode {
+                    let n = self.fault_menu().len();
+                    self.mode = Mode::Faults((i + 1).min(n.saturating_sub(1)));
+                }
+            }
+            Action::MenuPick(i) => {
+                let menu = self.fault_menu();
+                if let Some(entry) = menu.get(i) {
+                    self.mode = Mode::Normal;
+                    self.inject(entry.fault.clone());
+                }
+            }
+            Action::MenuChoose => {
+                if let Mode::Faults(i) = self.mode {
+                    self.update(Action::MenuPick(i));
+                }
+            }
+            Action::KillLeader => self.inject(Fault::KillLeader { partition: 0 }),
+            Action::DropAcks => self.inject(Fault::DropResponses { broker: None, count: 1 }),
+            Action::CrashConsumer => {
+                let dead = self.sim.group().consumers.first().is_some_and(|c| c.phase == Phase::Dead);
+                if self.sim.group().consumers.is_empty() {
+                    self.say(Level::Warn, if zh { "没有消费者（consumers=0）".into() } else { "there is no consumer (consumers=0)".into() });
+                } else if dead {
+                    self.inject(Fault::RestartConsumer { consumer: 0 });
+                } else {
+                    self.inject(Fault::CrashConsumer { consumer: 0 });
+                }
+            }
+            Action::ToggleHelp => self.show_help = !self.show_help,
+            Action::ToggleLang => self.lang = if self.lang == Lang::En { Lang::Zh } else { Lang::En },
+            Action::NextTheme => self.theme = self.theme.next(),
+            Action::ToggleGlyphs => self.glyphs = self.glyphs.toggle(),
+            Action::ToggleZoom => self.zoom = !self.zoom,
+            Action::Focus(p) => self.focus = p,
+        }
+    }
+
+    /// The knob's current value as text.
+    pub fn knob_value(&self, i: usize) -> String {
+        let name = KNOBS[i].name;
+        if name == RATE {
+            let r = self.sim.workload().rate;
+            return if r.fract() == 0.0 { format!("{r:.0}") } else { r.to_string() };
+        }
+        self.sim.config().get(name).unwrap_or_default()
+    }
+
+    fn set_knob(&mut self, name: &str, value: &str) {
+        let zh = self.lang == Lang::Zh;
+        let command = if name == RATE {
+            match value.parse::<f64>() {
+                Ok(rate) => Command::SetRate { rate },
+                Err(_) => {
+                    self.say(Level::Bad, if zh { format!("拒绝：'{value}' 不是每秒记录数") } else { format!("refused: '{value}' is not a number of records per second") });
+                    return;
+                }
+            }
+        } else {
+            Command::Set { name: name.to_string(), value: value.to_string() }
+        };
+        let t = self.sim.now();
+        match self.sim.apply(command) {
+            Ok(()) => {
+                let restart = crate::sim::Sim::producer_needs_restart(name);
+                let text = match (restart, zh) {
+                    (true, false) => format!("{name} = {value} at {t}: Kafka reads it only at start-up, so the producer restarts"),
+                    (true, true) => format!("{t} 设置 {name} = {value}：Kafka 只在启动时读取它，生产者重启"),
+                    (false, false) => format!("{name} = {value} from {t}"),
+                    (false, true) => format!("{t} 起 {name} = {value}"),
+                };
+                self.say(if restart { Level::Warn } else { Level::Good }, text);
+            }
+            Err(e) => self.say(Level::Bad, if zh { format!("拒绝：{e}") } else { format!("refused: {e}") }),
+        }
+        self.absorb_trace();
+    }
+
+    fn inject(&mut self, fault: Fault) {
+        let text = fault.to_string();
+        let t = self.sim.now();
+        match self.sim.apply(Command::Fault { fault }) {
+            Ok(()) => {
+                let zh = self.lang == Lang::Zh;
+                self.say(Level::Bad, if zh { format!("{t} 注入故障：{text}") } else { format!("{t}: {text}") });
+            }
+            Err(e) => self.say(Level::Bad, e),
+        }
+        self.absorb_trace();
+    }
+
+    /// The fault menu for the current topology.
+    pub fn fault_menu(&self) -> Vec<FaultEntry> {
+        let cfg = self.sim.config();
+        let mut out = Vec::new();
+        let mut add = |fault: Fault| {
+            let label = fault.to_string();
+            out.push(FaultEntry { fault, label });
+        };
+        for p in 0..cfg.topology.partitions.min(3) {
+            add(Fault::KillLeader { partition: p });
+        }
+        add(Fault::DropResponses { broker: None, count: 1 });
+        add(Fault::RejectProduce { broker: None, count: 1 });
+        for b in 0..cfg.topology.brokers {
+            if self.sim.cluster().is_up(b) {
+                add(Fault::KillBroker { broker: b });
+            } else {
+                add(Fault::RestartBroker { broker: b });
+            }
+        }
+        for b in 0..cfg.topology.brokers {
+            if self.sim.cluster().brokers[b as usize].isolated {
+                add(Fault::HealBroker { broker: b });
+            } else {
+                add(Fault::IsolateBroker { broker: b });
+            }
+        }
+        add(Fault::SlowFollower { broker: 0, extra_ms: 50 });
+        for c in 0..cfg.consumer.consumers {
+            let dead = self.sim.group().consumers.get(c as usize).is_some_and(|x| x.phase == Phase::Dead);
+            add(if dead { Fault::RestartConsumer { consumer: c } } else { Fault::CrashConsumer { consumer: c } });
+        }
+        add(Fault::CrashProducer);
+        out
     }
 }

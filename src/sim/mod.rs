@@ -422,6 +422,21 @@ impl Sim {
         self.core.now = self.core.now.max(t);
     }
 
+    /// Like `advance_to`, but processes at most `budget` events. Returns false when the
+    /// budget ran out first (the clock then stops at the last event processed).
+    pub fn advance_to_budget(&mut self, t: SimTime, budget: u64) -> bool {
+        let mut n = 0;
+        while self.core.queue.peek_time().is_some_and(|next| next <= t) {
+            if n >= budget {
+                return false;
+            }
+            self.step();
+            n += 1;
+        }
+        self.core.now = self.core.now.max(t);
+        true
+    }
+
     /// Whether the producer is done and every partition's replicas agree.
     pub fn is_settled(&self) -> bool {
         if !self.producer.is_settled() {

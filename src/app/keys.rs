@@ -1,0 +1,106 @@
+//! Keys → actions. Single keystrokes, as design §5 lists them; what a key means
+//! depends on the mode (typing a value, the fault menu open).
+
+use super::{Mode, Panel};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    Quit,
+    TogglePause,
+    Step,
+    Faster,
+    Slower,
+    Reset,
+    NextKnob,
+    PrevKnob,
+    KnobUp,
+    KnobDown,
+    StartEdit,
+    EditChar(char),
+    EditBackspace,
+    EditCommit,
+    Cancel,
+    OpenFaults,
+    MenuUp,
+    MenuDown,
+    MenuChoose,
+    MenuPick(usize),
+    KillLeader,
+    DropAcks,
+    CrashConsumer,
+    ToggleHelp,
+    ToggleLang,
+    NextTheme,
+    ToggleGlyphs,
+    ToggleZoom,
+    Focus(Panel),
+}
+
+pub fn action(mode: &Mode, key: KeyEvent) -> Option<Action> {
+    if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+        return Some(Action::Quit);
+    }
+    match mode {
+        Mode::Editing(_) => match key.code {
+            KeyCode::Enter => Some(Action::EditCommit),
+            KeyCode::Esc => Some(Action::Cancel),
+            KeyCode::Backspace => Some(Action::EditBackspace),
+            KeyCode::Char(c) if !c.is_control() => Some(Action::EditChar(c)),
+            _ => None,
+        },
+        Mode::Faults(_) => match key.code {
+            KeyCode::Up | KeyCode::Char('k') => Some(Action::MenuUp),
+            KeyCode::Down | KeyCode::Char('j') => Some(Action::MenuDown),
+            KeyCode::Enter => Some(Action::MenuChoose),
+            KeyCode::Esc | KeyCode::Char('f' | 'q') => Some(Action::Cancel),
+            KeyCode::Char(c @ '1'..='9') => Some(Action::MenuPick(c as usize - '1' as usize)),
+            _ => None,
+        },
+        Mode::Normal => match key.code {
+            KeyCode::Char('q') => Some(Action::Quit),
+            KeyCode::Char(' ') => Some(Action::TogglePause),
+            KeyCode::Char('.') => Some(Action::Step),
+            KeyCode::Char('+' | '=') => Some(Action::Faster),
+            KeyCode::Char('-' | '_') => Some(Action::Slower),
+            KeyCode::Char('0') => Some(Action::Reset),
+            KeyCode::Tab => Some(Action::NextKnob),
+            KeyCode::BackTab => Some(Action::PrevKnob),
+            KeyCode::Right => Some(Action::KnobUp),
+            KeyCode::Left => Some(Action::KnobDown),
+            KeyCode::Enter => Some(Action::StartEdit),
+            KeyCode::Esc => Some(Action::Cancel),
+            KeyCode::Char('f') => Some(Action::OpenFaults),
+            KeyCode::Char('k') => Some(Action::KillLeader),
+            KeyCode::Char('d') => Some(Action::DropAcks),
+            KeyCode::Char('c') => Some(Action::CrashConsumer),
+            KeyCode::Char('?') => Some(Action::ToggleHelp),
+            KeyCode::Char('l') => Some(Action::ToggleLang),
+            KeyCode::Char('t') => Some(Action::NextTheme),
+            KeyCode::Char('g') => Some(Action::ToggleGlyphs),
+            KeyCode::Char('z') => Some(Action::ToggleZoom),
+            KeyCode::Char(c @ '1'..='8') => Some(Action::Focus(Panel::ALL[c as usize - '1' as usize])),
+            _ => None,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn keys_depend_on_the_mode() {
+        assert_eq!(action(&Mode::Normal, key(KeyCode::Char('q'))), Some(Action::Quit));
+        assert_eq!(action(&Mode::Editing(String::new()), key(KeyCode::Char('q'))), Some(Action::EditChar('q')));
+        assert_eq!(action(&Mode::Faults(0), key(KeyCode::Char('3'))), Some(Action::MenuPick(2)));
+        assert_eq!(action(&Mode::Normal, key(KeyCode::Char('3'))), Some(Action::Focus(Panel::Sender)));
+        let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        assert_eq!(action(&Mode::Editing(String::new()), ctrl_c), Some(Action::Quit));
+        assert_eq!(action(&Mode::Normal, key(KeyCode::F(5))), None);
+    }
+}

@@ -1,0 +1,80 @@
+//! The live knobs: which settings the keyboard can turn, and the steps ←/→ walk through.
+
+/// One knob: a setting by its Kafka name (or `rate`, the application's send rate), and
+/// the values ←/→ step through. Enter lets the user type any other value.
+#[derive(Clone, Copy, Debug)]
+pub struct Knob {
+    pub name: &'static str,
+    pub steps: &'static [&'static str],
+}
+
+pub const RATE: &str = "rate";
+
+pub const KNOBS: &[Knob] = &[
+    Knob { name: "batch.size", steps: &["0", "1024", "4096", "16384", "65536", "1048576"] },
+    Knob { name: "linger.ms", steps: &["0", "1", "5", "10", "50", "100", "500", "1000"] },
+    Knob { name: "acks", steps: &["0", "1", "all"] },
+    Knob { name: "enable.idempotence", steps: &["false", "true"] },
+    Knob { name: "max.in.flight.requests.per.connection", steps: &["1", "2", "3", "4", "5"] },
+    Knob { name: "retries", steps: &["0", "1", "3", "10", "2147483647"] },
+    Knob { name: "buffer.memory", steps: &["32768", "65536", "262144", "1048576", "33554432"] },
+    Knob { name: RATE, steps: &["1", "10", "50", "200", "1000", "5000", "20000", "100000"] },
+    Knob { name: "commit.mode", steps: &["auto", "sync", "async", "sync-before", "async-before", "none"] },
+    Knob { name: "auto.commit.interval.ms", steps: &["100", "1000", "5000", "10000", "30000"] },
+    Knob { name: "max.poll.records", steps: &["1", "10", "100", "500", "1000"] },
+    Knob { name: "consumer.process.ms", steps: &["0", "0.1", "1", "10", "100"] },
+    Knob { name: "network.latency.ms", steps: &["0.1", "0.5", "1", "5", "20", "100"] },
+];
+
+/// The step after (or before) `current`: the nearest listed value in that direction.
+pub fn step(knob: &Knob, current: &str, up: bool) -> &'static str {
+    let pos = knob.steps.iter().position(|s| *s == current);
+    let n = knob.steps.len();
+    match pos {
+        Some(i) if up => knob.steps[(i + 1).min(n - 1)],
+        Some(i) => knob.steps[i.saturating_sub(1)],
+        None => {
+            // Not a listed value: go to the nearest listed one in that direction (numbers),
+            // or the first/last one.
+            let cur: Option<f64> = current.parse().ok();
+            let nums: Vec<Option<f64>> = knob.steps.iter().map(|s| s.parse().ok()).collect();
+            match cur {
+                Some(c) if up => knob.steps[nums.iter().position(|v| v.is_some_and(|v| v > c)).unwrap_or(n - 1)],
+                Some(c) => knob.steps[nums.iter().rposition(|v| v.is_some_and(|v| v < c)).unwrap_or(0)],
+                None if up => knob.steps[n - 1],
+                None => knob.steps[0],
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn steps_walk_the_list_and_snap_unlisted_values() {
+        let linger = KNOBS.iter().find(|k| k.name == "linger.ms").unwrap();
+        assert_eq!(step(linger, "5", true), "10");
+        assert_eq!(step(linger, "5", false), "1");
+        assert_eq!(step(linger, "1000", true), "1000");
+        assert_eq!(step(linger, "0", false), "0");
+        assert_eq!(step(linger, "7", true), "10");
+        assert_eq!(step(linger, "7", false), "5");
+        let acks = KNOBS.iter().find(|k| k.name == "acks").unwrap();
+        assert_eq!(step(acks, "1", true), "all");
+    }
+
+    #[test]
+    fn every_knob_but_rate_is_a_setting() {
+        for k in KNOBS {
+            assert!(k.name == RATE || crate::sim::config::find_setting(k.name).is_some(), "{}", k.name);
+            let mut cfg = crate::sim::Config::default();
+            for s in k.steps {
+                if k.name != RATE {
+                    cfg.set(k.name, s).unwrap_or_else(|e| panic!("{}={s}: {e}", k.name));
+                }
+            }
+        }
+    }
+}
