@@ -79,7 +79,9 @@ pub fn action(mode: &Mode, key: KeyEvent) -> Option<Action> {
             KeyCode::Char('t') => Some(Action::NextTheme),
             KeyCode::Char('g') => Some(Action::ToggleGlyphs),
             KeyCode::Char('z') => Some(Action::ToggleZoom),
-            KeyCode::Char(c @ '1'..='8') => Some(Action::Focus(Panel::ALL[c as usize - '1' as usize])),
+            KeyCode::Char(c @ '1'..='8') => {
+                Some(Action::Focus(Panel::ALL[c as usize - '1' as usize]))
+            }
             _ => None,
         },
     }
@@ -95,12 +97,27 @@ mod tests {
 
     #[test]
     fn keys_depend_on_the_mode() {
-        assert_eq!(action(&Mode::Normal, key(KeyCode::Char('q'))), Some(Action::Quit));
-        assert_eq!(action(&Mode::Editing(String::new()), key(KeyCode::Char('q'))), Some(Action::EditChar('q')));
-        assert_eq!(action(&Mode::Faults(0), key(KeyCode::Char('3'))), Some(Action::MenuPick(2)));
-        assert_eq!(action(&Mode::Normal, key(KeyCode::Char('3'))), Some(Action::Focus(Panel::Sender)));
+        assert_eq!(
+            action(&Mode::Normal, key(KeyCode::Char('q'))),
+            Some(Action::Quit)
+        );
+        assert_eq!(
+            action(&Mode::Editing(String::new()), key(KeyCode::Char('q'))),
+            Some(Action::EditChar('q'))
+        );
+        assert_eq!(
+            action(&Mode::Faults(0), key(KeyCode::Char('3'))),
+            Some(Action::MenuPick(2))
+        );
+        assert_eq!(
+            action(&Mode::Normal, key(KeyCode::Char('3'))),
+            Some(Action::Focus(Panel::Sender))
+        );
         let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
-        assert_eq!(action(&Mode::Editing(String::new()), ctrl_c), Some(Action::Quit));
+        assert_eq!(
+            action(&Mode::Editing(String::new()), ctrl_c),
+            Some(Action::Quit)
+        );
         assert_eq!(action(&Mode::Normal, key(KeyCode::F(5))), None);
     }
 }

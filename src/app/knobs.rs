@@ -11,19 +11,65 @@ pub struct Knob {
 pub const RATE: &str = "rate";
 
 pub const KNOBS: &[Knob] = &[
-    Knob { name: "batch.size", steps: &["0", "1024", "4096", "16384", "65536", "1048576"] },
-    Knob { name: "linger.ms", steps: &["0", "1", "5", "10", "50", "100", "500", "1000"] },
-    Knob { name: "acks", steps: &["0", "1", "all"] },
-    Knob { name: "enable.idempotence", steps: &["false", "true"] },
-    Knob { name: "max.in.flight.requests.per.connection", steps: &["1", "2", "3", "4", "5"] },
-    Knob { name: "retries", steps: &["0", "1", "3", "10", "2147483647"] },
-    Knob { name: "buffer.memory", steps: &["32768", "65536", "262144", "1048576", "33554432"] },
-    Knob { name: RATE, steps: &["1", "10", "50", "200", "1000", "5000", "20000", "100000"] },
-    Knob { name: "commit.mode", steps: &["auto", "sync", "async", "sync-before", "async-before", "none"] },
-    Knob { name: "auto.commit.interval.ms", steps: &["100", "1000", "5000", "10000", "30000"] },
-    Knob { name: "max.poll.records", steps: &["1", "10", "100", "500", "1000"] },
-    Knob { name: "consumer.process.ms", steps: &["0", "0.1", "1", "10", "100"] },
-    Knob { name: "network.latency.ms", steps: &["0.1", "0.5", "1", "5", "20", "100"] },
+    Knob {
+        name: "batch.size",
+        steps: &["0", "1024", "4096", "16384", "65536", "1048576"],
+    },
+    Knob {
+        name: "linger.ms",
+        steps: &["0", "1", "5", "10", "50", "100", "500", "1000"],
+    },
+    Knob {
+        name: "acks",
+        steps: &["0", "1", "all"],
+    },
+    Knob {
+        name: "enable.idempotence",
+        steps: &["false", "true"],
+    },
+    Knob {
+        name: "max.in.flight.requests.per.connection",
+        steps: &["1", "2", "3", "4", "5"],
+    },
+    Knob {
+        name: "retries",
+        steps: &["0", "1", "3", "10", "2147483647"],
+    },
+    Knob {
+        name: "buffer.memory",
+        steps: &["32768", "65536", "262144", "1048576", "33554432"],
+    },
+    Knob {
+        name: RATE,
+        steps: &["1", "10", "50", "200", "1000", "5000", "20000", "100000"],
+    },
+    Knob {
+        name: "commit.mode",
+        steps: &[
+            "auto",
+            "sync",
+            "async",
+            "sync-before",
+            "async-before",
+            "none",
+        ],
+    },
+    Knob {
+        name: "auto.commit.interval.ms",
+        steps: &["100", "1000", "5000", "10000", "30000"],
+    },
+    Knob {
+        name: "max.poll.records",
+        steps: &["1", "10", "100", "500", "1000"],
+    },
+    Knob {
+        name: "consumer.process.ms",
+        steps: &["0", "0.1", "1", "10", "100"],
+    },
+    Knob {
+        name: "network.latency.ms",
+        steps: &["0.1", "0.5", "1", "5", "20", "100"],
+    },
 ];
 
 /// The step after (or before) `current`: the nearest listed value in that direction.
@@ -39,8 +85,18 @@ pub fn step(knob: &Knob, current: &str, up: bool) -> &'static str {
             let cur: Option<f64> = current.parse().ok();
             let nums: Vec<Option<f64>> = knob.steps.iter().map(|s| s.parse().ok()).collect();
             match cur {
-                Some(c) if up => knob.steps[nums.iter().position(|v| v.is_some_and(|v| v > c)).unwrap_or(n - 1)],
-                Some(c) => knob.steps[nums.iter().rposition(|v| v.is_some_and(|v| v < c)).unwrap_or(0)],
+                Some(c) if up => {
+                    knob.steps[nums
+                        .iter()
+                        .position(|v| v.is_some_and(|v| v > c))
+                        .unwrap_or(n - 1)]
+                }
+                Some(c) => {
+                    knob.steps[nums
+                        .iter()
+                        .rposition(|v| v.is_some_and(|v| v < c))
+                        .unwrap_or(0)]
+                }
                 None if up => knob.steps[n - 1],
                 None => knob.steps[0],
             }
@@ -68,11 +124,16 @@ mod tests {
     #[test]
     fn every_knob_but_rate_is_a_setting() {
         for k in KNOBS {
-            assert!(k.name == RATE || crate::sim::config::find_setting(k.name).is_some(), "{}", k.name);
+            assert!(
+                k.name == RATE || crate::sim::config::find_setting(k.name).is_some(),
+                "{}",
+                k.name
+            );
             let mut cfg = crate::sim::Config::default();
             for s in k.steps {
                 if k.name != RATE {
-                    cfg.set(k.name, s).unwrap_or_else(|e| panic!("{}={s}: {e}", k.name));
+                    cfg.set(k.name, s)
+                        .unwrap_or_else(|e| panic!("{}={s}: {e}", k.name));
                 }
             }
         }

@@ -33,13 +33,19 @@ fn push<T>(q: &mut VecDeque<T>, v: T, cap: usize) {
 impl Metrics {
     pub fn observe(&mut self, e: &TraceEvent) {
         match e {
-            TraceEvent::BatchAcked { records, latency_us, .. } => {
+            TraceEvent::BatchAcked {
+                records,
+                latency_us,
+                ..
+            } => {
                 self.acked_since_sample += u64::from(*records);
                 self.acked_total += u64::from(*records);
                 push(&mut self.batch_records, *records, WINDOW);
                 push(&mut self.latencies, *latency_us, WINDOW);
             }
-            TraceEvent::BatchDrained { bytes, attempt: 0, .. } => push(&mut self.batch_bytes, *bytes, WINDOW),
+            TraceEvent::BatchDrained {
+                bytes, attempt: 0, ..
+            } => push(&mut self.batch_bytes, *bytes, WINDOW),
             _ => {}
         }
     }

@@ -137,7 +137,13 @@ impl App {
     }
 
     /// An app over any configuration (tests build fixed scenes this way).
-    pub fn with(config: Config, workload: Workload, seed: u64, lang: Lang, theme: Theme) -> Result<App, String> {
+    pub fn with(
+        config: Config,
+        workload: Workload,
+        seed: u64,
+        lang: Lang,
+        theme: Theme,
+    ) -> Result<App, String> {
         let sim = Self::build(&config, &workload, seed)?;
         let mut app = App {
             sim,
@@ -168,7 +174,8 @@ impl App {
     }
 
     fn build(config: &Config, workload: &Workload, seed: u64) -> Result<Sim, String> {
-        let mut sim = Sim::new(config.clone(), workload.clone(), seed).map_err(|e| e.to_string())?;
+        let mut sim =
+            Sim::new(config.clone(), workload.clone(), seed).map_err(|e| e.to_string())?;
         sim.set_track_flights(true);
         Ok(sim)
     }
@@ -200,7 +207,10 @@ impl App {
     /// Wall time passed. Returns whether anything on screen changed.
     pub fn on_tick(&mut self, wall: Duration) -> bool {
         self.frame += 1;
-        let flashing = self.flashes.values().any(|f| self.frame <= f + FLASH_FRAMES);
+        let flashing = self
+            .flashes
+            .values()
+            .any(|f| self.frame <= f + FLASH_FRAMES);
         if self.paused || self.quit {
             return flashing;
         }
@@ -223,7 +233,13 @@ impl App {
         let detailed = self.speed_factor() <= 0.05;
         for r in self.sim.drain_trace() {
             self.metrics.observe(&r.event);
-            if let TraceEvent::RecordAppended { record, partition, choice, .. } = r.event {
+            if let TraceEvent::RecordAppended {
+                record,
+                partition,
+                choice,
+                ..
+            } = r.event
+            {
                 self.last_send = Some((record, partition, choice, r.t));
             }
             if let Some(line) = narrate(r.t, &r.event, self.lang, detailed) {
@@ -238,7 +254,10 @@ impl App {
     fn refresh_ledger(&mut self) {
         let new = self.sim.ledger_report();
         for (name, count) in &new.counts {
-            if self.ledger.counts.get(name) != Some(count) && *name != "delivered" && *name != "in_progress" {
+            if self.ledger.counts.get(name) != Some(count)
+                && *name != "delivered"
+                && *name != "in_progress"
+            {
                 self.flashes.insert(name, self.frame);
             }
         }
@@ -247,7 +266,9 @@ impl App {
 
     /// Whether a ledger counter changed within the last second or so.
     pub fn flashing(&self, name: &str) -> bool {
-        self.flashes.get(name).is_some_and(|f| self.frame <= f + FLASH_FRAMES)
+        self.flashes
+            .get(name)
+            .is_some_and(|f| self.frame <= f + FLASH_FRAMES)
     }
 
     fn say(&mut self, level: Level, text: String) {
@@ -280,7 +301,14 @@ impl App {
                     self.flashes.clear();
                     self.last_send = None;
                     self.absorb_trace();
-                    self.say(Level::Info, if zh { "已重置：同一个种子，从头开始".into() } else { "reset: same seed, from the start".into() });
+                    self.say(
+                        Level::Info,
+                        if zh {
+                            "已重置：同一个种子，从头开始".into()
+                        } else {
+                            "reset: same seed, from the start".into()
+                        },
+                    );
                 }
             }
             Action::NextKnob => self.knob = (self.knob + 1) % KNOBS.len(),
@@ -341,11 +369,26 @@ impl App {
                 }
             }
             Action::KillLeader => self.inject(Fault::KillLeader { partition: 0 }),
-            Action::DropAcks => self.inject(Fault::DropResponses { broker: None, count: 1 }),
+            Action::DropAcks => self.inject(Fault::DropResponses {
+                broker: None,
+                count: 1,
+            }),
             Action::CrashConsumer => {
-                let dead = self.sim.group().consumers.first().is_some_and(|c| c.phase == Phase::Dead);
+                let dead = self
+                    .sim
+                    .group()
+                    .consumers
+                    .first()
+                    .is_some_and(|c| c.phase == Phase::Dead);
                 if self.sim.group().consumers.is_empty() {
-                    self.say(Level::Warn, if zh { "没有消费者（consumers=0）".into() } else { "there is no consumer (consumers=0)".into() });
+                    self.say(
+                        Level::Warn,
+                        if zh {
+                            "没有消费者（consumers=0）".into()
+                        } else {
+                            "there is no consumer (consumers=0)".into()
+                        },
+                    );
                 } else if dead {
                     self.inject(Fault::RestartConsumer { consumer: 0 });
                 } else {
@@ -353,7 +396,13 @@ impl App {
                 }
             }
             Action::ToggleHelp => self.show_help = !self.show_help,
-            Action::ToggleLang => self.lang = if self.lang == Lang::En { Lang::Zh } else { Lang::En },
+            Action::ToggleLang => {
+                self.lang = if self.lang == Lang::En {
+                    Lang::Zh
+                } else {
+                    Lang::En
+                }
+            }
             Action::NextTheme => self.theme = self.theme.next(),
             Action::ToggleGlyphs => self.glyphs = self.glyphs.toggle(),
             Action::ToggleZoom => self.zoom = !self.zoom,
@@ -366,7 +415,11 @@ impl App {
         let name = KNOBS[i].name;
         if name == RATE {
             let r = self.sim.workload().rate;
-            return if r.fract() == 0.0 { format!("{r:.0}") } else { r.to_string() };
+            return if r.fract() == 0.0 {
+                format!("{r:.0}")
+            } else {
+                r.to_string()
+            };
         }
         self.sim.config().get(name).unwrap_or_default()
     }
@@ -374,29 +427,48 @@ impl App {
     fn set_knob(&mut self, name: &str, value: &str) {
         let zh = self.lang == Lang::Zh;
         let command = if name == RATE {
-            match value.parse::<f64>() {
-                Ok(rate) => Command::SetRate { rate },
-                Err(_) => {
-                    self.say(Level::Bad, if zh { format!("拒绝：'{value}' 不是每秒记录数") } else { format!("refused: '{value}' is not a number of records per second") });
-                    return;
-                }
-            }
+            let Ok(rate) = value.parse::<f64>() else {
+                self.say(
+                    Level::Bad,
+                    if zh {
+                        format!("拒绝：'{value}' 不是每秒记录数")
+                    } else {
+                        format!("refused: '{value}' is not a number of records per second")
+                    },
+                );
+                return;
+            };
+            Command::SetRate { rate }
         } else {
-            Command::Set { name: name.to_string(), value: value.to_string() }
+            Command::Set {
+                name: name.to_string(),
+                value: value.to_string(),
+            }
         };
         let t = self.sim.now();
         match self.sim.apply(command) {
             Ok(()) => {
                 let restart = crate::sim::Sim::producer_needs_restart(name);
                 let text = match (restart, zh) {
-                    (true, false) => format!("{name} = {value} at {t}: Kafka reads it only at start-up, so the producer restarts"),
-                    (true, true) => format!("{t} 设置 {name} = {value}：Kafka 只在启动时读取它，生产者重启"),
+                    (true, false) => format!(
+                        "{name} = {value} at {t}: Kafka reads it only at start-up, so the producer restarts"
+                    ),
+                    (true, true) => {
+                        format!("{t} 设置 {name} = {value}：Kafka 只在启动时读取它，生产者重启")
+                    }
                     (false, false) => format!("{name} = {value} from {t}"),
                     (false, true) => format!("{t} 起 {name} = {value}"),
                 };
                 self.say(if restart { Level::Warn } else { Level::Good }, text);
             }
-            Err(e) => self.say(Level::Bad, if zh { format!("拒绝：{e}") } else { format!("refused: {e}") }),
+            Err(e) => self.say(
+                Level::Bad,
+                if zh {
+                    format!("拒绝：{e}")
+                } else {
+                    format!("refused: {e}")
+                },
+            ),
         }
         self.absorb_trace();
     }
@@ -407,7 +479,14 @@ impl App {
         match self.sim.apply(Command::Fault { fault }) {
             Ok(()) => {
                 let zh = self.lang == Lang::Zh;
-                self.say(Level::Bad, if zh { format!("{t} 注入故障：{text}") } else { format!("{t}: {text}") });
+                self.say(
+                    Level::Bad,
+                    if zh {
+                        format!("{t} 注入故障：{text}")
+                    } else {
+                        format!("{t}: {text}")
+                    },
+                );
             }
             Err(e) => self.say(Level::Bad, e),
         }
@@ -425,8 +504,14 @@ impl App {
         for p in 0..cfg.topology.partitions.min(3) {
             add(Fault::KillLeader { partition: p });
         }
-        add(Fault::DropResponses { broker: None, count: 1 });
-        add(Fault::RejectProduce { broker: None, count: 1 });
+        add(Fault::DropResponses {
+            broker: None,
+            count: 1,
+        });
+        add(Fault::RejectProduce {
+            broker: None,
+            count: 1,
+        });
         for b in 0..cfg.topology.brokers {
             if self.sim.cluster().is_up(b) {
                 add(Fault::KillBroker { broker: b });
@@ -441,10 +526,22 @@ impl App {
                 add(Fault::IsolateBroker { broker: b });
             }
         }
-        add(Fault::SlowFollower { broker: 0, extra_ms: 50 });
+        add(Fault::SlowFollower {
+            broker: 0,
+            extra_ms: 50,
+        });
         for c in 0..cfg.consumer.consumers {
-            let dead = self.sim.group().consumers.get(c as usize).is_some_and(|x| x.phase == Phase::Dead);
-            add(if dead { Fault::RestartConsumer { consumer: c } } else { Fault::CrashConsumer { consumer: c } });
+            let dead = self
+                .sim
+                .group()
+                .consumers
+                .get(c as usize)
+                .is_some_and(|x| x.phase == Phase::Dead);
+            add(if dead {
+                Fault::RestartConsumer { consumer: c }
+            } else {
+                Fault::CrashConsumer { consumer: c }
+            });
         }
         add(Fault::CrashProducer);
         out

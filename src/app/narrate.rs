@@ -31,10 +31,8 @@ fn reason(r: SendReason, zh: bool) -> &'static str {
         (SendReason::Retry, true) => "重试退避结束",
         (SendReason::MemoryPressure, false) => "send() waits for buffer.memory",
         (SendReason::MemoryPressure, true) => "send() 在等 buffer.memory",
-        (SendReason::Flush, false) => "flush()",
-        (SendReason::Flush, true) => "flush()",
-        (SendReason::Close, false) => "close()",
-        (SendReason::Close, true) => "close()",
+        (SendReason::Flush, _) => "flush()",
+        (SendReason::Close, _) => "close()",
         (SendReason::Piggyback, false) => "rode along to a ready broker",
         (SendReason::Piggyback, true) => "搭便车：同一 broker 已就绪",
     }
@@ -45,182 +43,476 @@ fn reason(r: SendReason, zh: bool) -> &'static str {
 pub fn narrate(t: SimTime, e: &TraceEvent, lang: Lang, detailed: bool) -> Option<LogLine> {
     let zh = lang == Lang::Zh;
     let (level, text) = match e {
-        TraceEvent::RecordAppended { record, partition, batch, choice, bytes } if detailed => {
+        TraceEvent::RecordAppended {
+            record,
+            partition,
+            batch,
+            choice,
+            bytes,
+        } if detailed => {
             let how = match (choice, zh) {
-                (PartitionChoice::Key, false) => "murmur2(key)",
-                (PartitionChoice::Key, true) => "murmur2(key)",
+                (PartitionChoice::Key, _) => "murmur2(key)",
                 (PartitionChoice::Sticky, false) => "sticky partitioner",
                 (PartitionChoice::Sticky, true) => "粘性分区器",
             };
             let s = if zh {
-                format!("send() 记录 {record} → 分区 {partition}（{how}），进入批次 {batch}（{bytes} 字节）")
+                format!(
+                    "send() 记录 {record} → 分区 {partition}（{how}），进入批次 {batch}（{bytes} 字节）"
+                )
             } else {
-                format!("send() record {record} → partition {partition} ({how}), into batch {batch} ({bytes} B)")
+                format!(
+                    "send() record {record} → partition {partition} ({how}), into batch {batch} ({bytes} B)"
+                )
             };
             (Level::Info, s)
         }
-        TraceEvent::BatchDrained { batch, partition, records, bytes, reason: r, attempt, .. } => {
-            let again = if *attempt > 0 { if zh { format!("，第 {} 次重试", attempt) } else { format!(", retry {attempt}") } } else { String::new() };
-            let s = if zh {
-                format!("Sender 取出批次 {batch}（分区 {partition}，{records} 条，{bytes} 字节）：{}{again}", reason(*r, true))
+        TraceEvent::BatchDrained {
+            batch,
+            partition,
+            records,
+            bytes,
+            reason: r,
+            attempt,
+            ..
+        } => {
+            let again = if *attempt > 0 {
+                if zh {
+                    format!("，第 {attempt} 次重试")
+                } else {
+                    format!(", retry {attempt}")
+                }
             } else {
-                format!("Sender drains batch {batch} (p{partition}, {records} records, {bytes} B): {}{again}", reason(*r, false))
+                String::new()
+            };
+            let s = if zh {
+                format!(
+                    "Sender 取出批次 {batch}（分区 {partition}，{records} 条，{bytes} 字节）：{}{again}",
+                    reason(*r, true)
+                )
+            } else {
+                format!(
+                    "Sender drains batch {batch} (p{partition}, {records} records, {bytes} B): {}{again}",
+                    reason(*r, false)
+                )
             };
             (Level::Info, s)
         }
-        TraceEvent::BatchAcked { batch, partition, base_offset, records, latency_us } => {
+        TraceEvent::BatchAcked {
+            batch,
+            partition,
+            base_offset,
+            records,
+            latency_us,
+        } => {
             let s = if zh {
-                format!("批次 {batch} 已确认：分区 {partition} offset {base_offset} 起 {records} 条，用时 {:.1} ms", *latency_us as f64 / 1000.0)
+                format!(
+                    "批次 {batch} 已确认：分区 {partition} offset {base_offset} 起 {records} 条，用时 {:.1} ms",
+                    *latency_us as f64 / 1000.0
+                )
             } else {
-                format!("batch {batch} acked: p{partition} offset {base_offset}, {records} records, {:.1} ms", *latency_us as f64 / 1000.0)
+                format!(
+                    "batch {batch} acked: p{partition} offset {base_offset}, {records} records, {:.1} ms",
+                    *latency_us as f64 / 1000.0
+                )
             };
             (Level::Good, s)
         }
-        TraceEvent::BatchRetry { batch, partition, error, attempt, backoff_us } => {
+        TraceEvent::BatchRetry {
+            batch,
+            partition,
+            error,
+            attempt,
+            backoff_us,
+        } => {
             let s = if zh {
-                format!("批次 {batch}（分区 {partition}）失败：{error}，{} ms 后第 {attempt} 次重试", backoff_us / 1000)
+                format!(
+                    "批次 {batch}（分区 {partition}）失败：{error}，{} ms 后第 {attempt} 次重试",
+                    backoff_us / 1000
+                )
             } else {
-                format!("batch {batch} (p{partition}) failed with {error}; retry {attempt} in {} ms", backoff_us / 1000)
+                format!(
+                    "batch {batch} (p{partition}) failed with {error}; retry {attempt} in {} ms",
+                    backoff_us / 1000
+                )
             };
             (Level::Warn, s)
         }
-        TraceEvent::BatchFailed { batch, partition, error, records } => {
+        TraceEvent::BatchFailed {
+            batch,
+            partition,
+            error,
+            records,
+        } => {
             let s = if zh {
-                format!("批次 {batch}（分区 {partition}，{records} 条）最终失败：{error}，回调收到异常")
+                format!(
+                    "批次 {batch}（分区 {partition}，{records} 条）最终失败：{error}，回调收到异常"
+                )
             } else {
-                format!("batch {batch} (p{partition}, {records} records) failed for good: {error}; the callback gets it")
+                format!(
+                    "batch {batch} (p{partition}, {records} records) failed for good: {error}; the callback gets it"
+                )
             };
             (Level::Bad, s)
         }
         TraceEvent::RecordRejected { record, error } => {
-            let s = if zh { format!("send() 记录 {record} 失败：{error}") } else { format!("send() of record {record} failed: {error}") };
+            let s = if zh {
+                format!("send() 记录 {record} 失败：{error}")
+            } else {
+                format!("send() of record {record} failed: {error}")
+            };
             (Level::Bad, s)
         }
-        TraceEvent::SendBlocked { record, needed, available } => {
+        TraceEvent::SendBlocked {
+            record,
+            needed,
+            available,
+        } => {
             let s = if zh {
-                format!("send() 阻塞：记录 {record} 需要 {needed} 字节，buffer.memory 只剩 {available}")
+                format!(
+                    "send() 阻塞：记录 {record} 需要 {needed} 字节，buffer.memory 只剩 {available}"
+                )
             } else {
-                format!("send() blocks: record {record} needs {needed} B, buffer.memory has {available} B free")
+                format!(
+                    "send() blocks: record {record} needs {needed} B, buffer.memory has {available} B free"
+                )
             };
             (Level::Warn, s)
         }
         TraceEvent::RequestTimedOut { request, broker } => {
             let s = if zh {
-                format!("请求 {request} 等待 broker {broker} 超过 request.timeout.ms：关闭连接，重试全部在途批次")
+                format!(
+                    "请求 {request} 等待 broker {broker} 超过 request.timeout.ms：关闭连接，重试全部在途批次"
+                )
             } else {
-                format!("request {request} to broker {broker} passed request.timeout.ms: connection closed, its batches retry")
+                format!(
+                    "request {request} to broker {broker} passed request.timeout.ms: connection closed, its batches retry"
+                )
             };
             (Level::Warn, s)
         }
-        TraceEvent::Appended { broker, partition, batch, base_offset, records } if detailed => {
+        TraceEvent::Appended {
+            broker,
+            partition,
+            batch,
+            base_offset,
+            records,
+        } if detailed => {
             let s = if zh {
-                format!("broker {broker} 写入批次 {batch}：分区 {partition} offset {base_offset}–{}", base_offset + i64::from(*records) - 1)
+                format!(
+                    "broker {broker} 写入批次 {batch}：分区 {partition} offset {base_offset}–{}",
+                    base_offset + i64::from(*records) - 1
+                )
             } else {
-                format!("broker {broker} appends batch {batch}: p{partition} offsets {base_offset}–{}", base_offset + i64::from(*records) - 1)
+                format!(
+                    "broker {broker} appends batch {batch}: p{partition} offsets {base_offset}–{}",
+                    base_offset + i64::from(*records) - 1
+                )
             };
             (Level::Info, s)
         }
-        TraceEvent::DuplicateBatch { broker, partition, batch, base_offset } => {
+        TraceEvent::DuplicateBatch {
+            broker,
+            partition,
+            batch,
+            base_offset,
+        } => {
             let s = if zh {
-                format!("broker {broker} 识别出重复批次 {batch}（幂等序号）：不再写入，返回原 offset {base_offset}（分区 {partition}）")
+                format!(
+                    "broker {broker} 识别出重复批次 {batch}（幂等序号）：不再写入，返回原 offset {base_offset}（分区 {partition}）"
+                )
             } else {
-                format!("broker {broker} recognises batch {batch} as a duplicate (sequence numbers): not written again, original offset {base_offset} (p{partition})")
+                format!(
+                    "broker {broker} recognises batch {batch} as a duplicate (sequence numbers): not written again, original offset {base_offset} (p{partition})"
+                )
             };
             (Level::Good, s)
         }
-        TraceEvent::ProduceRejected { broker, partition, error, reason: why, .. } => {
-            let s = if zh { format!("broker {broker} 拒绝分区 {partition} 的批次：{error}（{why}）") } else { format!("broker {broker} refuses a batch for p{partition}: {error} ({why})") };
+        TraceEvent::ProduceRejected {
+            broker,
+            partition,
+            error,
+            reason: why,
+            ..
+        } => {
+            let s = if zh {
+                format!("broker {broker} 拒绝分区 {partition} 的批次：{error}（{why}）")
+            } else {
+                format!("broker {broker} refuses a batch for p{partition}: {error} ({why})")
+            };
             (Level::Warn, s)
         }
         TraceEvent::ResponseDropped { broker, request } => {
-            let s = if zh { format!("broker {broker} 的应答（请求 {request}）在网络中丢失") } else { format!("broker {broker}'s answer to request {request} is lost on the network") };
-            (Level::Warn, s)
-        }
-        TraceEvent::IsrChanged { partition, isr, reason: why } => {
-            let s = if zh { format!("分区 {partition} 的 ISR 变为 {isr:?}：{why}") } else { format!("p{partition} ISR is now {isr:?}: {why}") };
-            (Level::Warn, s)
-        }
-        TraceEvent::LeaderElected { partition, leader, leader_epoch, unclean, reason: why } => {
-            let who = leader.map_or_else(|| if zh { "无（分区下线）".to_string() } else { "none (offline)".to_string() }, |l| format!("broker {l}"));
             let s = if zh {
-                format!("分区 {partition} 选出 leader：{who}，epoch {leader_epoch}{}：{why}", if *unclean { "（unclean）" } else { "" })
+                format!("broker {broker} 的应答（请求 {request}）在网络中丢失")
             } else {
-                format!("p{partition} leader: {who}, epoch {leader_epoch}{}: {why}", if *unclean { " (unclean)" } else { "" })
+                format!("broker {broker}'s answer to request {request} is lost on the network")
             };
-            (if *unclean || leader.is_none() { Level::Bad } else { Level::Warn }, s)
+            (Level::Warn, s)
         }
-        TraceEvent::Truncated { broker, partition, to_offset, removed_records, reason: why } => {
+        TraceEvent::IsrChanged {
+            partition,
+            isr,
+            reason: why,
+        } => {
             let s = if zh {
-                format!("broker {broker} 截断分区 {partition} 到 offset {to_offset}，删除 {removed_records} 条：{why}")
+                format!("分区 {partition} 的 ISR 变为 {isr:?}：{why}")
             } else {
-                format!("broker {broker} truncates p{partition} to offset {to_offset}, removing {removed_records} records: {why}")
+                format!("p{partition} ISR is now {isr:?}: {why}")
+            };
+            (Level::Warn, s)
+        }
+        TraceEvent::LeaderElected {
+            partition,
+            leader,
+            leader_epoch,
+            unclean,
+            reason: why,
+        } => {
+            let who = leader.map_or_else(
+                || {
+                    if zh {
+                        "无（分区下线）".to_string()
+                    } else {
+                        "none (offline)".to_string()
+                    }
+                },
+                |l| format!("broker {l}"),
+            );
+            let s = if zh {
+                format!(
+                    "分区 {partition} 选出 leader：{who}，epoch {leader_epoch}{}：{why}",
+                    if *unclean { "（unclean）" } else { "" }
+                )
+            } else {
+                format!(
+                    "p{partition} leader: {who}, epoch {leader_epoch}{}: {why}",
+                    if *unclean { " (unclean)" } else { "" }
+                )
+            };
+            (
+                if *unclean || leader.is_none() {
+                    Level::Bad
+                } else {
+                    Level::Warn
+                },
+                s,
+            )
+        }
+        TraceEvent::Truncated {
+            broker,
+            partition,
+            to_offset,
+            removed_records,
+            reason: why,
+        } => {
+            let s = if zh {
+                format!(
+                    "broker {broker} 截断分区 {partition} 到 offset {to_offset}，删除 {removed_records} 条：{why}"
+                )
+            } else {
+                format!(
+                    "broker {broker} truncates p{partition} to offset {to_offset}, removing {removed_records} records: {why}"
+                )
             };
             (Level::Bad, s)
         }
-        TraceEvent::BrokerDown { broker } => (Level::Bad, if zh { format!("broker {broker} 宕机") } else { format!("broker {broker} is down") }),
-        TraceEvent::BrokerUp { broker } => (Level::Good, if zh { format!("broker {broker} 重新启动") } else { format!("broker {broker} is back") }),
+        TraceEvent::BrokerDown { broker } => (
+            Level::Bad,
+            if zh {
+                format!("broker {broker} 宕机")
+            } else {
+                format!("broker {broker} is down")
+            },
+        ),
+        TraceEvent::BrokerUp { broker } => (
+            Level::Good,
+            if zh {
+                format!("broker {broker} 重新启动")
+            } else {
+                format!("broker {broker} is back")
+            },
+        ),
         TraceEvent::BrokerFenced { broker } => {
-            let s = if zh { format!("controller 隔离 broker {broker}（心跳超时）") } else { format!("the controller fences broker {broker} (no heartbeats)") };
+            let s = if zh {
+                format!("controller 隔离 broker {broker}（心跳超时）")
+            } else {
+                format!("the controller fences broker {broker} (no heartbeats)")
+            };
             (Level::Warn, s)
         }
-        TraceEvent::Rebalanced { generation, assignment } => {
-            let parts: Vec<String> = assignment.iter().map(|(c, ps)| format!("c{c}={ps:?}")).collect();
-            let s = if zh { format!("消费者组再平衡，第 {generation} 代：{}", parts.join(" ")) } else { format!("group rebalanced, generation {generation}: {}", parts.join(" ")) };
-            (Level::Info, s)
-        }
-        TraceEvent::PositionSet { consumer, partition, offset, reason: why } => {
-            let s = if zh { format!("消费者 {consumer} 从分区 {partition} 的 offset {offset} 开始：{why}") } else { format!("consumer {consumer} starts p{partition} at offset {offset}: {why}") };
-            (Level::Info, s)
-        }
-        TraceEvent::Polled { consumer, records, auto_commit } if detailed || *auto_commit => {
+        TraceEvent::Rebalanced {
+            generation,
+            assignment,
+        } => {
+            let parts: Vec<String> = assignment
+                .iter()
+                .map(|(c, ps)| format!("c{c}={ps:?}"))
+                .collect();
             let s = if zh {
-                format!("消费者 {consumer} poll() 返回 {records} 条{}", if *auto_commit { "（先自动提交了之前 poll 的 offset）" } else { "" })
+                format!("消费者组再平衡，第 {generation} 代：{}", parts.join(" "))
             } else {
-                format!("consumer {consumer} poll() returns {records} records{}", if *auto_commit { " (after auto-committing earlier polls)" } else { "" })
+                format!(
+                    "group rebalanced, generation {generation}: {}",
+                    parts.join(" ")
+                )
             };
             (Level::Info, s)
         }
-        TraceEvent::CommitSent { consumer, offsets, kind } => {
+        TraceEvent::PositionSet {
+            consumer,
+            partition,
+            offset,
+            reason: why,
+        } => {
+            let s = if zh {
+                format!("消费者 {consumer} 从分区 {partition} 的 offset {offset} 开始：{why}")
+            } else {
+                format!("consumer {consumer} starts p{partition} at offset {offset}: {why}")
+            };
+            (Level::Info, s)
+        }
+        TraceEvent::Polled {
+            consumer,
+            records,
+            auto_commit,
+        } if detailed || *auto_commit => {
+            let s = if zh {
+                format!(
+                    "消费者 {consumer} poll() 返回 {records} 条{}",
+                    if *auto_commit {
+                        "（先自动提交了之前 poll 的 offset）"
+                    } else {
+                        ""
+                    }
+                )
+            } else {
+                format!(
+                    "consumer {consumer} poll() returns {records} records{}",
+                    if *auto_commit {
+                        " (after auto-committing earlier polls)"
+                    } else {
+                        ""
+                    }
+                )
+            };
+            (Level::Info, s)
+        }
+        TraceEvent::CommitSent {
+            consumer,
+            offsets,
+            kind,
+        } => {
             let o: Vec<String> = offsets.iter().map(|(p, o)| format!("p{p}={o}")).collect();
-            let s = if zh { format!("消费者 {consumer} 提交 {}：{kind}", o.join(" ")) } else { format!("consumer {consumer} commits {}: {kind}", o.join(" ")) };
+            let s = if zh {
+                format!("消费者 {consumer} 提交 {}：{kind}", o.join(" "))
+            } else {
+                format!("consumer {consumer} commits {}: {kind}", o.join(" "))
+            };
             (Level::Info, s)
         }
-        TraceEvent::CommitFailed { consumer, error, retrying } => {
+        TraceEvent::CommitFailed {
+            consumer,
+            error,
+            retrying,
+        } => {
             let s = if zh {
-                format!("消费者 {consumer} 提交失败：{error}{}", if *retrying { "，commitSync 重试" } else { "，不重试" })
+                format!(
+                    "消费者 {consumer} 提交失败：{error}{}",
+                    if *retrying {
+                        "，commitSync 重试"
+                    } else {
+                        "，不重试"
+                    }
+                )
             } else {
-                format!("consumer {consumer} commit failed: {error}{}", if *retrying { "; commitSync retries" } else { "; not retried" })
+                format!(
+                    "consumer {consumer} commit failed: {error}{}",
+                    if *retrying {
+                        "; commitSync retries"
+                    } else {
+                        "; not retried"
+                    }
+                )
             };
             (Level::Warn, s)
         }
-        TraceEvent::ConsumerCrashed { consumer, unprocessed } => {
-            let s = if zh { format!("消费者 {consumer} 崩溃，{unprocessed} 条已 poll 未处理") } else { format!("consumer {consumer} crashed with {unprocessed} polled records unprocessed") };
+        TraceEvent::ConsumerCrashed {
+            consumer,
+            unprocessed,
+        } => {
+            let s = if zh {
+                format!("消费者 {consumer} 崩溃，{unprocessed} 条已 poll 未处理")
+            } else {
+                format!("consumer {consumer} crashed with {unprocessed} polled records unprocessed")
+            };
             (Level::Bad, s)
         }
         TraceEvent::ConsumerStarted { consumer, member } => {
-            let s = if zh { format!("消费者 {consumer} 启动（{member}），加入消费者组") } else { format!("consumer {consumer} starts ({member}) and joins the group") };
+            let s = if zh {
+                format!("消费者 {consumer} 启动（{member}），加入消费者组")
+            } else {
+                format!("consumer {consumer} starts ({member}) and joins the group")
+            };
             (Level::Info, s)
         }
         TraceEvent::MemberExpired { consumer, .. } => {
-            let s = if zh { format!("协调者移除消费者 {consumer}：session.timeout.ms 内没有心跳") } else { format!("the coordinator removes consumer {consumer}: no heartbeat within session.timeout.ms") };
+            let s = if zh {
+                format!("协调者移除消费者 {consumer}：session.timeout.ms 内没有心跳")
+            } else {
+                format!(
+                    "the coordinator removes consumer {consumer}: no heartbeat within session.timeout.ms"
+                )
+            };
             (Level::Warn, s)
         }
         TraceEvent::SettingChanged { name, value } => {
-            let s = if zh { format!("设置 {name} = {value}") } else { format!("setting {name} = {value}") };
+            let s = if zh {
+                format!("设置 {name} = {value}")
+            } else {
+                format!("setting {name} = {value}")
+            };
             (Level::Info, s)
         }
-        TraceEvent::Fault { description } => (Level::Bad, if zh { format!("故障：{description}") } else { format!("fault: {description}") }),
+        TraceEvent::Fault { description } => (
+            Level::Bad,
+            if zh {
+                format!("故障：{description}")
+            } else {
+                format!("fault: {description}")
+            },
+        ),
         TraceEvent::ProducerRestarted => {
-            let s = if zh { "生产者重启：新的 KafkaProducer 实例读取新设置".to_string() } else { "producer restarted: a new KafkaProducer reads the new settings".to_string() };
+            let s = if zh {
+                "生产者重启：新的 KafkaProducer 实例读取新设置".to_string()
+            } else {
+                "producer restarted: a new KafkaProducer reads the new settings".to_string()
+            };
             (Level::Warn, s)
         }
-        TraceEvent::EpochBumped { epoch, reason: why, .. } => {
-            let s = if zh { format!("幂等生产者 epoch 升为 {epoch}：{why}") } else { format!("idempotent producer bumps its epoch to {epoch}: {why}") };
+        TraceEvent::EpochBumped {
+            epoch, reason: why, ..
+        } => {
+            let s = if zh {
+                format!("幂等生产者 epoch 升为 {epoch}：{why}")
+            } else {
+                format!("idempotent producer bumps its epoch to {epoch}: {why}")
+            };
             (Level::Warn, s)
         }
-        TraceEvent::ProducerClosed => (Level::Info, if zh { "生产者已关闭".to_string() } else { "producer closed".to_string() }),
+        TraceEvent::ProducerClosed => (
+            Level::Info,
+            if zh {
+                "生产者已关闭".to_string()
+            } else {
+                "producer closed".to_string()
+            },
+        ),
         TraceEvent::RecordsAbandoned { count } => {
-            let s = if zh { format!("生产者退出，{count} 条记录未发送") } else { format!("the producer is gone with {count} records unsent") };
+            let s = if zh {
+                format!("生产者退出，{count} 条记录未发送")
+            } else {
+                format!("the producer is gone with {count} records unsent")
+            };
             (Level::Bad, s)
         }
         _ => return None,

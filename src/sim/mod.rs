@@ -145,6 +145,7 @@ impl Sim {
             &self.producer.records,
             &self.high_watermarks(),
             self.core.cfg.consumer.consumers > 0,
+            &self.group.coordinator.committed,
         )
     }
     pub fn high_watermarks(&self) -> Vec<i64> {

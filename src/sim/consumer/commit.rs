@@ -46,7 +46,7 @@ impl ConsumerGroup {
             id,
             offsets: offsets.clone(),
         };
-        self.commits.insert(id, (c, sync, offsets.clone()));
+        self.commits.insert(id, (c, core.now, offsets.clone()));
         self.stats.commits_sent += 1;
         core.emit(TraceEvent::CommitSent {
             consumer: c,

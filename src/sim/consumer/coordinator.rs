@@ -4,7 +4,6 @@
 
 use crate::sim::kernel::{AssignedPartition, Core, Event, Message};
 use crate::sim::network::Node;
-use crate::sim::partitioner::to_positive;
 use crate::sim::time::{SimDuration, SimTime};
 use crate::sim::trace::{BrokerId, KafkaError, TraceEvent};
 use std::collections::BTreeMap;
@@ -47,7 +46,10 @@ impl Coordinator {
     /// The broker that hosts the group: the leader of its `__consumer_offsets` partition
     /// (partition k is led by broker k mod n, as our topics are), or the next live one.
     pub fn host(group: &str, brokers: u32, up: &[bool]) -> Option<BrokerId> {
-        let preferred = (to_positive(java_hash(group)) % OFFSETS_TOPIC_PARTITIONS) as u32 % brokers;
+        // `Utils.abs` (0 for Integer.MIN_VALUE), not the partitioner's bit mask.
+        let h = java_hash(group);
+        let abs = if h == i32::MIN { 0 } else { h.abs() };
+        let preferred = (abs % OFFSETS_TOPIC_PARTITIONS) as u32 % brokers;
         (0..brokers)
             .map(|i| (preferred + i) % brokers)
             .find(|b| up[*b as usize])
@@ -96,9 +98,18 @@ impl Coordinator {
             );
             id
         };
+        let known_and_stable = !self.rebalancing
+            && self.generation > 0
+            && self.members.get(&id).is_some_and(|m| m.joined);
         if let Some(m) = self.members.get_mut(&id) {
             m.joined = true;
             m.last_heartbeat = core.now;
+        }
+        if known_and_stable {
+            // A JoinGroup from a member of the stable group (a retry): answer with its
+            // current assignment instead of starting another rebalance.
+            self.send_assignment(core, host, consumer, incarnation, partitions);
+            return;
         }
         if !self.rebalancing {
             self.start_rebalance(core, host, Some(&id));
@@ -169,29 +180,54 @@ impl Coordinator {
             let count = total / n + u32::from((i as u32) < total % n);
             let mine: Vec<u32> = (next..next + count).collect();
             next += count;
-            self.assignment.push((m.consumer, mine.clone()));
-            let assigned = mine
-                .iter()
-                .map(|&p| AssignedPartition {
-                    partition: p,
-                    committed: self.committed.get(&p).copied(),
-                    high_watermark: partitions[p as usize].1,
-                })
-                .collect();
-            core.send(
-                Node::Broker(host),
-                Node::Consumer(m.consumer),
-                Message::Assignment {
-                    incarnation: m.incarnation,
-                    generation: self.generation,
-                    partitions: assigned,
-                },
-            );
+            self.assignment.push((m.consumer, mine));
+        }
+        let members: Vec<(u32, u32)> = self
+            .members
+            .values()
+            .map(|m| (m.consumer, m.incarnation))
+            .collect();
+        for (consumer, incarnation) in members {
+            self.send_assignment(core, host, consumer, incarnation, partitions);
         }
         core.emit(TraceEvent::Rebalanced {
             generation: self.generation,
             assignment: self.assignment.clone(),
         });
+    }
+
+    /// SyncGroup's answer: the member's partitions with their committed offsets.
+    fn send_assignment(
+        &self,
+        core: &mut Core,
+        host: BrokerId,
+        consumer: u32,
+        incarnation: u32,
+        partitions: &[(u32, i64)],
+    ) {
+        let mine = self
+            .assignment
+            .iter()
+            .find(|(c, _)| *c == consumer)
+            .map(|(_, ps)| ps.clone())
+            .unwrap_or_default();
+        let assigned = mine
+            .iter()
+            .map(|&p| AssignedPartition {
+                partition: p,
+                committed: self.committed.get(&p).copied(),
+                high_watermark: partitions[p as usize].1,
+            })
+            .collect();
+        core.send(
+            Node::Broker(host),
+            Node::Consumer(consumer),
+            Message::Assignment {
+                incarnation,
+                generation: self.generation,
+                partitions: assigned,
+            },
+        );
     }
 
     pub fn on_heartbeat(
@@ -285,8 +321,8 @@ mod tests {
         assert_eq!(java_hash(""), 0);
         assert_eq!(java_hash("a"), 97);
         assert_eq!(java_hash("testAPI"), -1_422_485_464);
-        // abs(hash) % 50 = 34: partition 34 of __consumer_offsets, led by broker 34 % 3 = 1.
-        assert_eq!(Coordinator::host("testAPI", 3, &[true; 3]), Some(1));
+        // abs(hash) % 50 = 14: partition 14 of __consumer_offsets, led by broker 14 % 3 = 2.
+        assert_eq!(Coordinator::host("testAPI", 3, &[true; 3]), Some(2));
         // Wraps like Java's int.
         assert_eq!(
             java_hash("a-little-bit-longer-string"),

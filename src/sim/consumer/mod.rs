@@ -80,8 +80,8 @@ pub struct ConsumerStats {
     pub crashes: u64,
 }
 
-/// A commit on its way: (consumer, synchronous, offsets).
-type PendingCommit = (u32, bool, Vec<(u32, i64)>);
+/// A commit on its way: (consumer, sent at, offsets).
+type PendingCommit = (u32, SimTime, Vec<(u32, i64)>);
 
 pub struct ConsumerGroup {
     pub consumers: Vec<Consumer>,
@@ -178,6 +178,23 @@ impl ConsumerGroup {
     }
 
     pub fn heartbeat(&mut self, core: &mut Core, c: u32, incarnation: u32, view: &ClusterView) {
+        // commitAsync answers that never came: request.timeout.ms fails them (no retry).
+        let now = core.now;
+        let expired: Vec<u64> = self
+            .commits
+            .iter()
+            .filter(|(_, (who, sent, _))| *who == c && now.since(*sent) >= REQUEST_TIMEOUT)
+            .map(|(id, _)| *id)
+            .collect();
+        for id in expired {
+            self.commits.remove(&id);
+            self.stats.commits_failed += 1;
+            core.emit(TraceEvent::CommitFailed {
+                consumer: c,
+                error: KafkaError::RequestTimedOut,
+                retrying: false,
+            });
+        }
         let con = &self.consumers[c as usize];
         if con.incarnation != incarnation || con.phase == Phase::Dead {
             return;
@@ -480,6 +497,10 @@ impl ConsumerGroup {
         view: &ClusterView,
     ) {
         let con = &self.consumers[c as usize];
+        // A second answer for the generation it already has (a retried JoinGroup): keep going.
+        if con.generation == generation && con.phase != Phase::Joining {
+            return;
+        }
         if con.incarnation != incarnation || con.phase == Phase::Dead {
             return;
         }

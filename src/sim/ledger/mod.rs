@@ -154,10 +154,16 @@ impl Ledger {
             Some((e, attempt)) => format!("its send failed with {e} (attempt {attempt})"),
             None => "it was sent again".to_string(),
         };
-        format!(
-            "retry without idempotence (enable.idempotence={}): batch {batch} was already written, but {why}, so the retry wrote it again at offset {base_offset}",
-            self.context.idempotence
-        )
+        if self.context.idempotence {
+            format!(
+                "batch {batch} was already written, but {why}; after the failure the idempotent producer bumped its epoch and \
+                 resent it with new sequence numbers, which the broker cannot match, so it was written again at offset {base_offset}"
+            )
+        } else {
+            format!(
+                "retry without idempotence (enable.idempotence=false): batch {batch} was already written, but {why}, so the retry wrote it again at offset {base_offset}"
+            )
+        }
     }
 
     fn reorder_text(&self, batch: BatchId, overtaken_by: RecordId) -> String {

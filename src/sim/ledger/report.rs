@@ -104,11 +104,15 @@ const EXAMPLES_PER_VERDICT: usize = 10;
 impl Ledger {
     /// Verdicts for every record sent so far. `high_watermarks[p]` bounds what counts as
     /// committed; `consuming` says whether a consumer group exists at all.
+    /// `group_committed` is the group's committed offset per partition: a record below it
+    /// that was never processed was skipped for good (committed before processing, or
+    /// auto.offset.reset=latest), even if nothing after it was processed yet.
     pub fn report(
         &self,
         records: &[RecordMeta],
         high_watermarks: &[i64],
         consuming: bool,
+        group_committed: &BTreeMap<u32, i64>,
     ) -> LedgerReport {
         // One pass over the committed part of each log: copies and first offsets.
         let mut committed = vec![0u8; records.len()];
@@ -129,7 +133,15 @@ impl Ledger {
         let mut per_verdict: BTreeMap<Verdict, usize> = BTreeMap::new();
         for (i, meta) in records.iter().enumerate() {
             let r = i as RecordId;
-            let v = self.verdict(r, meta, committed[i], first_offset[i], consuming);
+            let skipped_below = group_committed.get(&meta.partition).copied().unwrap_or(0);
+            let v = self.verdict(
+                r,
+                meta,
+                committed[i],
+                first_offset[i],
+                consuming,
+                skipped_below,
+            );
             *report.counts.entry(v.name()).or_insert(0) += 1;
             match v {
                 Verdict::LostBroker => report.lost.broker += 1,
@@ -163,6 +175,7 @@ impl Ledger {
         committed: u8,
         offset: i64,
         consuming: bool,
+        skipped_below: i64,
     ) -> Verdict {
         let processed = self.processed(r);
         match committed {
@@ -183,7 +196,9 @@ impl Ledger {
                 if processed >= 2 {
                     Verdict::DuplicatedProcessing
                 } else if processed == 0 {
-                    if offset < self.max_processed[meta.partition as usize] {
+                    if offset < self.max_processed[meta.partition as usize]
+                        || offset < skipped_below
+                    {
                         Verdict::LostConsumer
                     } else if consuming {
                         Verdict::InProgress
