@@ -1,17 +1,286 @@
-//! Rendering: pure functions of `&App` into a ratatui `Frame`.
+//! Rendering: pure functions of `&App` into a ratatui `Frame`, one per panel.
+//!
+//! ```text
+//! ┌ header: scenario · virtual time · speed · seed · state ───────────────────────┐
+//! ├ producer main thread ─┬ RecordAccumulator ─────────────┬ Sender ─────────────┤
+//! ├ brokers (the wire, replicas, ISR, LEO / HW) ───────────┬ consumer ───────────┤
+//! ├ ledger ───────────────┬ events ────────────────────────┬ metrics / knobs ────┤
+//! └ status line, then the key hints ──────────────────────────────────────────────┘
+//! ```
+//! Below 120×36 the producer thread and metrics fold away; below 80×24 a message asks
+//! for a bigger terminal. `z` gives the focused panel the whole screen.
 
+mod cluster;
 pub mod glyphs;
+pub mod help;
 pub mod i18n;
+mod panels;
+mod pipeline;
+pub mod text;
 pub mod theme;
+pub mod too_small;
 
-use crate::app::App;
+use crate::app::{App, Mode, Panel};
+use crate::app::narrate::Level;
+use glyphs::Glyphs;
+use i18n::Lang;
 use ratatui::Frame;
-use ratatui::widgets::Paragraph;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, List, ListItem, Paragraph};
+use theme::Theme;
+
+/// What every panel renderer needs.
+pub struct Ctx<'a> {
+    pub app: &'a App,
+}
+
+impl Ctx<'_> {
+    pub fn t<'k>(&self, key: &'k str) -> &'k str {
+        i18n::tr(self.app.lang, key)
+    }
+    pub fn zh(&self) -> bool {
+        self.app.lang == Lang::Zh
+    }
+    pub fn theme(&self) -> &Theme {
+        &self.app.theme
+    }
+    pub fn glyphs(&self) -> &Glyphs {
+        &self.app.glyphs
+    }
+}
+
+/// Panels by identity (the app's focusable ones plus the knobs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PanelId {
+    Producer,
+    Accumulator,
+    Sender,
+    Brokers,
+    Consumer,
+    Ledger,
+    Log,
+    Metrics,
+    Knobs,
+}
+
+impl PanelId {
+    fn of(p: Panel) -> PanelId {
+        match p {
+            Panel::Producer => PanelId::Producer,
+            Panel::Accumulator => PanelId::Accumulator,
+            Panel::Sender => PanelId::Sender,
+            Panel::Brokers => PanelId::Brokers,
+            Panel::Consumer => PanelId::Consumer,
+            Panel::Ledger => PanelId::Ledger,
+            Panel::Log => PanelId::Log,
+            Panel::Metrics => PanelId::Metrics,
+        }
+    }
+}
+
+/// A bordered block titled in the current language; the focused panel stands out.
+pub fn block<'a>(cx: &Ctx, title_key: &str, id: PanelId) -> Block<'a> {
+    let focused = PanelId::of(cx.app.focus) == id;
+    let number = Panel::ALL.iter().position(|p| PanelId::of(*p) == id).map_or(String::new(), |i| format!("{} ", i + 1));
+    Block::default()
+        .borders(Borders::ALL)
+        .border_set(if focused { cx.glyphs().border_focus } else { cx.glyphs().border })
+        .border_style(if focused { cx.theme().border_focus } else { cx.theme().border })
+        .title(Span::styled(format!(" {number}{} ", cx.t(title_key)), if focused { cx.theme().selected } else { cx.theme().title }))
+}
+
+/// A horizontal bar `width` cells wide, `fill` ∈ [0, 1].
+pub fn bar(cx: &Ctx, fill: f64, width: usize, style: Style) -> Span<'static> {
+    let full = (fill.clamp(0.0, 1.0) * width as f64).round() as usize;
+    let g = cx.glyphs();
+    let s: String = g.gauge_full.repeat(full) + &g.gauge_empty.repeat(width.saturating_sub(full));
+    Span::styled(s, style)
+}
+
+/// `label [bar] used/total`.
+pub fn gauge<'a>(cx: &Ctx, label: &str, used: u64, total: u64, width: u16) -> Line<'a> {
+    let fill = if total == 0 { 0.0 } else { used as f64 / total as f64 };
+    let text = format!(" {}/{}", human(used), human(total));
+    let w = (width as usize).saturating_sub(label.len() + text.len() + 1).clamp(4, 40);
+    let style = if fill > 0.9 { cx.theme().bad } else { cx.theme().gauge_fill };
+    Line::from(vec![Span::raw(format!("{label} ")), bar(cx, fill, w, style), Span::styled(text, cx.theme().dim)])
+}
+
+fn human(b: u64) -> String {
+    if b >= 1 << 20 {
+        format!("{:.1}M", b as f64 / f64::from(1 << 20))
+    } else if b >= 1 << 10 {
+        format!("{:.1}K", b as f64 / 1024.0)
+    } else {
+        b.to_string()
+    }
+}
 
 /// Draws the whole screen.
 pub fn draw(frame: &mut Frame, app: &App) {
-    frame.render_widget(
-        Paragraph::new(format!("kafka-flow · {}", app.sim.now())),
-        frame.area(),
-    );
+    let area = frame.area();
+    if area.width < too_small::MIN_WIDTH || area.height < too_small::MIN_HEIGHT {
+        too_small::render_too_small(frame, app.lang, &app.theme);
+        return;
+    }
+    let cx = Ctx { app };
+    frame.render_widget(Block::default().style(app.theme.base), area);
+    let [header, body, status, footer] =
+        Layout::vertical([Constraint::Length(1), Constraint::Min(10), Constraint::Length(1), Constraint::Length(1)]).areas(area);
+    draw_header(frame, header, &cx);
+    if app.zoom {
+        draw_panel(frame, body, &cx, PanelId::of(app.focus));
+    } else if area.width >= 120 && area.height >= 36 {
+        draw_large(frame, body, &cx);
+    } else {
+        draw_compact(frame, body, &cx);
+    }
+    draw_status(frame, status, &cx);
+    let hints = match app.mode {
+        Mode::Editing(_) => help::EDIT_FOOTER,
+        Mode::Faults(_) => help::MENU_FOOTER,
+        Mode::Normal => help::FOOTER,
+    };
+    help::render_footer(frame, footer, app.lang, &app.theme, &app.glyphs, hints);
+    if let Mode::Faults(sel) = app.mode {
+        draw_fault_menu(frame, body, &cx, sel);
+    }
+    if app.show_help {
+        help::render_help(frame, area, app.lang, &app.theme, &app.glyphs);
+    }
+}
+
+fn draw_panel(frame: &mut Frame, area: Rect, cx: &Ctx, id: PanelId) {
+    match id {
+        PanelId::Producer => pipeline::producer(frame, area, cx),
+        PanelId::Accumulator => pipeline::accumulator(frame, area, cx),
+        PanelId::Sender => pipeline::sender(frame, area, cx),
+        PanelId::Brokers => cluster::brokers(frame, area, cx),
+        PanelId::Consumer => cluster::consumer(frame, area, cx),
+        PanelId::Ledger => panels::ledger(frame, area, cx),
+        PanelId::Log => panels::log(frame, area, cx),
+        PanelId::Metrics => panels::metrics(frame, area, cx),
+        PanelId::Knobs => panels::knobs(frame, area, cx),
+    }
+}
+
+fn draw_large(frame: &mut Frame, area: Rect, cx: &Ctx) {
+    let parts = cx.app.sim.config().topology.partitions as u16;
+    let brokers = cx.app.sim.config().topology.brokers as u16;
+    let [top, mid, bottom] = Layout::vertical([
+        Constraint::Length((parts + 3).max(8)),
+        Constraint::Length(brokers + parts + 2),
+        Constraint::Min(8),
+    ])
+    .areas(area);
+    let [producer, acc, sender] =
+        Layout::horizontal([Constraint::Percentage(28), Constraint::Percentage(44), Constraint::Percentage(28)]).areas(top);
+    pipeline::producer(frame, producer, cx);
+    pipeline::accumulator(frame, acc, cx);
+    pipeline::sender(frame, sender, cx);
+    let [brokers_area, consumer] = Layout::horizontal([Constraint::Percentage(66), Constraint::Percentage(34)]).areas(mid);
+    cluster::brokers(frame, brokers_area, cx);
+    cluster::consumer(frame, consumer, cx);
+    let [ledger, log, side] =
+        Layout::horizontal([Constraint::Percentage(34), Constraint::Percentage(40), Constraint::Percentage(26)]).areas(bottom);
+    panels::ledger(frame, ledger, cx);
+    panels::log(frame, log, cx);
+    let [metrics, knobs] = Layout::vertical([Constraint::Length(8), Constraint::Min(3)]).areas(side);
+    panels::metrics(frame, metrics, cx);
+    panels::knobs(frame, knobs, cx);
+}
+
+fn draw_compact(frame: &mut Frame, area: Rect, cx: &Ctx) {
+    let parts = cx.app.sim.config().topology.partitions as u16;
+    let brokers = cx.app.sim.config().topology.brokers as u16;
+    let [top, mid, bottom] = Layout::vertical([
+        Constraint::Length(parts + 3),
+        Constraint::Length(brokers + parts + 2),
+        Constraint::Min(4),
+    ])
+    .areas(area);
+    let [acc, sender] = Layout::horizontal([Constraint::Percentage(62), Constraint::Percentage(38)]).areas(top);
+    pipeline::accumulator(frame, acc, cx);
+    pipeline::sender(frame, sender, cx);
+    let [brokers_area, consumer] = Layout::horizontal([Constraint::Percentage(64), Constraint::Percentage(36)]).areas(mid);
+    cluster::brokers(frame, brokers_area, cx);
+    cluster::consumer(frame, consumer, cx);
+    let [ledger, log] = Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(bottom);
+    panels::ledger(frame, ledger, cx);
+    panels::log(frame, log, cx);
+}
+
+fn draw_header(frame: &mut Frame, area: Rect, cx: &Ctx) {
+    let app = cx.app;
+    let state = if app.paused {
+        (cx.t("header.paused"), cx.theme().warn)
+    } else if app.lagging {
+        (cx.t("header.slowed"), cx.theme().warn)
+    } else {
+        (cx.t("header.running"), cx.theme().ok)
+    };
+    let speed = app.speed_factor();
+    let line = Line::from(vec![
+        Span::styled(" kafka-flow ", cx.theme().selected),
+        Span::styled(format!(" {} ", cx.t("header.scenario")), cx.theme().title),
+        Span::styled(format!("{} {} ", cx.t("header.time"), app.sim.now()), cx.theme().accent),
+        Span::raw(format!("{} {speed}× ", cx.t("header.speed"))),
+        Span::raw(format!("{} {} ", cx.t("header.seed"), app.sim.seed())),
+        Span::styled(state.0.to_string(), state.1),
+    ]);
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+fn draw_status(frame: &mut Frame, area: Rect, cx: &Ctx) {
+    let app = cx.app;
+    let line = match (&app.mode, &app.status) {
+        (Mode::Editing(s), _) => Line::from(vec![
+            Span::styled(format!(" {} = ", crate::app::knobs::KNOBS[app.knob].name), cx.theme().selected),
+            Span::raw(format!("{s}_  ")),
+            Span::styled(cx.t("knobs.edit_prompt"), cx.theme().dim),
+        ]),
+        (_, Some((level, text))) => {
+            let style = match level {
+                Level::Info => Style::default(),
+                Level::Good => cx.theme().ok,
+                Level::Warn => cx.theme().warn,
+                Level::Bad => cx.theme().bad,
+            };
+            Line::from(Span::styled(format!(" {text}"), style))
+        }
+        _ => {
+            let k = crate::app::knobs::KNOBS[app.knob];
+            Line::from(vec![
+                Span::styled(format!(" {} ", cx.t("panel.knobs")), cx.theme().dim),
+                Span::styled(format!("{} = {}", k.name, app.knob_value(app.knob)), cx.theme().selected),
+                Span::styled(format!("  ←/→ {}", cx.t("key.change_knob")), cx.theme().dim),
+            ])
+        }
+    };
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+fn draw_fault_menu(frame: &mut Frame, area: Rect, cx: &Ctx, selected: usize) {
+    let menu = cx.app.fault_menu();
+    let h = (menu.len() as u16 + 2).min(area.height);
+    let w = 52.min(area.width);
+    let rect = Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h };
+    frame.render_widget(Clear, rect);
+    let items: Vec<ListItem> = menu
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let n = if i < 9 { format!("{} ", i + 1) } else { "  ".to_string() };
+            let style = if i == selected { cx.theme().selected } else { Style::default() };
+            ListItem::new(Span::styled(format!("{n}{}", e.label), style))
+        })
+        .collect();
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_set(cx.glyphs().border)
+        .border_style(cx.theme().bad)
+        .title(Span::styled(format!(" {} ", cx.t("fault.title")), cx.theme().bad));
+    frame.render_widget(List::new(items).block(block), rect);
 }
