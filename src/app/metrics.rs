@@ -21,6 +21,8 @@ pub struct Metrics {
     acked_since_sample: u64,
     last_sample: SimTime,
     pub acked_total: u64,
+    /// (virtual time, acked so far) at recent samples: the displayed rate spans several.
+    marks: VecDeque<(SimTime, u64)>,
 }
 
 fn push<T>(q: &mut VecDeque<T>, v: T, cap: usize) {
@@ -56,10 +58,15 @@ impl Metrics {
         if dt == 0 {
             return;
         }
-        let per_s = self.acked_since_sample * 1_000_000 / dt;
-        push(&mut self.throughput, per_s, HISTORY);
         self.acked_since_sample = 0;
         self.last_sample = now;
+        // The rate over the last few samples: one sample at a slow clock spans too little
+        // virtual time to hold more than a record or two.
+        push(&mut self.marks, (now, self.acked_total), 8);
+        let (t0, a0) = self.marks.front().copied().unwrap_or((now, self.acked_total));
+        let span = now.since(t0).as_micros();
+        let per_s = if span == 0 { 0 } else { (self.acked_total - a0) * 1_000_000 / span };
+        push(&mut self.throughput, per_s, HISTORY);
     }
 
     pub fn avg_records_per_batch(&self) -> f64 {

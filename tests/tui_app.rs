@@ -1,0 +1,168 @@
+//! The app driven by key events, without a terminal: what each key changes, and that
+//! knob changes and faults reach the simulation at the virtual time they were made.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use kafka_flow::app::knobs::KNOBS;
+use kafka_flow::app::{App, Mode, SPEEDS};
+use kafka_flow::sim::workload::{Template, Workload};
+use kafka_flow::sim::{Command, Config, KafkaVersion};
+use kafka_flow::ui::i18n::Lang;
+use kafka_flow::ui::theme::Theme;
+use std::time::Duration;
+
+fn app() -> App {
+    let mut cfg = Config::defaults(KafkaVersion::V4);
+    cfg.set("linger.ms", "1").unwrap();
+    cfg.set("auto.offset.reset", "earliest").unwrap();
+    let w = Workload {
+        records: 1_000_000,
+        rate: 200.0,
+        key: Some(Template::parse("hello{i}").unwrap()),
+        ..Workload::notes_loop(1_000_000)
+    };
+    App::with(cfg, w, 42, Lang::En, Theme::dark()).unwrap()
+}
+
+fn press(app: &mut App, code: KeyCode) -> bool {
+    app.on_key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn tick(app: &mut App, n: usize) {
+    for _ in 0..n {
+        app.on_tick(Duration::from_millis(33));
+    }
+}
+
+#[test]
+fn space_pauses_and_a_paused_clock_does_not_move() {
+    let mut a = app();
+    tick(&mut a, 10);
+    let t = a.sim.now();
+    assert!(t.as_micros() > 0);
+    assert!(press(&mut a, KeyCode::Char(' ')));
+    assert!(a.paused);
+    assert!(!a.on_tick(Duration::from_millis(33)), "nothing to redraw while paused");
+    tick(&mut a, 30);
+    assert_eq!(a.sim.now(), t);
+    press(&mut a, KeyCode::Char(' '));
+    tick(&mut a, 1);
+    assert!(a.sim.now() > t);
+}
+
+#[test]
+fn plus_and_minus_change_how_fast_virtual_time_runs() {
+    let mut a = app();
+    let s = a.speed;
+    press(&mut a, KeyCode::Char('+'));
+    assert_eq!(a.speed, s + 1);
+    let t0 = a.sim.now();
+    a.on_tick(Duration::from_secs(1));
+    let advanced = a.sim.now().since(t0).as_micros() as f64 / 1e6;
+    assert!((advanced - SPEEDS[s + 1]).abs() < 1e-6, "{advanced}");
+    press(&mut a, KeyCode::Char('-'));
+    press(&mut a, KeyCode::Char('-'));
+    assert_eq!(a.speed, s - 1);
+}
+
+#[test]
+fn step_runs_exactly_the_next_event_and_pauses() {
+    let mut a = app();
+    tick(&mut a, 5);
+    let next = a.sim.next_event_time().unwrap();
+    press(&mut a, KeyCode::Char('.'));
+    assert!(a.paused);
+    assert_eq!(a.sim.now(), next);
+}
+
+#[test]
+fn a_knob_change_reaches_the_simulation_at_that_virtual_time() {
+    let mut a = app();
+    tick(&mut a, 20);
+    let linger = KNOBS.iter().position(|k| k.name == "linger.ms").unwrap();
+    while a.knob != linger {
+        press(&mut a, KeyCode::Tab);
+    }
+    let t = a.sim.now();
+    press(&mut a, KeyCode::Right);
+    assert_eq!(a.sim.config().producer.linger_ms, 5);
+    assert_eq!(a.sim.commands().last().map(|c| c.0), Some(t));
+    assert!(matches!(&a.sim.commands().last().unwrap().1, Command::Set { name, value } if name == "linger.ms" && value == "5"));
+    // Typing a value: Enter, digits, Enter.
+    press(&mut a, KeyCode::Enter);
+    assert!(matches!(a.mode, Mode::Editing(_)));
+    for c in "250".chars() {
+        press(&mut a, KeyCode::Char(c));
+    }
+    press(&mut a, KeyCode::Enter);
+    assert_eq!(a.sim.config().producer.linger_ms, 250);
+    // A bad value is refused with the reason and changes nothing.
+    press(&mut a, KeyCode::Enter);
+    for c in "abc".chars() {
+        press(&mut a, KeyCode::Char(c));
+    }
+    press(&mut a, KeyCode::Enter);
+    assert_eq!(a.sim.config().producer.linger_ms, 250);
+    let (_, text) = a.status.clone().unwrap();
+    assert!(text.starts_with("refused") && text.contains("linger.ms"), "{text}");
+}
+
+#[test]
+fn a_start_up_only_setting_restarts_the_producer_and_says_so() {
+    let mut a = app();
+    tick(&mut a, 20);
+    let idem = KNOBS.iter().position(|k| k.name == "enable.idempotence").unwrap();
+    while a.knob != idem {
+        press(&mut a, KeyCode::Tab);
+    }
+    press(&mut a, KeyCode::Left);
+    assert!(!a.sim.effective().idempotence);
+    let (_, text) = a.status.clone().unwrap();
+    assert!(text.contains("restarts"), "{text}");
+    tick(&mut a, 60);
+    assert!(a.log.iter().any(|l| l.text.contains("producer restarted")));
+}
+
+#[test]
+fn fault_keys_reach_the_simulation() {
+    let mut a = app();
+    tick(&mut a, 20);
+    press(&mut a, KeyCode::Char('k'));
+    assert!(!a.sim.cluster().is_up(0), "k kills the leader of partition 0 (broker 0)");
+    press(&mut a, KeyCode::Char('c'));
+    assert!(a.sim.group().consumers[0].phase == kafka_flow::sim::consumer::Phase::Dead);
+    press(&mut a, KeyCode::Char('c'));
+    assert!(a.sim.group().consumers[0].phase != kafka_flow::sim::consumer::Phase::Dead, "c again restarts it");
+    // The fault menu: open, move down, choose.
+    press(&mut a, KeyCode::Char('f'));
+    assert_eq!(a.mode, Mode::Faults(0));
+    let menu = a.fault_menu();
+    press(&mut a, KeyCode::Down);
+    press(&mut a, KeyCode::Enter);
+    assert_eq!(a.mode, Mode::Normal);
+    let applied = a.sim.commands().last().unwrap();
+    assert!(matches!(&applied.1, Command::Fault { fault } if *fault == menu[1].fault));
+    tick(&mut a, 3);
+    assert!(a.log.iter().any(|l| l.text.starts_with("fault:")));
+}
+
+#[test]
+fn language_theme_glyphs_help_zoom_and_quit() {
+    let mut a = app();
+    press(&mut a, KeyCode::Char('l'));
+    assert_eq!(a.lang, Lang::Zh);
+    let before = a.theme.name();
+    press(&mut a, KeyCode::Char('t'));
+    assert_ne!(a.theme.name(), before);
+    press(&mut a, KeyCode::Char('g'));
+    assert!(a.glyphs.is_ascii());
+    press(&mut a, KeyCode::Char('?'));
+    assert!(a.show_help);
+    press(&mut a, KeyCode::Esc);
+    assert!(!a.show_help);
+    press(&mut a, KeyCode::Char('4'));
+    press(&mut a, KeyCode::Char('z'));
+    assert!(a.zoom);
+    assert!(!a.quit_requested());
+    press(&mut a, KeyCode::Char('q'));
+    assert!(a.quit_requested());
+}

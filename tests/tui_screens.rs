@@ -1,0 +1,103 @@
+//! Snapshots of the main screen at fixed virtual times, in English and Chinese, at
+//! 80×24 and 160×48 (TestBackend + insta). Everything on screen comes from the
+//! simulation, which is deterministic, so the screens are too.
+
+use kafka_flow::app::App;
+use kafka_flow::sim::workload::{Template, Workload};
+use kafka_flow::sim::{Config, KafkaVersion};
+use kafka_flow::ui::i18n::Lang;
+use kafka_flow::ui::theme::Theme;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use std::time::Duration;
+
+/// The built-in scenario, advanced to about `virtual_ms` of virtual time.
+fn scene(lang: Lang, virtual_ms: u64) -> App {
+    let mut cfg = Config::defaults(KafkaVersion::V4);
+    cfg.set("linger.ms", "20").unwrap();
+    cfg.set("auto.offset.reset", "earliest").unwrap();
+    let w = Workload {
+        records: 1_000_000,
+        rate: 2_000.0,
+        key: Some(Template::parse("hello{i}").unwrap()),
+        ..Workload::notes_loop(1_000_000)
+    };
+    let mut app = App::with(cfg, w, 42, lang, Theme::dark()).unwrap();
+    // 1× speed: each 100 ms tick is 100 ms of virtual time.
+    app.speed = kafka_flow::app::SPEEDS.iter().position(|s| (*s - 1.0).abs() < 1e-9).unwrap();
+    for _ in 0..virtual_ms / 100 {
+        app.on_tick(Duration::from_millis(100));
+    }
+    app
+}
+
+fn screen(app: &App, w: u16, h: u16) -> TestBackend {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| kafka_flow::ui::draw(f, app)).unwrap();
+    t.backend().clone()
+}
+
+#[test]
+fn main_screen_160x48_en() {
+    insta::assert_snapshot!(screen(&scene(Lang::En, 6_000), 160, 48));
+}
+
+#[test]
+fn main_screen_160x48_zh() {
+    insta::assert_snapshot!(screen(&scene(Lang::Zh, 6_000), 160, 48));
+}
+
+#[test]
+fn main_screen_80x24_en() {
+    insta::assert_snapshot!(screen(&scene(Lang::En, 6_000), 80, 24));
+}
+
+#[test]
+fn main_screen_80x24_zh() {
+    insta::assert_snapshot!(screen(&scene(Lang::Zh, 6_000), 80, 24));
+}
+
+#[test]
+fn after_a_leader_crash_160x48() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let mut app = scene(Lang::En, 2_000);
+    app.on_key(KeyEvent::new(KeyCode::Char('k'), KeyModifiers::NONE));
+    for _ in 0..120 {
+        app.on_tick(Duration::from_millis(100));
+    }
+    insta::assert_snapshot!(screen(&app, 160, 48));
+}
+
+#[test]
+fn help_overlay_and_fault_menu_80x24() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let mut app = scene(Lang::En, 1_000);
+    app.on_key(KeyEvent::new(KeyCode::Char('f'), KeyModifiers::NONE));
+    insta::assert_snapshot!("fault_menu_80x24", screen(&app, 80, 24));
+    app.on_key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
+    app.on_key(KeyEvent::new(KeyCode::Char('?'), KeyModifiers::NONE));
+    insta::assert_snapshot!("help_80x24", screen(&app, 80, 24));
+}
+
+#[test]
+fn too_small_terminal_gets_a_message_not_a_panic() {
+    let app = scene(Lang::En, 100);
+    for (w, h) in [(79, 24), (80, 23), (20, 5), (1, 1)] {
+        let b = screen(&app, w, h);
+        let text: String = b.buffer().content().iter().map(ratatui::buffer::Cell::symbol).collect();
+        if w >= 20 {
+            assert!(text.contains("80") && text.contains("24"), "{w}x{h}: {text}");
+        }
+    }
+}
+
+#[test]
+fn zoomed_accumulator_uses_the_whole_screen() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let mut app = scene(Lang::En, 3_000);
+    app.on_key(KeyEvent::new(KeyCode::Char('2'), KeyModifiers::NONE));
+    app.on_key(KeyEvent::new(KeyCode::Char('z'), KeyModifiers::NONE));
+    let b = screen(&app, 120, 40);
+    let text: String = b.buffer().content().iter().map(ratatui::buffer::Cell::symbol).collect();
+    assert!(text.contains("RecordAccumulator") && !text.contains("Brokers"), "zoom shows one panel");
+}
