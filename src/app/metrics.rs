@@ -63,9 +63,15 @@ impl Metrics {
         // The rate over the last few samples: one sample at a slow clock spans too little
         // virtual time to hold more than a record or two.
         push(&mut self.marks, (now, self.acked_total), 8);
-        let (t0, a0) = self.marks.front().copied().unwrap_or((now, self.acked_total));
+        let (t0, a0) = self
+            .marks
+            .front()
+            .copied()
+            .unwrap_or((now, self.acked_total));
         let span = now.since(t0).as_micros();
-        let per_s = if span == 0 { 0 } else { (self.acked_total - a0) * 1_000_000 / span };
+        let per_s = ((self.acked_total - a0) * 1_000_000)
+            .checked_div(span)
+            .unwrap_or(0);
         push(&mut self.throughput, per_s, HISTORY);
     }
 

@@ -15,26 +15,39 @@ use ratatui::widgets::Paragraph;
 fn wire(cx: &Ctx, b: u32, width: usize) -> Vec<Span<'static>> {
     let app = cx.app;
     let now = app.sim.now();
-    let mut cells: Vec<(String, ratatui::style::Style)> = vec![(cx.glyphs().rule.to_string(), cx.theme().dim); width];
+    let mut cells: Vec<(String, ratatui::style::Style)> =
+        vec![(cx.glyphs().rule.to_string(), cx.theme().dim); width];
     for f in app.sim.flights() {
         let (outbound, mark, style) = match (f.from, f.to, f.kind) {
             (Node::Producer, Node::Broker(x), FlightKind::Produce { .. }) if x == b => {
                 (true, cx.glyphs().request, cx.theme().request)
             }
-            (Node::Broker(x), Node::Producer, FlightKind::ProduceResponse { ok }) if x == b => {
-                (false, cx.glyphs().ack, if ok { cx.theme().ack } else { cx.theme().bad })
-            }
+            (Node::Broker(x), Node::Producer, FlightKind::ProduceResponse { ok }) if x == b => (
+                false,
+                cx.glyphs().ack,
+                if ok { cx.theme().ack } else { cx.theme().bad },
+            ),
             _ => continue,
         };
         let span = f.arrive.since(f.depart).as_micros().max(1) as f64;
         let frac = (now.since(f.depart).as_micros() as f64 / span).clamp(0.0, 1.0);
         let pos = (frac * (width.saturating_sub(1)) as f64).round() as usize;
-        let i = if outbound { pos } else { width.saturating_sub(1) - pos };
+        let i = if outbound {
+            pos
+        } else {
+            width.saturating_sub(1) - pos
+        };
         if let Some(c) = cells.get_mut(i) {
-            *c = (mark.to_string(), if f.lost { cx.theme().dim } else { style });
+            *c = (
+                mark.to_string(),
+                if f.lost { cx.theme().dim } else { style },
+            );
         }
     }
-    cells.into_iter().map(|(s, st)| Span::styled(s, st)).collect()
+    cells
+        .into_iter()
+        .map(|(s, st)| Span::styled(s, st))
+        .collect()
 }
 
 pub fn brokers(frame: &mut Frame, area: Rect, cx: &Ctx) {
@@ -63,7 +76,11 @@ pub fn brokers(frame: &mut Frame, area: Rect, cx: &Ctx) {
         for (p, part) in cluster.partitions.iter().enumerate() {
             if part.leader == Some(b) {
                 spans.push(Span::styled(
-                    format!("  p{p}★ LEO {} HW {}", part.log_end_offset(), part.high_watermark()),
+                    format!(
+                        "  p{p}★ LEO {} HW {}",
+                        part.log_end_offset(),
+                        part.high_watermark()
+                    ),
                     cx.theme().leader,
                 ));
             }
@@ -74,12 +91,21 @@ pub fn brokers(frame: &mut Frame, area: Rect, cx: &Ctx) {
     for (p, part) in cluster.partitions.iter().enumerate() {
         let leader_leo = part.log_end_offset().max(1);
         let hw = part.high_watermark();
-        let mut spans = vec![Span::styled(format!("p{p} e{} ", part.leader_epoch), cx.theme().title)];
+        let mut spans = vec![Span::styled(
+            format!("p{p} e{} ", part.leader_epoch),
+            cx.theme().title,
+        )];
         for &r in &part.replicas {
             let rep = part.replica(r);
             let in_isr = part.isr.contains(&r);
             let lead = part.leader == Some(r);
-            let mark = if lead { "★" } else if in_isr { "" } else { "✗" };
+            let mark = if lead {
+                "★"
+            } else if in_isr {
+                ""
+            } else {
+                "✗"
+            };
             let style = if lead {
                 cx.theme().leader
             } else if in_isr {
@@ -88,19 +114,31 @@ pub fn brokers(frame: &mut Frame, area: Rect, cx: &Ctx) {
                 cx.theme().out_of_isr
             };
             let behind = leader_leo - rep.log_end_offset;
-            spans.push(Span::styled(format!("b{r}{mark}:{}", rep.log_end_offset), style));
+            spans.push(Span::styled(
+                format!("b{r}{mark}:{}", rep.log_end_offset),
+                style,
+            ));
             if behind > 0 && !lead {
                 spans.push(Span::styled(format!("(-{behind})"), cx.theme().warn));
             }
             spans.push(Span::raw(" "));
         }
-        spans.push(Span::styled(format!("HW {hw} ISR {:?}", part.isr), cx.theme().hw_mark));
+        spans.push(Span::styled(
+            format!("HW {hw} ISR {:?}", part.isr),
+            cx.theme().hw_mark,
+        ));
         if part.leader.is_none() {
-            spans.push(Span::styled(if zh { " 下线" } else { " OFFLINE" }, cx.theme().bad));
+            spans.push(Span::styled(
+                if zh { " 下线" } else { " OFFLINE" },
+                cx.theme().bad,
+            ));
         }
         lines.push(Line::from(spans));
     }
-    frame.render_widget(Paragraph::new(lines).block(block(cx, "panel.brokers", PanelId::Brokers)), area);
+    frame.render_widget(
+        Paragraph::new(lines).block(block(cx, "panel.brokers", PanelId::Brokers)),
+        area,
+    );
 }
 
 pub fn consumer(frame: &mut Frame, area: Rect, cx: &Ctx) {
@@ -111,11 +149,20 @@ pub fn consumer(frame: &mut Frame, area: Rect, cx: &Ctx) {
     let cfg = &app.sim.config().consumer;
     let hws = app.sim.high_watermarks();
     let mut lines = vec![Line::from(Span::styled(
-        format!("{} · commit.mode={} · max.poll.records={}", cfg.group_id, cfg.commit_mode.name(), cfg.max_poll_records),
+        format!(
+            "{} · commit.mode={} · max.poll.records={}",
+            cfg.group_id,
+            cfg.commit_mode.name(),
+            cfg.max_poll_records
+        ),
         cx.theme().dim,
     ))];
     if g.consumers.is_empty() {
-        lines.push(Line::from(if zh { "没有消费者（consumers=0）" } else { "no consumer (consumers=0)" }));
+        lines.push(Line::from(if zh {
+            "没有消费者（consumers=0）"
+        } else {
+            "no consumer (consumers=0)"
+        }));
     }
     for c in &g.consumers {
         let (phase, style) = match (c.phase, zh) {
@@ -128,7 +175,11 @@ pub fn consumer(frame: &mut Frame, area: Rect, cx: &Ctx) {
             (Phase::Processing, true) => ("处理中", cx.theme().accent),
             (Phase::CommitSync, _) => ("commitSync()", cx.theme().warn),
         };
-        let busy = if c.phase == Phase::Processing { format!(" {} ", c.in_hand.len()) } else { String::new() };
+        let busy = if c.phase == Phase::Processing {
+            format!(" {} ", c.in_hand.len())
+        } else {
+            String::new()
+        };
         lines.push(Line::from(vec![
             Span::styled(format!("c{} ", c.index), cx.theme().title),
             Span::styled(format!("{phase}{busy}"), style),
@@ -141,7 +192,11 @@ pub fn consumer(frame: &mut Frame, area: Rect, cx: &Ctx) {
                 Span::styled(format!("  p{p} "), cx.theme().dim),
                 Span::raw(format!("{} {pos} ", if zh { "位置" } else { "pos" })),
                 Span::styled(
-                    format!("{} {} ", if zh { "已提交" } else { "committed" }, committed.map_or("-".to_string(), |c| c.to_string())),
+                    format!(
+                        "{} {} ",
+                        if zh { "已提交" } else { "committed" },
+                        committed.map_or("-".to_string(), |c| c.to_string())
+                    ),
                     cx.theme().ok,
                 ),
                 Span::styled(format!("lag {}", (hw - pos).max(0)), cx.theme().dim),
@@ -150,8 +205,18 @@ pub fn consumer(frame: &mut Frame, area: Rect, cx: &Ctx) {
     }
     let s = &g.stats;
     lines.push(Line::from(Span::styled(
-        format!("{} {} · {} {}/{}", if zh { "已处理" } else { "processed" }, s.processed, if zh { "提交" } else { "commits" }, s.commits_ok, s.commits_sent),
+        format!(
+            "{} {} · {} {}/{}",
+            if zh { "已处理" } else { "processed" },
+            s.processed,
+            if zh { "提交" } else { "commits" },
+            s.commits_ok,
+            s.commits_sent
+        ),
         cx.theme().dim,
     )));
-    frame.render_widget(Paragraph::new(lines).block(block(cx, "panel.consumer", PanelId::Consumer)), area);
+    frame.render_widget(
+        Paragraph::new(lines).block(block(cx, "panel.consumer", PanelId::Consumer)),
+        area,
+    );
 }

@@ -20,8 +20,8 @@ pub mod text;
 pub mod theme;
 pub mod too_small;
 
-use crate::app::{App, Mode, Panel};
 use crate::app::narrate::Level;
+use crate::app::{App, Mode, Panel};
 use glyphs::Glyphs;
 use i18n::Lang;
 use ratatui::Frame;
@@ -83,12 +83,30 @@ impl PanelId {
 /// A bordered block titled in the current language; the focused panel stands out.
 pub fn block<'a>(cx: &Ctx, title_key: &str, id: PanelId) -> Block<'a> {
     let focused = PanelId::of(cx.app.focus) == id;
-    let number = Panel::ALL.iter().position(|p| PanelId::of(*p) == id).map_or(String::new(), |i| format!("{} ", i + 1));
+    let number = Panel::ALL
+        .iter()
+        .position(|p| PanelId::of(*p) == id)
+        .map_or(String::new(), |i| format!("{} ", i + 1));
     Block::default()
         .borders(Borders::ALL)
-        .border_set(if focused { cx.glyphs().border_focus } else { cx.glyphs().border })
-        .border_style(if focused { cx.theme().border_focus } else { cx.theme().border })
-        .title(Span::styled(format!(" {number}{} ", cx.t(title_key)), if focused { cx.theme().selected } else { cx.theme().title }))
+        .border_set(if focused {
+            cx.glyphs().border_focus
+        } else {
+            cx.glyphs().border
+        })
+        .border_style(if focused {
+            cx.theme().border_focus
+        } else {
+            cx.theme().border
+        })
+        .title(Span::styled(
+            format!(" {number}{} ", cx.t(title_key)),
+            if focused {
+                cx.theme().selected
+            } else {
+                cx.theme().title
+            },
+        ))
 }
 
 /// A horizontal bar `width` cells wide, `fill` ∈ [0, 1].
@@ -101,11 +119,25 @@ pub fn bar(cx: &Ctx, fill: f64, width: usize, style: Style) -> Span<'static> {
 
 /// `label [bar] used/total`.
 pub fn gauge<'a>(cx: &Ctx, label: &str, used: u64, total: u64, width: u16) -> Line<'a> {
-    let fill = if total == 0 { 0.0 } else { used as f64 / total as f64 };
+    let fill = if total == 0 {
+        0.0
+    } else {
+        used as f64 / total as f64
+    };
     let text = format!(" {}/{}", human(used), human(total));
-    let w = (width as usize).saturating_sub(label.len() + text.len() + 1).clamp(4, 40);
-    let style = if fill > 0.9 { cx.theme().bad } else { cx.theme().gauge_fill };
-    Line::from(vec![Span::raw(format!("{label} ")), bar(cx, fill, w, style), Span::styled(text, cx.theme().dim)])
+    let w = (width as usize)
+        .saturating_sub(label.len() + text.len() + 1)
+        .clamp(4, 40);
+    let style = if fill > 0.9 {
+        cx.theme().bad
+    } else {
+        cx.theme().gauge_fill
+    };
+    Line::from(vec![
+        Span::raw(format!("{label} ")),
+        bar(cx, fill, w, style),
+        Span::styled(text, cx.theme().dim),
+    ])
 }
 
 fn human(b: u64) -> String {
@@ -127,8 +159,13 @@ pub fn draw(frame: &mut Frame, app: &App) {
     }
     let cx = Ctx { app };
     frame.render_widget(Block::default().style(app.theme.base), area);
-    let [header, body, status, footer] =
-        Layout::vertical([Constraint::Length(1), Constraint::Min(10), Constraint::Length(1), Constraint::Length(1)]).areas(area);
+    let [header, body, status, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(10),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
     draw_header(frame, header, &cx);
     if app.zoom {
         draw_panel(frame, body, &cx, PanelId::of(app.focus));
@@ -175,19 +212,29 @@ fn draw_large(frame: &mut Frame, area: Rect, cx: &Ctx) {
         Constraint::Min(8),
     ])
     .areas(area);
-    let [producer, acc, sender] =
-        Layout::horizontal([Constraint::Percentage(28), Constraint::Percentage(44), Constraint::Percentage(28)]).areas(top);
+    let [producer, acc, sender] = Layout::horizontal([
+        Constraint::Percentage(28),
+        Constraint::Percentage(44),
+        Constraint::Percentage(28),
+    ])
+    .areas(top);
     pipeline::producer(frame, producer, cx);
     pipeline::accumulator(frame, acc, cx);
     pipeline::sender(frame, sender, cx);
-    let [brokers_area, consumer] = Layout::horizontal([Constraint::Percentage(66), Constraint::Percentage(34)]).areas(mid);
+    let [brokers_area, consumer] =
+        Layout::horizontal([Constraint::Percentage(66), Constraint::Percentage(34)]).areas(mid);
     cluster::brokers(frame, brokers_area, cx);
     cluster::consumer(frame, consumer, cx);
-    let [ledger, log, side] =
-        Layout::horizontal([Constraint::Percentage(34), Constraint::Percentage(40), Constraint::Percentage(26)]).areas(bottom);
+    let [ledger, log, side] = Layout::horizontal([
+        Constraint::Percentage(34),
+        Constraint::Percentage(40),
+        Constraint::Percentage(26),
+    ])
+    .areas(bottom);
     panels::ledger(frame, ledger, cx);
     panels::log(frame, log, cx);
-    let [metrics, knobs] = Layout::vertical([Constraint::Length(8), Constraint::Min(3)]).areas(side);
+    let [metrics, knobs] =
+        Layout::vertical([Constraint::Length(8), Constraint::Min(3)]).areas(side);
     panels::metrics(frame, metrics, cx);
     panels::knobs(frame, knobs, cx);
 }
@@ -201,13 +248,16 @@ fn draw_compact(frame: &mut Frame, area: Rect, cx: &Ctx) {
         Constraint::Min(4),
     ])
     .areas(area);
-    let [acc, sender] = Layout::horizontal([Constraint::Percentage(62), Constraint::Percentage(38)]).areas(top);
+    let [acc, sender] =
+        Layout::horizontal([Constraint::Percentage(62), Constraint::Percentage(38)]).areas(top);
     pipeline::accumulator(frame, acc, cx);
     pipeline::sender(frame, sender, cx);
-    let [brokers_area, consumer] = Layout::horizontal([Constraint::Percentage(64), Constraint::Percentage(36)]).areas(mid);
+    let [brokers_area, consumer] =
+        Layout::horizontal([Constraint::Percentage(64), Constraint::Percentage(36)]).areas(mid);
     cluster::brokers(frame, brokers_area, cx);
     cluster::consumer(frame, consumer, cx);
-    let [ledger, log] = Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(bottom);
+    let [ledger, log] =
+        Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(bottom);
     panels::ledger(frame, ledger, cx);
     panels::log(frame, log, cx);
 }
@@ -225,7 +275,10 @@ fn draw_header(frame: &mut Frame, area: Rect, cx: &Ctx) {
     let line = Line::from(vec![
         Span::styled(" kafka-flow ", cx.theme().selected),
         Span::styled(format!(" {} ", cx.t("header.scenario")), cx.theme().title),
-        Span::styled(format!("{} {} ", cx.t("header.time"), app.sim.now()), cx.theme().accent),
+        Span::styled(
+            format!("{} {} ", cx.t("header.time"), app.sim.now()),
+            cx.theme().accent,
+        ),
         Span::raw(format!("{} {speed}× ", cx.t("header.speed"))),
         Span::raw(format!("{} {} ", cx.t("header.seed"), app.sim.seed())),
         Span::styled(state.0.to_string(), state.1),
@@ -237,7 +290,10 @@ fn draw_status(frame: &mut Frame, area: Rect, cx: &Ctx) {
     let app = cx.app;
     let line = match (&app.mode, &app.status) {
         (Mode::Editing(s), _) => Line::from(vec![
-            Span::styled(format!(" {} = ", crate::app::knobs::KNOBS[app.knob].name), cx.theme().selected),
+            Span::styled(
+                format!(" {} = ", crate::app::knobs::KNOBS[app.knob].name),
+                cx.theme().selected,
+            ),
             Span::raw(format!("{s}_  ")),
             Span::styled(cx.t("knobs.edit_prompt"), cx.theme().dim),
         ]),
@@ -254,7 +310,10 @@ fn draw_status(frame: &mut Frame, area: Rect, cx: &Ctx) {
             let k = crate::app::knobs::KNOBS[app.knob];
             Line::from(vec![
                 Span::styled(format!(" {} ", cx.t("panel.knobs")), cx.theme().dim),
-                Span::styled(format!("{} = {}", k.name, app.knob_value(app.knob)), cx.theme().selected),
+                Span::styled(
+                    format!("{} = {}", k.name, app.knob_value(app.knob)),
+                    cx.theme().selected,
+                ),
                 Span::styled(format!("  ←/→ {}", cx.t("key.change_knob")), cx.theme().dim),
             ])
         }
@@ -266,14 +325,27 @@ fn draw_fault_menu(frame: &mut Frame, area: Rect, cx: &Ctx, selected: usize) {
     let menu = cx.app.fault_menu();
     let h = (menu.len() as u16 + 2).min(area.height);
     let w = 52.min(area.width);
-    let rect = Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h };
+    let rect = Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    };
     frame.render_widget(Clear, rect);
     let items: Vec<ListItem> = menu
         .iter()
         .enumerate()
         .map(|(i, e)| {
-            let n = if i < 9 { format!("{} ", i + 1) } else { "  ".to_string() };
-            let style = if i == selected { cx.theme().selected } else { Style::default() };
+            let n = if i < 9 {
+                format!("{} ", i + 1)
+            } else {
+                "  ".to_string()
+            };
+            let style = if i == selected {
+                cx.theme().selected
+            } else {
+                Style::default()
+            };
             ListItem::new(Span::styled(format!("{n}{}", e.label), style))
         })
         .collect();
@@ -281,6 +353,9 @@ fn draw_fault_menu(frame: &mut Frame, area: Rect, cx: &Ctx, selected: usize) {
         .borders(Borders::ALL)
         .border_set(cx.glyphs().border)
         .border_style(cx.theme().bad)
-        .title(Span::styled(format!(" {} ", cx.t("fault.title")), cx.theme().bad));
+        .title(Span::styled(
+            format!(" {} ", cx.t("fault.title")),
+            cx.theme().bad,
+        ));
     frame.render_widget(List::new(items).block(block), rect);
 }

@@ -54,21 +54,31 @@ pub fn ledger(frame: &mut Frame, area: Rect, cx: &Ctx) {
         lines.push(Line::from(row));
     }
     // The latest examples, anomalies first, each with its cause.
-    let mut shown = 0;
-    for e in rep.examples.iter().filter(|e| e.verdict.is_anomaly()).chain(rep.examples.iter().filter(|e| !e.verdict.is_anomaly())) {
-        if shown >= 4 {
-            break;
-        }
-        shown += 1;
+    let anomalies_first = rep
+        .examples
+        .iter()
+        .filter(|e| e.verdict.is_anomaly())
+        .chain(rep.examples.iter().filter(|e| !e.verdict.is_anomaly()));
+    for e in anomalies_first.take(4) {
         let at = e.offset.map_or(String::new(), |o| format!("@{o}"));
         lines.push(Line::from(vec![
-            Span::styled(format!("#{} p{}{at} ", e.record, e.partition), cx.theme().record),
-            Span::styled(format!("{}: ", cx.t(verdict_key(e.verdict))), cx.theme().bad),
+            Span::styled(
+                format!("#{} p{}{at} ", e.record, e.partition),
+                cx.theme().record,
+            ),
+            Span::styled(
+                format!("{}: ", cx.t(verdict_key(e.verdict))),
+                cx.theme().bad,
+            ),
             Span::raw(e.cause.clone()),
         ]));
     }
     frame.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: true }).block(block(cx, "panel.ledger", PanelId::Ledger)),
+        Paragraph::new(lines).wrap(Wrap { trim: true }).block(block(
+            cx,
+            "panel.ledger",
+            PanelId::Ledger,
+        )),
         area,
     );
 }
@@ -89,10 +99,16 @@ pub fn log(frame: &mut Frame, area: Rect, cx: &Ctx) {
                 Level::Warn => cx.theme().warn,
                 Level::Bad => cx.theme().bad,
             };
-            Line::from(vec![Span::styled(format!("{:>9} ", l.t.to_string()), cx.theme().dim), Span::styled(l.text.clone(), style)])
+            Line::from(vec![
+                Span::styled(format!("{:>9} ", l.t.to_string()), cx.theme().dim),
+                Span::styled(l.text.clone(), style),
+            ])
         })
         .collect();
-    frame.render_widget(Paragraph::new(lines).block(block(cx, "panel.log", PanelId::Log)), area);
+    frame.render_widget(
+        Paragraph::new(lines).block(block(cx, "panel.log", PanelId::Log)),
+        area,
+    );
 }
 
 pub fn metrics(frame: &mut Frame, area: Rect, cx: &Ctx) {
@@ -106,7 +122,10 @@ pub fn metrics(frame: &mut Frame, area: Rect, cx: &Ctx) {
     let fmt = |v: Option<f64>| v.map_or("-".to_string(), |x| format!("{x:.1}"));
     let last = m.throughput.back().copied().unwrap_or(0);
     let lines = vec![
-        Line::from(format!("{} {last} rec/s", if zh { "吞吐" } else { "throughput" })),
+        Line::from(format!(
+            "{} {last} rec/s",
+            if zh { "吞吐" } else { "throughput" }
+        )),
         Line::from(format!(
             "{} {:.1} · {} {:.0}%",
             if zh { "每批记录" } else { "records/batch" },
@@ -114,12 +133,22 @@ pub fn metrics(frame: &mut Frame, area: Rect, cx: &Ctx) {
             if zh { "批次填充" } else { "fill" },
             m.avg_fill(app.sim.effective().batch_size) * 100.0
         )),
-        Line::from(format!("{} p50 {} · p99 {} ms", if zh { "延迟" } else { "latency" }, fmt(m.latency_ms(0.5)), fmt(m.latency_ms(0.99)))),
+        Line::from(format!(
+            "{} p50 {} · p99 {} ms",
+            if zh { "延迟" } else { "latency" },
+            fmt(m.latency_ms(0.5)),
+            fmt(m.latency_ms(0.99))
+        )),
     ];
     frame.render_widget(Paragraph::new(lines), text);
     let data: Vec<u64> = m.throughput.iter().copied().collect();
     let start = data.len().saturating_sub(spark.width as usize);
-    frame.render_widget(Sparkline::default().data(&data[start..]).style(cx.theme().accent), spark);
+    frame.render_widget(
+        Sparkline::default()
+            .data(&data[start..])
+            .style(cx.theme().accent),
+        spark,
+    );
 }
 
 pub fn knobs(frame: &mut Frame, area: Rect, cx: &Ctx) {
@@ -138,13 +167,23 @@ pub fn knobs(frame: &mut Frame, area: Rect, cx: &Ctx) {
                 (Mode::Editing(s), true) => format!("{s}_"),
                 _ => app.knob_value(i),
             };
-            let style = if selected { cx.theme().selected } else { Style::default() };
+            let style = if selected {
+                cx.theme().selected
+            } else {
+                Style::default()
+            };
             Line::from(vec![
                 Span::styled(format!("{} ", if selected { "›" } else { " " }), style),
-                Span::styled(format!("{}: ", k.name), if selected { style } else { cx.theme().dim }),
+                Span::styled(
+                    format!("{}: ", k.name),
+                    if selected { style } else { cx.theme().dim },
+                ),
                 Span::styled(value, style),
             ])
         })
         .collect();
-    frame.render_widget(Paragraph::new(lines).block(block(cx, "panel.knobs", PanelId::Knobs)), area);
+    frame.render_widget(
+        Paragraph::new(lines).block(block(cx, "panel.knobs", PanelId::Knobs)),
+        area,
+    );
 }

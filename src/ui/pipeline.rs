@@ -19,9 +19,18 @@ pub fn producer(frame: &mut Frame, area: Rect, cx: &Ctx) {
     let now = app.sim.now();
     let mut lines = Vec::new();
     // The stages light up for a moment after each send() (virtual time: frozen when paused).
-    let recent = app.last_send.is_some_and(|(_, _, _, t)| now.since(t).as_micros() < 2_000);
+    let recent = app
+        .last_send
+        .is_some_and(|(_, _, _, t)| now.since(t).as_micros() < 2_000);
     let stage = |name: &str| {
-        Span::styled(format!(" {name} "), if recent { cx.theme().selected } else { cx.theme().dim })
+        Span::styled(
+            format!(" {name} "),
+            if recent {
+                cx.theme().selected
+            } else {
+                cx.theme().dim
+            },
+        )
     };
     let arrow = || Span::styled(cx.glyphs().arrow_right.to_string(), cx.theme().dim);
     lines.push(Line::from(vec![
@@ -48,7 +57,10 @@ pub fn producer(frame: &mut Frame, area: Rect, cx: &Ctx) {
         lines.push(Line::from(vec![
             Span::styled(format!("#{record} "), cx.theme().record),
             Span::raw(format!("key={key} ")),
-            Span::styled(format!("{} p{partition} ({how})", cx.glyphs().arrow_right), cx.theme().accent),
+            Span::styled(
+                format!("{} p{partition} ({how})", cx.glyphs().arrow_right),
+                cx.theme().accent,
+            ),
         ]));
     }
     let state = match (p.app, zh) {
@@ -85,8 +97,17 @@ pub fn producer(frame: &mut Frame, area: Rect, cx: &Ctx) {
         p.interceptor_on_ack
     )));
     let pool = &p.acc.pool;
-    lines.push(gauge(cx, "buffer.memory", pool.used(), pool.total, area.width.saturating_sub(4)));
-    frame.render_widget(Paragraph::new(lines).block(block(cx, "panel.producer", PanelId::Producer)), area);
+    lines.push(gauge(
+        cx,
+        "buffer.memory",
+        pool.used(),
+        pool.total,
+        area.width.saturating_sub(4),
+    ));
+    frame.render_widget(
+        Paragraph::new(lines).block(block(cx, "panel.producer", PanelId::Producer)),
+        area,
+    );
 }
 
 pub fn accumulator(frame: &mut Frame, area: Rect, cx: &Ctx) {
@@ -102,7 +123,10 @@ pub fn accumulator(frame: &mut Frame, area: Rect, cx: &Ctx) {
     for (p, deque) in acc.deques.iter().enumerate() {
         let mut spans = vec![Span::styled(format!("p{p} "), cx.theme().title)];
         if deque.is_empty() {
-            spans.push(Span::styled(if zh { "（空）" } else { "(empty)" }, cx.theme().dim));
+            spans.push(Span::styled(
+                if zh { "（空）" } else { "(empty)" },
+                cx.theme().dim,
+            ));
         }
         for (i, &key) in deque.iter().take(3).enumerate() {
             let b = acc.batch(key);
@@ -116,16 +140,25 @@ pub fn accumulator(frame: &mut Frame, area: Rect, cx: &Ctx) {
                     ("linger", acc.linger)
                 };
                 let remain = SimDuration(wait.as_micros().saturating_sub(waited.as_micros()));
-                spans.push(Span::styled(format!(" {}B {word} {remain} ", b.bytes), cx.theme().dim));
+                spans.push(Span::styled(
+                    format!(" {}B {word} {remain} ", b.bytes),
+                    cx.theme().dim,
+                ));
             } else {
                 spans.push(Span::raw(" "));
             }
         }
         if deque.len() > 3 {
-            spans.push(Span::styled(format!("+{}", deque.len() - 3), cx.theme().warn));
+            spans.push(Span::styled(
+                format!("+{}", deque.len() - 3),
+                cx.theme().warn,
+            ));
         }
         if acc.muted.get(p).copied().unwrap_or(false) {
-            spans.push(Span::styled(if zh { " 静默" } else { " muted" }, cx.theme().warn));
+            spans.push(Span::styled(
+                if zh { " 静默" } else { " muted" },
+                cx.theme().warn,
+            ));
         }
         lines.push(Line::from(spans));
     }
@@ -133,24 +166,41 @@ pub fn accumulator(frame: &mut Frame, area: Rect, cx: &Ctx) {
         format!(
             "batch.size {batch_size}  linger.ms {}  {} {}",
             acc.linger.as_millis(),
-            if zh { "队列中批次" } else { "queued batches" },
+            if zh {
+                "队列中批次"
+            } else {
+                "queued batches"
+            },
             acc.queued_batches()
         ),
         cx.theme().dim,
     )));
-    frame.render_widget(Paragraph::new(lines).block(block(cx, "panel.accumulator", PanelId::Accumulator)), area);
+    frame.render_widget(
+        Paragraph::new(lines).block(block(cx, "panel.accumulator", PanelId::Accumulator)),
+        area,
+    );
 }
 
 pub fn sender(frame: &mut Frame, area: Rect, cx: &Ctx) {
     let app = cx.app;
     let p = app.sim.producer();
     let zh = cx.zh();
-    let max = app.sim.config().producer.max_in_flight_requests_per_connection as usize;
+    let max = app
+        .sim
+        .config()
+        .producer
+        .max_in_flight_requests_per_connection as usize;
     let mut lines = Vec::new();
     for (b, conn) in p.sender.conns.iter().enumerate() {
         let n = conn.in_flight.len();
         let dots: String = (0..max.max(n))
-            .map(|i| if i < n { cx.glyphs().request } else { cx.glyphs().gauge_empty })
+            .map(|i| {
+                if i < n {
+                    cx.glyphs().request
+                } else {
+                    cx.glyphs().gauge_empty
+                }
+            })
             .collect::<Vec<_>>()
             .join("");
         let (state, style) = match conn.state {
@@ -184,5 +234,8 @@ pub fn sender(frame: &mut Frame, area: Rect, cx: &Ctx) {
             cx.theme().dim,
         )));
     }
-    frame.render_widget(Paragraph::new(lines).block(block(cx, "panel.sender", PanelId::Sender)), area);
+    frame.render_widget(
+        Paragraph::new(lines).block(block(cx, "panel.sender", PanelId::Sender)),
+        area,
+    );
 }
