@@ -23,7 +23,10 @@ fn busy_scene(lang: Lang) -> App {
         ..Workload::notes_loop(10_000_000)
     };
     let mut app = App::with(cfg, w, 42, lang, Theme::dark()).expect("valid scene");
-    app.speed = SPEEDS.iter().position(|s| (*s - 1.0).abs() < 1e-9).expect("1x exists");
+    app.speed = SPEEDS
+        .iter()
+        .position(|s| (*s - 1.0).abs() < 1e-9)
+        .expect("1x exists");
     for _ in 0..30 {
         app.on_tick(Duration::from_millis(100));
     }
@@ -42,7 +45,8 @@ fn render(c: &mut Criterion) {
         let mut term = Terminal::new(TestBackend::new(160, 48)).expect("test backend");
         g.bench_function(name, |b| {
             b.iter(|| {
-                term.draw(|f| kafka_flow::ui::draw(f, black_box(&app))).expect("draw");
+                term.draw(|f| kafka_flow::ui::draw(f, black_box(&app)))
+                    .expect("draw");
             });
         });
     }

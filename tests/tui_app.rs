@@ -41,7 +41,10 @@ fn space_pauses_and_a_paused_clock_does_not_move() {
     assert!(t.as_micros() > 0);
     assert!(press(&mut a, KeyCode::Char(' ')));
     assert!(a.paused);
-    assert!(!a.on_tick(Duration::from_millis(33)), "nothing to redraw while paused");
+    assert!(
+        !a.on_tick(Duration::from_millis(33)),
+        "nothing to redraw while paused"
+    );
     tick(&mut a, 30);
     assert_eq!(a.sim.now(), t);
     press(&mut a, KeyCode::Char(' '));
@@ -86,7 +89,9 @@ fn a_knob_change_reaches_the_simulation_at_that_virtual_time() {
     press(&mut a, KeyCode::Right);
     assert_eq!(a.sim.config().producer.linger_ms, 5);
     assert_eq!(a.sim.commands().last().map(|c| c.0), Some(t));
-    assert!(matches!(&a.sim.commands().last().unwrap().1, Command::Set { name, value } if name == "linger.ms" && value == "5"));
+    assert!(
+        matches!(&a.sim.commands().last().unwrap().1, Command::Set { name, value } if name == "linger.ms" && value == "5")
+    );
     // Typing a value: Enter, digits, Enter.
     press(&mut a, KeyCode::Enter);
     assert!(matches!(a.mode, Mode::Editing(_)));
@@ -103,14 +108,20 @@ fn a_knob_change_reaches_the_simulation_at_that_virtual_time() {
     press(&mut a, KeyCode::Enter);
     assert_eq!(a.sim.config().producer.linger_ms, 250);
     let (_, text) = a.status.clone().unwrap();
-    assert!(text.starts_with("refused") && text.contains("linger.ms"), "{text}");
+    assert!(
+        text.starts_with("refused") && text.contains("linger.ms"),
+        "{text}"
+    );
 }
 
 #[test]
 fn a_start_up_only_setting_restarts_the_producer_and_says_so() {
     let mut a = app();
     tick(&mut a, 20);
-    let idem = KNOBS.iter().position(|k| k.name == "enable.idempotence").unwrap();
+    let idem = KNOBS
+        .iter()
+        .position(|k| k.name == "enable.idempotence")
+        .unwrap();
     while a.knob != idem {
         press(&mut a, KeyCode::Tab);
     }
@@ -127,11 +138,17 @@ fn fault_keys_reach_the_simulation() {
     let mut a = app();
     tick(&mut a, 20);
     press(&mut a, KeyCode::Char('k'));
-    assert!(!a.sim.cluster().is_up(0), "k kills the leader of partition 0 (broker 0)");
+    assert!(
+        !a.sim.cluster().is_up(0),
+        "k kills the leader of partition 0 (broker 0)"
+    );
     press(&mut a, KeyCode::Char('c'));
     assert!(a.sim.group().consumers[0].phase == kafka_flow::sim::consumer::Phase::Dead);
     press(&mut a, KeyCode::Char('c'));
-    assert!(a.sim.group().consumers[0].phase != kafka_flow::sim::consumer::Phase::Dead, "c again restarts it");
+    assert!(
+        a.sim.group().consumers[0].phase != kafka_flow::sim::consumer::Phase::Dead,
+        "c again restarts it"
+    );
     // The fault menu: open, move down, choose.
     press(&mut a, KeyCode::Char('f'));
     assert_eq!(a.mode, Mode::Faults(0));

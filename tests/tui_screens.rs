@@ -24,7 +24,10 @@ fn scene(lang: Lang, virtual_ms: u64) -> App {
     };
     let mut app = App::with(cfg, w, 42, lang, Theme::dark()).unwrap();
     // 1× speed: each 100 ms tick is 100 ms of virtual time.
-    app.speed = kafka_flow::app::SPEEDS.iter().position(|s| (*s - 1.0).abs() < 1e-9).unwrap();
+    app.speed = kafka_flow::app::SPEEDS
+        .iter()
+        .position(|s| (*s - 1.0).abs() < 1e-9)
+        .unwrap();
     for _ in 0..virtual_ms / 100 {
         app.on_tick(Duration::from_millis(100));
     }
@@ -84,9 +87,17 @@ fn too_small_terminal_gets_a_message_not_a_panic() {
     let app = scene(Lang::En, 100);
     for (w, h) in [(79, 24), (80, 23), (20, 5), (1, 1)] {
         let b = screen(&app, w, h);
-        let text: String = b.buffer().content().iter().map(ratatui::buffer::Cell::symbol).collect();
+        let text: String = b
+            .buffer()
+            .content()
+            .iter()
+            .map(ratatui::buffer::Cell::symbol)
+            .collect();
         if w >= 20 {
-            assert!(text.contains("80") && text.contains("24"), "{w}x{h}: {text}");
+            assert!(
+                text.contains("80") && text.contains("24"),
+                "{w}x{h}: {text}"
+            );
         }
     }
 }
@@ -98,6 +109,14 @@ fn zoomed_accumulator_uses_the_whole_screen() {
     app.on_key(KeyEvent::new(KeyCode::Char('2'), KeyModifiers::NONE));
     app.on_key(KeyEvent::new(KeyCode::Char('z'), KeyModifiers::NONE));
     let b = screen(&app, 120, 40);
-    let text: String = b.buffer().content().iter().map(ratatui::buffer::Cell::symbol).collect();
-    assert!(text.contains("RecordAccumulator") && !text.contains("Brokers"), "zoom shows one panel");
+    let text: String = b
+        .buffer()
+        .content()
+        .iter()
+        .map(ratatui::buffer::Cell::symbol)
+        .collect();
+    assert!(
+        text.contains("RecordAccumulator") && !text.contains("Brokers"),
+        "zoom shows one panel"
+    );
 }

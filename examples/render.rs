@@ -1,0 +1,26 @@
+//! Renders the TUI into a text buffer at a fixed virtual time (a look without a terminal).
+use kafka_flow::app::{App, AppOptions};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let w: u16 = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(160);
+    let h: u16 = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(48);
+    let ms: u64 = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(3_500);
+    let mut app = App::new(&AppOptions::default()).expect("app");
+    let frames = ms * 30 / 1000;
+    for _ in 0..frames {
+        app.on_tick(std::time::Duration::from_millis(33));
+    }
+    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+    term.draw(|f| kafka_flow::ui::draw(f, &app)).unwrap();
+    let buf = term.backend().buffer();
+    for y in 0..h {
+        let mut line = String::new();
+        for x in 0..w {
+            line.push_str(buf[(x, y)].symbol());
+        }
+        println!("{}", line.trim_end());
+    }
+}
