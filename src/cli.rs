@@ -1,7 +1,8 @@
-//! Command-line interface: `kafka-flow` (the built-in scenario) and `kafka-flow run`
+//! Command-line interface: `kafka-flow` (the TUI on the built-in scenario) and `kafka-flow run`
 //! (a headless simulation with a summary). Clap reports its own usage errors with
 //! exit code 2; everything we validate ourselves uses 2 as well.
 
+use crate::ui::i18n::Lang;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -12,15 +13,19 @@ use std::path::PathBuf;
     about = "Watch how Apache Kafka's producer and brokers really move messages",
     long_about = "kafka-flow simulates Kafka's Java producer (send → interceptors → serializer → \
 partitioner → RecordAccumulator → Sender) and an in-memory cluster (leaders, followers, ISR, \
-high watermark, acks) in deterministic virtual time.\n\nWith no subcommand it runs the built-in \
-scenario: the course notes' CustomProducer (topic first, 3 brokers, 3 partitions, keys and values \
-hello{i}, acks=all, batch.size=16384, linger.ms=1)."
+high watermark, acks) in deterministic virtual time.\n\nWith no subcommand it opens the terminal \
+UI on the built-in scenario: the course notes' CustomProducer (topic first, 3 brokers, 3 \
+partitions, keys and values hello{i}, acks=all, batch.size=16384, linger.ms=1). When stdout is \
+not a terminal it prints that scenario's headless summary instead."
 )]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
     #[command(flatten)]
     pub sim: SimArgs,
+    /// Language of the terminal UI: en or zh (default: from LANG).
+    #[arg(long, value_name = "en|zh", global = true, value_parser = Lang::parse)]
+    pub lang: Option<Lang>,
 }
 
 #[derive(Debug, Subcommand)]

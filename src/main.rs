@@ -1,28 +1,60 @@
 use clap::Parser;
+use kafka_flow::app::{App, AppOptions};
 use kafka_flow::cli::{Cli, Command, RunArgs};
-use kafka_flow::headless;
+use kafka_flow::headless::{self, CliError};
+use kafka_flow::tui;
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let mut stdout = std::io::stdout().lock();
     let result = match &cli.command {
-        Some(Command::Run(run)) => headless::run(&cli.sim, run, &mut stdout),
+        Some(Command::Run(run)) => headless::run(&cli.sim, run, &mut std::io::stdout().lock()),
         Some(Command::Settings { kafka_version }) => {
-            headless::list_settings(kafka_version, &mut stdout)
+            headless::list_settings(kafka_version, &mut std::io::stdout().lock())
         }
-        // Until the TUI exists, the built-in scenario runs headless.
-        None => headless::run(
+        // A pipe or a file cannot show a TUI (and raw mode would fail on it): print what
+        // the built-in scenario does instead, so `kafka-flow | less` is still useful. The
+        // note comes after the run so that bad input still gets exactly one line.
+        None if !std::io::stdout().is_terminal() => headless::run(
             &headless::builtin_sim_args(&cli.sim),
             &RunArgs::builtin(),
-            &mut stdout,
-        ),
+            &mut std::io::stdout().lock(),
+        )
+        .inspect(|()| {
+            eprintln!(
+                "kafka-flow: the TUI needs a terminal; printed the built-in scenario's summary instead"
+            );
+        }),
+        None => return run_tui(&cli),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(&e),
+    }
+}
+
+fn run_tui(cli: &Cli) -> ExitCode {
+    let opts = AppOptions {
+        sim: cli.sim.clone(),
+        lang: cli.lang,
+    };
+    // Bad settings are reported before the terminal is touched.
+    let app = match App::new(&opts) {
+        Ok(app) => app,
+        Err(e) => return fail(&e),
+    };
+    match tui::run(app) {
+        Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("kafka-flow: {e}");
-            ExitCode::from(e.exit_code() as u8)
+            // The terminal is restored by now; `{:#}` keeps the cause chain on one line.
+            eprintln!("kafka-flow: {e:#}");
+            ExitCode::FAILURE
         }
     }
+}
+
+fn fail(e: &CliError) -> ExitCode {
+    eprintln!("kafka-flow: {e}");
+    ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(1))
 }

@@ -1,0 +1,241 @@
+#!/usr/bin/env bash
+# End-to-end check of the TUI: drives the real release binary in a detached tmux pane,
+# reads the screen with capture-pane, and checks that every way out (q, Ctrl-C, SIGTERM)
+# exits 0 and gives the terminal back (main screen, cooked mode with echo, cursor shown).
+#
+# Usage: bash .ci/tui-e2e.sh [path/to/kafka-flow]   (default: target/release/kafka-flow)
+# Needs tmux (installed with apt-get when running as root). Finishes in a few seconds:
+# every wait polls the pane instead of sleeping a fixed time.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+bin=$(realpath "${1:-target/release/kafka-flow}")
+started=$SECONDS
+
+fail() {
+    printf 'TUI E2E FAILED: %s\n' "$*" >&2
+    if [ -n "${session:-}" ] && tmx has-session -t "$session" 2>/dev/null; then
+        printf -- '--- last screen of %s ---\n' "$session" >&2
+        tmx capture-pane -p -t "$session" >&2 || true
+        printf -- '---\n' >&2
+    fi
+    exit 1
+}
+note() { printf '  %s\n' "$*"; }
+
+[ -x "$bin" ] || fail "$bin is not built (run cargo build --release)"
+
+if ! command -v tmux >/dev/null; then
+    if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+        apt-get update -qq </dev/null && apt-get install -y -qq tmux </dev/null >/dev/null
+    fi
+    command -v tmux >/dev/null || fail "tmux is needed (install it: apt-get install tmux)"
+fi
+
+# A private tmux server (own socket, no user config): nothing here touches the user's
+# sessions, and two runs at once do not collide.
+socket="kf-e2e-$$"
+tmx() { tmux -L "$socket" -f /dev/null "$@"; }
+work=$(mktemp -d)
+cleanup() {
+    tmx kill-server 2>/dev/null || true
+    # tmux leaves its socket file behind.
+    rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$socket"
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+screen() { tmx capture-pane -p -t "$session"; }
+pane() { tmx display -p -t "$session" "$1"; }
+
+# poll SECONDS COMMAND...: runs COMMAND every 50 ms until it succeeds; fails after SECONDS.
+poll() {
+    local limit=$1 deadline
+    shift
+    deadline=$((SECONDS + limit))
+    until "$@"; do
+        [ "$SECONDS" -lt "$deadline" ] || return 1
+        sleep 0.05
+    done
+}
+
+screen_has() { screen | grep -q -- "$1"; }
+alt_is() { [ "$(pane '#{alternate_on}')" = "$1" ]; }
+# Lines mentioning help, case-insensitively (the footer may hint "? help" as well).
+help_lines() { screen | grep -ci 'help' || true; }
+help_lines_are() { [ "$(help_lines)" "$1" "$2" ]; }
+screen_differs_from() { [ "$(screen)" != "$1" ]; }
+# The screen stays the same for 300 ms (what a paused simulation looks like).
+screen_is_still() {
+    local a b
+    a=$(screen)
+    sleep 0.3
+    b=$(screen)
+    [ "$a" = "$b" ]
+}
+
+# child_named PPID NAME: the pid of PPID's child called NAME, from /proc (procps's pgrep
+# is not in every minimal image).
+child_named() {
+    local file stat comm rest
+    for file in /proc/[0-9]*/stat; do
+        read -r stat <"$file" 2>/dev/null || continue
+        comm=${stat%) *}
+        comm=${comm#*(}
+        rest=${stat##*) }
+        # rest is "STATE PPID ...".
+        rest=${rest#* }
+        if [ "$comm" = "$2" ] && [ "${rest%% *}" = "$1" ]; then
+            file=${file#/proc/}
+            echo "${file%/stat}"
+            return 0
+        fi
+    done
+    return 1
+}
+
+# launch NAME WIDTH HEIGHT [ARGS...]: a pane running an interactive shell (the "user's
+# terminal"), with `kafka-flow ARGS` typed into it. When kafka-flow ends, the same command
+# line records its exit code and the terminal settings it left, before the shell's prompt
+# can change them.
+launch() {
+    session=$1
+    local width=$2 height=$3 args="" a
+    shift 3
+    for a in "$@"; do args+=" '$a'"; done
+    rm -f "$work/$session".*
+    tmx new-session -d -s "$session" -x "$width" -y "$height" \
+        "env -i PATH=$PATH HOME=$work TERM=screen PS1='e2e\$ ' bash --norc --noprofile"
+    poll 5 screen_has 'e2e\$' || fail "$session: the shell prompt did not appear"
+    tmx send-keys -t "$session" -l \
+        "'$bin'$args; echo \"kf-exit=\$?\" >'$work/$session.code'; stty -a >'$work/$session.stty'"
+    tmx send-keys -t "$session" Enter
+}
+
+# start NAME WIDTH HEIGHT: kafka-flow's TUI is up; sets $pid and $pane_tty.
+start() {
+    local width=$2 height=$3
+    launch "$1" "$width" "$height" --lang en
+    poll 5 alt_is 1 || fail "$session: kafka-flow did not switch to the alternate screen"
+    poll 5 screen_has 'kafka-flow' || fail "$session: the screen does not show kafka-flow"
+    # The binary is the shell's child; its pid is needed for SIGTERM and /proc.
+    local shell_pid
+    shell_pid=$(pane '#{pane_pid}')
+    pid=$(child_named "$shell_pid" kafka-flow) || fail "$session: no kafka-flow process under the pane's shell"
+    pane_tty=$(pane '#{pane_tty}')
+    # While it runs the terminal must be raw: this proves the later "restored" check
+    # can tell the difference.
+    stty -a <"$pane_tty" | grep -Eq '(^|[ ;])-icanon([ ;]|$)' || fail "$session: the terminal is not in raw mode while running"
+    note "$session ($width x $height): started, pid $pid"
+}
+
+# finished CODE: kafka-flow has exited with CODE and left the terminal as it found it.
+finished() {
+    local want=$1 code stty
+    poll 5 test -s "$work/$session.stty" || fail "$session: kafka-flow did not exit"
+    code=$(cat "$work/$session.code")
+    [ "$code" = "kf-exit=$want" ] || fail "$session: kafka-flow exited with ${code#kf-exit=}, expected $want"
+    [ "$(pane '#{alternate_on}')" = 0 ] || fail "$session: still on the alternate screen"
+    [ "$(pane '#{cursor_flag}')" = 1 ] || fail "$session: the cursor is still hidden"
+    stty=$(cat "$work/$session.stty")
+    grep -Eq '(^|[ ;])icanon([ ;]|$)' <<<"$stty" || fail "$session: icanon is off after exit (raw mode left on)"
+    grep -Eq '(^|[ ;])echo([ ;]|$)' <<<"$stty" || fail "$session: echo is off after exit"
+    poll 5 screen_has 'e2e\$' || fail "$session: no shell prompt after exit"
+}
+
+# expect_restored: kafka-flow has exited 0 and left the terminal as it found it.
+expect_restored() {
+    finished 0
+    note "$session: exited 0; main screen, icanon, echo, cursor visible"
+    tmx kill-session -t "$session"
+}
+
+# cpu_ticks PID: user + system CPU time of PID in clock ticks (/proc/PID/stat fields 14, 15;
+# the command name in field 2 is cut off first since it may contain spaces).
+cpu_ticks() {
+    local stat
+    stat=$(cat "/proc/$1/stat")
+    stat=${stat##*) }
+    # shellcheck disable=SC2086 # split into fields on purpose
+    set -- $stat
+    echo $((${12} + ${13}))
+}
+
+# ---- hooks the App will fill in (deliberately empty until the App supports them) ----
+
+# TODO(lead): after `+`, check the header's speed went up (e.g. "speed 2x" → "speed 5x").
+check_speed_change() { :; }
+# TODO(lead): Tab to a knob, Left/Right or Enter+value, and check the knob panel and the
+# producer react (e.g. linger.ms changes the batch fill).
+check_knob_changes() { :; }
+# TODO(lead): `f` fault menu / `k` kill leader, and check the broker panel shows the new
+# leader and the event log explains it.
+check_faults() { :; }
+# TODO(lead): check the ledger panel's counters (lost / duplicated / reordered) after a
+# fault that should produce them, and that they stay 0 without one.
+check_ledger() { :; }
+
+# ---- the scenarios ----
+
+# The keys a user tries first, then `q`.
+keys_then_q() {
+    start "$1" "$2" "$3"
+    local before
+    before=$(screen)
+    poll 3 screen_differs_from "$before" || fail "$session: the screen does not move while running"
+
+    local help_before
+    help_before=$(help_lines)
+    tmx send-keys -t "$session" '?'
+    poll 3 help_lines_are -gt "$help_before" || fail "$session: ? did not show the help overlay"
+    tmx send-keys -t "$session" '?'
+    poll 3 help_lines_are -eq "$help_before" || fail "$session: a second ? did not close the help overlay"
+    note "$session: ? opens and closes the help"
+
+    tmx send-keys -t "$session" Space
+    poll 3 screen_is_still || fail "$session: the screen keeps changing after pause"
+    local cpu0 cpu1
+    cpu0=$(cpu_ticks "$pid")
+    sleep 1
+    cpu1=$(cpu_ticks "$pid")
+    # At 100 ticks/s, more than 20 in a second is 20% of a core: a paused app is busy.
+    [ $((cpu1 - cpu0)) -le 20 ] || fail "$session: $((cpu1 - cpu0)) CPU ticks in 1 s while paused"
+    note "$session: paused; the screen is still; $((cpu1 - cpu0)) CPU ticks (1/$(getconf CLK_TCK) s) in 1 s"
+
+    tmx send-keys -t "$session" '+'
+    check_speed_change
+    check_knob_changes
+    check_faults
+    check_ledger
+
+    tmx send-keys -t "$session" q
+    expect_restored
+}
+
+ctrl_c() {
+    start "$1" "$2" "$3"
+    tmx send-keys -t "$session" C-c
+    expect_restored
+}
+
+sigterm() {
+    start "$1" "$2" "$3"
+    kill -TERM "$pid"
+    expect_restored
+}
+
+# Bad input is reported on one line, exit 2, before the terminal is touched.
+bad_setting() {
+    launch "$1" 80 24 --set linger.msx=1
+    finished 2
+    screen_has '^kafka-flow: .*linger.msx' || fail "$session: no one-line error naming linger.msx"
+    note "$session: exit 2 with the error on one line; terminal untouched"
+    tmx kill-session -t "$session"
+}
+
+bad_setting bad-setting
+keys_then_q big 160 48
+keys_then_q small 80 24
+ctrl_c ctrl-c 160 48
+sigterm sigterm 160 48
+printf 'tui e2e: all checks passed in %ds\n' "$((SECONDS - started))"
