@@ -161,19 +161,53 @@ cpu_ticks() {
     echo $((${12} + ${13}))
 }
 
-# ---- hooks the App will fill in (deliberately empty until the App supports them) ----
+# ---- what the keys do to the simulation ----
 
-# TODO(lead): after `+`, check the header's speed went up (e.g. "speed 2x" → "speed 5x").
-check_speed_change() { :; }
-# TODO(lead): Tab to a knob, Left/Right or Enter+value, and check the knob panel and the
-# producer react (e.g. linger.ms changes the batch fill).
-check_knob_changes() { :; }
-# TODO(lead): `f` fault menu / `k` kill leader, and check the broker panel shows the new
-# leader and the event log explains it.
-check_faults() { :; }
-# TODO(lead): check the ledger panel's counters (lost / duplicated / reordered) after a
-# fault that should produce them, and that they stay 0 without one.
-check_ledger() { :; }
+# The app is paused when these run; `+` was just pressed (0.005x → 0.01x).
+check_speed_change() {
+    poll 3 screen_has 'speed 0.01×' || fail "$session: + did not raise the speed to 0.01x"
+    note "$session: + raised the speed"
+}
+
+# The selected knob is linger.ms (1 in the built-in scenario): → steps it to 5, and
+# Enter lets a value be typed; a bad value is refused with the reason.
+check_knob_changes() {
+    tmx send-keys -t "$session" Right
+    poll 3 screen_has 'linger.ms = 5' || fail "$session: → did not step linger.ms to 5"
+    tmx send-keys -t "$session" Enter
+    tmx send-keys -t "$session" -l '50'
+    tmx send-keys -t "$session" Enter
+    poll 3 screen_has 'linger.ms = 50' || fail "$session: typing 50 did not set linger.ms"
+    tmx send-keys -t "$session" Enter
+    tmx send-keys -t "$session" -l 'abc'
+    tmx send-keys -t "$session" Enter
+    poll 3 screen_has 'refused' || fail "$session: a bad linger.ms was not refused"
+    note "$session: knob stepped, typed, and a bad value refused"
+}
+
+# k kills the leader of partition 0 (broker 0); once the controller fences it (9 s of
+# virtual time), broker 1 leads partition 0 in a new leader epoch.
+check_faults() {
+    poll 3 screen_has 'processing 0' || fail "$session: the ledger does not start clean"
+    tmx send-keys -t "$session" k
+    poll 3 screen_has 'DOWN' || fail "$session: k did not take broker 0 down"
+    tmx send-keys -t "$session" Space
+    local i
+    for i in 1 2 3 4 5 6 7 8 9 10; do tmx send-keys -t "$session" '+'; done
+    poll 3 screen_has 'speed 50×' || fail "$session: could not speed up to 50x"
+    poll 10 screen_has 'p0 e1 .*b1★' || fail "$session: no new leader for partition 0 after the kill"
+    note "$session: k killed broker 0; broker 1 became leader of partition 0"
+}
+
+# c crashes the consumer, c again starts a new one; after the old member's session
+# expires the group rebalances and the new consumer re-processes what was not committed.
+check_ledger() {
+    tmx send-keys -t "$session" c
+    poll 3 screen_has 'crashed' || fail "$session: c did not crash the consumer"
+    tmx send-keys -t "$session" c
+    poll 15 screen_has 'processing [1-9]' || fail "$session: the ledger shows no duplicated processing after a consumer crash"
+    note "$session: consumer crash and restart; the ledger counts duplicated processing"
+}
 
 # ---- the scenarios ----
 
