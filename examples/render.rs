@@ -1,4 +1,5 @@
-//! Renders the TUI into a text buffer at a fixed virtual time (a look without a terminal).
+//! Renders the TUI into a text buffer at a fixed virtual time (a look without a terminal):
+//! `cargo run --example render -- WIDTH HEIGHT WALL_MS SPEED`.
 use kafka_flow::app::{App, AppOptions};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -7,8 +8,13 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     let w: u16 = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(160);
     let h: u16 = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(48);
+    // Wall milliseconds to run, and the speed (virtual seconds per wall second).
     let ms: u64 = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(3_500);
+    let speed: f64 = args.get(4).and_then(|s| s.parse().ok()).unwrap_or(0.005);
     let mut app = App::new(&AppOptions::default()).expect("app");
+    if let Some(i) = kafka_flow::app::SPEEDS.iter().position(|s| (*s - speed).abs() < 1e-9) {
+        app.speed = i;
+    }
     let frames = ms * 30 / 1000;
     for _ in 0..frames {
         app.on_tick(std::time::Duration::from_millis(33));
