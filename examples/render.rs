@@ -12,7 +12,10 @@ fn main() {
     let ms: u64 = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(3_500);
     let speed: f64 = args.get(4).and_then(|s| s.parse().ok()).unwrap_or(0.005);
     let mut app = App::new(&AppOptions::default()).expect("app");
-    if let Some(i) = kafka_flow::app::SPEEDS.iter().position(|s| (*s - speed).abs() < 1e-9) {
+    if let Some(i) = kafka_flow::app::SPEEDS
+        .iter()
+        .position(|s| (*s - speed).abs() < 1e-9)
+    {
         app.speed = i;
     }
     let frames = ms * 30 / 1000;

@@ -5,6 +5,7 @@
 pub mod app;
 pub mod cli;
 pub mod headless;
+pub mod lesson;
 pub mod sim;
 pub mod tui;
 pub mod ui;

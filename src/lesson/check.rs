@@ -1,0 +1,285 @@
+//! `kafka-flow lesson check`: every step runs headless twice, with its setup (no goal may
+//! be met yet, guards aside) and with its `solution` (every goal must be met); a question
+//! must have exactly one right answer by the simulation's own numbers.
+
+use super::goals::{holds, metrics};
+use super::load::setup_config;
+use super::{Lesson, Scripted, Step};
+use crate::sim::command::Fault;
+use crate::sim::time::parse_duration;
+use crate::sim::workload::{SendMode, Template, Workload};
+use crate::sim::{Command, Config, Sim, SimTime};
+use serde_json::Value;
+
+/// The workload a lesson's setup describes.
+pub fn setup_workload(lesson: &Lesson) -> Result<Workload, String> {
+    let s = &lesson.setup;
+    let w = Workload {
+        records: s.records,
+        rate: s.rate,
+        key: if s.key == "none" {
+            None
+        } else {
+            Some(Template::parse(&s.key)?)
+        },
+        value: Template::parse(&s.value)?,
+        value_bytes: s.value_bytes,
+        send_mode: if s.sync {
+            SendMode::Sync
+        } else {
+            SendMode::Async
+        },
+        close_when_done: true,
+        flush_every: 0,
+    };
+    w.validate()?;
+    Ok(w)
+}
+
+/// A scripted command as a simulation command and its time.
+pub fn scripted(s: &Scripted, config: &Config) -> Result<(SimTime, Command), String> {
+    let at = SimTime::ZERO + parse_duration(&s.at)?;
+    let cmd = match (&s.fault, &s.set) {
+        (Some(f), None) => Command::Fault {
+            fault: Fault::parse(
+                f,
+                config.topology.brokers,
+                config.topology.partitions,
+                config.consumer.consumers,
+            )?,
+        },
+        (None, Some(kv)) => {
+            let (k, v) = crate::sim::config::parse_assignment(kv)?;
+            Command::Set {
+                name: k.to_string(),
+                value: v.to_string(),
+            }
+        }
+        _ => return Err("a command needs exactly one of fault or set".to_string()),
+    };
+    Ok((at, cmd))
+}
+
+/// The step's world, with or without its solution applied.
+pub fn step_sim(lesson: &Lesson, step: &Step, with_solution: bool) -> Result<Sim, String> {
+    let mut config = setup_config(lesson)?;
+    if with_solution {
+        for (k, v) in &step.solution.settings {
+            config.set(k, v).map_err(|e| e.to_string())?;
+        }
+    }
+    let workload = setup_workload(lesson)?;
+    let mut sim = Sim::new(config.clone(), workload, lesson.setup.seed.unwrap_or(42))
+        .map_err(|e| e.to_string())?;
+    sim.set_trace_enabled(false);
+    let extra: &[Scripted] = if with_solution {
+        &step.solution.commands
+    } else {
+        &[]
+    };
+    for s in step.commands.iter().chain(extra) {
+        let (at, cmd) = scripted(s, &config)?;
+        sim.schedule(at, cmd);
+    }
+    Ok(sim)
+}
+
+/// Runs the step headless to the setup's `until` and returns the summary's metrics.
+pub fn run_step(lesson: &Lesson, step: &Step, with_solution: bool) -> Result<Value, String> {
+    let mut sim = step_sim(lesson, step, with_solution)?;
+    let until = SimTime::ZERO + parse_duration(&lesson.setup.until)?;
+    sim.run(Some(until));
+    Ok(metrics(&sim))
+}
+
+/// What the check found for one step.
+#[derive(Clone, Debug, Default)]
+pub struct StepReport {
+    pub problems: Vec<String>,
+    /// The index of the right answer to the step's question.
+    pub answer: Option<usize>,
+}
+
+pub fn check_step(lesson: &Lesson, index: usize) -> StepReport {
+    let step = &lesson.steps[index];
+    let mut report = StepReport::default();
+    let before = match run_step(lesson, step, false) {
+        Ok(v) => v,
+        Err(e) => {
+            report.problems.push(format!("the setup does not run: {e}"));
+            return report;
+        }
+    };
+    let after = match run_step(lesson, step, true) {
+        Ok(v) => v,
+        Err(e) => {
+            report
+                .problems
+                .push(format!("the solution does not run: {e}"));
+            return report;
+        }
+    };
+    for g in &step.goals {
+        let b = holds(&before, &g.metric, &g.op, g.value);
+        let a = holds(&after, &g.metric, &g.op, g.value);
+        let (b, a) = match (b, a) {
+            (Ok(b), Ok(a)) => (b, a),
+            (Err(e), _) | (_, Err(e)) => {
+                report.problems.push(format!("goal '{}': {e}", g.text.en));
+                continue;
+            }
+        };
+        let shown = |v: &Value| {
+            super::goals::lookup(v, &g.metric).map_or("?".to_string(), |x| format!("{x}"))
+        };
+        if g.keep && !b {
+            report.problems.push(format!(
+                "guard '{}' ({} {} {}) does not hold with the setup ({} = {})",
+                g.text.en,
+                g.metric,
+                g.op,
+                g.value,
+                g.metric,
+                shown(&before)
+            ));
+        } else if !g.keep && b {
+            report.problems.push(format!(
+                "goal '{}' ({} {} {}) is already met before the learner acts ({} = {})",
+                g.text.en,
+                g.metric,
+                g.op,
+                g.value,
+                g.metric,
+                shown(&before)
+            ));
+        }
+        if !a {
+            report.problems.push(format!(
+                "goal '{}' ({} {} {}) is not met by the solution ({} = {})",
+                g.text.en,
+                g.metric,
+                g.op,
+                g.value,
+                g.metric,
+                shown(&after)
+            ));
+        }
+    }
+    if let Some(q) = &step.question {
+        let right: Vec<usize> = q
+            .choices
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| holds(&before, &c.metric, &c.op, c.value).unwrap_or(false))
+            .map(|(i, _)| i)
+            .collect();
+        match right.as_slice() {
+            [one] => report.answer = Some(*one),
+            [] => report
+                .problems
+                .push("the question: no choice is right by the simulation".to_string()),
+            _ => report
+                .problems
+                .push(format!("the question: choices {right:?} are all right")),
+        }
+    }
+    report
+}
+
+/// Checks every step; returns the problems as lines `step N: ...`.
+pub fn check_lesson(lesson: &Lesson) -> Vec<String> {
+    (0..lesson.steps.len())
+        .flat_map(|i| {
+            check_step(lesson, i)
+                .problems
+                .into_iter()
+                .map(move |p| format!("step {}: {p}", i + 1))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lesson::load::parse;
+
+    const LESSON: &str = r#"
+id = "linger"
+number = 98
+title = { en = "Linger", zh = "等待" }
+summary = { en = "s", zh = "概要" }
+closing = { en = "c", zh = "结语" }
+[setup]
+records = 2000
+rate = 1000.0
+until = "5s"
+settings = { "linger.ms" = "0", "consumers" = "0" }
+[[steps]]
+text = { en = "t", zh = "文字" }
+knobs = ["linger.ms"]
+[[steps.goals]]
+metric = "producer.records_per_batch"
+op = ">="
+value = 5
+text = { en = "at least 5 records per batch", zh = "每批至少 5 条" }
+[[steps.goals]]
+metric = "ledger.lost.broker"
+op = "=="
+value = 0
+keep = true
+text = { en = "nothing lost", zh = "不丢" }
+[steps.solution]
+settings = { "linger.ms" = "SOLUTION" }
+"#;
+
+    #[test]
+    fn a_solution_that_reaches_the_goal_passes() {
+        let l = parse(&LESSON.replace("SOLUTION", "50"), "l.toml").unwrap();
+        assert_eq!(check_lesson(&l), Vec::<String>::new());
+    }
+
+    #[test]
+    fn the_checker_fails_a_solution_that_does_not_meet_its_goal() {
+        let l = parse(&LESSON.replace("SOLUTION", "1"), "l.toml").unwrap();
+        let problems = check_lesson(&l);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].contains("not met by the solution"),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn the_checker_fails_a_goal_already_met_by_the_setup() {
+        let l = parse(
+            &LESSON
+                .replace("SOLUTION", "50")
+                .replace("value = 5\n", "value = 1\n"),
+            "l.toml",
+        )
+        .unwrap();
+        let problems = check_lesson(&l);
+        assert!(
+            problems.iter().any(|p| p.contains("already met")),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn an_unknown_metric_is_reported() {
+        let l = parse(
+            &LESSON
+                .replace("SOLUTION", "50")
+                .replace("records_per_batch", "records_per_bach"),
+            "l.toml",
+        )
+        .unwrap();
+        let problems = check_lesson(&l);
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.contains("unknown metric 'producer.records_per_bach'")),
+            "{problems:?}"
+        );
+    }
+}
