@@ -37,6 +37,31 @@ pub enum Command {
         #[arg(long, value_name = "4|3|2.8", default_value = "4")]
         kafka_version: String,
     },
+    /// List the lessons of the course.
+    Lessons {
+        /// Read lessons from this directory instead of the built-in course.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
+    /// Open a lesson in the terminal UI (`kafka-flow lesson 2`), or check lessons headless
+    /// (`kafka-flow lesson check --all`, `kafka-flow lesson check FILE`).
+    Lesson(LessonArgs),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct LessonArgs {
+    /// A lesson number or id, or `check`.
+    #[arg(value_name = "N|ID|check")]
+    pub what: String,
+    /// With `check`: a lesson file to check.
+    #[arg(value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    /// With `check`: check every lesson.
+    #[arg(long)]
+    pub all: bool,
+    /// Read lessons from this directory instead of the built-in course.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }
 
 /// Options shared by every way of starting a simulation.

@@ -1,8 +1,11 @@
 use clap::Parser;
 use kafka_flow::app::{App, AppOptions};
 use kafka_flow::cli::{Cli, Command, RunArgs};
+use kafka_flow::course;
 use kafka_flow::headless::{self, CliError};
+use kafka_flow::lesson::Lesson;
 use kafka_flow::tui;
+use kafka_flow::ui::i18n::Lang;
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
@@ -13,6 +16,21 @@ fn main() -> ExitCode {
         Some(Command::Settings { kafka_version }) => {
             headless::list_settings(kafka_version, &mut std::io::stdout().lock())
         }
+        Some(Command::Lessons { dir }) => course::list(
+            dir.as_deref(),
+            cli.lang.unwrap_or_else(Lang::from_env),
+            &mut std::io::stdout().lock(),
+        ),
+        Some(Command::Lesson(args)) if args.what == "check" => course::check(
+            args.file.as_deref(),
+            args.all,
+            args.dir.as_deref(),
+            &mut std::io::stdout().lock(),
+        ),
+        Some(Command::Lesson(args)) => match course::find(&args.what, args.dir.as_deref()) {
+            Ok(lesson) => return run_lesson(&cli, lesson),
+            Err(e) => Err(e),
+        },
         // A pipe or a file cannot show a TUI (and raw mode would fail on it): print what
         // the built-in scenario does instead, so `kafka-flow | less` is still useful. The
         // note comes after the run so that bad input still gets exactly one line.
@@ -48,6 +66,29 @@ fn run_tui(cli: &Cli) -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             // The terminal is restored by now; `{:#}` keeps the cause chain on one line.
+            eprintln!("kafka-flow: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Opens a lesson in the TUI (or, without a terminal, says how to check it headless).
+fn run_lesson(cli: &Cli, lesson: Lesson) -> ExitCode {
+    if !std::io::stdout().is_terminal() {
+        eprintln!(
+            "kafka-flow: lessons run in the TUI, which needs a terminal; `kafka-flow lesson check {}` checks it headless",
+            lesson.source
+        );
+        return ExitCode::from(2);
+    }
+    let lang = cli.lang.unwrap_or_else(Lang::from_env);
+    let app = match App::for_lesson(lesson, lang) {
+        Ok(app) => app,
+        Err(e) => return fail(&e),
+    };
+    match tui::run(app) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
             eprintln!("kafka-flow: {e:#}");
             ExitCode::FAILURE
         }

@@ -2,7 +2,6 @@
 //! knob changes and faults reach the simulation at the virtual time they were made.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use kafka_flow::app::knobs::KNOBS;
 use kafka_flow::app::{App, Mode, SPEEDS};
 use kafka_flow::sim::workload::{Template, Workload};
 use kafka_flow::sim::{Command, Config, KafkaVersion};
@@ -81,7 +80,7 @@ fn step_runs_exactly_the_next_event_and_pauses() {
 fn a_knob_change_reaches_the_simulation_at_that_virtual_time() {
     let mut a = app();
     tick(&mut a, 20);
-    let linger = KNOBS.iter().position(|k| k.name == "linger.ms").unwrap();
+    let linger = a.knobs.iter().position(|k| k.name == "linger.ms").unwrap();
     while a.knob != linger {
         press(&mut a, KeyCode::Tab);
     }
@@ -118,7 +117,8 @@ fn a_knob_change_reaches_the_simulation_at_that_virtual_time() {
 fn a_start_up_only_setting_restarts_the_producer_and_says_so() {
     let mut a = app();
     tick(&mut a, 20);
-    let idem = KNOBS
+    let idem = a
+        .knobs
         .iter()
         .position(|k| k.name == "enable.idempotence")
         .unwrap();

@@ -35,6 +35,27 @@ pub enum Action {
     ToggleGlyphs,
     ToggleZoom,
     Focus(Panel),
+    OpenHome,
+    HomeUp,
+    HomeDown,
+    HomeChoose,
+    Hint,
+    NextStep,
+    PrevStep,
+    Answer(usize),
+}
+
+/// What the keys mean while a lesson is open (only the ones that differ).
+pub fn lesson_action(question_pending: bool, key: KeyEvent) -> Option<Action> {
+    match key.code {
+        KeyCode::Char('h') => Some(Action::Hint),
+        KeyCode::Char('n') => Some(Action::NextStep),
+        KeyCode::Char('p') => Some(Action::PrevStep),
+        KeyCode::Char(c @ '1'..='9') if question_pending => {
+            Some(Action::Answer(c as usize - '1' as usize))
+        }
+        _ => None,
+    }
 }
 
 pub fn action(mode: &Mode, key: KeyEvent) -> Option<Action> {
@@ -47,6 +68,13 @@ pub fn action(mode: &Mode, key: KeyEvent) -> Option<Action> {
             KeyCode::Esc => Some(Action::Cancel),
             KeyCode::Backspace => Some(Action::EditBackspace),
             KeyCode::Char(c) if !c.is_control() => Some(Action::EditChar(c)),
+            _ => None,
+        },
+        Mode::Home(_) => match key.code {
+            KeyCode::Up | KeyCode::Char('k') => Some(Action::HomeUp),
+            KeyCode::Down | KeyCode::Char('j') => Some(Action::HomeDown),
+            KeyCode::Enter => Some(Action::HomeChoose),
+            KeyCode::Esc | KeyCode::Char('L' | 'q') => Some(Action::Cancel),
             _ => None,
         },
         Mode::Faults(_) => match key.code {
@@ -71,6 +99,7 @@ pub fn action(mode: &Mode, key: KeyEvent) -> Option<Action> {
             KeyCode::Enter => Some(Action::StartEdit),
             KeyCode::Esc => Some(Action::Cancel),
             KeyCode::Char('f') => Some(Action::OpenFaults),
+            KeyCode::Char('L') => Some(Action::OpenHome),
             KeyCode::Char('k') => Some(Action::KillLeader),
             KeyCode::Char('d') => Some(Action::DropAcks),
             KeyCode::Char('c') => Some(Action::CrashConsumer),

@@ -72,33 +72,88 @@ pub const KNOBS: &[Knob] = &[
     },
 ];
 
+/// A knob as the app holds it: the sandbox's list, or the knobs a lesson step unlocks.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LiveKnob {
+    pub name: String,
+    pub steps: Vec<&'static str>,
+}
+
+/// Every knob of the sandbox.
+pub fn sandbox() -> Vec<LiveKnob> {
+    KNOBS
+        .iter()
+        .map(|k| LiveKnob {
+            name: k.name.to_string(),
+            steps: k.steps.to_vec(),
+        })
+        .collect()
+}
+
+/// The knobs a lesson step unlocks, with the sandbox's steps where there are some, else the
+/// setting's own choices (booleans, enumerations); other values are typed with Enter.
+pub fn unlocked(names: &[String]) -> Vec<LiveKnob> {
+    use crate::sim::config::{SettingKind, find_setting};
+    names
+        .iter()
+        .map(|name| {
+            let steps = if let Some(k) = KNOBS.iter().find(|k| k.name == name) {
+                k.steps.to_vec()
+            } else {
+                match find_setting(name).map(|s| s.kind) {
+                    Some(SettingKind::Bool) => vec!["false", "true"],
+                    Some(SettingKind::Choice(options)) => options.to_vec(),
+                    _ => Vec::new(),
+                }
+            };
+            LiveKnob {
+                name: name.clone(),
+                steps,
+            }
+        })
+        .collect()
+}
+
+/// The step after (or before) `current` for a live knob (`None` when it has no steps).
+pub fn step_live(knob: &LiveKnob, current: &str, up: bool) -> Option<&'static str> {
+    if knob.steps.is_empty() {
+        return None;
+    }
+    Some(step_in(&knob.steps, current, up))
+}
+
 /// The step after (or before) `current`: the nearest listed value in that direction.
 pub fn step(knob: &Knob, current: &str, up: bool) -> &'static str {
-    let pos = knob.steps.iter().position(|s| *s == current);
-    let n = knob.steps.len();
+    step_in(knob.steps, current, up)
+}
+
+/// The nearest value of `steps` after (or before) `current`; `steps` must not be empty.
+fn step_in(steps: &[&'static str], current: &str, up: bool) -> &'static str {
+    let pos = steps.iter().position(|s| *s == current);
+    let n = steps.len();
     match pos {
-        Some(i) if up => knob.steps[(i + 1).min(n - 1)],
-        Some(i) => knob.steps[i.saturating_sub(1)],
+        Some(i) if up => steps[(i + 1).min(n - 1)],
+        Some(i) => steps[i.saturating_sub(1)],
         None => {
             // Not a listed value: go to the nearest listed one in that direction (numbers),
             // or the first/last one.
             let cur: Option<f64> = current.parse().ok();
-            let nums: Vec<Option<f64>> = knob.steps.iter().map(|s| s.parse().ok()).collect();
+            let nums: Vec<Option<f64>> = steps.iter().map(|s| s.parse().ok()).collect();
             match cur {
                 Some(c) if up => {
-                    knob.steps[nums
+                    steps[nums
                         .iter()
                         .position(|v| v.is_some_and(|v| v > c))
                         .unwrap_or(n - 1)]
                 }
                 Some(c) => {
-                    knob.steps[nums
+                    steps[nums
                         .iter()
                         .rposition(|v| v.is_some_and(|v| v < c))
                         .unwrap_or(0)]
                 }
-                None if up => knob.steps[n - 1],
-                None => knob.steps[0],
+                None if up => steps[n - 1],
+                None => steps[0],
             }
         }
     }

@@ -5,6 +5,7 @@
 
 pub mod keys;
 pub mod knobs;
+pub mod lesson;
 pub mod metrics;
 pub mod narrate;
 
@@ -19,7 +20,8 @@ use crate::ui::i18n::Lang;
 use crate::ui::theme::Theme;
 use crossterm::event::KeyEvent;
 use keys::Action;
-use knobs::{KNOBS, RATE};
+use knobs::{LiveKnob, RATE};
+use lesson::LessonState;
 use metrics::Metrics;
 use narrate::{Level, LogLine, narrate};
 use std::collections::{BTreeMap, VecDeque};
@@ -82,6 +84,8 @@ pub enum Mode {
     Editing(String),
     /// The fault menu is open at this entry.
     Faults(usize),
+    /// The home screen (lessons and the sandbox) is open at this entry.
+    Home(usize),
 }
 
 /// One entry of the fault menu.
@@ -113,6 +117,12 @@ pub struct App {
     /// Ledger counters that changed recently: name → frame of the change.
     pub flashes: BTreeMap<&'static str, u64>,
     pub frame: u64,
+    /// The knobs the keyboard can turn (all in the sandbox, the step's in a lesson).
+    pub knobs: Vec<LiveKnob>,
+    /// The lesson being followed, if any.
+    pub lesson: Option<LessonState>,
+    /// The course, for the home screen (loaded when it opens).
+    pub course: Vec<crate::lesson::Lesson>,
     /// The latest record `send()` handled: (index, partition, how the partition was chosen).
     pub last_send: Option<(u32, u32, crate::sim::trace::PartitionChoice, SimTime)>,
     since_refresh: Duration,
@@ -134,6 +144,58 @@ impl App {
         let seed = args.seed.unwrap_or(headless::DEFAULT_SEED);
         let lang = opts.lang.unwrap_or_else(Lang::from_env);
         App::with(config, workload, seed, lang, Theme::from_env()).map_err(CliError::BadInput)
+    }
+
+    /// A lesson: its setup, its first unfinished step, the lesson panel.
+    pub fn for_lesson(lesson: crate::lesson::Lesson, lang: Lang) -> Result<App, CliError> {
+        let config = crate::lesson::load::setup_config(&lesson).map_err(CliError::BadInput)?;
+        let workload = crate::lesson::check::setup_workload(&lesson).map_err(CliError::BadInput)?;
+        let seed = lesson.setup.seed.unwrap_or(headless::DEFAULT_SEED);
+        let mut app = App::with(config, workload, seed, lang, Theme::from_env())
+            .map_err(CliError::BadInput)?;
+        app.start_lesson(LessonState::new(
+            lesson,
+            crate::lesson::progress::default_path(),
+        ));
+        Ok(app)
+    }
+
+    /// Follows `state`: the step's world (setup + scripted commands), its knobs.
+    pub fn start_lesson(&mut self, state: LessonState) {
+        self.lesson = Some(state);
+        self.enter_step();
+    }
+
+    fn enter_step(&mut self) {
+        if let Some(st) = &mut self.lesson {
+            st.reset_step();
+        }
+        self.restart_step();
+        self.knob = 0;
+    }
+
+    /// Rebuilds the step's world with the learner's settings from the start.
+    fn restart_step(&mut self) {
+        let Some(st) = &mut self.lesson else { return };
+        st.goals_met = vec![false; st.current().goals.len()];
+        let step = st.current().clone();
+        match crate::lesson::check::step_sim_with(&st.lesson, &step, &st.overrides, &[]) {
+            Ok(mut sim) => {
+                sim.set_trace_enabled(true);
+                sim.set_track_flights(true);
+                self.sim = sim;
+                self.knobs = knobs::unlocked(&step.knobs);
+                self.log.clear();
+                self.metrics = Metrics::default();
+                self.ledger = LedgerReport::default();
+                self.flashes.clear();
+                self.last_send = None;
+                self.paused = false;
+                st.save();
+            }
+            Err(e) => self.status = Some((Level::Bad, e)),
+        }
+        self.absorb_trace();
     }
 
     /// An app over any configuration (tests build fixed scenes this way).
@@ -166,6 +228,9 @@ impl App {
             flashes: BTreeMap::new(),
             frame: 0,
             last_send: None,
+            knobs: knobs::sandbox(),
+            lesson: None,
+            course: Vec::new(),
             since_refresh: Duration::ZERO,
             quit: false,
         };
@@ -195,7 +260,11 @@ impl App {
 
     /// A key was pressed. Returns whether anything on screen changed.
     pub fn on_key(&mut self, key: KeyEvent) -> bool {
-        match keys::action(&self.mode, key) {
+        let lesson_key = match (&self.mode, &self.lesson) {
+            (Mode::Normal, Some(st)) => keys::lesson_action(st.question_pending(), key),
+            _ => None,
+        };
+        match lesson_key.or_else(|| keys::action(&self.mode, key)) {
             Some(a) => {
                 self.update(a);
                 true
@@ -252,6 +321,19 @@ impl App {
     }
 
     fn refresh_ledger(&mut self) {
+        if let Some(st) = &mut self.lesson {
+            let metrics = crate::lesson::goals::metrics(&self.sim);
+            if st.evaluate(&metrics) {
+                let zh = self.lang == Lang::Zh;
+                let text = match (st.is_last(), zh) {
+                    (false, false) => "step done! n: next step".to_string(),
+                    (false, true) => "本步完成！按 n 进入下一步".to_string(),
+                    (true, false) => "lesson complete!".to_string(),
+                    (true, true) => "本课完成！".to_string(),
+                };
+                self.status = Some((Level::Good, text));
+            }
+        }
         let new = self.sim.ledger_report();
         for (name, count) in &new.counts {
             if self.ledger.counts.get(name) != Some(count)
@@ -291,6 +373,7 @@ impl App {
             }
             Action::Faster => self.speed = (self.speed + 1).min(SPEEDS.len() - 1),
             Action::Slower => self.speed = self.speed.saturating_sub(1),
+            Action::Reset if self.lesson.is_some() => self.restart_step(),
             Action::Reset => {
                 let (config, workload, seed) = self.base.clone();
                 if let Ok(sim) = Self::build(&config, &workload, seed) {
@@ -311,17 +394,25 @@ impl App {
                     );
                 }
             }
-            Action::NextKnob => self.knob = (self.knob + 1) % KNOBS.len(),
-            Action::PrevKnob => self.knob = (self.knob + KNOBS.len() - 1) % KNOBS.len(),
+            Action::NextKnob if !self.knobs.is_empty() => {
+                self.knob = (self.knob + 1) % self.knobs.len();
+            }
+            Action::PrevKnob if !self.knobs.is_empty() => {
+                self.knob = (self.knob + self.knobs.len() - 1) % self.knobs.len();
+            }
+            Action::StartEdit if !self.knobs.is_empty() => self.mode = Mode::Editing(String::new()),
+            Action::NextKnob | Action::PrevKnob | Action::StartEdit => {}
             Action::KnobUp | Action::KnobDown => {
-                let knob = KNOBS[self.knob];
+                let Some(knob) = self.knobs.get(self.knob).cloned() else {
+                    return;
+                };
                 let current = self.knob_value(self.knob);
-                let next = knobs::step(&knob, &current, action == Action::KnobUp);
-                if next != current {
-                    self.set_knob(knob.name, next);
+                if let Some(next) = knobs::step_live(&knob, &current, action == Action::KnobUp) {
+                    if next != current {
+                        self.set_knob(&knob.name, next);
+                    }
                 }
             }
-            Action::StartEdit => self.mode = Mode::Editing(String::new()),
             Action::EditChar(c) => {
                 if let Mode::Editing(s) = &mut self.mode {
                     if s.len() < 24 {
@@ -336,8 +427,10 @@ impl App {
             }
             Action::EditCommit => {
                 if let Mode::Editing(s) = std::mem::replace(&mut self.mode, Mode::Normal) {
-                    let name = KNOBS[self.knob].name;
-                    self.set_knob(name, s.trim());
+                    if let Some(k) = self.knobs.get(self.knob) {
+                        let name = k.name.clone();
+                        self.set_knob(&name, s.trim());
+                    }
                 }
             }
             Action::Cancel => {
@@ -407,12 +500,97 @@ impl App {
             Action::ToggleGlyphs => self.glyphs = self.glyphs.toggle(),
             Action::ToggleZoom => self.zoom = !self.zoom,
             Action::Focus(p) => self.focus = p,
+            Action::OpenHome => {
+                self.course = crate::lesson::load::load_all(None).0;
+                self.mode = Mode::Home(0);
+            }
+            Action::HomeUp => {
+                if let Mode::Home(i) = self.mode {
+                    self.mode = Mode::Home(i.saturating_sub(1));
+                }
+            }
+            Action::HomeDown => {
+                if let Mode::Home(i) = self.mode {
+                    self.mode = Mode::Home((i + 1).min(self.course.len()));
+                }
+            }
+            Action::HomeChoose => {
+                if let Mode::Home(i) = self.mode {
+                    self.mode = Mode::Normal;
+                    match self.course.get(i).cloned() {
+                        Some(lesson) => self.open_lesson(lesson),
+                        None => self.open_sandbox(),
+                    }
+                }
+            }
+            Action::Hint => {
+                if let Some(st) = &mut self.lesson {
+                    st.hints_shown = (st.hints_shown + 1).min(st.current().hints.len());
+                }
+            }
+            Action::NextStep | Action::PrevStep => {
+                let Some(st) = &mut self.lesson else { return };
+                let n = st.lesson.steps.len();
+                let next = if action == Action::NextStep {
+                    (st.step + 1).min(n - 1)
+                } else {
+                    st.step.saturating_sub(1)
+                };
+                if next != st.step {
+                    st.step = next;
+                    self.enter_step();
+                }
+            }
+            Action::Answer(i) => {
+                if let Some(st) = &mut self.lesson {
+                    st.answer(i);
+                }
+            }
         }
+    }
+
+    fn open_lesson(&mut self, lesson: crate::lesson::Lesson) {
+        match (
+            crate::lesson::load::setup_config(&lesson),
+            crate::lesson::check::setup_workload(&lesson),
+        ) {
+            (Ok(config), Ok(workload)) => {
+                self.base = (
+                    config,
+                    workload,
+                    lesson.setup.seed.unwrap_or(headless::DEFAULT_SEED),
+                );
+                self.start_lesson(LessonState::new(
+                    lesson,
+                    crate::lesson::progress::default_path(),
+                ));
+            }
+            (Err(e), _) | (_, Err(e)) => self.say(Level::Bad, e),
+        }
+    }
+
+    /// Back to the built-in scenario with every knob.
+    fn open_sandbox(&mut self) {
+        self.lesson = None;
+        if let Ok(app) = App::new(&AppOptions::default()) {
+            self.sim = app.sim;
+            self.base = app.base;
+        }
+        self.knobs = knobs::sandbox();
+        self.knob = 1;
+        self.log.clear();
+        self.metrics = Metrics::default();
+        self.ledger = LedgerReport::default();
+        self.flashes.clear();
+        self.last_send = None;
+        self.absorb_trace();
     }
 
     /// The knob's current value as text.
     pub fn knob_value(&self, i: usize) -> String {
-        let name = KNOBS[i].name;
+        let Some(name) = self.knobs.get(i).map(|k| k.name.as_str()) else {
+            return String::new();
+        };
         if name == RATE {
             let r = self.sim.workload().rate;
             return if r.fract() == 0.0 {
@@ -426,6 +604,37 @@ impl App {
 
     fn set_knob(&mut self, name: &str, value: &str) {
         let zh = self.lang == Lang::Zh;
+        if let Some(st) = &mut self.lesson {
+            let previous = st.overrides.insert(name.to_string(), value.to_string());
+            let step = st.current().clone();
+            if let Err(e) =
+                crate::lesson::check::step_sim_with(&st.lesson, &step, &st.overrides, &[])
+            {
+                match previous {
+                    Some(p) => st.overrides.insert(name.to_string(), p),
+                    None => st.overrides.remove(name),
+                };
+                self.say(
+                    Level::Bad,
+                    if zh {
+                        format!("拒绝：{e}")
+                    } else {
+                        format!("refused: {e}")
+                    },
+                );
+                return;
+            }
+            self.restart_step();
+            self.say(
+                Level::Good,
+                if zh {
+                    format!("{name} = {value}：本步从头重新运行，目标按新设置衡量")
+                } else {
+                    format!("{name} = {value}: the step restarts with it, so the goals measure it from the start")
+                },
+            );
+            return;
+        }
         let command = if name == RATE {
             let Ok(rate) = value.parse::<f64>() else {
                 self.say(

@@ -62,21 +62,46 @@ pub fn scripted(s: &Scripted, config: &Config) -> Result<(SimTime, Command), Str
 
 /// The step's world, with or without its solution applied.
 pub fn step_sim(lesson: &Lesson, step: &Step, with_solution: bool) -> Result<Sim, String> {
-    let mut config = setup_config(lesson)?;
-    if with_solution {
-        for (k, v) in &step.solution.settings {
-            config.set(k, v).map_err(|e| e.to_string())?;
-        }
-    }
-    let workload = setup_workload(lesson)?;
-    let mut sim = Sim::new(config.clone(), workload, lesson.setup.seed.unwrap_or(42))
-        .map_err(|e| e.to_string())?;
-    sim.set_trace_enabled(false);
+    let none = std::collections::BTreeMap::new();
+    let settings = if with_solution {
+        &step.solution.settings
+    } else {
+        &none
+    };
     let extra: &[Scripted] = if with_solution {
         &step.solution.commands
     } else {
         &[]
     };
+    step_sim_with(lesson, step, settings, extra)
+}
+
+/// The step's world with `settings` applied from the start (the learner's knobs, or the
+/// solution) and `extra` commands besides the step's own.
+pub fn step_sim_with(
+    lesson: &Lesson,
+    step: &Step,
+    settings: &std::collections::BTreeMap<String, String>,
+    extra: &[Scripted],
+) -> Result<Sim, String> {
+    let mut config = setup_config(lesson)?;
+    for (k, v) in settings {
+        if k == crate::app::knobs::RATE {
+            continue;
+        }
+        config.set(k, v).map_err(|e| e.to_string())?;
+    }
+    config.validate().map_err(|e| e.to_string())?;
+    let mut workload = setup_workload(lesson)?;
+    if let Some(rate) = settings.get(crate::app::knobs::RATE) {
+        workload.rate = rate
+            .parse()
+            .map_err(|_| format!("rate '{rate}' is not a number"))?;
+        workload.validate()?;
+    }
+    let mut sim = Sim::new(config.clone(), workload, lesson.setup.seed.unwrap_or(42))
+        .map_err(|e| e.to_string())?;
+    sim.set_trace_enabled(false);
     for s in step.commands.iter().chain(extra) {
         let (at, cmd) = scripted(s, &config)?;
         sim.schedule(at, cmd);

@@ -14,6 +14,7 @@ mod cluster;
 pub mod glyphs;
 pub mod help;
 pub mod i18n;
+mod lesson;
 mod panels;
 mod pipeline;
 pub mod text;
@@ -167,7 +168,18 @@ pub fn draw(frame: &mut Frame, app: &App) {
     ])
     .areas(area);
     draw_header(frame, header, &cx);
-    if app.zoom {
+    if let Some(st) = &app.lesson {
+        // The lesson beside the animation.
+        let side = (body.width * 38 / 100).max(34).min(body.width / 2);
+        let [main, panel] =
+            Layout::horizontal([Constraint::Min(40), Constraint::Length(side)]).areas(body);
+        if app.zoom {
+            draw_panel(frame, main, &cx, PanelId::of(app.focus));
+        } else {
+            draw_compact(frame, main, &cx);
+        }
+        lesson::panel(frame, panel, &cx, st);
+    } else if app.zoom {
         draw_panel(frame, body, &cx, PanelId::of(app.focus));
     } else if area.width >= 120 && area.height >= 36 {
         draw_large(frame, body, &cx);
@@ -177,12 +189,15 @@ pub fn draw(frame: &mut Frame, app: &App) {
     draw_status(frame, status, &cx);
     let hints = match app.mode {
         Mode::Editing(_) => help::EDIT_FOOTER,
-        Mode::Faults(_) => help::MENU_FOOTER,
+        Mode::Faults(_) | Mode::Home(_) => help::MENU_FOOTER,
         Mode::Normal => help::FOOTER,
     };
     help::render_footer(frame, footer, app.lang, &app.theme, &app.glyphs, hints);
     if let Mode::Faults(sel) = app.mode {
         draw_fault_menu(frame, body, &cx, sel);
+    }
+    if let Mode::Home(sel) = app.mode {
+        lesson::home(frame, body, &cx, sel);
     }
     if app.show_help {
         help::render_help(frame, area, app.lang, &app.theme, &app.glyphs);
@@ -274,7 +289,13 @@ fn draw_header(frame: &mut Frame, area: Rect, cx: &Ctx) {
     let speed = app.speed_factor();
     let line = Line::from(vec![
         Span::styled(" kafka-flow ", cx.theme().selected),
-        Span::styled(format!(" {} ", cx.t("header.scenario")), cx.theme().title),
+        Span::styled(
+            match &app.lesson {
+                Some(st) => format!(" {} {} ", cx.t("header.lesson"), st.lesson.number),
+                None => format!(" {} ", cx.t("header.scenario")),
+            },
+            cx.theme().title,
+        ),
         Span::styled(
             format!("{} {} ", cx.t("header.time"), app.sim.now()),
             cx.theme().accent,
@@ -291,7 +312,10 @@ fn draw_status(frame: &mut Frame, area: Rect, cx: &Ctx) {
     let line = match (&app.mode, &app.status) {
         (Mode::Editing(s), _) => Line::from(vec![
             Span::styled(
-                format!(" {} = ", crate::app::knobs::KNOBS[app.knob].name),
+                format!(
+                    " {} = ",
+                    app.knobs.get(app.knob).map_or("", |k| k.name.as_str())
+                ),
                 cx.theme().selected,
             ),
             Span::raw(format!("{s}_  ")),
@@ -307,11 +331,11 @@ fn draw_status(frame: &mut Frame, area: Rect, cx: &Ctx) {
             Line::from(Span::styled(format!(" {text}"), style))
         }
         _ => {
-            let k = crate::app::knobs::KNOBS[app.knob];
+            let name = app.knobs.get(app.knob).map_or("-", |k| k.name.as_str());
             Line::from(vec![
                 Span::styled(format!(" {} ", cx.t("panel.knobs")), cx.theme().dim),
                 Span::styled(
-                    format!("{} = {}", k.name, app.knob_value(app.knob)),
+                    format!("{name} = {}", app.knob_value(app.knob)),
                     cx.theme().selected,
                 ),
                 Span::styled(format!("  ←/→ {}", cx.t("key.change_knob")), cx.theme().dim),

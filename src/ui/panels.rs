@@ -3,7 +3,6 @@
 
 use super::{Ctx, PanelId, block};
 use crate::app::Mode;
-use crate::app::knobs::KNOBS;
 use crate::app::narrate::Level;
 use crate::sim::ledger::Verdict;
 use ratatui::Frame;
@@ -156,7 +155,8 @@ pub fn knobs(frame: &mut Frame, area: Rect, cx: &Ctx) {
     let rows = area.height.saturating_sub(2) as usize;
     // Keep the selected knob in view.
     let first = app.knob.saturating_sub(rows.saturating_sub(1));
-    let lines: Vec<Line> = KNOBS
+    let lines: Vec<Line> = app
+        .knobs
         .iter()
         .enumerate()
         .skip(first)

@@ -1,0 +1,119 @@
+//! A lesson in the app: which step, its goals checked live against the running
+//! simulation, hints on demand, the predict-then-reveal question, and the progress file.
+
+use crate::lesson::Lesson;
+use crate::lesson::check::check_step;
+use crate::lesson::goals::holds;
+use crate::lesson::progress::{LessonProgress, Progress};
+use serde_json::Value;
+use std::path::PathBuf;
+
+pub struct LessonState {
+    pub lesson: Lesson,
+    pub step: usize,
+    /// How many of the step's hints are shown.
+    pub hints_shown: usize,
+    /// The learner's answer to the step's question, and the right one once revealed.
+    pub answer: Option<usize>,
+    pub right: Option<usize>,
+    /// Per goal of the step: met in the running simulation.
+    pub goals_met: Vec<bool>,
+    /// Every goal of the step has been met at least once (it stays done).
+    pub step_done: bool,
+    /// The learner's settings for this step: the step's world restarts with them, so goals
+    /// measure what the settings do from the start (as the checker does).
+    pub overrides: std::collections::BTreeMap<String, String>,
+    progress_path: Option<PathBuf>,
+}
+
+impl LessonState {
+    pub fn new(lesson: Lesson, progress_path: Option<PathBuf>) -> Self {
+        // Resume where the learner stopped.
+        let step = progress_path
+            .as_ref()
+            .map(|p| Progress::load(p))
+            .and_then(|p| p.lessons.get(&lesson.id).cloned())
+            .map_or(0, |p| p.step.min(lesson.steps.len().saturating_sub(1)));
+        let mut s = LessonState {
+            lesson,
+            step,
+            hints_shown: 0,
+            answer: None,
+            right: None,
+            goals_met: Vec::new(),
+            step_done: false,
+            overrides: std::collections::BTreeMap::new(),
+            progress_path,
+        };
+        s.reset_step();
+        s
+    }
+
+    pub fn current(&self) -> &crate::lesson::Step {
+        &self.lesson.steps[self.step]
+    }
+
+    pub fn reset_step(&mut self) {
+        self.hints_shown = 0;
+        self.answer = None;
+        self.right = None;
+        self.goals_met = vec![false; self.current().goals.len()];
+        self.step_done = false;
+        self.overrides.clear();
+    }
+
+    pub fn is_last(&self) -> bool {
+        self.step + 1 >= self.lesson.steps.len()
+    }
+
+    /// Checks the goals against the running simulation's metrics; true when the step just
+    /// became done.
+    pub fn evaluate(&mut self, metrics: &Value) -> bool {
+        let goals = &self.lesson.steps[self.step].goals;
+        self.goals_met = goals
+            .iter()
+            .map(|g| holds(metrics, &g.metric, &g.op, g.value).unwrap_or(false))
+            .collect();
+        if !self.step_done && !self.goals_met.is_empty() && self.goals_met.iter().all(|m| *m) {
+            self.step_done = true;
+            self.save();
+            return true;
+        }
+        false
+    }
+
+    /// The learner answers: the simulation decides which choice was right.
+    pub fn answer(&mut self, choice: usize) {
+        let Some(q) = &self.current().question else {
+            return;
+        };
+        if choice >= q.choices.len() || self.answer.is_some() {
+            return;
+        }
+        self.answer = Some(choice);
+        self.right = check_step(&self.lesson, self.step).answer;
+    }
+
+    pub fn question_pending(&self) -> bool {
+        self.current().question.is_some() && self.answer.is_none()
+    }
+
+    pub fn save(&self) {
+        let Some(path) = &self.progress_path else {
+            return;
+        };
+        let mut p = Progress::load(path);
+        let done = self.step_done && self.is_last();
+        let entry = p
+            .lessons
+            .entry(self.lesson.id.clone())
+            .or_insert(LessonProgress {
+                step: 0,
+                done: false,
+            });
+        entry.step = self.step;
+        entry.done |= done;
+        // Progress is a convenience: failing to write it must not interrupt the lesson.
+        let _ = p.save(path);
+    }
+}

@@ -1,0 +1,223 @@
+//! The lesson panel beside the animation (the step's text, a live ✓ / ✗ checklist of its
+//! goals, hints on `h`, the predict-then-reveal question) and the home screen (the course
+//! with progress marks, and the sandbox).
+
+use super::{Ctx, text};
+use crate::app::lesson::LessonState;
+use crate::lesson::progress::{Progress, default_path};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, List, ListItem, Paragraph, Wrap};
+
+pub fn panel(frame: &mut Frame, area: Rect, cx: &Ctx, st: &LessonState) {
+    let lang = cx.app.lang;
+    let zh = cx.zh();
+    let step = st.current();
+    let width = area.width.saturating_sub(2) as usize;
+    let mut lines: Vec<Line> = Vec::new();
+    let total = st.lesson.steps.len();
+    lines.push(Line::from(Span::styled(
+        if zh {
+            format!("第 {}/{} 步", st.step + 1, total)
+        } else {
+            format!("Step {}/{}", st.step + 1, total)
+        },
+        cx.theme().accent,
+    )));
+    for para in step.text.get(lang).split("\n\n") {
+        for l in text::wrap(para.trim(), width) {
+            lines.push(Line::from(l));
+        }
+        lines.push(Line::from(""));
+    }
+    lines.push(Line::from(Span::styled(
+        if zh { "目标" } else { "Goals" },
+        cx.theme().title,
+    )));
+    for (g, met) in step
+        .goals
+        .iter()
+        .zip(st.goals_met.iter().chain(std::iter::repeat(&false)))
+    {
+        let (mark, style) = if *met {
+            (cx.glyphs().check, cx.theme().ok)
+        } else {
+            (cx.glyphs().cross, cx.theme().bad)
+        };
+        lines.push(Line::from(vec![
+            Span::styled(format!("{mark} "), style),
+            Span::raw(g.text.get(lang).to_string()),
+        ]));
+    }
+    if st.step_done {
+        let done = match (st.is_last(), zh) {
+            (false, false) => "Done! n: next step",
+            (false, true) => "完成！按 n 进入下一步",
+            (true, false) => "Lesson complete.",
+            (true, true) => "本课完成。",
+        };
+        lines.push(Line::from(Span::styled(done, cx.theme().ok)));
+        if st.is_last() {
+            for l in text::wrap(st.lesson.closing.get(lang), width) {
+                lines.push(Line::from(Span::styled(l, cx.theme().accent)));
+            }
+        }
+    }
+    if let Some(q) = &step.question {
+        lines.push(Line::from(""));
+        lines.push(Line::from(Span::styled(
+            if zh { "先预测" } else { "Predict first" },
+            cx.theme().title,
+        )));
+        for l in text::wrap(q.prompt.get(lang), width) {
+            lines.push(Line::from(l));
+        }
+        for (i, c) in q.choices.iter().enumerate() {
+            let mut style = Style::default();
+            let mut tail = String::new();
+            if st.answer == Some(i) {
+                style = cx.theme().selected;
+                tail = if zh {
+                    " ← 你的答案".into()
+                } else {
+                    " ← your answer".into()
+                };
+            }
+            if st.answer.is_some() && st.right == Some(i) {
+                style = cx.theme().ok;
+                tail.push_str(if zh {
+                    " ✓ 仿真结果"
+                } else {
+                    " ✓ the simulation says so"
+                });
+            }
+            lines.push(Line::from(Span::styled(
+                format!("{} {}{tail}", i + 1, c.text.get(lang)),
+                style,
+            )));
+        }
+        if st.answer.is_none() {
+            lines.push(Line::from(Span::styled(
+                if zh {
+                    "按数字键作答"
+                } else {
+                    "answer with its number"
+                },
+                cx.theme().dim,
+            )));
+        }
+    }
+    for (i, h) in step.hints.iter().take(st.hints_shown).enumerate() {
+        lines.push(Line::from(""));
+        let label = if zh {
+            format!("提示 {}：", i + 1)
+        } else {
+            format!("Hint {}: ", i + 1)
+        };
+        for (j, l) in text::wrap(&format!("{label}{}", h.get(lang)), width)
+            .into_iter()
+            .enumerate()
+        {
+            lines.push(Line::from(Span::styled(
+                l,
+                if j == 0 {
+                    cx.theme().warn
+                } else {
+                    Style::default()
+                },
+            )));
+        }
+    }
+    lines.push(Line::from(""));
+    let knobs: Vec<&str> = step.knobs.iter().map(String::as_str).collect();
+    let keys = if zh {
+        format!(
+            "h 提示 · n 下一步 · p 上一步 · L 课程列表 · 可调：{}",
+            knobs.join(", ")
+        )
+    } else {
+        format!(
+            "h hint · n next · p previous · L lessons · knobs: {}",
+            knobs.join(", ")
+        )
+    };
+    for l in text::wrap(&keys, width) {
+        lines.push(Line::from(Span::styled(l, cx.theme().dim)));
+    }
+    let title = format!(" {} · {} ", st.lesson.number, st.lesson.title.get(lang));
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_set(cx.glyphs().border_focus)
+        .border_style(cx.theme().border_focus)
+        .title(Span::styled(title, cx.theme().selected));
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(block),
+        area,
+    );
+}
+
+/// The home screen: the lessons with progress marks, and the sandbox.
+pub fn home(frame: &mut Frame, area: Rect, cx: &Ctx, selected: usize) {
+    let lang = cx.app.lang;
+    let zh = cx.zh();
+    let progress = default_path()
+        .map(|p| Progress::load(&p))
+        .unwrap_or_default();
+    let mut items: Vec<ListItem> = cx
+        .app
+        .course
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let mark = match progress.lessons.get(&l.id) {
+                Some(p) if p.done => cx.glyphs().check,
+                Some(_) => "…",
+                None => " ",
+            };
+            let style = if i == selected {
+                cx.theme().selected
+            } else {
+                Style::default()
+            };
+            ListItem::new(Line::from(vec![
+                Span::styled(format!("{mark} {:>2}  ", l.number), style),
+                Span::styled(l.title.get(lang).to_string(), style),
+            ]))
+        })
+        .collect();
+    let sandbox = if zh {
+        "   ⋯  沙盒：内置场景，所有参数都可调"
+    } else {
+        "   ⋯  Sandbox: the built-in scenario, every knob"
+    };
+    let style = if selected == cx.app.course.len() {
+        cx.theme().selected
+    } else {
+        Style::default()
+    };
+    items.push(ListItem::new(Span::styled(sandbox, style)));
+    let h = (items.len() as u16 + 4).min(area.height);
+    let w = 64.min(area.width);
+    let rect = Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    };
+    frame.render_widget(Clear, rect);
+    let title = if zh {
+        " 课程 · ↑/↓ 选择 · Enter 打开 · Esc 关闭 "
+    } else {
+        " Lessons · ↑/↓ pick · Enter open · Esc close "
+    };
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_set(cx.glyphs().border_focus)
+        .border_style(cx.theme().border_focus)
+        .title(Span::styled(title, cx.theme().selected));
+    frame.render_widget(List::new(items).block(block), rect);
+}

@@ -1,0 +1,151 @@
+//! A lesson in the app: the panel beside the animation, goals checked live, hints, steps,
+//! the predict-then-reveal question, and locked knobs.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use kafka_flow::app::App;
+use kafka_flow::app::lesson::LessonState;
+use kafka_flow::lesson::load::parse;
+use kafka_flow::ui::i18n::Lang;
+use kafka_flow::ui::theme::Theme;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use std::time::Duration;
+
+const LESSON: &str = r#"
+id = "linger-demo"
+number = 2
+title = { en = "batch.size and linger.ms", zh = "batch.size 与 linger.ms" }
+summary = { en = "Fill batches.", zh = "把批次装满。" }
+closing = { en = "Batches fill when records wait.", zh = "记录多等一会儿，批次就满了。" }
+[setup]
+records = 100000
+rate = 1000.0
+until = "5s"
+settings = { "linger.ms" = "0", "consumers" = "0" }
+[[steps]]
+text = { en = "Each record leaves alone. Raise linger.ms until batches hold 10 records.", zh = "现在每条记录单独发出。调大 linger.ms，让每批至少装 10 条。" }
+knobs = ["linger.ms"]
+hints = [{ en = "Look at why batches leave.", zh = "看看批次为什么被发出。" }, { en = "Set linger.ms to 50.", zh = "把 linger.ms 设为 50。" }]
+[[steps.goals]]
+metric = "producer.records_per_batch"
+op = ">="
+value = 10
+text = { en = "at least 10 records per batch", zh = "每批至少 10 条记录" }
+[steps.question]
+prompt = { en = "With linger.ms=0 and 1000 records/s, how many records per batch?", zh = "linger.ms=0、每秒 1000 条时，每批几条？" }
+[[steps.question.choices]]
+text = { en = "about one", zh = "大约 1 条" }
+metric = "producer.records_per_batch"
+op = "<"
+value = 2
+[[steps.question.choices]]
+text = { en = "many", zh = "很多" }
+metric = "producer.records_per_batch"
+op = ">="
+value = 2
+[steps.solution]
+settings = { "linger.ms" = "50" }
+[[steps]]
+text = { en = "Now change batch.size.", zh = "现在调 batch.size。" }
+knobs = ["batch.size"]
+[[steps.goals]]
+metric = "producer.avg_batch_bytes"
+op = ">="
+value = 100000
+text = { en = "batches of 100 KB", zh = "每批 100 KB" }
+[steps.solution]
+settings = { "batch.size" = "1048576", "linger.ms" = "1000" }
+"#;
+
+fn app(lang: Lang) -> App {
+    let lesson = parse(LESSON, "demo.toml").unwrap();
+    let config = kafka_flow::lesson::load::setup_config(&lesson).unwrap();
+    let workload = kafka_flow::lesson::check::setup_workload(&lesson).unwrap();
+    let mut app = App::with(config, workload, 42, lang, Theme::dark()).unwrap();
+    app.start_lesson(LessonState::new(lesson, None));
+    app
+}
+
+fn key(app: &mut App, code: KeyCode) {
+    app.on_key(KeyEvent::new(code, KeyModifiers::NONE));
+}
+
+fn run(app: &mut App, wall_ms: u64) {
+    app.speed = kafka_flow::app::SPEEDS
+        .iter()
+        .position(|s| (*s - 1.0).abs() < 1e-9)
+        .unwrap();
+    for _ in 0..wall_ms / 100 {
+        app.on_tick(Duration::from_millis(100));
+    }
+}
+
+fn screen(app: &App, w: u16, h: u16) -> TestBackend {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| kafka_flow::ui::draw(f, app)).unwrap();
+    t.backend().clone()
+}
+
+#[test]
+fn only_the_steps_knobs_are_offered_and_goals_turn_green() {
+    let mut a = app(Lang::En);
+    assert_eq!(
+        a.knobs.iter().map(|k| k.name.as_str()).collect::<Vec<_>>(),
+        ["linger.ms"]
+    );
+    run(&mut a, 2_000);
+    assert_eq!(a.lesson.as_ref().unwrap().goals_met, [false]);
+    // → steps linger.ms 0 → 1 → 5 → 10 → 50.
+    for _ in 0..4 {
+        key(&mut a, KeyCode::Right);
+    }
+    assert_eq!(a.sim.config().producer.linger_ms, 50);
+    run(&mut a, 3_000);
+    let st = a.lesson.as_ref().unwrap();
+    assert!(st.step_done, "goals {:?}", st.goals_met);
+    // n moves on: a fresh world and the next step's knob only.
+    key(&mut a, KeyCode::Char('n'));
+    assert_eq!(a.lesson.as_ref().unwrap().step, 1);
+    assert_eq!(
+        a.knobs.iter().map(|k| k.name.as_str()).collect::<Vec<_>>(),
+        ["batch.size"]
+    );
+    assert_eq!(
+        a.sim.config().producer.linger_ms,
+        0,
+        "each step starts from the setup"
+    );
+    key(&mut a, KeyCode::Char('p'));
+    assert_eq!(a.lesson.as_ref().unwrap().step, 0);
+}
+
+#[test]
+fn hints_come_one_at_a_time_and_the_simulation_reveals_the_answer() {
+    let mut a = app(Lang::En);
+    key(&mut a, KeyCode::Char('h'));
+    assert_eq!(a.lesson.as_ref().unwrap().hints_shown, 1);
+    key(&mut a, KeyCode::Char('h'));
+    key(&mut a, KeyCode::Char('h'));
+    assert_eq!(a.lesson.as_ref().unwrap().hints_shown, 2);
+    // Digits answer a pending question instead of focusing panels.
+    key(&mut a, KeyCode::Char('2'));
+    let st = a.lesson.as_ref().unwrap();
+    assert_eq!(st.answer, Some(1));
+    assert_eq!(st.right, Some(0), "one record per batch at linger.ms=0");
+}
+
+#[test]
+fn lesson_screen_en_and_zh() {
+    for (lang, name) in [
+        (Lang::En, "lesson_160x48_en"),
+        (Lang::Zh, "lesson_160x48_zh"),
+    ] {
+        let mut a = app(lang);
+        run(&mut a, 1_000);
+        key(&mut a, KeyCode::Char('h'));
+        insta::assert_snapshot!(name, screen(&a, 160, 48));
+    }
+    let mut a = app(Lang::Zh);
+    run(&mut a, 1_000);
+    insta::assert_snapshot!("lesson_80x24_zh", screen(&a, 80, 24));
+}
