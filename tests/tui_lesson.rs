@@ -101,6 +101,11 @@ fn only_the_steps_knobs_are_offered_and_goals_turn_green() {
     }
     assert_eq!(a.sim.config().producer.linger_ms, 50);
     run(&mut a, 3_000);
+    // The checklist is live, but the step is done only once the run reaches `until` (5 s).
+    let st = a.lesson.as_ref().unwrap();
+    assert_eq!(st.goals_met, [true]);
+    assert!(!st.step_done);
+    run(&mut a, 2_500);
     let st = a.lesson.as_ref().unwrap();
     assert!(st.step_done, "goals {:?}", st.goals_met);
     // n moves on: a fresh world and the next step's knob only.

@@ -66,15 +66,20 @@ impl LessonState {
         self.step + 1 >= self.lesson.steps.len()
     }
 
-    /// Checks the goals against the running simulation's metrics; true when the step just
-    /// became done.
-    pub fn evaluate(&mut self, metrics: &Value) -> bool {
+    /// Checks the goals against the running simulation's metrics (the live checklist); the
+    /// step is done only when they all hold once the run is `finished` (settled or past the
+    /// setup's `until`), as the checker judges it. True when the step just became done.
+    pub fn evaluate(&mut self, metrics: &Value, finished: bool) -> bool {
         let goals = &self.lesson.steps[self.step].goals;
         self.goals_met = goals
             .iter()
             .map(|g| holds(metrics, &g.metric, &g.op, g.value).unwrap_or(false))
             .collect();
-        if !self.step_done && !self.goals_met.is_empty() && self.goals_met.iter().all(|m| *m) {
+        if finished
+            && !self.step_done
+            && !self.goals_met.is_empty()
+            && self.goals_met.iter().all(|m| *m)
+        {
             self.step_done = true;
             self.save();
             return true;

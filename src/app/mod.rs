@@ -323,7 +323,10 @@ impl App {
     fn refresh_ledger(&mut self) {
         if let Some(st) = &mut self.lesson {
             let metrics = crate::lesson::goals::metrics(&self.sim);
-            if st.evaluate(&metrics) {
+            let until = crate::sim::time::parse_duration(&st.lesson.setup.until)
+                .unwrap_or(SimDuration::MAX);
+            let finished = self.sim.is_settled() || self.sim.now() >= SimTime::ZERO + until;
+            if st.evaluate(&metrics, finished) {
                 let zh = self.lang == Lang::Zh;
                 let text = match (st.is_last(), zh) {
                     (false, false) => "step done! n: next step".to_string(),
