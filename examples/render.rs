@@ -1,5 +1,5 @@
 //! Renders the TUI into a text buffer at a fixed virtual time (a look without a terminal):
-//! `cargo run --example render -- WIDTH HEIGHT WALL_MS SPEED`.
+//! `cargo run --example render -- WIDTH HEIGHT WALL_MS SPEED [LESSON]`.
 use kafka_flow::app::{App, AppOptions};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -11,7 +11,14 @@ fn main() {
     // Wall milliseconds to run, and the speed (virtual seconds per wall second).
     let ms: u64 = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(3_500);
     let speed: f64 = args.get(4).and_then(|s| s.parse().ok()).unwrap_or(0.005);
-    let mut app = App::new(&AppOptions::default()).expect("app");
+    // An optional fifth argument opens that lesson instead of the sandbox.
+    let mut app = match args.get(5) {
+        Some(n) => {
+            let lesson = kafka_flow::course::find(n, None).expect("a lesson");
+            App::for_lesson(lesson, kafka_flow::ui::i18n::Lang::En).expect("app")
+        }
+        None => App::new(&AppOptions::default()).expect("app"),
+    };
     if let Some(i) = kafka_flow::app::SPEEDS
         .iter()
         .position(|s| (*s - speed).abs() < 1e-9)
