@@ -58,10 +58,13 @@ fn run_tui(cli: &Cli) -> ExitCode {
         lang: cli.lang,
     };
     // Bad settings are reported before the terminal is touched.
-    let app = match App::new(&opts) {
-        Ok(app) => app,
-        Err(e) => return fail(&e),
-    };
+    match App::new(&opts) {
+        Ok(app) => run_app(app),
+        Err(e) => fail(&e),
+    }
+}
+
+fn run_app(app: App) -> ExitCode {
     match tui::run(app) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -82,16 +85,9 @@ fn run_lesson(cli: &Cli, lesson: Lesson) -> ExitCode {
         return ExitCode::from(2);
     }
     let lang = cli.lang.unwrap_or_else(Lang::from_env);
-    let app = match App::for_lesson(lesson, lang) {
-        Ok(app) => app,
-        Err(e) => return fail(&e),
-    };
-    match tui::run(app) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("kafka-flow: {e:#}");
-            ExitCode::FAILURE
-        }
+    match App::for_lesson(lesson, lang) {
+        Ok(app) => run_app(app),
+        Err(e) => fail(&e),
     }
 }
 

@@ -183,19 +183,13 @@ impl App {
             Ok(mut sim) => {
                 sim.set_trace_enabled(true);
                 sim.set_track_flights(true);
-                self.sim = sim;
-                self.knobs = knobs::unlocked(&step.knobs);
-                self.log.clear();
-                self.metrics = Metrics::default();
-                self.ledger = LedgerReport::default();
-                self.flashes.clear();
-                self.last_send = None;
-                self.paused = false;
                 st.save();
+                self.knobs = knobs::unlocked(&step.knobs);
+                self.paused = false;
+                self.replace_sim(sim);
             }
             Err(e) => self.status = Some((Level::Bad, e)),
         }
-        self.absorb_trace();
     }
 
     /// An app over any configuration (tests build fixed scenes this way).
@@ -380,13 +374,7 @@ impl App {
             Action::Reset => {
                 let (config, workload, seed) = self.base.clone();
                 if let Ok(sim) = Self::build(&config, &workload, seed) {
-                    self.sim = sim;
-                    self.log.clear();
-                    self.metrics = Metrics::default();
-                    self.ledger = LedgerReport::default();
-                    self.flashes.clear();
-                    self.last_send = None;
-                    self.absorb_trace();
+                    self.replace_sim(sim);
                     self.say(
                         Level::Info,
                         if zh {
@@ -575,12 +563,17 @@ impl App {
     /// Back to the built-in scenario with every knob.
     fn open_sandbox(&mut self) {
         self.lesson = None;
-        if let Ok(app) = App::new(&AppOptions::default()) {
-            self.sim = app.sim;
-            self.base = app.base;
-        }
         self.knobs = knobs::sandbox();
         self.knob = 1;
+        if let Ok(app) = App::new(&AppOptions::default()) {
+            self.base = app.base;
+            self.replace_sim(app.sim);
+        }
+    }
+
+    /// A new world on screen: what was shown of the old one goes.
+    fn replace_sim(&mut self, sim: Sim) {
+        self.sim = sim;
         self.log.clear();
         self.metrics = Metrics::default();
         self.ledger = LedgerReport::default();

@@ -199,36 +199,23 @@ impl Fault {
                     partition: p as u32,
                 }
             }
-            "drop-responses" => {
+            "drop-responses" | "reject-produce" => {
+                // N[:B]: how many (default 1) and on which broker (default any).
                 let count = if args.is_empty() {
                     1
                 } else {
                     num(0, "a count")?
                 };
+                let count = count.min(u64::from(u32::MAX)) as u32;
                 let broker = if args.len() > 1 {
                     Some(broker(1)?)
                 } else {
                     None
                 };
-                Fault::DropResponses {
-                    broker,
-                    count: count.min(u64::from(u32::MAX)) as u32,
-                }
-            }
-            "reject-produce" => {
-                let count = if args.is_empty() {
-                    1
+                if action == "drop-responses" {
+                    Fault::DropResponses { broker, count }
                 } else {
-                    num(0, "a count")?
-                };
-                let broker = if args.len() > 1 {
-                    Some(broker(1)?)
-                } else {
-                    None
-                };
-                Fault::RejectProduce {
-                    broker,
-                    count: count.min(u64::from(u32::MAX)) as u32,
+                    Fault::RejectProduce { broker, count }
                 }
             }
             "isolate-broker" => Fault::IsolateBroker { broker: broker(0)? },
