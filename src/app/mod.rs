@@ -121,8 +121,10 @@ pub struct App {
     pub knobs: Vec<LiveKnob>,
     /// The lesson being followed, if any.
     pub lesson: Option<LessonState>,
-    /// The course, for the home screen (loaded when it opens).
+    /// The course and the learner's progress, for the home screen (read when it opens,
+    /// not per frame).
     pub course: Vec<crate::lesson::Lesson>,
+    pub progress: crate::lesson::progress::Progress,
     /// The latest record `send()` handled: (index, partition, how the partition was chosen).
     pub last_send: Option<(u32, u32, crate::sim::trace::PartitionChoice, SimTime)>,
     since_refresh: Duration,
@@ -225,6 +227,7 @@ impl App {
             knobs: knobs::sandbox(),
             lesson: None,
             course: Vec::new(),
+            progress: crate::lesson::progress::Progress::default(),
             since_refresh: Duration::ZERO,
             quit: false,
         };
@@ -493,6 +496,9 @@ impl App {
             Action::Focus(p) => self.focus = p,
             Action::OpenHome => {
                 self.course = crate::lesson::load::load_all(None).0;
+                self.progress = crate::lesson::progress::default_path()
+                    .map(|p| crate::lesson::progress::Progress::load(&p))
+                    .unwrap_or_default();
                 self.mode = Mode::Home(0);
             }
             Action::HomeUp => {
