@@ -4,7 +4,6 @@
 
 use super::{Ctx, text};
 use crate::app::lesson::LessonState;
-use crate::lesson::progress::{Progress, default_path};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -164,9 +163,7 @@ pub fn panel(frame: &mut Frame, area: Rect, cx: &Ctx, st: &LessonState) {
 pub fn home(frame: &mut Frame, area: Rect, cx: &Ctx, selected: usize) {
     let lang = cx.app.lang;
     let zh = cx.zh();
-    let progress = default_path()
-        .map(|p| Progress::load(&p))
-        .unwrap_or_default();
+    let progress = &cx.app.progress;
     let mut items: Vec<ListItem> = cx
         .app
         .course
