@@ -121,6 +121,8 @@ pub struct App {
     pub knobs: Vec<LiveKnob>,
     /// The lesson being followed, if any.
     pub lesson: Option<LessonState>,
+    /// The command-line options the sandbox was (or will be) built with.
+    sandbox_args: SimArgs,
     /// The course and the learner's progress, for the home screen (read when it opens,
     /// not per frame).
     pub course: Vec<crate::lesson::Lesson>,
@@ -135,7 +137,17 @@ impl App {
     /// The built-in scenario (the notes' CustomProducer and CustomConsumer) with the
     /// user's --set / --config / --seed / --kafka-version, at a watchable rate.
     pub fn new(opts: &AppOptions) -> Result<App, CliError> {
-        let args = headless::builtin_sim_args(&opts.sim);
+        let (config, workload, seed) = Self::sandbox_world(&opts.sim)?;
+        let lang = opts.lang.unwrap_or_else(Lang::from_env);
+        let mut app = App::with(config, workload, seed, lang, Theme::from_env())
+            .map_err(CliError::BadInput)?;
+        app.sandbox_args = opts.sim.clone();
+        Ok(app)
+    }
+
+    /// The built-in scenario's configuration, workload and seed, with the user's options.
+    fn sandbox_world(sim: &SimArgs) -> Result<(Config, Workload, u64), CliError> {
+        let args = headless::builtin_sim_args(sim);
         let config = headless::build_config(&args)?;
         let run = RunArgs {
             records: 1_000_000,
@@ -143,9 +155,11 @@ impl App {
             ..RunArgs::builtin()
         };
         let workload = headless::build_workload(&run)?;
-        let seed = args.seed.unwrap_or(headless::DEFAULT_SEED);
-        let lang = opts.lang.unwrap_or_else(Lang::from_env);
-        App::with(config, workload, seed, lang, Theme::from_env()).map_err(CliError::BadInput)
+        Ok((
+            config,
+            workload,
+            args.seed.unwrap_or(headless::DEFAULT_SEED),
+        ))
     }
 
     /// A lesson: its setup, its first unfinished step, the lesson panel.
@@ -226,6 +240,7 @@ impl App {
             last_send: None,
             knobs: knobs::sandbox(),
             lesson: None,
+            sandbox_args: SimArgs::default(),
             course: Vec::new(),
             progress: crate::lesson::progress::Progress::default(),
             since_refresh: Duration::ZERO,
@@ -318,8 +333,10 @@ impl App {
     }
 
     fn refresh_ledger(&mut self) {
-        if let Some(st) = &mut self.lesson {
-            let metrics = crate::lesson::goals::metrics(&self.sim);
+        // In a lesson the summary serves both the goals and the ledger panel: one ledger pass.
+        let new = if let Some(st) = &mut self.lesson {
+            let summary = crate::sim::summary::Summary::of(&self.sim);
+            let metrics = crate::lesson::goals::metrics_of(&summary);
             let until = crate::sim::time::parse_duration(&st.lesson.setup.until)
                 .unwrap_or(SimDuration::MAX);
             let finished = self.sim.is_settled() || self.sim.now() >= SimTime::ZERO + until;
@@ -333,8 +350,10 @@ impl App {
                 };
                 self.status = Some((Level::Good, text));
             }
-        }
-        let new = self.sim.ledger_report();
+            summary.ledger
+        } else {
+            self.sim.ledger_report()
+        };
         for (name, count) in &new.counts {
             if self.ledger.counts.get(name) != Some(count)
                 && *name != "delivered"
@@ -571,9 +590,16 @@ impl App {
         self.lesson = None;
         self.knobs = knobs::sandbox();
         self.knob = 1;
-        if let Ok(app) = App::new(&AppOptions::default()) {
-            self.base = app.base;
-            self.replace_sim(app.sim);
+        let world = Self::sandbox_world(&self.sandbox_args).map_err(|e| e.to_string());
+        match world.and_then(|(config, workload, seed)| {
+            let sim = Self::build(&config, &workload, seed)?;
+            Ok(((config, workload, seed), sim))
+        }) {
+            Ok((base, sim)) => {
+                self.base = base;
+                self.replace_sim(sim);
+            }
+            Err(e) => self.say(Level::Bad, e),
         }
     }
 

@@ -21,22 +21,22 @@ pub struct LogLine {
     pub text: String,
 }
 
-fn reason(r: SendReason, zh: bool) -> &'static str {
-    match (r, zh) {
-        (SendReason::Full, false) => "full (batch.size)",
-        (SendReason::Full, true) => "已满 (batch.size)",
-        (SendReason::Linger, false) => "linger.ms passed",
-        (SendReason::Linger, true) => "linger.ms 到期",
-        (SendReason::Retry, false) => "retry backoff over",
-        (SendReason::Retry, true) => "重试退避结束",
-        (SendReason::MemoryPressure, false) => "send() waits for buffer.memory",
-        (SendReason::MemoryPressure, true) => "send() 在等 buffer.memory",
-        (SendReason::Flush, _) => "flush()",
-        (SendReason::Close, _) => "close()",
-        (SendReason::Piggyback, false) => "rode along to a ready broker",
-        (SendReason::Piggyback, true) => "搭便车：同一 broker 已就绪",
-    }
+/// A send reason in words: the interface's explanation of it (`reason.*.help` in ui/i18n.rs).
+fn reason(r: SendReason, lang: Lang) -> &'static str {
+    let i = SendReason::ALL.iter().position(|x| *x == r).unwrap_or(0);
+    crate::ui::i18n::tr(lang, REASON_KEYS[i])
 }
+
+/// The i18n key of each send reason, in the order of `SendReason::ALL`.
+const REASON_KEYS: [&str; SendReason::ALL.len()] = [
+    "reason.full.help",
+    "reason.linger.help",
+    "reason.retry.help",
+    "reason.memory_pressure.help",
+    "reason.flush.help",
+    "reason.close.help",
+    "reason.piggyback.help",
+];
 
 /// One trace event as a log line, or `None` when it is not worth a line. `detailed`
 /// includes per-record steps (a slow clock).
@@ -87,12 +87,12 @@ pub fn narrate(t: SimTime, e: &TraceEvent, lang: Lang, detailed: bool) -> Option
             let s = if zh {
                 format!(
                     "Sender 取出批次 {batch}（分区 {partition}，{records} 条，{bytes} 字节）：{}{again}",
-                    reason(*r, true)
+                    reason(*r, Lang::Zh)
                 )
             } else {
                 format!(
                     "Sender drains batch {batch} (p{partition}, {records} records, {bytes} B): {}{again}",
-                    reason(*r, false)
+                    reason(*r, Lang::En)
                 )
             };
             (Level::Info, s)
@@ -518,4 +518,18 @@ pub fn narrate(t: SimTime, e: &TraceEvent, lang: Lang, detailed: bool) -> Option
         _ => return None,
     };
     Some(LogLine { t, level, text })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_send_reason_has_its_interface_text() {
+        for (r, key) in SendReason::ALL.iter().zip(REASON_KEYS) {
+            assert_eq!(key, format!("reason.{}.help", r.name()));
+            assert!(crate::ui::i18n::has(key), "{key}");
+        }
+        assert_eq!(reason(SendReason::Full, Lang::Zh), "批次达到了 batch.size");
+    }
 }

@@ -7,33 +7,23 @@ use super::load::setup_config;
 use super::{Lesson, Scripted, Step};
 use crate::sim::command::Fault;
 use crate::sim::time::parse_duration;
-use crate::sim::workload::{SendMode, Template, Workload};
+use crate::sim::workload::Workload;
 use crate::sim::{Command, Config, Sim, SimTime};
 use serde_json::Value;
 
-/// The workload a lesson's setup describes.
+/// The workload a lesson's setup describes (the same rules as `kafka-flow run`'s flags).
 pub fn setup_workload(lesson: &Lesson) -> Result<Workload, String> {
     let s = &lesson.setup;
-    let w = Workload {
+    let run = crate::cli::RunArgs {
         records: s.records,
         rate: s.rate,
-        key: if s.key == "none" {
-            None
-        } else {
-            Some(Template::parse(&s.key)?)
-        },
-        value: Template::parse(&s.value)?,
+        key: s.key.clone(),
+        value: s.value.clone(),
         value_bytes: s.value_bytes,
-        send_mode: if s.sync {
-            SendMode::Sync
-        } else {
-            SendMode::Async
-        },
-        close_when_done: true,
-        flush_every: 0,
+        sync: s.sync,
+        ..crate::cli::RunArgs::builtin()
     };
-    w.validate()?;
-    Ok(w)
+    crate::headless::build_workload(&run).map_err(|e| e.to_string())
 }
 
 /// A scripted command as a simulation command and its time.

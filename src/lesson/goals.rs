@@ -7,7 +7,12 @@ use serde_json::Value;
 
 /// The summary of `sim` as JSON, the namespace goals are written against.
 pub fn metrics(sim: &Sim) -> Value {
-    serde_json::to_value(Summary::of(sim)).unwrap_or(Value::Null)
+    metrics_of(&Summary::of(sim))
+}
+
+/// The same namespace from a summary already computed.
+pub fn metrics_of(summary: &Summary) -> Value {
+    serde_json::to_value(summary).unwrap_or(Value::Null)
 }
 
 /// The number at `path` (objects by key, arrays by index; booleans count as 0 / 1).

@@ -179,6 +179,7 @@ fn validate(lesson: &Lesson) -> Result<(), String> {
     parse_duration(&lesson.setup.until)
         .map_err(|e| format!("until '{}': {e}", lesson.setup.until))?;
     let config = setup_config(lesson)?;
+    super::check::setup_workload(lesson).map_err(|e| format!("setup: {e}"))?;
     for (i, step) in lesson.steps.iter().enumerate() {
         let n = i + 1;
         if step.text.en.trim().is_empty() || step.text.zh.trim().is_empty() {

@@ -391,12 +391,7 @@ impl Core {
         );
         let ledger = super::ledger::Ledger::new(
             cfg.topology.partitions,
-            super::ledger::Context {
-                acks: eff.acks.to_string(),
-                idempotence: eff.idempotence,
-                max_in_flight: cfg.producer.max_in_flight_requests_per_connection,
-                request_timeout_ms: cfg.producer.request_timeout_ms,
-            },
+            super::ledger::Context::of(&cfg, &eff),
         );
         Core {
             ledger,

@@ -242,23 +242,20 @@ impl Sim {
         match &command {
             Command::Set { name, value } => {
                 let mut cfg = self.core.cfg.clone();
+                // Parsing first gives the usual message (with a suggestion) for a bad name.
+                cfg.set(name, value).map_err(|e| e.to_string())?;
                 let info = config::find_setting(name)
                     .ok_or_else(|| format!("unknown setting '{name}'"))?;
-                if info.group != "producer" && info.group != "consumer" && info.restart_required {
+                // Producer settings are read at construction too, but the simulation can start a
+                // new producer instance; the cluster and the group's membership it cannot rebuild.
+                if info.restart_required && info.group != config::PRODUCER_GROUP {
                     return Err(format!(
-                        "{} is fixed when the cluster starts; set it on the command line (--set {}=...)",
+                        "{} is fixed when the simulation starts; set it on the command line (--set {}=...)",
                         info.name, info.name
                     ));
                 }
-                if info.name == "consumers" || info.name == "group.id" {
-                    return Err(format!(
-                        "{} is fixed when the consumers start; set it on the command line (--set {}=...)",
-                        info.name, info.name
-                    ));
-                }
-                cfg.set(name, value).map_err(|e| e.to_string())?;
                 let eff = cfg.validate().map_err(|e| e.to_string())?;
-                let restart = info.group == "producer" && Self::producer_needs_restart(info.name);
+                let restart = Self::producer_needs_restart(info.name);
                 self.core.cfg = cfg;
                 self.core.eff = eff;
                 self.apply_live_settings();
@@ -308,12 +305,7 @@ impl Sim {
         self.core.net.latency = SimDuration(cfg.sim.network_latency_us);
         self.core.net.jitter = SimDuration(cfg.sim.network_jitter_us);
         self.core.net.bandwidth_mbps = cfg.sim.network_bandwidth_mbps;
-        self.core.ledger.context = ledger::Context {
-            acks: self.core.eff.acks.to_string(),
-            idempotence: self.core.eff.idempotence,
-            max_in_flight: cfg.producer.max_in_flight_requests_per_connection,
-            request_timeout_ms: cfg.producer.request_timeout_ms,
-        };
+        self.core.ledger.context = ledger::Context::of(cfg, &self.core.eff);
         let now = self.core.now;
         self.producer.wake_sender(&mut self.core, now);
     }

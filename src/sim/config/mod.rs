@@ -10,6 +10,7 @@ mod validate;
 mod values;
 
 pub use properties::{apply_properties, load_properties_file};
+pub use settings::PRODUCER as PRODUCER_GROUP;
 pub use settings::{COMPAT_SETTINGS, SETTINGS, SettingInfo, SettingKind, Unit, find_setting};
 pub use validate::{ConfigError, Effective};
 pub use values::{SetError, format_us_as_ms, parse_assignment, suggest};

@@ -58,7 +58,16 @@ pub struct Context {
     pub acks: String,
     pub idempotence: bool,
     pub max_in_flight: u32,
-    pub request_timeout_ms: u64,
+}
+
+impl Context {
+    pub fn of(cfg: &super::config::Config, eff: &super::config::Effective) -> Context {
+        Context {
+            acks: eff.acks.to_string(),
+            idempotence: eff.idempotence,
+            max_in_flight: cfg.producer.max_in_flight_requests_per_connection,
+        }
+    }
 }
 
 impl Ledger {
