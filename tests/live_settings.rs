@@ -97,3 +97,34 @@ fn enable_idempotence_restarts_the_producer_without_losing_records() {
     );
     assert!(sim.producer().idem.enabled);
 }
+
+#[test]
+fn acks_1_under_defaulted_idempotence_starts_a_non_idempotent_producer() {
+    let cfg = config(KafkaVersion::V4, &[]);
+    let mut sim = Sim::new(
+        cfg,
+        workload(3_000, Some("hello{i}"), "hello{i}", 2_000.0),
+        1,
+    )
+    .unwrap();
+    sim.advance_to(SimTime::from_millis(500));
+    assert!(sim.producer().idem.enabled);
+    sim.apply(set("acks", "1")).unwrap();
+    assert!(
+        !sim.effective().idempotence,
+        "Kafka turns defaulted idempotence off with acks=1"
+    );
+    sim.run(None);
+    assert!(!sim.producer().idem.enabled, "the running producer follows");
+    assert!(
+        sim.drain_trace()
+            .iter()
+            .any(|r| matches!(r.event, TraceEvent::ProducerRestarted))
+    );
+    assert!(
+        sim.producer()
+            .records
+            .iter()
+            .all(|m| m.state == RecordState::Acked)
+    );
+}

@@ -183,3 +183,21 @@ fn language_theme_glyphs_help_zoom_and_quit() {
     press(&mut a, KeyCode::Char('q'));
     assert!(a.quit_requested());
 }
+
+#[test]
+fn a_defaulted_idempotence_that_kafka_turns_off_says_so() {
+    let mut a = app();
+    let acks = a.knobs.iter().position(|k| k.name == "acks").unwrap();
+    let idem = a
+        .knobs
+        .iter()
+        .position(|k| k.name == "enable.idempotence")
+        .unwrap();
+    assert_eq!(a.knob_display(idem), "true");
+    while a.knob != acks {
+        press(&mut a, KeyCode::Tab);
+    }
+    press(&mut a, KeyCode::Left);
+    assert_eq!(a.sim.config().producer.acks.to_string(), "1");
+    assert_eq!(a.knob_display(idem), "true (in effect: off)");
+}

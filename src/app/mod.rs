@@ -614,6 +614,24 @@ impl App {
         self.absorb_trace();
     }
 
+    /// The knob's value as the screen shows it: the setting, and what Kafka makes of it when
+    /// that differs (idempotence left on by default is silently off with acks≠all or retries=0).
+    pub fn knob_display(&self, i: usize) -> String {
+        let value = self.knob_value(i);
+        let idem = self
+            .knobs
+            .get(i)
+            .is_some_and(|k| k.name == "enable.idempotence");
+        if idem && value == "true" && !self.sim.effective().idempotence {
+            let zh = self.lang == Lang::Zh;
+            return format!(
+                "{value} ({})",
+                if zh { "实际关闭" } else { "in effect: off" }
+            );
+        }
+        value
+    }
+
     /// The knob's current value as text.
     pub fn knob_value(&self, i: usize) -> String {
         let Some(name) = self.knobs.get(i).map(|k| k.name.as_str()) else {
@@ -685,7 +703,11 @@ impl App {
         let t = self.sim.now();
         match self.sim.apply(command) {
             Ok(()) => {
-                let restart = crate::sim::Sim::producer_needs_restart(name);
+                // The simulation starts a new producer instance when the change needs one.
+                let restart = matches!(
+                    self.sim.producer().app,
+                    crate::sim::producer::AppState::Restarting
+                );
                 let text = match (restart, zh) {
                     (true, false) => format!(
                         "{name} = {value} at {t}: Kafka reads it only at start-up, so the producer restarts"

@@ -255,7 +255,10 @@ impl Sim {
                     ));
                 }
                 let eff = cfg.validate().map_err(|e| e.to_string())?;
-                let restart = Self::producer_needs_restart(info.name);
+                // A change that flips effective idempotence (acks or retries under a defaulted
+                // enable.idempotence) also needs a new producer instance.
+                let restart = Self::producer_needs_restart(info.name)
+                    || eff.idempotence != self.core.eff.idempotence;
                 self.core.cfg = cfg;
                 self.core.eff = eff;
                 self.apply_live_settings();

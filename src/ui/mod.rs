@@ -335,7 +335,7 @@ fn draw_status(frame: &mut Frame, area: Rect, cx: &Ctx) {
             Line::from(vec![
                 Span::styled(format!(" {} ", cx.t("panel.knobs")), cx.theme().dim),
                 Span::styled(
-                    format!("{name} = {}", app.knob_value(app.knob)),
+                    format!("{name} = {}", app.knob_display(app.knob)),
                     cx.theme().selected,
                 ),
                 Span::styled(format!("  ←/→ {}", cx.t("key.change_knob")), cx.theme().dim),

@@ -165,7 +165,7 @@ pub fn knobs(frame: &mut Frame, area: Rect, cx: &Ctx) {
             let selected = i == app.knob;
             let value = match (&app.mode, selected) {
                 (Mode::Editing(s), true) => format!("{s}_"),
-                _ => app.knob_value(i),
+                _ => app.knob_display(i),
             };
             let style = if selected {
                 cx.theme().selected
