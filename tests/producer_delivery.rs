@@ -262,7 +262,8 @@ fn lost_responses_duplicate_without_idempotence_and_are_deduplicated_with_it() {
 
 #[test]
 fn exhausted_buffer_memory_blocks_send_then_fails_it() {
-    // No broker reachable: batches pile up, memory runs out, send() blocks max.block.ms.
+    // No broker reachable (once the producer has its metadata: connecting and asking takes
+    // three round trips): batches pile up, memory runs out, send() blocks max.block.ms.
     let cfg = config(
         KafkaVersion::V4,
         &[
@@ -274,13 +275,14 @@ fn exhausted_buffer_memory_blocks_send_then_fails_it() {
     let mut w = workload(2_000, Some("hello{i}"), "x", 0.0);
     w.value_bytes = Some(1_000);
     let faults = [
-        "5ms:isolate-broker:0",
-        "5ms:isolate-broker:1",
-        "5ms:isolate-broker:2",
+        "20ms:isolate-broker:0",
+        "20ms:isolate-broker:1",
+        "20ms:isolate-broker:2",
     ];
     let r = run(cfg, w, &faults, 1);
+    // The first send() that blocks once nothing can complete any more.
     let blocked = r.events().find_map(|(t, e)| match e {
-        TraceEvent::SendBlocked { record, .. } => Some((t, *record)),
+        TraceEvent::SendBlocked { record, .. } if t.as_millis() >= 20 => Some((t, *record)),
         _ => None,
     });
     let (t0, rec) = blocked.expect("send() should block");

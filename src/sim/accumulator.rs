@@ -14,6 +14,8 @@ pub type BatchKey = usize;
 #[derive(Clone, Debug)]
 pub struct ProducerBatch {
     pub id: BatchId,
+    /// Its own slot in the accumulator (stable while the batch is alive).
+    pub key: BatchKey,
     pub partition: u32,
     pub created: SimTime,
     /// Starts at creation (linger counts from the first record); reset on each retry.
@@ -31,6 +33,8 @@ pub struct ProducerBatch {
     pub producer_id: i64,
     pub producer_epoch: i16,
     pub base_sequence: Option<i32>,
+    /// An epoch bump rewrote its producer state (`ProducerBatch.sequenceHasBeenReset`).
+    pub sequence_reset: bool,
     /// The backoff drawn when the batch was re-enqueued (with jitter).
     pub backoff: SimDuration,
     /// The leader epoch the metadata showed at the last attempt (KIP-951: a new leader skips backoff).
@@ -119,6 +123,11 @@ pub struct ReadyResult {
     /// When the next not-yet-ready batch becomes ready (linger or backoff), if any.
     pub next_check: Option<SimTime>,
     pub unknown_leader: bool,
+    /// Queue lengths (batches per deque) of the partitions that have a leader and are not
+    /// excluded by `partitioner.availability.timeout.ms`, with their ids, for the adaptive
+    /// partitioner; empty until every partition has had a deque.
+    pub queue_sizes: Vec<u32>,
+    pub queue_partitions: Vec<u32>,
 }
 
 /// Which partitions the Sender may not drain right now (idempotence rules), decided by the caller.
@@ -150,6 +159,11 @@ pub struct RecordAccumulator {
     pub closing: bool,
     /// Batches created and not yet completed (`incomplete`).
     pub incomplete: usize,
+    /// `partitioner.availability.timeout.ms` (zero: off).
+    pub availability_timeout: SimDuration,
+    /// Per node: (the last time it had ready data, the last time it could also be drained)
+    /// (`NodeLatencyStats.readyTimeMs` / `drainTimeMs`).
+    node_stats: Vec<Option<(SimTime, SimTime)>>,
 }
 
 impl RecordAccumulator {
@@ -176,7 +190,36 @@ impl RecordAccumulator {
             flush_in_progress: false,
             closing: false,
             incomplete: 0,
+            availability_timeout: SimDuration::ZERO,
+            node_stats: Vec::new(),
         }
+    }
+
+    /// `updateNodeLatencyStats`: `node` had ready data at `now`; `can_drain` says whether its
+    /// connection could take a request. Only kept when partitioner.availability.timeout.ms > 0.
+    pub fn update_node_latency(&mut self, node: BrokerId, now: SimTime, can_drain: bool) {
+        if self.availability_timeout == SimDuration::ZERO {
+            return;
+        }
+        let n = node as usize;
+        if self.node_stats.len() <= n {
+            self.node_stats.resize(n + 1, None);
+        }
+        let (_, drain) = self.node_stats[n].get_or_insert((now, now));
+        let drain = if can_drain { now } else { *drain };
+        self.node_stats[n] = Some((now, drain));
+    }
+
+    /// `partitionReady`'s availability check: the leader has had ready data that could not be
+    /// drained for longer than partitioner.availability.timeout.ms.
+    fn leader_unavailable(&self, leader: BrokerId) -> bool {
+        self.availability_timeout > SimDuration::ZERO
+            && self
+                .node_stats
+                .get(leader as usize)
+                .copied()
+                .flatten()
+                .is_some_and(|(ready, drain)| ready.since(drain) > self.availability_timeout)
     }
 
     pub fn batch(&self, key: BatchKey) -> &ProducerBatch {
@@ -232,8 +275,10 @@ impl RecordAccumulator {
         let size = record_size(0, 0, rec.key_len, rec.value_len);
         let id = self.next_batch_id;
         self.next_batch_id += 1;
+        let key = self.free_slots.pop().unwrap_or(self.slab.len());
         let batch = ProducerBatch {
             id,
+            key,
             partition,
             created: now,
             last_attempt: now,
@@ -246,17 +291,16 @@ impl RecordAccumulator {
             producer_id: -1,
             producer_epoch: -1,
             base_sequence: None,
+            sequence_reset: false,
             backoff: SimDuration::ZERO,
             leader_epoch_at_attempt: 0,
             in_flight: false,
         };
-        let key = if let Some(slot) = self.free_slots.pop() {
-            self.slab[slot] = Some(batch);
-            slot
-        } else {
+        if key == self.slab.len() {
             self.slab.push(Some(batch));
-            self.slab.len() - 1
-        };
+        } else {
+            self.slab[key] = Some(batch);
+        }
         self.deques[p].push_back(key);
         self.deque_created[p] = true;
         self.incomplete += 1;
@@ -290,8 +334,20 @@ impl RecordAccumulator {
     #[allow(clippy::needless_range_loop)] // p indexes four per-partition arrays
     pub fn ready(&mut self, now: SimTime, leaders: &[Option<(BrokerId, u32)>]) -> ReadyResult {
         let mut result = ReadyResult::default();
+        let stats = self.all_deques_created();
         for p in 0..self.deques.len() {
             self.ready_reason[p] = None;
+            // Queue sizes for the adaptive partitioner: every partition with a leader, empty
+            // deques included (as 0), minus those whose leader is unavailable.
+            if stats {
+                if let Some((leader, _)) = leaders[p] {
+                    let queued = self.deques[p].len();
+                    if queued == 0 || !self.leader_unavailable(leader) {
+                        result.queue_sizes.push(queued as u32);
+                        result.queue_partitions.push(p as u32);
+                    }
+                }
+            }
             let Some(&first) = self.deques[p].front() else {
                 continue;
             };
@@ -343,22 +399,6 @@ impl RecordAccumulator {
         }
         result.nodes.sort_unstable();
         result
-    }
-
-    /// Queue lengths of the partitions that have a leader, for the adaptive partitioner.
-    pub fn load_stats(&self, leaders: &[Option<(BrokerId, u32)>]) -> (Vec<u32>, Vec<u32>) {
-        let mut sizes = Vec::new();
-        let mut ids = Vec::new();
-        if !self.all_deques_created() {
-            return (sizes, ids);
-        }
-        for (p, d) in self.deques.iter().enumerate() {
-            if leaders[p].is_some() {
-                sizes.push(d.len() as u32);
-                ids.push(p as u32);
-            }
-        }
-        (sizes, ids)
     }
 
     /// `drainBatchesForOneNode`: one head batch per partition led by `node`, round robin,
@@ -448,7 +488,8 @@ impl RecordAccumulator {
         batch
     }
 
-    /// Batches at the front of their deques that reached delivery.timeout.ms (`expiredBatches`).
+    /// Batches at the front of their deques that reached delivery.timeout.ms (`expiredBatches`:
+    /// every deque, muted or not, in send order).
     pub fn expired_batches(
         &mut self,
         now: SimTime,
@@ -456,9 +497,6 @@ impl RecordAccumulator {
     ) -> Vec<BatchKey> {
         let mut out = Vec::new();
         for p in 0..self.deques.len() {
-            if self.muted[p] {
-                continue;
-            }
             while let Some(&k) = self.deques[p].front() {
                 if now.since(self.batch(k).created) >= delivery_timeout {
                     self.deques[p].pop_front();

@@ -5,8 +5,9 @@
 use super::accumulator::BatchKey;
 use super::kernel::{Core, PartitionResult};
 use super::producer::{AppState, Producer, RecordState};
+use super::sender::SentBatch;
 use super::time::SimDuration;
-use super::trace::{BatchId, KafkaError, TraceEvent};
+use super::trace::{KafkaError, TraceEvent};
 use super::workload::Workload;
 
 /// `ExponentialBackoff(retry.backoff.ms, 2, retry.backoff.max.ms, 0.2)` for the n-th retry.
@@ -30,65 +31,84 @@ impl Producer {
         &mut self,
         core: &mut Core,
         w: &Workload,
-        key: BatchKey,
-        batch_id: BatchId,
+        sent: SentBatch,
         result: PartitionResult,
     ) {
-        // A batch that already expired (delivery.timeout.ms) ignores late answers.
-        if self.acc.get(key).is_none_or(|b| b.id != batch_id) {
+        // A batch that already completed (it expired: delivery.timeout.ms) ignores late
+        // answers, except that a late success still counts as acknowledged for the
+        // idempotent sequences (`handleCompletedBatch` runs before `batch.complete`).
+        if self.acc.get(sent.key).is_none_or(|b| b.id != sent.id) {
+            if let PartitionResult::Ok { .. } = result {
+                self.idem.on_acked(sent.partition, sent.last_sequence);
+            }
             return;
         }
+        let key = sent.key;
         match result {
             PartitionResult::Ok { base_offset } => self.complete_batch(core, w, key, base_offset),
             PartitionResult::Err(error) => {
-                let batch = self.acc.batch(key);
-                let p = batch.partition;
-                let dt = SimDuration::from_millis(core.eff.delivery_timeout_ms);
-                let can_retry = error.is_retriable()
-                    && core.now.since(batch.created) < dt
-                    && batch.attempts < core.cfg.producer.retries
-                    && self.app != AppState::Dead;
-                if self.idem.enabled
-                    && error == KafkaError::OutOfOrderSequenceNumber
-                    && self.idem.is_next_expected(batch)
-                {
-                    // A real gap: bump the epoch and restart this partition's sequences.
-                    self.idem.bump_epoch(p);
-                    core.emit(TraceEvent::EpochBumped {
-                        producer_id: self.idem.producer_id,
-                        epoch: self.idem.epoch,
-                        reason: format!("OUT_OF_ORDER_SEQUENCE_NUMBER on partition {p}"),
-                    });
-                }
-                if can_retry {
-                    self.idem.on_returned(self.acc.batch(key));
-                    let attempts = self.acc.batch(key).attempts + 1;
-                    let backoff = retry_backoff(core, attempts);
-                    self.acc.reenqueue(key, core.now, backoff);
-                    self.acc.muted[p as usize] = false;
-                    self.stats.retries += 1;
-                    core.ledger.on_retry(batch_id, error, attempts);
-                    core.emit(TraceEvent::BatchRetry {
-                        batch: batch_id,
-                        partition: p,
-                        error,
-                        attempt: attempts,
-                        backoff_us: backoff.as_micros(),
-                    });
-                    if error.refreshes_metadata() {
-                        self.sender.metadata_stale = true;
-                    }
+                if self.can_retry(core, key, error) {
+                    self.retry_batch(core, key, error);
                 } else {
-                    self.fail_batch(core, w, key, error);
+                    // Kafka adjusts sequences (an idempotent producer bumps its epoch) only if
+                    // the batch did not run out of retries: then it cannot know whether the
+                    // broker kept it.
+                    let adjust = self.acc.batch(key).attempts < core.cfg.producer.retries;
+                    self.fail_batch(core, w, key, error, adjust);
                 }
             }
         }
     }
 
+    /// `Sender.canRetry`: time and attempts left, then `TransactionManager.canRetry` when
+    /// idempotent (which may ask for an epoch bump), else whether the error is retriable.
+    fn can_retry(&mut self, core: &Core, key: BatchKey, error: KafkaError) -> bool {
+        let batch = self.acc.batch(key);
+        let dt = SimDuration::from_millis(core.eff.delivery_timeout_ms);
+        if core.now.since(batch.created) >= dt
+            || batch.attempts >= core.cfg.producer.retries
+            || self.app == AppState::Dead
+        {
+            return false;
+        }
+        if self.idem.enabled {
+            self.idem.can_retry(batch, error)
+        } else {
+            error.is_retriable()
+        }
+    }
+
+    /// `Sender.reenqueueBatch`: back into its deque after a backoff; an idempotent batch
+    /// keeps its sequence and stays in its partition's in-flight set.
+    fn retry_batch(&mut self, core: &mut Core, key: BatchKey, error: KafkaError) {
+        let batch = self.acc.batch(key);
+        let (batch_id, p) = (batch.id, batch.partition);
+        let attempts = batch.attempts + 1;
+        let backoff = retry_backoff(core, attempts);
+        self.acc.reenqueue(key, core.now, backoff);
+        self.acc.muted[p as usize] = false;
+        self.stats.retries += 1;
+        core.ledger.on_retry(batch_id, error, attempts);
+        core.emit(TraceEvent::BatchRetry {
+            batch: batch_id,
+            partition: p,
+            error,
+            attempt: attempts,
+            backoff_us: backoff.as_micros(),
+        });
+        if error.refreshes_metadata() {
+            self.sender.metadata_stale = true;
+        }
+    }
+
     fn complete_batch(&mut self, core: &mut Core, w: &Workload, key: BatchKey, base_offset: i64) {
+        {
+            let batch = self.acc.batch(key);
+            self.idem.on_acked(batch.partition, batch.last_sequence());
+            self.idem.on_completed(batch);
+        }
         let batch = self.acc.deallocate(key);
         core.ledger.on_batch_done(batch.id);
-        self.idem.on_acked(&batch);
         let p = batch.partition;
         self.acc.muted[p as usize] = false;
         let now = core.now;
@@ -122,22 +142,23 @@ impl Producer {
         self.maybe_resume_app(core, w);
     }
 
-    fn fail_batch(&mut self, core: &mut Core, w: &Workload, key: BatchKey, error: KafkaError) {
+    /// `Sender.failBatch`: the callbacks get `error`. `adjust_sequences` is Kafka's
+    /// `adjustSequenceNumbers` (an idempotent producer then bumps its epoch).
+    fn fail_batch(
+        &mut self,
+        core: &mut Core,
+        w: &Workload,
+        key: BatchKey,
+        error: KafkaError,
+        adjust_sequences: bool,
+    ) {
+        self.idem
+            .on_failed(self.acc.batch(key), error, adjust_sequences);
         let batch = self.acc.deallocate(key);
         core.ledger.on_batch_done(batch.id);
         core.ledger.on_failed(&batch.records, error);
-        self.idem.on_returned(&batch);
         let p = batch.partition;
         self.acc.muted[p as usize] = false;
-        if self.idem.enabled && batch.base_sequence.is_some() {
-            // The sequence now has a gap: later batches restart from 0 under a new epoch.
-            self.idem.bump_epoch(p);
-            core.emit(TraceEvent::EpochBumped {
-                producer_id: self.idem.producer_id,
-                epoch: self.idem.epoch,
-                reason: format!("batch {} on partition {p} failed with {error}", batch.id),
-            });
-        }
         for &r in &batch.records {
             self.records[r as usize].state = RecordState::Failed;
         }
@@ -154,26 +175,34 @@ impl Producer {
     }
 
     /// delivery.timeout.ms: queued batches expire from the front of each deque, in-flight
-    /// ones too (the broker may still write them: an ambiguous failure).
+    /// ones too (the broker may still write them: an ambiguous failure). An expired batch
+    /// that had been retried leaves its partition's sequence unresolved
+    /// (`Sender.sendProducerData`: `markSequenceUnresolved` when `expiredBatch.inRetry()`).
     pub(crate) fn expire(&mut self, core: &mut Core, w: &Workload) {
         let dt = SimDuration::from_millis(core.eff.delivery_timeout_ms);
-        for key in self.acc.expired_batches(core.now, dt) {
-            self.fail_batch(core, w, key, KafkaError::DeliveryTimeout);
-        }
+        let mut expired = self.acc.expired_batches(core.now, dt);
         let now = core.now;
-        let expired: Vec<(BatchKey, BatchId)> = self
-            .sender
-            .in_flight
-            .values()
-            .flat_map(|r| r.batches.iter().copied())
-            .filter(|&(k, id)| {
-                self.acc
-                    .get(k)
-                    .is_some_and(|b| b.id == id && now.since(b.created) >= dt)
-            })
-            .collect();
-        for (key, _) in expired {
-            self.fail_batch(core, w, key, KafkaError::DeliveryTimeout);
+        expired.extend(
+            self.sender
+                .in_flight
+                .values()
+                .flat_map(|r| r.batches.iter())
+                .filter(|b| {
+                    self.acc
+                        .get(b.key)
+                        .is_some_and(|x| x.id == b.id && now.since(x.created) >= dt)
+                })
+                .map(|b| b.key),
+        );
+        for key in expired {
+            if self.acc.get(key).is_none() {
+                continue;
+            }
+            let in_retry = self.acc.batch(key).attempts > 0;
+            if in_retry {
+                self.idem.mark_unresolved(self.acc.batch(key));
+            }
+            self.fail_batch(core, w, key, KafkaError::DeliveryTimeout, false);
         }
     }
 }

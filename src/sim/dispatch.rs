@@ -12,11 +12,7 @@ impl Sim {
         match ev {
             Event::AppWake => self.producer.app_wake(core, w),
             Event::AppBlockTimeout { token } => self.producer.block_timeout(core, w, token),
-            Event::SenderWake { token } => {
-                let up = self.reachable_brokers();
-                self.producer
-                    .sender_wake(&mut self.core, &self.workload, token, &up);
-            }
+            Event::SenderWake { token } => self.producer.sender_wake(core, w, token),
             Event::ConnectDone { broker, cgen } => {
                 let ok = self.cluster.is_up(broker)
                     && core.net.reachable(Node::Producer, Node::Broker(broker));

@@ -391,14 +391,6 @@ impl Sim {
             .after(latency, Event::Disconnected { broker: b, cgen });
     }
 
-    fn reachable_brokers(&self) -> Vec<bool> {
-        (0..self.core.cfg.topology.brokers)
-            .map(|b| {
-                self.cluster.is_up(b) && self.core.net.reachable(Node::Producer, Node::Broker(b))
-            })
-            .collect()
-    }
-
     /// Processes the next event. Returns false when nothing is scheduled.
     pub fn step(&mut self) -> bool {
         let Some((t, ev)) = self.core.queue.pop() else {

@@ -117,13 +117,20 @@ impl Producer {
                 cfg.producer.partitioner_adaptive_partitioning_enable,
             ))
         };
+        let mut acc = RecordAccumulator::new(
+            partitions,
+            batch_size,
+            SimDuration::from_millis(cfg.producer.linger_ms),
+            cfg.producer.buffer_memory,
+        );
+        // RecordAccumulator.PartitionerConfig: the availability timeout only matters with
+        // adaptive partitioning (the load stats are its only reader).
+        if cfg.producer.partitioner_adaptive_partitioning_enable {
+            acc.availability_timeout =
+                SimDuration::from_millis(cfg.producer.partitioner_availability_timeout_ms);
+        }
         Producer {
-            acc: RecordAccumulator::new(
-                partitions,
-                batch_size,
-                SimDuration::from_millis(cfg.producer.linger_ms),
-                cfg.producer.buffer_memory,
-            ),
+            acc,
             partitioner,
             metadata: vec![None; partitions as usize],
             available: vec![false; partitions as usize],

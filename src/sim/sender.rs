@@ -5,6 +5,7 @@
 //! (Kafka: `Sender.java`, `NetworkClient.java`, `InFlightRequests.java`.)
 
 use super::accumulator::BatchKey;
+use super::idempotence::BumpCause;
 use super::kernel::{
     Core, Event, Message, PartitionResult, ProduceRequest, ProduceResponse, WireBatch,
 };
@@ -39,10 +40,29 @@ pub struct Connection {
     pub failures: u32,
 }
 
+/// A batch as it was sent in a request: enough to handle a late answer after the batch
+/// itself completed (an expired batch's success still advances the acknowledged sequence).
+#[derive(Clone, Copy, Debug)]
+pub struct SentBatch {
+    pub key: BatchKey,
+    pub id: BatchId,
+    pub partition: u32,
+    pub last_sequence: Option<i32>,
+}
+
 #[derive(Clone, Debug)]
 pub struct InFlightRequest {
     pub broker: BrokerId,
-    pub batches: Vec<(BatchKey, BatchId)>,
+    pub batches: Vec<SentBatch>,
+    pub sent_at: SimTime,
+}
+
+/// A metadata or InitProducerId request on the wire: which connection carries it and when
+/// it left (it times out after request.timeout.ms like any request).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ControlRequest {
+    pub broker: BrokerId,
+    pub cgen: u32,
     pub sent_at: SimTime,
 }
 
@@ -51,11 +71,13 @@ pub struct Sender {
     pub in_flight: BTreeMap<RequestId, InFlightRequest>,
     next_request: RequestId,
     pub wake_at: Option<(SimTime, u64)>,
-    pub metadata_in_flight: bool,
+    /// The metadata request on the wire, if any.
+    pub metadata_request: Option<ControlRequest>,
     /// A disconnect or a metadata-type error asked for a refresh (`requestUpdate`).
     pub metadata_stale: bool,
-    pid_sent_at: Option<SimTime>,
-    metadata_sent_at: SimTime,
+    /// The InitProducerId request on the wire, if any.
+    pid_request: Option<ControlRequest>,
+    least_loaded_offset: usize,
 }
 
 impl Sender {
@@ -75,10 +97,10 @@ impl Sender {
             in_flight: BTreeMap::new(),
             next_request: 0,
             wake_at: None,
-            metadata_in_flight: false,
+            metadata_request: None,
             metadata_stale: true,
-            pid_sent_at: None,
-            metadata_sent_at: SimTime::ZERO,
+            pid_request: None,
+            least_loaded_offset: 0,
         }
     }
 
@@ -94,12 +116,69 @@ impl Sender {
             c.cgen += 1;
         }
         self.wake_at = None;
+        self.metadata_request = None;
+        self.pid_request = None;
+    }
+
+    /// `NetworkClient.leastLoadedNode`: starting at a rotating broker (Kafka starts at a
+    /// random one; rotating spreads the same way without drawing from the seeded RNG, whose
+    /// draws decide what a learner sees, e.g. the sticky partition), the first ready
+    /// connection with nothing in flight; else the ready one with the fewest requests in
+    /// flight; else one being connected; else one that may be connected (not in reconnect
+    /// backoff). `None` when every broker is backing off.
+    fn least_loaded_node(&mut self, core: &Core) -> Option<BrokerId> {
+        let n = self.conns.len();
+        if n == 0 {
+            return None;
+        }
+        let offset = self.least_loaded_offset % n;
+        self.least_loaded_offset = self.least_loaded_offset.wrapping_add(1);
+        let mut ready: Option<(usize, usize)> = None;
+        let mut connecting = None;
+        let mut can_connect = None;
+        for i in 0..n {
+            let b = (offset + i) % n;
+            let conn = &self.conns[b];
+            match conn.state {
+                ConnState::Ready => {
+                    let load = conn.in_flight.len();
+                    if load == 0 {
+                        return Some(b as BrokerId);
+                    }
+                    if ready.is_none_or(|(_, l)| load < l) {
+                        ready = Some((b, load));
+                    }
+                }
+                ConnState::Connecting => {
+                    connecting.get_or_insert(b);
+                }
+                ConnState::Disconnected => {
+                    if core.now >= conn.backoff_until {
+                        can_connect.get_or_insert(b);
+                    }
+                }
+            }
+        }
+        ready
+            .map(|(b, _)| b)
+            .or(connecting)
+            .or(can_connect)
+            .map(|b| b as BrokerId)
+    }
+
+    /// The earliest time a disconnected broker may be tried again.
+    fn next_reconnect(&self) -> Option<SimTime> {
+        self.conns
+            .iter()
+            .filter(|c| c.state == ConnState::Disconnected)
+            .map(|c| c.backoff_until)
+            .min()
     }
 }
 
 impl Producer {
     /// `Sender.runOnce`.
-    pub fn sender_wake(&mut self, core: &mut Core, w: &Workload, token: u64, up: &[bool]) {
+    pub fn sender_wake(&mut self, core: &mut Core, w: &Workload, token: u64) {
         match self.sender.wake_at {
             Some((_, t)) if t == token => self.sender.wake_at = None,
             _ => return,
@@ -107,82 +186,82 @@ impl Producer {
         if self.app == AppState::Dead {
             return;
         }
-        self.run_once(core, w, up);
+        self.run_once(core, w);
     }
 
-    fn run_once(&mut self, core: &mut Core, w: &Workload, up: &[bool]) {
+    fn run_once(&mut self, core: &mut Core, w: &Workload) {
         let now = core.now;
         let mut next: Option<SimTime> = None;
         let mut soonest = |t: SimTime| next = Some(next.map_or(t, |n: SimTime| n.min(t)));
-        if self.sender.metadata_stale || self.metadata.iter().any(Option::is_none) {
-            self.request_metadata(core, up);
+        // runOnce: the idempotence bookkeeping comes first.
+        self.idem.maybe_resolve_sequences();
+        if let Some(causes) = self.idem.maybe_bump_epoch(&mut self.acc) {
+            for cause in causes {
+                core.emit(TraceEvent::EpochBumped {
+                    producer_id: self.idem.producer_id,
+                    epoch: self.idem.epoch,
+                    reason: bump_reason(&cause),
+                });
+            }
         }
-        if !self.idem.ready_to_send() {
-            let resend = self.sender.pid_sent_at.is_none_or(|t| {
-                now.since(t) >= SimDuration::from_millis(core.cfg.producer.request_timeout_ms)
-            });
-            if resend {
-                if let Some(b) = up.iter().position(|u| *u) {
-                    self.sender.pid_sent_at = Some(now);
-                    core.send(
-                        Node::Producer,
-                        Node::Broker(b as BrokerId),
-                        Message::InitProducerId,
-                    );
-                }
-                soonest(now + SimDuration::from_millis(core.cfg.producer.retry_backoff_ms));
+        let timeout = SimDuration::from_millis(core.cfg.producer.request_timeout_ms);
+        if let Some(t) = self.control_timeouts(core, w, timeout) {
+            soonest(t);
+        }
+        if self.sender.metadata_stale || self.metadata.iter().any(Option::is_none) {
+            if let Some(t) = self.request_metadata(core) {
+                soonest(t);
+            }
+        }
+        if !self.idem.ready_to_send() && self.sender.pid_request.is_none() {
+            if let Some(t) = self.request_producer_id(core) {
+                soonest(t);
             }
         }
         self.expire(core, w);
-        let ready = self.acc.ready(now, &self.metadata);
-        if ready.unknown_leader {
-            self.request_metadata(core, up);
-        }
-        if let Some(t) = ready.next_check {
-            soonest(t);
-        }
-        if self.idem.ready_to_send() {
-            let max_in_flight = core.cfg.producer.max_in_flight_requests_per_connection as usize;
+        // sendProducerData: while some node is ready and can take a request, the Sender loops
+        // at once (pollTimeout = 0), so a backlog leaves up to
+        // max.in.flight.requests.per.connection requests per node per round trip.
+        loop {
+            let ready = self.acc.ready(now, &self.metadata);
+            if ready.unknown_leader {
+                if let Some(t) = self.request_metadata(core) {
+                    soonest(t);
+                }
+            }
+            if let Some(t) = ready.next_check {
+                soonest(t);
+            }
+            self.update_partitioner_stats(&ready.queue_sizes, &ready.queue_partitions);
+            let mut sent = false;
             for &node in &ready.nodes {
-                let conn = &mut self.sender.conns[node as usize];
-                match conn.state {
-                    ConnState::Disconnected => {
-                        if now >= conn.backoff_until {
-                            conn.state = ConnState::Connecting;
-                            let cgen = conn.cgen;
-                            // TCP handshake plus ApiVersions: two round trips.
-                            let rtt = core.net.rtt();
-                            core.after(rtt + rtt, Event::ConnectDone { broker: node, cgen });
-                        } else {
-                            soonest(conn.backoff_until);
+                match self.can_send_to(core, node) {
+                    Ok(()) => {
+                        self.acc.update_node_latency(node, now, true);
+                        if self.idem.ready_to_send() && self.send_to(core, node) {
+                            sent = true;
                         }
-                        continue;
                     }
-                    ConnState::Connecting => continue,
-                    ConnState::Ready => {}
-                }
-                // InFlightRequests.canSendMore: the newest request fully written and below the limit.
-                if !conn.in_flight.is_empty()
-                    && (conn.last_written > now || conn.in_flight.len() >= max_in_flight)
-                {
-                    if conn.last_written > now {
-                        soonest(conn.last_written);
+                    Err(wake) => {
+                        self.acc.update_node_latency(node, now, false);
+                        if let Some(t) = wake {
+                            soonest(t);
+                        }
                     }
-                    continue;
                 }
-                self.send_to(core, node);
+            }
+            if !sent {
+                break;
             }
         }
-        let (sizes, ids) = self.acc.load_stats(&self.metadata);
-        self.update_partitioner_stats(&sizes, &ids);
         let dt = SimDuration::from_millis(core.eff.delivery_timeout_ms);
         if let Some(t) = self.acc.next_expiry(dt) {
             soonest(t);
         }
         for req in self.sender.in_flight.values() {
-            for &(key, id) in &req.batches {
-                if let Some(b) = self.acc.get(key).filter(|b| b.id == id) {
-                    soonest(b.created + dt);
+            for b in &req.batches {
+                if let Some(batch) = self.acc.get(b.key).filter(|x| x.id == b.id) {
+                    soonest(batch.created + dt);
                 }
             }
         }
@@ -191,7 +270,138 @@ impl Producer {
         }
     }
 
-    fn send_to(&mut self, core: &mut Core, node: BrokerId) {
+    /// `NetworkClient.ready(node)`: the connection is established and `canSendMore` (the
+    /// newest request fully written, fewer than max.in.flight in flight). A disconnected
+    /// node starts connecting. `Err` carries when to look again, if the wait has an end the
+    /// Sender must wake for (a response wakes it anyway).
+    fn can_send_to(&mut self, core: &mut Core, node: BrokerId) -> Result<(), Option<SimTime>> {
+        let now = core.now;
+        let max_in_flight = core.cfg.producer.max_in_flight_requests_per_connection as usize;
+        let conn = &mut self.sender.conns[node as usize];
+        match conn.state {
+            ConnState::Disconnected => {
+                if now >= conn.backoff_until {
+                    self.connect(core, node);
+                    return Err(None);
+                }
+                return Err(Some(conn.backoff_until));
+            }
+            ConnState::Connecting => return Err(None),
+            ConnState::Ready => {}
+        }
+        if !conn.in_flight.is_empty() && conn.last_written > now {
+            return Err(Some(conn.last_written));
+        }
+        if conn.in_flight.len() >= max_in_flight {
+            return Err(None);
+        }
+        Ok(())
+    }
+
+    /// Starts a connection: the TCP handshake plus ApiVersions, two round trips.
+    fn connect(&mut self, core: &mut Core, node: BrokerId) {
+        let conn = &mut self.sender.conns[node as usize];
+        conn.state = ConnState::Connecting;
+        let cgen = conn.cgen;
+        let rtt = core.net.rtt();
+        core.after(rtt + rtt, Event::ConnectDone { broker: node, cgen });
+    }
+
+    /// Metadata and InitProducerId requests that got no answer within request.timeout.ms
+    /// close their connection, as any request does (`NetworkClient.handleTimedOutRequests`).
+    /// Returns when the next one would time out.
+    fn control_timeouts(
+        &mut self,
+        core: &mut Core,
+        w: &Workload,
+        timeout: SimDuration,
+    ) -> Option<SimTime> {
+        let mut next = None;
+        for which in [ControlKind::Metadata, ControlKind::ProducerId] {
+            let req = match which {
+                ControlKind::Metadata => self.sender.metadata_request,
+                ControlKind::ProducerId => self.sender.pid_request,
+            };
+            let Some(req) = req else { continue };
+            if core.now.since(req.sent_at) >= timeout {
+                if self.sender.conns[req.broker as usize].cgen == req.cgen {
+                    let reason = match which {
+                        ControlKind::Metadata => {
+                            "the metadata request got no answer within request.timeout.ms"
+                        }
+                        ControlKind::ProducerId => {
+                            "the InitProducerId request got no answer within request.timeout.ms"
+                        }
+                    };
+                    self.close_connection(core, w, req.broker, KafkaError::RequestTimedOut, reason);
+                }
+                match which {
+                    ControlKind::Metadata => {
+                        self.sender.metadata_request = None;
+                        self.sender.metadata_stale = true;
+                    }
+                    ControlKind::ProducerId => self.sender.pid_request = None,
+                }
+            } else {
+                let at = req.sent_at + timeout;
+                next = Some(next.map_or(at, |n: SimTime| n.min(at)));
+            }
+        }
+        next
+    }
+
+    /// Asks the least-loaded node for metadata (`DefaultMetadataUpdater.maybeUpdate`); if
+    /// it has no connection yet, connects first. Returns when to try again, if it must wait.
+    fn request_metadata(&mut self, core: &mut Core) -> Option<SimTime> {
+        if self.sender.metadata_request.is_some() {
+            return None;
+        }
+        let Some(node) = self.sender.least_loaded_node(core) else {
+            return self.sender.next_reconnect();
+        };
+        let conn = &self.sender.conns[node as usize];
+        match conn.state {
+            ConnState::Ready => {
+                self.sender.metadata_request = Some(ControlRequest {
+                    broker: node,
+                    cgen: conn.cgen,
+                    sent_at: core.now,
+                });
+                self.sender.metadata_stale = false;
+                core.send(Node::Producer, Node::Broker(node), Message::Metadata);
+            }
+            ConnState::Disconnected => self.connect(core, node),
+            ConnState::Connecting => {}
+        }
+        None
+    }
+
+    /// InitProducerId to the least-loaded node (`bumpIdempotentEpochAndResetIdIfNeeded`,
+    /// `InitProducerIdHandler`), connecting first if needed.
+    fn request_producer_id(&mut self, core: &mut Core) -> Option<SimTime> {
+        let Some(node) = self.sender.least_loaded_node(core) else {
+            return self.sender.next_reconnect();
+        };
+        let conn = &self.sender.conns[node as usize];
+        match conn.state {
+            ConnState::Ready => {
+                self.sender.pid_request = Some(ControlRequest {
+                    broker: node,
+                    cgen: conn.cgen,
+                    sent_at: core.now,
+                });
+                self.idem.requested = true;
+                core.send(Node::Producer, Node::Broker(node), Message::InitProducerId);
+            }
+            ConnState::Disconnected => self.connect(core, node),
+            ConnState::Connecting => {}
+        }
+        None
+    }
+
+    /// Drains one request's worth of batches for `node` and sends it. False if there was
+    /// nothing it may send.
+    fn send_to(&mut self, core: &mut Core, node: BrokerId) -> bool {
         let now = core.now;
         let led: Vec<u32> = self
             .metadata
@@ -205,7 +415,7 @@ impl Producer {
             self.acc
                 .drain_node(node, &led, &self.metadata, max_request, now, &mut self.idem);
         if drained.is_empty() {
-            return;
+            return false;
         }
         let guarantee_order = core.cfg.producer.max_in_flight_requests_per_connection == 1;
         let id = self.sender.next_request;
@@ -237,7 +447,12 @@ impl Producer {
                 producer_epoch: b.producer_epoch,
                 base_sequence: b.base_sequence.unwrap_or(-1),
             });
-            keys.push((key, b.id));
+            keys.push(SentBatch {
+                key,
+                id: b.id,
+                partition: p,
+                last_sequence: b.last_sequence(),
+            });
             if guarantee_order {
                 self.acc.muted[p as usize] = true;
             }
@@ -295,30 +510,11 @@ impl Producer {
                 },
             );
         }
-    }
-
-    fn request_metadata(&mut self, core: &mut Core, up: &[bool]) {
-        // A request lost with its broker is given up after request.timeout.ms.
-        let timeout = SimDuration::from_millis(core.cfg.producer.request_timeout_ms);
-        if self.sender.metadata_in_flight && core.now.since(self.sender.metadata_sent_at) < timeout
-        {
-            return;
-        }
-        // leastLoadedNode: any broker the client can reach.
-        if let Some(b) = up.iter().position(|u| *u) {
-            self.sender.metadata_in_flight = true;
-            self.sender.metadata_stale = false;
-            self.sender.metadata_sent_at = core.now;
-            core.send(
-                Node::Producer,
-                Node::Broker(b as BrokerId),
-                Message::Metadata,
-            );
-        }
+        true
     }
 
     pub fn on_metadata(&mut self, core: &mut Core, leaders: Vec<Option<(BrokerId, u32)>>) {
-        self.sender.metadata_in_flight = false;
+        self.sender.metadata_request = None;
         if leaders != self.metadata {
             core.emit(TraceEvent::MetadataUpdated {
                 leaders: leaders.iter().map(|l| l.map(|(b, _)| b)).collect(),
@@ -335,11 +531,11 @@ impl Producer {
     }
 
     pub fn on_init_producer_id(&mut self, core: &mut Core, producer_id: i64, epoch: i16) {
+        self.sender.pid_request = None;
         if self.idem.producer_id >= 0 {
             return;
         }
-        self.idem.producer_id = producer_id;
-        self.idem.epoch = epoch;
+        self.idem.set_producer(producer_id, epoch);
         core.emit(TraceEvent::ProducerIdAssigned { producer_id, epoch });
         let now = core.now;
         self.wake_sender(core, now);
@@ -385,6 +581,15 @@ impl Producer {
         if conn.state == ConnState::Disconnected {
             return;
         }
+        let on_this = |r: Option<ControlRequest>| {
+            r.is_some_and(|r| r.broker == broker && r.cgen == conn.cgen)
+        };
+        if on_this(self.sender.metadata_request) {
+            self.sender.metadata_request = None;
+        }
+        if on_this(self.sender.pid_request) {
+            self.sender.pid_request = None;
+        }
         conn.state = ConnState::Disconnected;
         conn.cgen += 1;
         conn.backoff_until = core.now + SimDuration::from_millis(RECONNECT_BACKOFF_MS);
@@ -395,8 +600,8 @@ impl Producer {
         });
         for id in ids {
             if let Some(req) = self.sender.in_flight.remove(&id) {
-                for (key, batch_id) in req.batches {
-                    self.batch_result(core, w, key, batch_id, PartitionResult::Err(error));
+                for sent in req.batches {
+                    self.batch_result(core, w, sent, PartitionResult::Err(error));
                 }
             }
         }
@@ -455,14 +660,8 @@ impl Producer {
         }
         conn.in_flight.retain(|r| *r != request);
         if let Some(req) = self.sender.in_flight.remove(&request) {
-            for (key, batch_id) in req.batches {
-                self.batch_result(
-                    core,
-                    w,
-                    key,
-                    batch_id,
-                    PartitionResult::Ok { base_offset: -1 },
-                );
+            for sent in req.batches {
+                self.batch_result(core, w, sent, PartitionResult::Ok { base_offset: -1 });
             }
         }
         let now = core.now;
@@ -484,14 +683,35 @@ impl Producer {
         let Some(req) = self.sender.in_flight.remove(&resp.id) else {
             return;
         };
-        for (key, batch_id) in req.batches {
-            let result = resp.results.iter().find(|(id, _)| *id == batch_id).map_or(
+        for sent in req.batches {
+            let result = resp.results.iter().find(|(id, _)| *id == sent.id).map_or(
                 PartitionResult::Err(KafkaError::NetworkException),
                 |(_, r)| *r,
             );
-            self.batch_result(core, w, key, batch_id, result);
+            self.batch_result(core, w, sent, result);
         }
         let now = core.now;
         self.wake_sender(core, now);
+    }
+}
+
+#[derive(Clone, Copy)]
+enum ControlKind {
+    Metadata,
+    ProducerId,
+}
+
+/// The trace's words for why the epoch was bumped.
+fn bump_reason(cause: &BumpCause) -> String {
+    match cause {
+        BumpCause::OutOfOrder { partition } => {
+            format!("OUT_OF_ORDER_SEQUENCE_NUMBER on partition {partition}: a gap in its sequences")
+        }
+        BumpCause::FailedBatch { partition, error } => {
+            format!("a sent batch of partition {partition} failed with {error}")
+        }
+        BumpCause::Unresolved { partition } => format!(
+            "batches of partition {partition} expired after being sent and nothing acknowledged the sequences after them"
+        ),
     }
 }
