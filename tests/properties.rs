@@ -277,3 +277,71 @@ proptest! {
         prop_assert_eq!(total, sim.producer().records.len() as u64);
     }
 }
+
+/// Any schedule of the faults that make a producer retry: lost or held responses, refused
+/// writes, cut-off, killed and restarted brokers.
+fn retry_faults() -> impl Strategy<Value = Vec<(u64, Fault)>> {
+    let one = prop_oneof![
+        (1u32..4, proptest::option::of(0u32..3))
+            .prop_map(|(count, broker)| Fault::DropResponses { broker, count }),
+        (1u32..4, proptest::option::of(0u32..3))
+            .prop_map(|(count, broker)| Fault::RejectProduce { broker, count }),
+        (0u32..3).prop_map(|broker| Fault::IsolateBroker { broker }),
+        (0u32..3).prop_map(|broker| Fault::HealBroker { broker }),
+        (0u32..3).prop_map(|broker| Fault::KillBroker { broker }),
+        (0u32..3).prop_map(|broker| Fault::RestartBroker { broker }),
+        (0u32..3).prop_map(|partition| Fault::KillLeader { partition }),
+    ];
+    proptest::collection::vec((0u64..4_000, one), 1..7)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// The idempotent producer's promise (`TransactionManager`, KIP-360): internal retries
+    /// never write a record twice and never reorder a partition, whatever fails and
+    /// whichever timeouts are short. Every record still gets exactly one verdict.
+    #[test]
+    fn idempotent_retries_never_duplicate_or_reorder(
+        faults in retry_faults(),
+        records in 200u64..20_000,
+        rate in prop_oneof![Just(0.0), 500.0f64..50_000.0],
+        short_timeouts in any::<bool>(),
+        delivery_slack in 0u64..400,
+        linger in 0u64..10,
+        in_flight in 1u32..=5,
+        min_isr in 1u32..=2,
+        consumers in 0u32..=1,
+        seed in any::<u64>(),
+    ) {
+        let mut cfg = Config::defaults(KafkaVersion::V4);
+        let (request, delivery) = if short_timeouts {
+            ("1000".to_string(), (1000 + linger + delivery_slack).to_string())
+        } else {
+            ("30000".to_string(), "120000".to_string())
+        };
+        for (k, v) in [
+            ("acks", "all".to_string()), ("enable.idempotence", "true".to_string()),
+            ("linger.ms", linger.to_string()),
+            ("max.in.flight.requests.per.connection", in_flight.to_string()),
+            ("min.insync.replicas", min_isr.to_string()),
+            ("request.timeout.ms", request), ("delivery.timeout.ms", delivery),
+            ("broker.session.timeout.ms", "1500".to_string()),
+            ("consumers", consumers.to_string()), ("auto.offset.reset", "earliest".to_string()),
+        ] {
+            cfg.set(k, &v).unwrap();
+        }
+        let w = Workload { records, rate, ..Workload::notes_loop(records) };
+        let mut sim = Sim::new(cfg, w, seed).unwrap();
+        sim.set_trace_enabled(false);
+        for (at, f) in &faults {
+            sim.schedule(SimTime::from_millis(*at), Command::Fault { fault: f.clone() });
+        }
+        sim.run(Some(SimTime::ZERO + SimDuration::from_secs(600)));
+        let rep = sim.ledger_report();
+        prop_assert_eq!(rep.duplicated.log, 0, "{:?} {:?}", rep.counts, rep.examples);
+        prop_assert_eq!(rep.reordered, 0, "{:?} {:?}", rep.counts, rep.examples);
+        let total: u64 = rep.counts.values().sum();
+        prop_assert_eq!(total, sim.producer().records.len() as u64);
+    }
+}

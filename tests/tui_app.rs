@@ -201,3 +201,48 @@ fn a_defaulted_idempotence_that_kafka_turns_off_says_so() {
     assert_eq!(a.sim.config().producer.acks.to_string(), "1");
     assert_eq!(a.knob_display(idem), "true (in effect: off)");
 }
+
+#[test]
+fn a_smaller_batch_size_from_the_keyboard_makes_smaller_batches() {
+    // The sandbox at 5,000 records/s with linger.ms 50: batches fill to batch.size.
+    let mut cfg = Config::defaults(KafkaVersion::V4);
+    cfg.set("linger.ms", "50").unwrap();
+    let w = Workload {
+        records: 1_000_000,
+        rate: 5_000.0,
+        key: Some(Template::parse("hello{i}").unwrap()),
+        ..Workload::notes_loop(1_000_000)
+    };
+    let mut a = App::with(cfg, w, 42, Lang::En, Theme::dark()).unwrap();
+    a.speed = SPEEDS.iter().position(|&s| s == 1.0).unwrap();
+    tick(&mut a, 60);
+    let knob = a.knobs.iter().position(|k| k.name == "batch.size").unwrap();
+    while a.knob != knob {
+        press(&mut a, KeyCode::Tab);
+    }
+    press(&mut a, KeyCode::Enter);
+    for c in "1024".chars() {
+        press(&mut a, KeyCode::Char(c));
+    }
+    press(&mut a, KeyCode::Enter);
+    assert_eq!(a.sim.effective().batch_size, 1024);
+    let changed = a.sim.now();
+    tick(&mut a, 120);
+    assert!(
+        a.sim.now().since(changed).as_millis() > 500,
+        "{}",
+        a.sim.now()
+    );
+    // The latest batches (the metrics keep the last 256 drained) are at most batch.size (a
+    // record never splits, and these are far smaller than 1024 bytes)...
+    let bytes = &a.metrics.batch_bytes;
+    let created: Vec<u32> = bytes
+        .iter()
+        .skip(bytes.len().saturating_sub(50))
+        .copied()
+        .collect();
+    assert_eq!(created.len(), 50);
+    assert!(created.iter().all(|&b| b <= 1024), "{created:?}");
+    // And they fill it, rather than staying at a handful of bytes.
+    assert!(created.iter().filter(|&&b| b > 900).count() > created.len() / 2);
+}

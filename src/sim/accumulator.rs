@@ -151,7 +151,6 @@ pub struct RecordAccumulator {
     ready_reason: Vec<Option<SendReason>>,
     drain_index: Vec<usize>,
     pub pool: BufferPool,
-    pub batch_size: usize,
     pub linger: SimDuration,
     /// `send()` is blocked on memory (`free.queued() > 0`): everything is ready.
     pub exhausted: bool,
@@ -184,7 +183,6 @@ impl RecordAccumulator {
             ready_reason: vec![None; n],
             drain_index: Vec::new(),
             pool: BufferPool::new(buffer_memory, batch_size as u64),
-            batch_size,
             linger,
             exhausted: false,
             flush_in_progress: false,

@@ -289,13 +289,17 @@ impl Sim {
 
     /// Producer settings the simulation cannot change under a running `KafkaProducer`
     /// (Kafka reads every producer setting at construction; these ones the simulation
-    /// also only reads then): changing them starts a new producer instance.
+    /// also only reads then): changing them starts a new producer instance. `batch.size`
+    /// sizes the buffer pool's pooled buffers and the sticky partitioner's switch point
+    /// (`KafkaProducer` constructor → `RecordAccumulator`, `BufferPool`, `BuiltInPartitioner`).
     pub fn producer_needs_restart(name: &str) -> bool {
         matches!(
             name,
             "enable.idempotence"
+                | "batch.size"
                 | "buffer.memory"
                 | "partitioner.adaptive.partitioning.enable"
+                | "partitioner.availability.timeout.ms"
                 | "client.id"
         )
     }
@@ -304,7 +308,6 @@ impl Sim {
     fn apply_live_settings(&mut self) {
         let cfg = &self.core.cfg;
         self.producer.acc.linger = SimDuration::from_millis(cfg.producer.linger_ms);
-        self.producer.acc.batch_size = self.core.eff.batch_size as usize;
         self.core.net.latency = SimDuration(cfg.sim.network_latency_us);
         self.core.net.jitter = SimDuration(cfg.sim.network_jitter_us);
         self.core.net.bandwidth_mbps = cfg.sim.network_bandwidth_mbps;
