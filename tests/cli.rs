@@ -436,6 +436,147 @@ fn json_summary_has_the_documented_fields() {
     assert_eq!(ledger["duplicated"]["processing"], 0);
     assert_eq!(ledger["reordered"], 0);
     assert_eq!(ledger["examples"].as_array().map(Vec::len), Some(0));
+
+    // It settled: nothing to wait for, nobody behind.
+    let stopped = &d["stopped"];
+    assert_eq!(stopped["reason"], "settled", "{stopped}");
+    assert_eq!(stopped["waiting_for"].as_array().map(Vec::len), Some(0));
+    assert_eq!(
+        stopped["lag"].as_object().map(serde_json::Map::len),
+        Some(0)
+    );
+    assert_eq!(
+        stopped["committed_lag"]
+            .as_object()
+            .map(serde_json::Map::len),
+        Some(0)
+    );
+    assert!(parts.iter().all(|p| p["offline"] == false), "{parts:?}");
+}
+
+#[test]
+fn failed_callbacks_split_into_written_and_not_written_in_the_json() {
+    // retries=0: requests behind a lost response time out after their append; batches
+    // refused with NOT_ENOUGH_REPLICAS at 1.5 s were never written.
+    let d = ok_json(&[
+        "run",
+        "--records",
+        "200",
+        "--rate",
+        "100",
+        "--set",
+        "retries=0",
+        "--set",
+        "request.timeout.ms=1000",
+        "--fault",
+        "10ms:drop-responses:1:0",
+        "--fault",
+        "1500ms:reject-produce:3",
+        "--json",
+    ]);
+    let counts = &d["ledger"]["counts"];
+    let written = counts["failed_written"].as_u64().expect("failed_written");
+    let not_written = counts["failed_not_written"]
+        .as_u64()
+        .expect("failed_not_written");
+    assert!(counts.get("failed").is_none(), "{counts}");
+    assert_eq!(
+        Some(written + not_written),
+        d["producer"]["failed"].as_u64()
+    );
+    let examples = d["ledger"]["examples"].as_array().expect("examples");
+    let fw = examples
+        .iter()
+        .find(|e| e["verdict"] == "failed_written")
+        .expect("a failed_written example");
+    let offset = fw["offset"].as_i64().expect("it is in the log");
+    let cause = fw["cause"].as_str().unwrap_or_default();
+    assert!(
+        cause.contains("REQUEST_TIMED_OUT") && cause.contains(&format!("offset {offset}")),
+        "{cause}"
+    );
+    let fnw = examples
+        .iter()
+        .find(|e| e["verdict"] == "failed_not_written")
+        .expect("a failed_not_written example");
+    assert!(fnw["offset"].is_null());
+    assert!(
+        fnw["cause"]
+            .as_str()
+            .is_some_and(|c| c.contains("NOT_ENOUGH_REPLICAS")),
+        "{fnw}"
+    );
+}
+
+#[test]
+fn an_offline_partition_shows_its_last_watermarks_and_keeps_its_delivered_records() {
+    let d = ok_json(&[
+        "run",
+        "--records",
+        "400",
+        "--rate",
+        "20",
+        "--set",
+        "replication.factor=1",
+        "--fault",
+        "5s:kill-broker:0",
+        "--json",
+    ]);
+    let p0 = &d["partitions"][0];
+    assert!(p0["leader"].is_null() && p0["offline"] == true, "{p0}");
+    assert_eq!(p0["last_leader"], 0);
+    let committed = &d["consumer"]["committed_offsets"]["0"];
+    assert!(committed.as_i64() > Some(0), "{}", d["consumer"]);
+    assert_eq!(&p0["high_watermark"], committed, "{p0}");
+    assert_eq!(&p0["log_end_offset"], committed, "{p0}");
+    let counts = &d["ledger"]["counts"];
+    assert_eq!(counts["delivered"], d["consumer"]["processed"], "{counts}");
+    assert!(counts.get("in_progress").is_none(), "{counts}");
+    let text = ok(&[
+        "run",
+        "--records",
+        "400",
+        "--rate",
+        "20",
+        "--set",
+        "replication.factor=1",
+        "--fault",
+        "5s:kill-broker:0",
+    ]);
+    assert!(
+        text.contains("leader none, OFFLINE (last leader 0)") && text.contains("(last known)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_run_cut_short_says_why_and_how_far_the_consumer_is_behind() {
+    let d = ok_json(&[
+        "run",
+        "--records",
+        "3000",
+        "--set",
+        "consumer.process.ms=100",
+        "--json",
+    ]);
+    let stopped = &d["stopped"];
+    assert_eq!(stopped["reason"], "settle_limit", "{stopped}");
+    assert_eq!(stopped["waiting_for"][0], "consumers", "{stopped}");
+    let lag: i64 = stopped["lag"]
+        .as_object()
+        .expect("lag is an object")
+        .values()
+        .filter_map(Value::as_i64)
+        .sum();
+    // What the consumer has not read yet is what the ledger cannot decide.
+    assert!(lag > 1000, "{stopped}");
+    let in_progress = d["ledger"]["counts"]["in_progress"].as_i64().unwrap_or(0);
+    assert!(in_progress >= lag, "{}", d["ledger"]["counts"]);
+    let until = ok(&["run", "--records", "3000", "--until", "2s"]);
+    assert!(
+        until.contains("stopped  until: the --until time was reached"),
+        "{until}"
+    );
 }
 
 #[test]

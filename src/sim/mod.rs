@@ -57,17 +57,37 @@ pub struct Sim {
     events: u64,
     /// Scheduled commands not yet applied: a run is not over while one is pending.
     pending_commands: usize,
+    /// Why the last `run` returned; cleared as soon as the simulation moves on.
+    stopped: Option<RunEnd>,
 }
 
-/// Why `run` returned.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Why `run` returned (the summary's `stopped.reason`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum RunEnd {
-    /// The producer finished and replication caught up.
+    /// The producer finished, replication caught up, the consumers read and committed everything.
     Settled,
-    /// The time limit was reached.
+    /// The producer finished, but something else did not settle within `SETTLE_LIMIT`
+    /// (120 s): a consumer too slow, a partition nobody can read, a commit never answered.
+    SettleLimit,
+    /// The limit given to `run` (`--until`) was reached.
+    Until,
+    /// No limit was given and the default one (an hour of virtual time) was reached.
     TimeLimit,
-    /// Nothing left to do.
+    /// Nothing left to happen.
     Idle,
+}
+
+impl RunEnd {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Settled => "settled",
+            Self::SettleLimit => "settle_limit",
+            Self::Until => "until",
+            Self::TimeLimit => "time_limit",
+            Self::Idle => "idle",
+        }
+    }
 }
 
 impl Sim {
@@ -102,6 +122,7 @@ impl Sim {
             settled_at: None,
             events: 0,
             pending_commands: 0,
+            stopped: None,
         };
         sim.core.at(SimTime::ZERO, Event::AppWake);
         let now = sim.core.now;
@@ -143,7 +164,6 @@ impl Sim {
     pub fn ledger_report(&self) -> ledger::LedgerReport {
         self.core.ledger.report(
             &self.producer.records,
-            &self.high_watermarks(),
             self.core.cfg.consumer.consumers > 0,
             &self.group.coordinator.committed,
         )
@@ -394,8 +414,14 @@ impl Sim {
             .after(latency, Event::Disconnected { broker: b, cgen });
     }
 
+    /// Why the last `run` returned, if nothing happened since.
+    pub fn stopped(&self) -> Option<RunEnd> {
+        self.stopped
+    }
+
     /// Processes the next event. Returns false when nothing is scheduled.
     pub fn step(&mut self) -> bool {
+        self.stopped = None;
         let Some((t, ev)) = self.core.queue.pop() else {
             return false;
         };
@@ -407,6 +433,7 @@ impl Sim {
 
     /// Processes every event up to and including `t`, then sets the clock to `t`.
     pub fn advance_to(&mut self, t: SimTime) {
+        self.stopped = None;
         while self.core.queue.peek_time().is_some_and(|next| next <= t) {
             self.step();
         }
@@ -416,6 +443,7 @@ impl Sim {
     /// Like `advance_to`, but processes at most `budget` events. Returns false when the
     /// budget ran out first (the clock then stops at the last event processed).
     pub fn advance_to_budget(&mut self, t: SimTime, budget: u64) -> bool {
+        self.stopped = None;
         let mut n = 0;
         while self.core.queue.peek_time().is_some_and(|next| next <= t) {
             if n >= budget {
@@ -428,19 +456,40 @@ impl Sim {
         true
     }
 
-    /// Whether the producer is done and every partition's replicas agree.
+    /// Whether the producer is done, every partition's replicas agree and the consumers
+    /// read and committed everything.
     pub fn is_settled(&self) -> bool {
-        if !self.producer.is_settled() {
-            return false;
-        }
-        let hws = self.high_watermarks();
-        if !self.group.caught_up(&hws)
-            || !self
-                .group
-                .commits_settled(self.core.cfg.consumer.commit_mode)
-        {
-            return false;
-        }
+        self.producer.is_settled()
+            && self.consumers_caught_up()
+            && self.commits_settled()
+            && self.replication_settled()
+    }
+
+    /// What has not settled yet: `producer`, `replication`, `consumers` (not caught up with
+    /// the high watermarks, or rebalancing), `commits` (positions not committed yet).
+    pub fn unsettled(&self) -> Vec<&'static str> {
+        [
+            ("producer", self.producer.is_settled()),
+            ("replication", self.replication_settled()),
+            ("consumers", self.consumers_caught_up()),
+            ("commits", self.commits_settled()),
+        ]
+        .into_iter()
+        .filter(|(_, done)| !done)
+        .map(|(name, _)| name)
+        .collect()
+    }
+
+    fn consumers_caught_up(&self) -> bool {
+        self.group.caught_up(&self.high_watermarks())
+    }
+
+    fn commits_settled(&self) -> bool {
+        self.group
+            .commits_settled(self.core.cfg.consumer.commit_mode)
+    }
+
+    fn replication_settled(&self) -> bool {
         self.cluster.partitions.iter().all(|p| {
             let Some(l) = p.leader else { return true };
             let leo = p.replica(l).log_end_offset;
@@ -473,17 +522,24 @@ impl Sim {
         limit: Option<SimTime>,
         mut sink: Option<&mut dyn FnMut(Vec<TraceRecord>)>,
     ) -> RunEnd {
+        let at_limit = if limit.is_some() {
+            RunEnd::Until
+        } else {
+            RunEnd::TimeLimit
+        };
         let limit = limit.unwrap_or(SimTime::ZERO + DEFAULT_TIME_LIMIT);
-        let end = self.run_loop(limit, &mut sink);
+        let end = self.run_loop(limit, at_limit, &mut sink);
         if let Some(sink) = sink {
             sink(self.drain_trace());
         }
+        self.stopped = Some(end);
         end
     }
 
     fn run_loop(
         &mut self,
         limit: SimTime,
+        at_limit: RunEnd,
         sink: &mut Option<&mut dyn FnMut(Vec<TraceRecord>)>,
     ) -> RunEnd {
         loop {
@@ -497,13 +553,16 @@ impl Sim {
             };
             if next > limit {
                 self.core.now = self.core.now.max(limit);
-                return RunEnd::TimeLimit;
+                return at_limit;
             }
             self.step();
             if self.producer.is_settled() && self.pending_commands == 0 {
                 let since = *self.settled_at.get_or_insert(self.core.now);
-                if self.is_settled() || self.core.now.since(since) >= SETTLE_LIMIT {
+                if self.is_settled() {
                     return RunEnd::Settled;
+                }
+                if self.core.now.since(since) >= SETTLE_LIMIT {
+                    return RunEnd::SettleLimit;
                 }
             } else {
                 self.settled_at = None;

@@ -1,10 +1,13 @@
 //! The end-of-run summary: what `kafka-flow run` prints, readable or as JSON.
 
+mod stopped;
+pub use stopped::StopSummary;
+
 use super::Sim;
 use super::consumer::Phase;
 use super::ledger::LedgerReport;
 use super::producer::RecordState;
-use super::trace::{BrokerId, SendReason};
+use super::trace::{BrokerId, KafkaError, SendReason};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -19,6 +22,8 @@ pub struct Summary {
     pub partitions: Vec<PartitionSummary>,
     pub brokers: Vec<BrokerSummary>,
     pub consumer: ConsumerSummary,
+    /// Why `run` stopped and what was still behind; `null` when no `run` stopped it.
+    pub stopped: Option<StopSummary>,
     pub ledger: LedgerReport,
     /// Silent adjustments Kafka would make at start-up (e.g. idempotence disabled).
     pub notes: Vec<String>,
@@ -118,10 +123,16 @@ pub struct LatencySummary {
 pub struct PartitionSummary {
     pub partition: u32,
     pub leader: Option<BrokerId>,
+    /// No leader: nobody can read or write the partition.
+    pub offline: bool,
+    /// The current leader, or the one an offline partition had last.
+    pub last_leader: BrokerId,
     pub leader_epoch: u32,
     pub replicas: Vec<BrokerId>,
     pub isr: Vec<BrokerId>,
+    /// The leader's; for an offline partition, the last leader's (still on its disk).
     pub log_end_offset: i64,
+    /// The leader's; for an offline partition, the last known one.
     pub high_watermark: i64,
 }
 
@@ -212,9 +223,12 @@ impl Summary {
                         offset: r.offset,
                         timestamp: r.sent_at.as_millis(),
                         error: match r.state {
-                            RecordState::Failed => {
-                                Some("failed (see the trace for the exception)".to_string())
-                            }
+                            RecordState::Failed => Some(
+                                sim.ledger()
+                                    .failure(i as u32)
+                                    .unwrap_or(KafkaError::ProducerClosed)
+                                    .to_string(),
+                            ),
                             RecordState::Unsent => {
                                 Some("never sent: the producer died".to_string())
                             }
@@ -230,11 +244,13 @@ impl Summary {
                 .map(|(i, part)| PartitionSummary {
                     partition: i as u32,
                     leader: part.leader,
+                    offline: part.is_offline(),
+                    last_leader: part.last_leader,
                     leader_epoch: part.leader_epoch,
                     replicas: part.replicas.clone(),
                     isr: part.isr.clone(),
-                    log_end_offset: part.log_end_offset(),
-                    high_watermark: part.high_watermark(),
+                    log_end_offset: part.last_known_log_end_offset(),
+                    high_watermark: part.last_known_high_watermark(),
                 })
                 .collect(),
             brokers: cluster
@@ -275,6 +291,7 @@ impl Summary {
                         .collect(),
                 }
             },
+            stopped: StopSummary::of(sim),
             ledger: sim.ledger_report(),
             notes: sim.effective().notes.clone(),
         }
@@ -357,10 +374,16 @@ impl Summary {
         }
         let _ = writeln!(out, "partitions");
         for part in &self.partitions {
-            let leader = part.leader.map_or("none".to_string(), |l| l.to_string());
+            let (leader, last_known) = match part.leader {
+                Some(l) => (l.to_string(), ""),
+                None => (
+                    format!("none, OFFLINE (last leader {})", part.last_leader),
+                    " (last known)",
+                ),
+            };
             let _ = writeln!(
                 out,
-                "  {}  leader {leader} (epoch {})  replicas {:?}  isr {:?}  LEO {}  HW {}",
+                "  {}  leader {leader} (epoch {})  replicas {:?}  isr {:?}  LEO {}  HW {}{last_known}",
                 part.partition,
                 part.leader_epoch,
                 part.replicas,
@@ -401,6 +424,9 @@ impl Summary {
                     committed.join(" ")
                 }
             );
+        }
+        if let Some(stop) = &self.stopped {
+            let _ = writeln!(out, "{}", stop.to_line());
         }
         let led = &self.ledger;
         let counts: Vec<String> = led.counts.iter().map(|(k, v)| format!("{k} {v}")).collect();

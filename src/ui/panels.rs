@@ -19,7 +19,8 @@ fn verdict_key(v: Verdict) -> &'static str {
         Verdict::DuplicatedLog => "verdict.duplicated_log",
         Verdict::DuplicatedProcessing => "verdict.duplicated_processing",
         Verdict::Reordered => "verdict.reordered",
-        Verdict::Failed => "verdict.failed",
+        Verdict::FailedNotWritten => "verdict.failed_not_written",
+        Verdict::FailedWritten => "verdict.failed_written",
         Verdict::Unsent => "verdict.unsent",
         Verdict::InProgress => "verdict.in_progress",
     }
@@ -32,11 +33,16 @@ pub fn ledger(frame: &mut Frame, area: Rect, cx: &Ctx) {
     let mut row: Vec<Span> = Vec::new();
     for v in Verdict::ALL {
         let n = rep.counts.get(v.name()).copied().unwrap_or(0);
+        // The producer's outcomes (failed, unsent) appear once they happen: ten counters
+        // at 0 would push "in progress" out of a small panel.
+        if v.is_producer_outcome() && n == 0 {
+            continue;
+        }
         let style = if app.flashing(v.name()) {
             cx.theme().flash
         } else if v.is_anomaly() && n > 0 {
             cx.theme().bad
-        } else if matches!(v, Verdict::Failed | Verdict::Unsent) && n > 0 {
+        } else if v.is_producer_outcome() {
             cx.theme().warn
         } else if n == 0 {
             cx.theme().dim

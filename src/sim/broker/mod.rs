@@ -30,6 +30,9 @@ pub struct PartitionState {
     /// Assignment order: the preferred leader first.
     pub replicas: Vec<BrokerId>,
     pub leader: Option<BrokerId>,
+    /// The broker that led it last: while the partition is offline, its log and its
+    /// checkpointed high watermark are still on that broker's disk.
+    pub last_leader: BrokerId,
     pub leader_epoch: u32,
     pub isr: Vec<BrokerId>,
     /// Indexed by broker id; `None` where the broker holds no replica.
@@ -52,6 +55,21 @@ impl PartitionState {
     }
     pub fn log_end_offset(&self) -> i64 {
         self.leader.map_or(0, |l| self.replica(l).log_end_offset)
+    }
+    /// No leader: nobody can read or write it until a replica can lead again.
+    pub fn is_offline(&self) -> bool {
+        self.leader.is_none()
+    }
+    /// The leader's high watermark, or an offline partition's last leader's: what it was
+    /// when it went offline (for reports; consumers read `high_watermark`).
+    pub fn last_known_high_watermark(&self) -> i64 {
+        self.replica(self.leader.unwrap_or(self.last_leader))
+            .high_watermark
+    }
+    /// The leader's log end offset, or an offline partition's last leader's.
+    pub fn last_known_log_end_offset(&self) -> i64 {
+        self.replica(self.leader.unwrap_or(self.last_leader))
+            .log_end_offset
     }
 }
 
@@ -106,6 +124,7 @@ impl Cluster {
                 }
                 PartitionState {
                     leader: Some(replicas[0]),
+                    last_leader: replicas[0],
                     leader_epoch: 0,
                     isr: replicas.clone(),
                     replicas,
@@ -200,6 +219,7 @@ impl Cluster {
         let rep = self.partitions[p as usize].replica_mut(leader);
         if hw > rep.high_watermark {
             rep.high_watermark = hw;
+            core.ledger.on_high_watermark(p, hw);
             core.emit(TraceEvent::HighWatermark {
                 partition: p,
                 high_watermark: hw,
@@ -399,6 +419,7 @@ impl Cluster {
         let part = &mut self.partitions[p as usize];
         part.leader = new_leader;
         if let Some(l) = new_leader {
+            part.last_leader = l;
             part.leader_epoch += 1;
             let epoch = part.leader_epoch;
             if unclean {

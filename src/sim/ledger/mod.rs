@@ -6,8 +6,18 @@
 //! only ever copies a prefix of its leader, so when a new leader is elected the
 //! official log is cut back to the new leader's log end offset, and whatever was
 //! cut is gone unless a retry writes it again.
+//!
+//! "Committed" is the part of the official log below the highest high watermark any
+//! leader of the partition reached (`committed_to`). It only moves back when the log
+//! itself is cut (an unclean election): a partition whose leader is dead (offline), or
+//! a new leader whose own high watermark has not caught up yet, does not un-commit
+//! anything (`Partition.makeLeader` keeps the committed prefix; a clean election only
+//! picks ISR members, which all hold it).
 
+mod failure;
 mod report;
+#[cfg(test)]
+mod tests;
 
 pub use report::{Example, LedgerReport, Verdict};
 
@@ -28,6 +38,8 @@ pub struct Resume {
 pub struct Ledger {
     /// Per partition: record ids at each offset of the current leader's log.
     official: Vec<Vec<RecordId>>,
+    /// Per partition: the end of the committed part of `official` (see the module doc).
+    committed_to: Vec<i64>,
     /// Per partition: the highest record id appended so far (send order).
     max_appended: Vec<Option<RecordId>>,
     /// Per record: copies in the official logs.
@@ -58,6 +70,9 @@ pub struct Context {
     pub acks: String,
     pub idempotence: bool,
     pub max_in_flight: u32,
+    pub delivery_timeout_ms: u64,
+    pub request_timeout_ms: u64,
+    pub min_insync_replicas: u32,
 }
 
 impl Context {
@@ -66,6 +81,9 @@ impl Context {
             acks: eff.acks.to_string(),
             idempotence: eff.idempotence,
             max_in_flight: cfg.producer.max_in_flight_requests_per_connection,
+            delivery_timeout_ms: eff.delivery_timeout_ms,
+            request_timeout_ms: cfg.producer.request_timeout_ms,
+            min_insync_replicas: cfg.topology.min_insync_replicas,
         }
     }
 }
@@ -75,6 +93,7 @@ impl Ledger {
         let n = partitions as usize;
         Ledger {
             official: vec![Vec::new(); n],
+            committed_to: vec![0; n],
             max_appended: vec![None; n],
             max_processed: vec![-1; n],
             last_resume: vec![None; n],
@@ -133,6 +152,8 @@ impl Ledger {
         if base_offset as usize != log.len() {
             // The official log and the leader disagree: trust the leader's offsets.
             log.truncate(base_offset.max(0) as usize);
+            let cut = &mut self.committed_to[p as usize];
+            *cut = (*cut).min(base_offset.max(0));
         }
         for &r in records {
             self.grow(r);
@@ -195,6 +216,8 @@ impl Ledger {
             return;
         }
         let removed: Vec<RecordId> = self.official[p_us].drain(keep..).collect();
+        // Only a cut log un-commits: an unclean election can take back what was below the HW.
+        self.committed_to[p_us] = self.committed_to[p_us].min(keep as i64);
         let text = format!(
             "acks={}: the leader had written it, but {why} (the new leader's log ends at offset {keep})",
             self.context.acks
@@ -208,6 +231,24 @@ impl Ledger {
             }
         }
         self.max_appended[p_us] = self.official[p_us].iter().copied().max();
+    }
+
+    /// The leader of `p` advanced its high watermark (`Partition.maybeIncrementLeaderHW`):
+    /// everything below it is committed until a leader change cuts the log.
+    pub fn on_high_watermark(&mut self, p: u32, hw: i64) {
+        let p_us = p as usize;
+        let end = hw.min(self.official[p_us].len() as i64);
+        self.committed_to[p_us] = self.committed_to[p_us].max(end);
+    }
+
+    /// Per partition: where the committed part of the log ends.
+    pub fn committed_to(&self) -> &[i64] {
+        &self.committed_to
+    }
+
+    /// The exception a failed record's callback got, if the ledger saw it.
+    pub fn failure(&self, r: RecordId) -> Option<KafkaError> {
+        self.failed.get(&r).copied()
     }
 
     /// A consumer finished processing offsets `from..to` of partition `p`.

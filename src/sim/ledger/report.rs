@@ -22,8 +22,13 @@ pub enum Verdict {
     DuplicatedProcessing,
     /// Landed in the log after records the producer sent later to the same partition.
     Reordered,
-    /// The producer's callback got an exception: the application knows.
-    Failed,
+    /// The producer's callback got an exception and the record is not in the log:
+    /// not lost, the application knows.
+    FailedNotWritten,
+    /// The producer's callback got an exception, yet the broker had appended the record
+    /// and it is committed: an application that sends it again writes it twice. Jepsen's
+    /// "indeterminate" (`:info`) outcome for Kafka, resolved by looking at the log.
+    FailedWritten,
     /// Still in the producer when it crashed or was force-closed.
     Unsent,
     /// Not decided yet: in flight, above the high watermark, or not consumed so far.
@@ -31,14 +36,15 @@ pub enum Verdict {
 }
 
 impl Verdict {
-    pub const ALL: [Verdict; 9] = [
+    pub const ALL: [Verdict; 10] = [
         Self::Delivered,
         Self::LostBroker,
         Self::LostConsumer,
         Self::DuplicatedLog,
         Self::DuplicatedProcessing,
         Self::Reordered,
-        Self::Failed,
+        Self::FailedNotWritten,
+        Self::FailedWritten,
         Self::Unsent,
         Self::InProgress,
     ];
@@ -50,7 +56,8 @@ impl Verdict {
             Self::DuplicatedLog => "duplicated_log",
             Self::DuplicatedProcessing => "duplicated_processing",
             Self::Reordered => "reordered",
-            Self::Failed => "failed",
+            Self::FailedNotWritten => "failed_not_written",
+            Self::FailedWritten => "failed_written",
             Self::Unsent => "unsent",
             Self::InProgress => "in_progress",
         }
@@ -63,6 +70,14 @@ impl Verdict {
                 | Self::DuplicatedLog
                 | Self::DuplicatedProcessing
                 | Self::Reordered
+        )
+    }
+    /// The producer's own outcomes: the application was told, or the producer died.
+    /// Not anomalies of Kafka, but worth a look (`failed_written` above all).
+    pub fn is_producer_outcome(self) -> bool {
+        matches!(
+            self,
+            Self::FailedNotWritten | Self::FailedWritten | Self::Unsent
         )
     }
 }
@@ -102,24 +117,24 @@ pub struct DupCounts {
 const EXAMPLES_PER_VERDICT: usize = 10;
 
 impl Ledger {
-    /// Verdicts for every record sent so far. `high_watermarks[p]` bounds what counts as
-    /// committed; `consuming` says whether a consumer group exists at all.
-    /// `group_committed` is the group's committed offset per partition: a record below it
-    /// that was never processed was skipped for good (committed before processing, or
-    /// auto.offset.reset=latest), even if nothing after it was processed yet.
+    /// Verdicts for every record sent so far. What counts as committed is the ledger's own
+    /// `committed_to` (the highest high watermark, cut back only with the log), so a leader
+    /// that is momentarily missing decides nothing. `consuming` says whether a consumer
+    /// group exists at all. `group_committed` is the group's committed offset per
+    /// partition: a record below it that was never processed was skipped for good
+    /// (committed before processing, or auto.offset.reset=latest), even if nothing after it
+    /// was processed yet.
     pub fn report(
         &self,
         records: &[RecordMeta],
-        high_watermarks: &[i64],
         consuming: bool,
         group_committed: &BTreeMap<u32, i64>,
     ) -> LedgerReport {
         // One pass over the committed part of each log: copies and first offsets.
         let mut committed = vec![0u8; records.len()];
         let mut first_offset: Vec<i64> = vec![-1; records.len()];
-        for (p, log) in self.official.iter().enumerate() {
-            let hw = high_watermarks.get(p).copied().unwrap_or(0).max(0) as usize;
-            for (off, &r) in log.iter().take(hw).enumerate() {
+        for (log, &end) in self.official.iter().zip(&self.committed_to) {
+            for (off, &r) in log.iter().take(end.max(0) as usize).enumerate() {
                 let i = r as usize;
                 if i < committed.len() {
                     committed[i] = committed[i].saturating_add(1);
@@ -168,6 +183,17 @@ impl Ledger {
         report
     }
 
+    /// One verdict per record. The log decides first (not committed / once / twice), then
+    /// the consumer, then what the producer was told. A failed record that is committed
+    /// is `failed_written` where an acknowledged one would be `delivered`: processed once,
+    /// or no consumer group at all. So a failed-yet-written record that a consumer
+    /// processed is `failed_written`, not `delivered`: the consumer has it, but the
+    /// application was told it failed and may send it again. The consumer's anomalies
+    /// (processed twice, skipped) and `reordered` still take precedence, as for any
+    /// record, and one that is committed but not processed yet stays `in_progress`.
+    /// A record in the log but above the committed part (the high watermark) is not
+    /// decided, whatever the producer was told: the HW may pass it, or a leader change
+    /// may cut it.
     fn verdict(
         &self,
         r: RecordId,
@@ -178,39 +204,31 @@ impl Ledger {
         skipped_below: i64,
     ) -> Verdict {
         let processed = self.processed(r);
+        let in_log = self.copies.get(r as usize).copied().unwrap_or(0) > 0;
         match committed {
+            0 if in_log => Verdict::InProgress,
             0 => match meta.state {
                 RecordState::Unsent => Verdict::Unsent,
-                RecordState::Failed => Verdict::Failed,
-                RecordState::Acked => {
-                    // Acked but maybe just not committed yet (above the HW, acks=0/1).
-                    if self.copies.get(r as usize).copied().unwrap_or(0) > 0 {
-                        Verdict::InProgress
-                    } else {
-                        Verdict::LostBroker
-                    }
-                }
+                RecordState::Failed => Verdict::FailedNotWritten,
+                RecordState::Acked => Verdict::LostBroker,
                 RecordState::Pending => Verdict::InProgress,
             },
             1 => {
                 if processed >= 2 {
                     Verdict::DuplicatedProcessing
-                } else if processed == 0 {
-                    if offset < self.max_processed[meta.partition as usize]
-                        || offset < skipped_below
-                    {
-                        Verdict::LostConsumer
-                    } else if consuming {
-                        Verdict::InProgress
-                    } else if self.flags[r as usize] & REORDERED != 0 {
-                        Verdict::Reordered
-                    } else {
-                        // No consumer group: being in the committed log is the end of the road.
-                        Verdict::Delivered
-                    }
+                } else if processed == 0
+                    && (offset < self.max_processed[meta.partition as usize]
+                        || offset < skipped_below)
+                {
+                    Verdict::LostConsumer
+                } else if processed == 0 && consuming {
+                    Verdict::InProgress
                 } else if self.flags[r as usize] & REORDERED != 0 {
                     Verdict::Reordered
+                } else if meta.state == RecordState::Failed {
+                    Verdict::FailedWritten
                 } else {
+                    // Processed once, or no consumer group: in the committed log is the end of the road.
                     Verdict::Delivered
                 }
             }
@@ -224,10 +242,8 @@ impl Ledger {
             .get(&r)
             .map(|c| self.causes[*c as usize].clone());
         match v {
-            Verdict::Failed => match self.failed.get(&r) {
-                Some(e) => format!("the callback got {e}: the application was told"),
-                None => "the callback got an exception: the application was told".to_string(),
-            },
+            Verdict::FailedNotWritten => self.failed_not_written_text(r, stored),
+            Verdict::FailedWritten => self.failed_written_text(r, offset),
             Verdict::Unsent => self
                 .unsent_cause
                 .map_or_else(|| "never left the producer".to_string(), |c| self.causes[c as usize].clone()),
