@@ -214,7 +214,7 @@ fn a_smaller_batch_size_from_the_keyboard_makes_smaller_batches() {
         ..Workload::notes_loop(1_000_000)
     };
     let mut a = App::with(cfg, w, 42, Lang::En, Theme::dark()).unwrap();
-    a.speed = SPEEDS.iter().position(|&s| s == 1.0).unwrap();
+    a.speed = SPEEDS.iter().position(|&s| (s - 1.0).abs() < 1e-9).unwrap();
     tick(&mut a, 60);
     let knob = a.knobs.iter().position(|k| k.name == "batch.size").unwrap();
     while a.knob != knob {
