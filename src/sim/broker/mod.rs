@@ -287,9 +287,10 @@ impl Cluster {
         self.delayed[b as usize].clear();
         self.parked_fetches.retain(|(l, f), _| *l != b && *f != b);
         self.fetch_in_flight.retain(|(f, l), _| *l != b && *f != b);
-        // The controller only notices when the heartbeats stop for broker.session.timeout.ms.
+        // The controller only notices when the heartbeats stop for broker.session.timeout.ms
+        // (KRaft), or when the broker's ZooKeeper session expires (2.8).
         core.after(
-            SimDuration::from_millis(core.cfg.topology.broker_session_timeout_ms),
+            SimDuration::from_millis(core.cfg.fencing_timeout().1),
             Event::SessionExpired {
                 broker: b,
                 incarnation: inc,
@@ -326,8 +327,9 @@ impl Cluster {
                     core,
                     p,
                     &format!(
-                        "leader {b} crashed at {killed_at} and was fenced when broker.session.timeout.ms={} ran out",
-                        core.cfg.topology.broker_session_timeout_ms
+                        "leader {b} crashed at {killed_at} and was fenced when {}={} ran out",
+                        core.cfg.fencing_timeout().0,
+                        core.cfg.fencing_timeout().1
                     ),
                 );
             } else if part.leader.is_some() {
@@ -348,7 +350,7 @@ impl Cluster {
         st.killed_at = core.now;
         let inc = st.incarnation;
         core.after(
-            SimDuration::from_millis(core.cfg.topology.broker_session_timeout_ms),
+            SimDuration::from_millis(core.cfg.fencing_timeout().1),
             Event::SessionExpired {
                 broker: b,
                 incarnation: inc,

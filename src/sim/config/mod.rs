@@ -224,6 +224,9 @@ pub struct TopologyConfig {
     pub replica_fetch_wait_max_ms: u64,
     /// KRaft: how long the controller waits for a silent broker before fencing it.
     pub broker_session_timeout_ms: u64,
+    /// ZooKeeper mode (the 2.8 profile): a dead broker's ephemeral registration disappears,
+    /// and the controller reacts, only when its ZooKeeper session expires.
+    pub zookeeper_session_timeout_ms: u64,
 }
 
 /// The simulation's own knobs (not Kafka settings). Times in microseconds.
@@ -255,6 +258,24 @@ pub struct Config {
 }
 
 impl Config {
+    /// How long the controller takes to notice a broker that stopped answering, by the
+    /// setting's name: KRaft's `broker.session.timeout.ms`, or under the 2.8 (ZooKeeper)
+    /// profile `zookeeper.session.timeout.ms` (`KafkaZkClient`: the broker's ephemeral
+    /// `/brokers/ids` node goes away with its session; the controller then re-elects).
+    pub fn fencing_timeout(&self) -> (&'static str, u64) {
+        if self.version == KafkaVersion::V2_8 {
+            (
+                "zookeeper.session.timeout.ms",
+                self.topology.zookeeper_session_timeout_ms,
+            )
+        } else {
+            (
+                "broker.session.timeout.ms",
+                self.topology.broker_session_timeout_ms,
+            )
+        }
+    }
+
     /// The defaults of `version`, with the notes' topology (3 brokers, topic `first`, 3 partitions, RF 3).
     pub fn defaults(version: KafkaVersion) -> Self {
         let old = version == KafkaVersion::V2_8;
@@ -289,6 +310,7 @@ impl Config {
                 replica_lag_time_max_ms: 30_000,
                 replica_fetch_wait_max_ms: 500,
                 broker_session_timeout_ms: 9_000,
+                zookeeper_session_timeout_ms: 18_000,
             },
             consumer: ConsumerConfig {
                 consumers: 1,

@@ -379,6 +379,13 @@ pub static SETTINGS: &[SettingInfo] = &[
         ..T
     },
     SettingInfo {
+        name: "zookeeper.session.timeout.ms",
+        kind: int(0, INT_MAX, Unit::Ms),
+        doc: "ZooKeeper mode (the 2.8 profile): a silent broker is declared dead after this long",
+        access: int_field!(topology.zookeeper_session_timeout_ms),
+        ..T
+    },
+    SettingInfo {
         name: "consumers",
         kind: int(0, 8, Unit::None),
         doc: "Consumers in the group (0 = none); partitions are shared by the RangeAssignor",

@@ -361,6 +361,15 @@ impl Config {
                 t.broker_session_timeout_ms
             ));
         }
+        let (fencing, _) = self.fencing_timeout();
+        for name in ["broker.session.timeout.ms", "zookeeper.session.timeout.ms"] {
+            if name != fencing && self.is_explicit(name) {
+                notes.push(format!(
+                    "{name} has no effect under the Kafka {} profile: the controller notices a silent broker after {fencing}",
+                    self.version
+                ));
+            }
+        }
         if self.version == KafkaVersion::V2_8 {
             for name in [
                 "partitioner.adaptive.partitioning.enable",
