@@ -14,7 +14,8 @@ fn main() {
     // An optional fifth argument opens that lesson instead of the sandbox.
     let mut app = match args.get(5) {
         Some(n) => {
-            let lesson = kafka_flow::course::find(n, None).expect("a lesson");
+            let lesson =
+                kafka_flow::course::find(n, None, &mut std::io::stderr()).expect("a lesson");
             App::for_lesson(lesson, kafka_flow::ui::i18n::Lang::En).expect("app")
         }
         None => App::new(&AppOptions::default()).expect("app"),

@@ -3,24 +3,42 @@
 use crate::headless::CliError;
 use crate::lesson::Lesson;
 use crate::lesson::check::check_lesson;
-use crate::lesson::load::{load_all, load_file};
+use crate::lesson::load::{LessonError, load_all, load_file};
 use crate::lesson::progress::{Progress, default_path};
 use crate::ui::i18n::Lang;
 use std::io::Write;
 use std::path::Path;
 
 fn io(e: &std::io::Error) -> CliError {
-    CliError::Io(e.to_string())
+    crate::headless::output_error(e)
 }
 
-/// `kafka-flow lessons`: number, title, progress mark; broken files are listed with their error.
-pub fn list(dir: Option<&Path>, lang: Lang, out: &mut dyn Write) -> Result<(), CliError> {
-    let (lessons, errors) = load_all(dir);
+fn bad(e: &LessonError) -> CliError {
+    CliError::BadInput(e.to_string())
+}
+
+/// `kafka-flow lessons`: number, title, progress mark. Files that did not load are listed on
+/// `err` with file:line:column and make the command fail (exit 2) after the good ones are
+/// listed; a damaged progress file is a warning on `err` (its readable marks are shown).
+pub fn list(
+    dir: Option<&Path>,
+    lang: Lang,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<(), CliError> {
+    let (lessons, errors) = load_all(dir).map_err(|e| bad(&e))?;
     let progress = default_path()
-        .map(|p| Progress::load(&p))
+        .map(|p| Progress::read(&p))
         .unwrap_or_default();
+    for problem in &progress.problems {
+        // stderr failing too leaves nowhere to say it: the listing itself still counts.
+        let _ = writeln!(
+            err,
+            "kafka-flow: warning: progress file: {problem} (the readable marks are shown; the file is backed up before the next save)"
+        );
+    }
     for l in &lessons {
-        let mark = match progress.lessons.get(&l.id) {
+        let mark = match progress.progress.lessons.get(&l.id) {
             Some(p) if p.done => "✓",
             Some(_) => "…",
             None => " ",
@@ -34,32 +52,51 @@ pub fn list(dir: Option<&Path>, lang: Lang, out: &mut dyn Write) -> Result<(), C
         )
         .map_err(|e| io(&e))?;
     }
-    for e in &errors {
-        writeln!(out, "✗     {e}").map_err(|e| io(&e))?;
-    }
-    Ok(())
+    broken_files(&errors, err)
 }
 
-/// Finds a lesson by number or id.
-pub fn find(what: &str, dir: Option<&Path>) -> Result<Lesson, CliError> {
-    let (lessons, errors) = load_all(dir);
+/// Reports every file that did not load, one line each, and fails if there was one.
+fn broken_files(errors: &[LessonError], err: &mut dyn Write) -> Result<(), CliError> {
+    match errors {
+        [] => Ok(()),
+        [one] => Err(bad(one)),
+        many => {
+            for e in many {
+                let _ = writeln!(err, "kafka-flow: {e}");
+            }
+            Err(CliError::BadInput(format!(
+                "{} lesson files did not load",
+                many.len()
+            )))
+        }
+    }
+}
+
+/// Finds a lesson by number or id. A lesson that loads opens even when other files of the
+/// directory are broken; those are reported on `err`.
+pub fn find(what: &str, dir: Option<&Path>, err: &mut dyn Write) -> Result<Lesson, CliError> {
+    let (lessons, errors) = load_all(dir).map_err(|e| bad(&e))?;
     let found = lessons
         .into_iter()
         .find(|l| l.id == what || what.parse::<u32>().is_ok_and(|n| n == l.number));
-    found.ok_or_else(|| {
+    let Some(lesson) = found else {
         let broken = errors
             .iter()
             .map(ToString::to_string)
             .collect::<Vec<_>>()
             .join("; ");
-        CliError::BadInput(if broken.is_empty() {
+        return Err(CliError::BadInput(if broken.is_empty() {
             format!("there is no lesson '{what}' (see `kafka-flow lessons`)")
         } else {
             format!(
-                "there is no lesson '{what}' (see `kafka-flow lessons`; broken files: {broken})"
+                "there is no lesson '{what}' (see `kafka-flow lessons`; files that did not load: {broken})"
             )
-        })
-    })
+        }));
+    };
+    for e in &errors {
+        let _ = writeln!(err, "kafka-flow: warning: {e}");
+    }
+    Ok(lesson)
 }
 
 /// `kafka-flow lesson check`: every step with its setup and with its solution.
@@ -74,7 +111,7 @@ pub fn check(
             Ok(l) => (vec![l], Vec::new()),
             Err(e) => (Vec::new(), vec![e]),
         },
-        (None, true) => load_all(dir),
+        (None, true) => load_all(dir).map_err(|e| bad(&e))?,
         _ => {
             return Err(CliError::BadInput(
                 "lesson check needs either --all or one FILE".to_string(),

@@ -37,6 +37,12 @@ impl fmt::Display for CliError {
     }
 }
 
+/// A failed write of what a command prints (a full disk, a pipe whose reader is gone): the
+/// commands write to standard output, so the message says so.
+pub fn output_error(e: &std::io::Error) -> CliError {
+    CliError::Io(format!("cannot write to standard output: {e}"))
+}
+
 fn bad(m: impl Into<String>) -> CliError {
     CliError::BadInput(m.into())
 }
@@ -109,7 +115,7 @@ pub fn build_sim(sim_args: &SimArgs, run: &RunArgs) -> Result<Sim, CliError> {
         .iter()
         .map(|f| {
             parse_timed_fault(f, brokers, partitions, consumers)
-                .map_err(|e| bad(format!("--fault {e}")))
+                .map_err(|e| bad(format!("--fault '{f}': {e}")))
         })
         .collect::<Result<Vec<_>, _>>()?;
     let seed = sim_args.seed.unwrap_or(DEFAULT_SEED);
@@ -162,8 +168,7 @@ pub fn run(sim_args: &SimArgs, run: &RunArgs, out: &mut dyn Write) -> Result<(),
     } else {
         summary.to_text()
     };
-    out.write_all(text.as_bytes())
-        .map_err(|e| CliError::Io(e.to_string()))
+    out.write_all(text.as_bytes()).map_err(|e| output_error(&e))
 }
 
 /// `kafka-flow settings`: every setting, its default and what it does.
@@ -185,5 +190,5 @@ pub fn list_settings(version: &str, out: &mut dyn Write) -> Result<(), CliError>
         "\n(`kafka-flow run` starts from these with auto.offset.reset=earliest, as the notes' CustomConsumer does.)"
     );
     out.write_all(text.trim_start().as_bytes())
-        .map_err(|e| CliError::Io(e.to_string()))
+        .map_err(|e| output_error(&e))
 }

@@ -1,16 +1,19 @@
-use clap::Parser;
+use clap::Parser as _;
 use kafka_flow::app::{App, AppOptions};
 use kafka_flow::cli::{Cli, Command, RunArgs};
 use kafka_flow::course;
-use kafka_flow::headless::{self, CliError};
+use kafka_flow::headless::{self, CliError, output_error};
 use kafka_flow::lesson::Lesson;
 use kafka_flow::tui;
 use kafka_flow::ui::i18n::Lang;
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match parse_cli() {
+        Ok(cli) => cli,
+        Err(code) => return code,
+    };
     let result = match &cli.command {
         Some(Command::Run(run)) => headless::run(&cli.sim, run, &mut std::io::stdout().lock()),
         Some(Command::Settings { kafka_version }) => {
@@ -20,6 +23,7 @@ fn main() -> ExitCode {
             dir.as_deref(),
             cli.lang.unwrap_or_else(Lang::from_env),
             &mut std::io::stdout().lock(),
+            &mut std::io::stderr(),
         ),
         Some(Command::Lesson(args)) if args.what == "check" => course::check(
             args.file.as_deref(),
@@ -27,10 +31,12 @@ fn main() -> ExitCode {
             args.dir.as_deref(),
             &mut std::io::stdout().lock(),
         ),
-        Some(Command::Lesson(args)) => match course::find(&args.what, args.dir.as_deref()) {
-            Ok(lesson) => return run_lesson(&cli, lesson),
-            Err(e) => Err(e),
-        },
+        Some(Command::Lesson(args)) => {
+            match course::find(&args.what, args.dir.as_deref(), &mut std::io::stderr()) {
+                Ok(lesson) => return run_lesson(&cli, lesson),
+                Err(e) => Err(e),
+            }
+        }
         // A pipe or a file cannot show a TUI (and raw mode would fail on it): print what
         // the built-in scenario does instead, so `kafka-flow | less` is still useful. The
         // note comes after the run so that bad input still gets exactly one line.
@@ -39,17 +45,50 @@ fn main() -> ExitCode {
             &RunArgs::builtin(),
             &mut std::io::stdout().lock(),
         )
+        .and_then(|()| flush_stdout())
         .inspect(|()| {
-            eprintln!(
-                "kafka-flow: the TUI needs a terminal; printed the built-in scenario's summary instead"
-            );
+            note("the TUI needs a terminal; printed the built-in scenario's summary instead");
         }),
         None => return run_tui(&cli),
     };
-    match result {
+    // Output still buffered must reach the file or pipe too: a full disk or a closed pipe is
+    // a failure, not a silent success. The command's own error, if any, is the one to show.
+    match result.and_then(|()| flush_stdout()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => fail(&e),
     }
+}
+
+/// The command line, or the exit code when clap has answered already: `--help` and
+/// `--version` print to stdout (and a failed write is reported, which `Cli::parse` would
+/// swallow), usage errors print to stderr with exit code 2.
+fn parse_cli() -> Result<Cli, ExitCode> {
+    let e = match Cli::try_parse() {
+        Ok(cli) => return Ok(cli),
+        Err(e) => e,
+    };
+    if e.use_stderr() {
+        // Nowhere else to report a failure to write the usage error itself.
+        let _ = e.print();
+        return Err(ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2)));
+    }
+    match e
+        .print()
+        .map_err(|err| output_error(&err))
+        .and_then(|()| flush_stdout())
+    {
+        Ok(()) => Err(ExitCode::SUCCESS),
+        Err(err) => Err(fail(&err)),
+    }
+}
+
+fn flush_stdout() -> Result<(), CliError> {
+    std::io::stdout().flush().map_err(|e| output_error(&e))
+}
+
+/// A line on stderr; `eprintln!` would panic if stderr itself cannot be written.
+fn note(text: &str) {
+    let _ = writeln!(std::io::stderr(), "kafka-flow: {text}");
 }
 
 fn run_tui(cli: &Cli) -> ExitCode {
@@ -69,7 +108,7 @@ fn run_app(app: App) -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             // The terminal is restored by now; `{:#}` keeps the cause chain on one line.
-            eprintln!("kafka-flow: {e:#}");
+            note(&format!("{e:#}"));
             ExitCode::FAILURE
         }
     }
@@ -78,10 +117,10 @@ fn run_app(app: App) -> ExitCode {
 /// Opens a lesson in the TUI (or, without a terminal, says how to check it headless).
 fn run_lesson(cli: &Cli, lesson: Lesson) -> ExitCode {
     if !std::io::stdout().is_terminal() {
-        eprintln!(
-            "kafka-flow: lessons run in the TUI, which needs a terminal; `kafka-flow lesson check {}` checks it headless",
+        note(&format!(
+            "lessons run in the TUI, which needs a terminal; `kafka-flow lesson check {}` checks it headless",
             lesson.source
-        );
+        ));
         return ExitCode::from(2);
     }
     let lang = cli.lang.unwrap_or_else(Lang::from_env);
@@ -92,6 +131,6 @@ fn run_lesson(cli: &Cli, lesson: Lesson) -> ExitCode {
 }
 
 fn fail(e: &CliError) -> ExitCode {
-    eprintln!("kafka-flow: {e}");
+    note(&e.to_string());
     ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(1))
 }

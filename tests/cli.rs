@@ -249,6 +249,88 @@ fn bad_faults_are_named() {
 }
 
 #[test]
+fn extra_fault_arguments_are_refused() {
+    bad_input(
+        &[
+            "run",
+            "--records",
+            "10",
+            "--fault",
+            "1s:kill-broker:0:extra",
+        ],
+        &[
+            "--fault",
+            "kill-broker:0:extra",
+            "unexpected 'extra'",
+            "takes one argument",
+        ],
+    );
+    bad_input(
+        &["run", "--records", "10", "--fault", "1s:crash-producer:5"],
+        &[
+            "--fault",
+            "crash-producer:5",
+            "unexpected '5'",
+            "takes no argument",
+        ],
+    );
+    bad_input(
+        &[
+            "run",
+            "--records",
+            "10",
+            "--fault",
+            "1s:drop-responses:1:0:9",
+        ],
+        &["--fault", "unexpected '9'", "drop-responses:N[:B]"],
+    );
+}
+
+#[test]
+fn fault_numbers_are_bounded() {
+    bad_input(
+        &[
+            "run",
+            "--records",
+            "10",
+            "--fault",
+            "1s:slow-link:0:18446744073709551615",
+        ],
+        &["--fault", "18446744073709551615", "accepted: 0 to 3600000"],
+    );
+    bad_input(
+        &[
+            "run",
+            "--records",
+            "10",
+            "--fault",
+            "1s:slow-follower:1:3600001",
+        ],
+        &["--fault", "3600001", "accepted: 0 to 3600000"],
+    );
+    bad_input(
+        &[
+            "run",
+            "--records",
+            "10",
+            "--fault",
+            "1s:drop-responses:5000000",
+        ],
+        &["--fault", "5000000", "accepted: 1 to 1000000"],
+    );
+    // The bounds themselves are fine.
+    ok(&[
+        "run",
+        "--records",
+        "10",
+        "--fault",
+        "1ms:slow-follower:1:3600000",
+        "--until",
+        "1s",
+    ]);
+}
+
+#[test]
 fn fault_targets_are_checked_against_the_configured_topology() {
     // Broker 4 exists once there are 5 brokers.
     let d = ok_json(&[
@@ -336,6 +418,44 @@ fn clap_usage_errors_exit_2() {
     }
     let out = kafka_flow(&["run", "--bogus"]);
     assert!(stderr(&out).contains("--bogus"), "{}", stderr(&out));
+}
+
+/// Runs `args` with stdout on /dev/full (every write fails with ENOSPC).
+#[cfg(target_os = "linux")]
+fn to_full_disk(args: &[&str]) -> Output {
+    let full = std::fs::File::create("/dev/full").expect("/dev/full exists on Linux");
+    Command::new(BIN)
+        .args(args)
+        .env(
+            "XDG_DATA_HOME",
+            std::env::temp_dir().join("kf-cli-full-data"),
+        )
+        .stdout(full)
+        .output()
+        .expect("the kafka-flow binary runs")
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn output_that_cannot_be_written_is_a_failure_with_a_message() {
+    for args in [
+        &["--help"][..],
+        &["--version"],
+        &["run", "--help"],
+        &["settings"],
+        &["lessons"],
+        &["lesson", "check", "lessons/01-two-threads.toml"],
+        &["run", "--records", "10", "--json"],
+    ] {
+        let out = to_full_disk(args);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert_eq!(
+            err.trim_end(),
+            "kafka-flow: cannot write to standard output: No space left on device (os error 28)",
+            "{args:?}"
+        );
+    }
 }
 
 #[cfg(target_os = "linux")]

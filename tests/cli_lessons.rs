@@ -92,18 +92,221 @@ fn a_broken_lesson_file_names_file_line_and_column() {
     );
 }
 
-#[test]
-fn a_directory_with_a_broken_file_still_lists_the_others() {
-    let dir = std::env::temp_dir().join(format!("kf-lessons-dir-{}", std::process::id()));
+/// A fresh directory for one test.
+fn temp_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("kf-lessons-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn a_directory_with_a_broken_file_lists_the_others_and_fails() {
+    let dir = temp_dir("broken");
     std::fs::write(dir.join("01-tiny.toml"), GOOD.replace("LINGER", "50")).unwrap();
     std::fs::write(dir.join("02-broken.toml"), "id = [").unwrap();
     let out = kf(&["lessons", "--dir", dir.to_str().unwrap()]);
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success());
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(
-        stdout.contains("tiny") && stdout.contains("02-broken.toml:1:"),
+        stdout.contains("tiny") && !stdout.contains("broken"),
         "{stdout}"
+    );
+    let broken = dir.join("02-broken.toml");
+    assert!(
+        stderr.starts_with(&format!("kafka-flow: {}:1:", broken.display())),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+}
+
+#[test]
+fn a_missing_or_empty_lesson_directory_is_an_error() {
+    let out = kf(&["lessons", "--dir", "/nonexistent/kf-lessons"]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(out.stdout.is_empty());
+    assert_eq!(
+        stderr.trim_end(),
+        "kafka-flow: /nonexistent/kf-lessons: cannot read the lesson directory: No such file or directory (os error 2)"
+    );
+    let empty = temp_dir("empty");
+    for args in [
+        &["lessons", "--dir", empty.to_str().unwrap()][..],
+        &["lesson", "check", "--all", "--dir", empty.to_str().unwrap()],
+        &["lesson", "1", "--dir", empty.to_str().unwrap()],
+    ] {
+        let out = kf(args);
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("no lesson files (*.toml) in this directory"),
+            "{args:?}: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn ten_lessons_with_one_id_are_load_errors_naming_both_files() {
+    let dir = temp_dir("dups");
+    for n in 0..10 {
+        let lesson = GOOD
+            .replace("LINGER", "50")
+            .replace("id = \"tiny\"", "id = \"batching\"")
+            .replace("number = 1", &format!("number = {}", n + 1));
+        std::fs::write(dir.join(format!("{n:02}.toml")), lesson).unwrap();
+    }
+    let first = dir.join("00.toml").display().to_string();
+    let out = kf(&["lessons", "--dir", dir.to_str().unwrap()]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    let line = format!(
+        "kafka-flow: {}:2:6: id 'batching' is already the id of {first} (ids must be unique)",
+        dir.join("01.toml").display()
+    );
+    assert!(stderr.lines().any(|l| l == line), "{stderr}");
+    assert!(
+        stderr.ends_with("kafka-flow: 9 lesson files did not load\n"),
+        "{stderr}"
+    );
+    let out = kf(&["lesson", "check", "--all", "--dir", dir.to_str().unwrap()]);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(2), "{stdout}");
+    assert!(stdout.contains("1 passed, 9 failed"), "{stdout}");
+    assert!(
+        stdout.contains(&format!("already the id of {first}")),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn duplicate_numbers_are_load_errors_too() {
+    let dir = temp_dir("dup-numbers");
+    std::fs::write(dir.join("a.toml"), GOOD.replace("LINGER", "50")).unwrap();
+    std::fs::write(
+        dir.join("b.toml"),
+        GOOD.replace("LINGER", "50")
+            .replace("id = \"tiny\"", "id = \"other\""),
+    )
+    .unwrap();
+    let out = kf(&["lessons", "--dir", dir.to_str().unwrap()]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(
+        stderr.trim_end(),
+        format!(
+            "kafka-flow: {}:3:10: number 1 is already the number of {} (numbers must be unique)",
+            dir.join("b.toml").display(),
+            dir.join("a.toml").display()
+        )
+    );
+}
+
+const QUESTION: &str = r#"[steps.question]
+prompt = { en = "How many per batch?", zh = "每批几条？" }
+[[steps.question.choices]]
+text = { en = "one", zh = "一条" }
+metric = "producer.records_per_batch"
+op = "<"
+value = 2
+[[steps.question.choices]]
+text = { en = "many", zh = "很多" }
+metric = "CHOICE"
+op = ">="
+value = 2
+"#;
+
+#[test]
+fn unknown_metrics_are_load_errors_with_their_place_and_key() {
+    let dir = temp_dir("metrics");
+    // A question choice: `lesson check` used to pass it (the choice was simply never right).
+    let choice = format!("{}{QUESTION}", GOOD.replace("LINGER", "50"))
+        .replace("CHOICE", "producer.records_per_bach");
+    let file = dir.join("01-choice.toml");
+    std::fs::write(&file, choice).unwrap();
+    let out = kf(&["lesson", "check", file.to_str().unwrap()]);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(2), "{stdout}");
+    let expected = format!(
+        "FAIL {}:31:10: step 1, question choice 2, key 'metric': unknown metric 'producer.records_per_bach': 'producer' has no 'records_per_bach' (did you mean 'producer.records_per_batch'?)",
+        file.display()
+    );
+    assert!(stdout.lines().any(|l| l == expected), "{stdout}");
+    // The same error from `lessons` and `lesson N`, before anything runs.
+    let out = kf(&["lessons", "--dir", dir.to_str().unwrap()]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "{}:31:10: step 1, question choice 2, key 'metric'",
+            file.display()
+        )),
+        "{stderr}"
+    );
+    let out = kf(&["lesson", "1", "--dir", dir.to_str().unwrap()]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("no lesson '1'") && stderr.contains(&format!("{}:31:10:", file.display())),
+        "{stderr}"
+    );
+
+    // A goal: the same, with its line, and an index past the topology.
+    std::fs::remove_file(&file).unwrap();
+    let goal = GOOD
+        .replace("LINGER", "50")
+        .replace("producer.records_per_batch", "partitions.3.leader");
+    let file = dir.join("02-goal.toml");
+    std::fs::write(&file, goal).unwrap();
+    let out = kf(&["lessons", "--dir", dir.to_str().unwrap()]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(
+        stderr.trim_end(),
+        format!(
+            "kafka-flow: {}:16:10: step 1, goal 1, key 'metric': unknown metric 'partitions.3.leader': 'partitions' has 3 items in this lesson's setup (indexes 0 to 2)",
+            file.display()
+        )
+    );
+}
+
+#[test]
+fn a_damaged_progress_file_is_a_warning_and_its_good_marks_show() {
+    let data = temp_dir("progress-data");
+    std::fs::create_dir_all(data.join("kafka-flow")).unwrap();
+    let progress = data.join("kafka-flow").join("progress.toml");
+    std::fs::write(
+        &progress,
+        "[lessons.two-threads]\nstep = 0\ndone = true\n\n[lessons.batching]\nstep = -1\ndone = false\n",
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_kafka-flow"))
+        .arg("lessons")
+        .env("XDG_DATA_HOME", &data)
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stdout.lines().any(|l| l.starts_with("✓  1  two-threads")),
+        "{stdout}"
+    );
+    assert_eq!(
+        stderr.trim_end(),
+        format!(
+            "kafka-flow: warning: progress file: {}:5: lesson 'batching': step = -1 is not a step number; skipped (the readable marks are shown; the file is backed up before the next save)",
+            progress.display()
+        )
+    );
+    // Listing reads only: the file is as it was.
+    assert!(
+        std::fs::read_to_string(&progress)
+            .unwrap()
+            .contains("step = -1")
     );
 }
 

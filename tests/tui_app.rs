@@ -246,3 +246,90 @@ fn a_smaller_batch_size_from_the_keyboard_makes_smaller_batches() {
     // And they fill it, rather than staying at a handful of bytes.
     assert!(created.iter().filter(|&&b| b > 900).count() > created.len() / 2);
 }
+
+/// Every row of the screen as text (a wide character's second cell skipped).
+fn rows(app: &App, width: u16, height: u16) -> Vec<String> {
+    let mut term =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(width, height)).unwrap();
+    term.draw(|f| kafka_flow::ui::draw(f, app)).unwrap();
+    let buffer = term.backend().buffer().clone();
+    (0..height)
+        .map(|y| {
+            let mut row = String::new();
+            let mut skip = 0;
+            for x in 0..width {
+                let symbol = buffer[(x, y)].symbol();
+                if skip > 0 {
+                    skip -= 1;
+                    continue;
+                }
+                skip = unicode_width::UnicodeWidthStr::width(symbol).saturating_sub(1);
+                row.push_str(symbol);
+            }
+            row
+        })
+        .collect()
+}
+
+fn select(a: &mut App, name: &str) {
+    let i = a.knobs.iter().position(|k| k.name == name).unwrap();
+    while a.knob != i {
+        press(a, KeyCode::Tab);
+    }
+}
+
+#[test]
+fn the_edit_prompt_names_the_knob() {
+    for (lang, prompt) in [
+        (Lang::En, "new value for linger.ms: 25_"),
+        (Lang::Zh, "linger.ms 的新值： 25_"),
+    ] {
+        let mut a = app();
+        a.lang = lang;
+        select(&mut a, "linger.ms");
+        press(&mut a, KeyCode::Enter);
+        press(&mut a, KeyCode::Char('2'));
+        press(&mut a, KeyCode::Char('5'));
+        let screen = rows(&a, 120, 36);
+        assert!(
+            screen.iter().any(|r| r.contains(prompt)),
+            "{lang:?}: no {prompt:?} in\n{}",
+            screen.join("\n")
+        );
+        assert!(!screen.iter().any(|r| r.contains("{name}")));
+    }
+}
+
+#[test]
+fn a_bad_rate_is_refused_in_the_knobs_own_words() {
+    for (lang, typed, words) in [
+        (
+            Lang::En,
+            "-5",
+            "refused: rate = -5: type records per second",
+        ),
+        (Lang::En, "fast", "refused: rate = fast"),
+        (Lang::En, "2e9", "from 0 (no limit) to 1000000000"),
+        (Lang::Zh, "-5", "已拒绝：rate = -5：请输入每秒记录数"),
+    ] {
+        let mut a = app();
+        a.lang = lang;
+        select(&mut a, "rate");
+        press(&mut a, KeyCode::Enter);
+        for c in typed.chars() {
+            press(&mut a, KeyCode::Char(c));
+        }
+        press(&mut a, KeyCode::Enter);
+        let (_, text) = a.status.clone().unwrap();
+        assert!(text.contains(words), "{typed}: {text}");
+        assert!(!text.contains("--rate"), "the TUI has no flags: {text}");
+        assert!((a.sim.workload().rate - 200.0).abs() < 1e-9, "unchanged");
+    }
+    // A good one still goes through.
+    let mut a = app();
+    select(&mut a, "rate");
+    press(&mut a, KeyCode::Enter);
+    press(&mut a, KeyCode::Char('7'));
+    press(&mut a, KeyCode::Enter);
+    assert!((a.sim.workload().rate - 7.0).abs() < 1e-9);
+}

@@ -154,3 +154,99 @@ fn lesson_screen_en_and_zh() {
     run(&mut a, 1_000);
     insta::assert_snapshot!("lesson_80x24_zh", screen(&a, 80, 24));
 }
+
+/// A fresh directory under the temp dir for one test.
+fn temp_dir(name: &str) -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!("kf-tui-progress-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn with_progress(lang: Lang, path: std::path::PathBuf) -> App {
+    let lesson = parse(LESSON, "demo.toml").unwrap();
+    let config = kafka_flow::lesson::load::setup_config(&lesson).unwrap();
+    let workload = kafka_flow::lesson::check::setup_workload(&lesson).unwrap();
+    let mut app = App::with(config, workload, 42, lang, Theme::dark()).unwrap();
+    app.start_lesson(LessonState::new(lesson, Some(path)));
+    app
+}
+
+fn screen_text(app: &App) -> String {
+    screen(app, 160, 48)
+        .buffer()
+        .content()
+        .iter()
+        .map(ratatui::buffer::Cell::symbol)
+        .collect()
+}
+
+#[test]
+fn the_status_line_says_when_progress_cannot_be_saved() {
+    let dir = temp_dir("ro");
+    let original = std::fs::metadata(&dir).unwrap().permissions();
+    let mut perms = original.clone();
+    perms.set_readonly(true);
+    std::fs::set_permissions(&dir, perms).unwrap();
+    let path = dir.join("progress.toml");
+
+    let mut a = with_progress(Lang::En, path.clone());
+    let (level, text) = a.status.clone().expect("a status message");
+    assert_eq!(level, kafka_flow::app::narrate::Level::Bad);
+    assert_eq!(
+        text,
+        format!("progress not saved: {} is read-only", dir.display())
+    );
+    assert!(screen_text(&a).contains("progress not saved:"), "on screen");
+    // Finishing the step still says it, after the good news.
+    for _ in 0..4 {
+        key(&mut a, KeyCode::Right);
+    }
+    run(&mut a, 6_000);
+    let (_, text) = a.status.clone().unwrap();
+    assert!(
+        text.starts_with("step done!") && text.contains("progress not saved"),
+        "{text}"
+    );
+
+    let a = with_progress(Lang::Zh, path.clone());
+    let (_, text) = a.status.clone().unwrap();
+    assert!(
+        text.starts_with("学习进度未保存：") && text.ends_with("是只读的"),
+        "{text}"
+    );
+    assert!(!path.exists());
+
+    std::fs::set_permissions(&dir, original).unwrap();
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn a_damaged_progress_file_is_set_aside_and_the_learner_told() {
+    let dir = temp_dir("damaged");
+    let path = dir.join("progress.toml");
+    let original = "[lessons.linger-demo]\nstep = 1\ndone = false\n\n[lessons.acks]\nstep = -1\ndone = true\n\n[lessons.retries]\nstep = 2\ndone = true\n";
+    std::fs::write(&path, original).unwrap();
+    let a = with_progress(Lang::En, path.clone());
+    assert_eq!(
+        a.lesson.as_ref().unwrap().step,
+        1,
+        "resumed where it stopped"
+    );
+    let backup = dir.join("progress.toml.bak-1");
+    let (_, text) = a.status.clone().unwrap();
+    assert_eq!(
+        text,
+        format!(
+            "{} had unreadable entries: kept the readable ones, the original is now {}",
+            path.display(),
+            backup.display()
+        )
+    );
+    assert_eq!(std::fs::read_to_string(&backup).unwrap(), original);
+    let now = kafka_flow::lesson::progress::Progress::read(&path);
+    assert!(now.is_complete(), "{:?}", now.problems);
+    let ids: Vec<&str> = now.progress.lessons.keys().map(String::as_str).collect();
+    assert_eq!(ids, ["linger-demo", "retries"]);
+    let _ = std::fs::remove_dir_all(dir);
+}

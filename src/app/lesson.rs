@@ -4,9 +4,62 @@
 use crate::lesson::Lesson;
 use crate::lesson::check::check_step;
 use crate::lesson::goals::holds;
-use crate::lesson::progress::{LessonProgress, Progress};
+use crate::lesson::progress::{Progress, SaveError};
+use crate::ui::i18n::{Lang, trf};
 use serde_json::Value;
 use std::path::PathBuf;
+
+/// What the learner should hear about their progress file.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ProgressNote {
+    /// Nothing was saved (read-only, disk full...): the lesson goes on, unrecorded.
+    NotSaved(SaveError),
+    /// The file had unreadable entries: it was set aside as `backup` and rewritten with the
+    /// readable ones.
+    BackedUp { file: PathBuf, backup: PathBuf },
+}
+
+impl ProgressNote {
+    /// Not saving loses the learner's place; a backup lost nothing readable.
+    pub fn level(&self) -> crate::app::narrate::Level {
+        match self {
+            ProgressNote::NotSaved(_) => crate::app::narrate::Level::Bad,
+            ProgressNote::BackedUp { .. } => crate::app::narrate::Level::Warn,
+        }
+    }
+
+    pub fn text(&self, lang: Lang) -> String {
+        match self {
+            ProgressNote::NotSaved(e) => {
+                let path = e.path().display().to_string();
+                let reason = match e {
+                    SaveError::ReadOnly { .. } => {
+                        trf(lang, "progress.read_only", &[("path", &path)])
+                    }
+                    SaveError::Backup { error, .. } => trf(
+                        lang,
+                        "progress.cannot_back_up",
+                        &[("path", &path), ("error", error)],
+                    ),
+                    SaveError::Write { error, .. } => trf(
+                        lang,
+                        "progress.cannot_write",
+                        &[("path", &path), ("error", error)],
+                    ),
+                };
+                trf(lang, "progress.not_saved", &[("reason", &reason)])
+            }
+            ProgressNote::BackedUp { file, backup } => trf(
+                lang,
+                "progress.backed_up",
+                &[
+                    ("file", &file.display().to_string()),
+                    ("backup", &backup.display().to_string()),
+                ],
+            ),
+        }
+    }
+}
 
 pub struct LessonState {
     pub lesson: Lesson,
@@ -68,8 +121,14 @@ impl LessonState {
 
     /// Checks the goals against the running simulation's metrics (the live checklist); the
     /// step is done only when they all hold once the run is `finished` (settled or past the
-    /// setup's `until`), as the checker judges it. True when the step just became done.
-    pub fn evaluate(&mut self, metrics: &Value, finished: bool) -> bool {
+    /// setup's `until`), as the checker judges it. True when the step just became done; then
+    /// the progress is saved, and what the learner should hear about it is in `note`.
+    pub fn evaluate(
+        &mut self,
+        metrics: &Value,
+        finished: bool,
+        note: &mut Option<ProgressNote>,
+    ) -> bool {
         let goals = &self.lesson.steps[self.step].goals;
         self.goals_met = goals
             .iter()
@@ -81,7 +140,7 @@ impl LessonState {
             && self.goals_met.iter().all(|m| *m)
         {
             self.step_done = true;
-            self.save();
+            *note = self.save();
             return true;
         }
         false
@@ -103,22 +162,17 @@ impl LessonState {
         self.current().question.is_some() && self.answer.is_none()
     }
 
-    pub fn save(&self) {
-        let Some(path) = &self.progress_path else {
-            return;
-        };
-        let mut p = Progress::load(path);
+    /// Records the step (and whether the lesson is done). Failing to write must not
+    /// interrupt the lesson, but the learner is told: the note is for the status line.
+    pub fn save(&self) -> Option<ProgressNote> {
+        let path = self.progress_path.as_ref()?;
         let done = self.step_done && self.is_last();
-        let entry = p
-            .lessons
-            .entry(self.lesson.id.clone())
-            .or_insert(LessonProgress {
-                step: 0,
-                done: false,
-            });
-        entry.step = self.step;
-        entry.done |= done;
-        // Progress is a convenience: failing to write it must not interrupt the lesson.
-        let _ = p.save(path);
+        match Progress::record(path, &self.lesson.id, self.step, done) {
+            Ok(saved) => saved.backup.map(|backup| ProgressNote::BackedUp {
+                file: path.clone(),
+                backup,
+            }),
+            Err(e) => Some(ProgressNote::NotSaved(e)),
+        }
     }
 }

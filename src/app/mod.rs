@@ -199,10 +199,13 @@ impl App {
             Ok(mut sim) => {
                 sim.set_trace_enabled(true);
                 sim.set_track_flights(true);
-                st.save();
+                let note = st.save();
                 self.knobs = knobs::unlocked(&step.knobs);
                 self.paused = false;
                 self.replace_sim(sim);
+                if let Some(note) = note {
+                    self.tell_progress(&note);
+                }
             }
             Err(e) => self.status = Some((Level::Bad, e)),
         }
@@ -340,7 +343,8 @@ impl App {
             let until = crate::sim::time::parse_duration(&st.lesson.setup.until)
                 .unwrap_or(SimDuration::MAX);
             let finished = self.sim.is_settled() || self.sim.now() >= SimTime::ZERO + until;
-            if st.evaluate(&metrics, finished) {
+            let mut note = None;
+            if st.evaluate(&metrics, finished, &mut note) {
                 let zh = self.lang == Lang::Zh;
                 let text = match (st.is_last(), zh) {
                     (false, false) => "step done! n: next step".to_string(),
@@ -348,7 +352,11 @@ impl App {
                     (true, false) => "lesson complete!".to_string(),
                     (true, true) => "本课完成！".to_string(),
                 };
-                self.status = Some((Level::Good, text));
+                // A progress problem is said after the good news, on the same line.
+                self.status = Some(match note {
+                    Some(n) => (n.level(), format!("{text} · {}", n.text(self.lang))),
+                    None => (Level::Good, text),
+                });
             }
             summary.ledger
         } else {
@@ -374,6 +382,11 @@ impl App {
 
     fn say(&mut self, level: Level, text: String) {
         self.status = Some((level, text));
+    }
+
+    /// What the progress file did, on the status line.
+    fn tell_progress(&mut self, note: &lesson::ProgressNote) {
+        self.say(note.level(), note.text(self.lang));
     }
 
     pub fn update(&mut self, action: Action) {
@@ -514,7 +527,10 @@ impl App {
             Action::ToggleZoom => self.zoom = !self.zoom,
             Action::Focus(p) => self.focus = p,
             Action::OpenHome => {
-                self.course = crate::lesson::load::load_all(None).0;
+                // The built-in course: no directory to fail on, broken files fail its tests.
+                self.course = crate::lesson::load::load_all(None)
+                    .map(|(lessons, _)| lessons)
+                    .unwrap_or_default();
                 self.progress = crate::lesson::progress::default_path()
                     .map(|p| crate::lesson::progress::Progress::load(&p))
                     .unwrap_or_default();
@@ -648,8 +664,38 @@ impl App {
         self.sim.config().get(name).unwrap_or_default()
     }
 
+    /// A typed rate, checked here so the refusal speaks of the knob: `Workload::validate`'s
+    /// message names the `--rate` flag, which the TUI has no use for.
+    fn parse_rate(&self, value: &str) -> Result<f64, String> {
+        value
+            .parse::<f64>()
+            .ok()
+            .filter(|r| r.is_finite() && (0.0..=Workload::MAX_RATE).contains(r))
+            .ok_or_else(|| {
+                crate::ui::i18n::trf(
+                    self.lang,
+                    "knobs.rate_refused",
+                    &[
+                        ("value", value),
+                        ("max", &format!("{}", Workload::MAX_RATE)),
+                    ],
+                )
+            })
+    }
+
     fn set_knob(&mut self, name: &str, value: &str) {
         let zh = self.lang == Lang::Zh;
+        let rate = if name == RATE {
+            match self.parse_rate(value) {
+                Ok(rate) => Some(rate),
+                Err(refusal) => {
+                    self.say(Level::Bad, refusal);
+                    return;
+                }
+            }
+        } else {
+            None
+        };
         if let Some(st) = &mut self.lesson {
             let previous = st.overrides.insert(name.to_string(), value.to_string());
             let step = st.current().clone();
@@ -681,24 +727,12 @@ impl App {
             );
             return;
         }
-        let command = if name == RATE {
-            let Ok(rate) = value.parse::<f64>() else {
-                self.say(
-                    Level::Bad,
-                    if zh {
-                        format!("拒绝：'{value}' 不是每秒记录数")
-                    } else {
-                        format!("refused: '{value}' is not a number of records per second")
-                    },
-                );
-                return;
-            };
-            Command::SetRate { rate }
-        } else {
-            Command::Set {
+        let command = match rate {
+            Some(rate) => Command::SetRate { rate },
+            None => Command::Set {
                 name: name.to_string(),
                 value: value.to_string(),
-            }
+            },
         };
         let t = self.sim.now();
         match self.sim.apply(command) {

@@ -36,7 +36,8 @@ pub fn scripted(s: &Scripted, config: &Config) -> Result<(SimTime, Command), Str
                 config.topology.brokers,
                 config.topology.partitions,
                 config.consumer.consumers,
-            )?,
+            )
+            .map_err(|e| format!("fault '{f}': {e}"))?,
         },
         (None, Some(kv)) => {
             let (k, v) = crate::sim::config::parse_assignment(kv)?;
@@ -181,13 +182,16 @@ pub fn check_step(lesson: &Lesson, index: usize) -> StepReport {
         }
     }
     if let Some(q) = &step.question {
-        let right: Vec<usize> = q
-            .choices
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| holds(&before, &c.metric, &c.op, c.value).unwrap_or(false))
-            .map(|(i, _)| i)
-            .collect();
+        let mut right = Vec::new();
+        for (i, c) in q.choices.iter().enumerate() {
+            match holds(&before, &c.metric, &c.op, c.value) {
+                Ok(true) => right.push(i),
+                Ok(false) => {}
+                Err(e) => report
+                    .problems
+                    .push(format!("the question, choice {}: {e}", i + 1)),
+            }
+        }
         match right.as_slice() {
             [one] => report.answer = Some(*one),
             [] => report
@@ -281,19 +285,48 @@ settings = { "linger.ms" = "SOLUTION" }
     }
 
     #[test]
-    fn an_unknown_metric_is_reported() {
-        let l = parse(
+    fn an_unknown_metric_is_a_load_error_with_its_place() {
+        let e = parse(
             &LESSON
                 .replace("SOLUTION", "50")
                 .replace("records_per_batch", "records_per_bach"),
             "l.toml",
         )
-        .unwrap();
+        .unwrap_err();
+        assert_eq!((e.line, e.column), (Some(16), Some(10)), "{e}");
+        assert!(
+            e.message.contains("step 1, goal 1, key 'metric'")
+                && e.message
+                    .contains("unknown metric 'producer.records_per_bach'")
+                && e.message
+                    .contains("did you mean 'producer.records_per_batch'"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_choice_whose_metric_cannot_be_read_is_a_problem() {
+        // Loading refuses an unknown metric; a lesson built by hand still gets a clear
+        // problem rather than a choice that is silently never right.
+        let mut l = parse(&LESSON.replace("SOLUTION", "50"), "l.toml").unwrap();
+        let choice = |metric: &str, op: &str| super::super::Choice {
+            text: super::super::Text::default(),
+            metric: metric.to_string(),
+            op: op.to_string(),
+            value: 2.0,
+        };
+        l.steps[0].question = Some(super::super::Question {
+            prompt: super::super::Text::default(),
+            choices: vec![
+                choice("producer.records_per_batch", "<"),
+                choice("producer.nope", ">="),
+            ],
+        });
         let problems = check_lesson(&l);
         assert!(
             problems
                 .iter()
-                .any(|p| p.contains("unknown metric 'producer.records_per_bach'")),
+                .any(|p| p.contains("choice 2") && p.contains("unknown metric 'producer.nope'")),
             "{problems:?}"
         );
     }

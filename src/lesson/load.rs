@@ -2,12 +2,15 @@
 //! build.rs), from a directory, or from one file. A broken file gives file:line:column, the
 //! field and what was expected; it is skipped and the rest of the course still loads.
 
+use super::metric_paths::MetricSpace;
 use super::{Lesson, Scripted};
 use crate::sim::command::Fault;
 use crate::sim::time::parse_duration;
 use crate::sim::{Config, KafkaVersion};
+use serde::Deserialize;
 use std::fmt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
 
 include!(concat!(env!("OUT_DIR"), "/embedded_lessons.rs"));
 
@@ -35,13 +38,58 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
+/// Where the values that later checks complain about sit in the file: the id and the number
+/// (duplicates) and every goal's and choice's metric. Read with a second, lenient pass over
+/// the same text, so the public `Lesson` type stays plain.
+#[derive(Debug, Default, Deserialize)]
+struct Located {
+    id: Option<Spanned<toml::Value>>,
+    number: Option<Spanned<toml::Value>>,
+    #[serde(default)]
+    steps: Vec<LocatedStep>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct LocatedStep {
+    #[serde(default)]
+    goals: Vec<LocatedMetric>,
+    #[serde(default)]
+    question: Option<LocatedQuestion>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct LocatedQuestion {
+    #[serde(default)]
+    choices: Vec<LocatedMetric>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct LocatedMetric {
+    metric: Option<Spanned<toml::Value>>,
+}
+
+/// A lesson with where its id and number are written, for the duplicate check.
+struct Loaded {
+    lesson: Lesson,
+    id_at: (Option<usize>, Option<usize>),
+    number_at: (Option<usize>, Option<usize>),
+}
+
+fn position(text: &str, span: Option<std::ops::Range<usize>>) -> (Option<usize>, Option<usize>) {
+    span.map_or((None, None), |s| {
+        let (l, c) = line_col(text, s.start);
+        (Some(l), Some(c))
+    })
+}
+
 /// Parses and validates one lesson's text.
 pub fn parse(text: &str, file: &str) -> Result<Lesson, LessonError> {
+    parse_located(text, file).map(|l| l.lesson)
+}
+
+fn parse_located(text: &str, file: &str) -> Result<Loaded, LessonError> {
     let mut lesson: Lesson = toml::from_str(text).map_err(|e| {
-        let (line, column) = e.span().map_or((None, None), |s| {
-            let (l, c) = line_col(text, s.start);
-            (Some(l), Some(c))
-        });
+        let (line, column) = position(text, e.span());
         LessonError {
             file: file.to_string(),
             line,
@@ -64,10 +112,76 @@ pub fn parse(text: &str, file: &str) -> Result<Lesson, LessonError> {
             message,
         }
     })?;
-    Ok(lesson)
+    // The text parsed as a lesson just above, so it parses as this looser shape too.
+    let located: Located = toml::from_str(text).unwrap_or_default();
+    validate_metrics(&lesson, &located).map_err(|(span, message)| {
+        let (line, column) = position(text, span);
+        LessonError {
+            file: file.to_string(),
+            line,
+            column,
+            message,
+        }
+    })?;
+    Ok(Loaded {
+        lesson,
+        id_at: position(text, located.id.as_ref().map(Spanned::span)),
+        number_at: position(text, located.number.as_ref().map(Spanned::span)),
+    })
+}
+
+/// Every goal's and question choice's metric must name a number of the run summary, so a typo
+/// is found when the lesson loads (`kafka-flow lessons`, `kafka-flow lesson N`), not as a goal
+/// that silently never holds.
+fn validate_metrics(
+    lesson: &Lesson,
+    located: &Located,
+) -> Result<(), (Option<std::ops::Range<usize>>, String)> {
+    let config = setup_config(lesson).map_err(|e| (None, e))?;
+    let space = MetricSpace::of(&config).map_err(|e| (None, format!("setup: {e}")))?;
+    for (i, step) in lesson.steps.iter().enumerate() {
+        let at = located.steps.get(i);
+        let goals = step
+            .goals
+            .iter()
+            .map(|g| g.metric.as_str())
+            .enumerate()
+            .map(|(j, m)| {
+                let span = at
+                    .and_then(|s| s.goals.get(j))
+                    .and_then(|g| g.metric.as_ref());
+                (format!("goal {}", j + 1), m, span)
+            });
+        let choices = step.question.iter().flat_map(|q| {
+            q.choices.iter().enumerate().map(move |(j, c)| {
+                let span = at
+                    .and_then(|s| s.question.as_ref())
+                    .and_then(|q| q.choices.get(j))
+                    .and_then(|c| c.metric.as_ref());
+                (
+                    format!("question choice {}", j + 1),
+                    c.metric.as_str(),
+                    span,
+                )
+            })
+        });
+        for (what, metric, span) in goals.chain(choices) {
+            space.check(metric).map_err(|e| {
+                (
+                    span.map(Spanned::span),
+                    format!("step {}, {what}, key 'metric': {e}", i + 1),
+                )
+            })?;
+        }
+    }
+    Ok(())
 }
 
 pub fn load_file(path: &Path) -> Result<Lesson, LessonError> {
+    load_file_located(path).map(|l| l.lesson)
+}
+
+fn load_file_located(path: &Path) -> Result<Loaded, LessonError> {
     let file = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|e| LessonError {
         file: file.clone(),
@@ -75,39 +189,95 @@ pub fn load_file(path: &Path) -> Result<Lesson, LessonError> {
         column: None,
         message: format!("cannot read it: {e}"),
     })?;
-    parse(&text, &file)
+    parse_located(&text, &file)
+}
+
+/// The lesson files of a directory, in name order. A directory that cannot be read or holds
+/// no lesson is an error: listing nothing would look like an empty course.
+fn lesson_files(dir: &Path) -> Result<Vec<PathBuf>, LessonError> {
+    let error = |message: String| LessonError {
+        file: dir.display().to_string(),
+        line: None,
+        column: None,
+        message,
+    };
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| error(format!("cannot read the lesson directory: {e}")))?;
+    let mut paths = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| error(format!("cannot read the lesson directory: {e}")))?;
+        let path = entry.path();
+        if path.extension().is_some_and(|x| x == "toml") {
+            paths.push(path);
+        }
+    }
+    if paths.is_empty() {
+        return Err(error(
+            "no lesson files (*.toml) in this directory".to_string(),
+        ));
+    }
+    paths.sort();
+    Ok(paths)
 }
 
 /// Every lesson of a directory (or the built-in course), in course order, and the errors of
-/// the files that did not load.
-pub fn load_all(dir: Option<&Path>) -> (Vec<Lesson>, Vec<LessonError>) {
-    let mut lessons = Vec::new();
+/// the files that did not load; an error for a directory that cannot be read. Two files with
+/// the same id or number are ambiguous (`kafka-flow lesson 2` must mean one lesson): the
+/// first in file-name order loads, the later ones are errors naming it.
+pub fn load_all(dir: Option<&Path>) -> Result<(Vec<Lesson>, Vec<LessonError>), LessonError> {
+    let mut loaded = Vec::new();
     let mut errors = Vec::new();
     match dir {
         None => {
             for (name, text) in EMBEDDED {
-                match parse(text, &format!("lessons/{name}")) {
-                    Ok(l) => lessons.push(l),
+                match parse_located(text, &format!("lessons/{name}")) {
+                    Ok(l) => loaded.push(l),
                     Err(e) => errors.push(e),
                 }
             }
         }
         Some(dir) => {
-            let mut paths: Vec<_> = std::fs::read_dir(dir)
-                .map(|rd| rd.filter_map(Result::ok).map(|e| e.path()).collect())
-                .unwrap_or_default();
-            paths.retain(|p| p.extension().is_some_and(|x| x == "toml"));
-            paths.sort();
-            for p in paths {
-                match load_file(&p) {
-                    Ok(l) => lessons.push(l),
+            for p in lesson_files(dir)? {
+                match load_file_located(&p) {
+                    Ok(l) => loaded.push(l),
                     Err(e) => errors.push(e),
                 }
             }
         }
     }
+    let mut lessons: Vec<Lesson> = Vec::new();
+    for l in loaded {
+        let clash = |same: &dyn Fn(&Lesson) -> bool| {
+            lessons.iter().find(|o| same(o)).map(|o| o.source.clone())
+        };
+        let error = |(line, column): (Option<usize>, Option<usize>), message: String| LessonError {
+            file: l.lesson.source.clone(),
+            line,
+            column,
+            message,
+        };
+        if let Some(first) = clash(&|o| o.id == l.lesson.id) {
+            errors.push(error(
+                l.id_at,
+                format!(
+                    "id '{}' is already the id of {first} (ids must be unique)",
+                    l.lesson.id
+                ),
+            ));
+        } else if let Some(first) = clash(&|o| o.number == l.lesson.number) {
+            errors.push(error(
+                l.number_at,
+                format!(
+                    "number {} is already the number of {first} (numbers must be unique)",
+                    l.lesson.number
+                ),
+            ));
+        } else {
+            lessons.push(l.lesson);
+        }
+    }
     lessons.sort_by_key(|l| l.number);
-    (lessons, errors)
+    Ok((lessons, errors))
 }
 
 fn validate_scripted(s: &Scripted, config: &Config) -> Result<(), String> {
@@ -220,75 +390,4 @@ fn validate(lesson: &Lesson) -> Result<(), String> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    const GOOD: &str = r#"
-id = "demo"
-number = 99
-title = { en = "Demo", zh = "演示" }
-summary = { en = "s", zh = "概要" }
-closing = { en = "c", zh = "结语" }
-[setup]
-records = 100
-until = "2s"
-[[steps]]
-text = { en = "t", zh = "文字" }
-knobs = ["linger.ms"]
-[[steps.goals]]
-metric = "producer.acked"
-op = ">="
-value = 1
-text = { en = "g", zh = "目标" }
-"#;
-
-    #[test]
-    fn a_good_lesson_loads() {
-        let l = parse(GOOD, "demo.toml").unwrap();
-        assert_eq!(l.id, "demo");
-        assert_eq!(l.steps[0].goals[0].metric, "producer.acked");
-    }
-
-    #[test]
-    fn an_unknown_field_names_file_line_and_column() {
-        let bad = GOOD.replace("knobs = [", "knobz = [");
-        let e = parse(&bad, "demo.toml").unwrap_err();
-        assert_eq!(e.file, "demo.toml");
-        assert_eq!(e.line, Some(12), "{e}");
-        assert!(
-            e.message.contains("knobz") && e.message.contains("knobs"),
-            "{e}"
-        );
-        assert!(e.to_string().starts_with("demo.toml:12:"), "{e}");
-    }
-
-    #[test]
-    fn semantic_errors_point_at_the_text() {
-        let e = parse(
-            &GOOD.replace("\"linger.ms\"]", "\"linger.mss\"]"),
-            "demo.toml",
-        )
-        .unwrap_err();
-        assert!(e.message.contains("knob 'linger.mss'"), "{e}");
-        assert_eq!(e.line, Some(12));
-        let e = parse(&GOOD.replace("op = \">=\"", "op = \"=>\""), "demo.toml").unwrap_err();
-        assert!(e.message.contains("unknown op"), "{e}");
-        let e = parse(&GOOD.replace("zh = \"演示\"", "zh = \"\""), "demo.toml").unwrap_err();
-        assert!(e.message.contains("both en and zh"), "{e}");
-        let e = parse(
-            &GOOD.replace("until = \"2s\"", "until = \"soon\""),
-            "demo.toml",
-        )
-        .unwrap_err();
-        assert!(e.message.contains("until"), "{e}");
-    }
-
-    #[test]
-    fn the_built_in_course_loads_without_errors() {
-        let (lessons, errors) = load_all(None);
-        assert!(errors.is_empty(), "{errors:?}");
-        let mut ids: Vec<&str> = lessons.iter().map(|l| l.id.as_str()).collect();
-        ids.dedup();
-        assert_eq!(ids.len(), lessons.len(), "duplicate ids");
-    }
-}
+mod tests;

@@ -4,6 +4,7 @@
 pub mod check;
 pub mod goals;
 pub mod load;
+pub mod metric_paths;
 pub mod progress;
 
 use crate::ui::i18n::Lang;

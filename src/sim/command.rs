@@ -138,30 +138,94 @@ pub const FAULT_HELP: &str = "kill-broker:B, restart-broker:B, kill-leader:P, dr
 reject-produce:N[:B], isolate-broker:B, heal-broker:B, slow-link:B:MS, slow-follower:B:MS, crash-consumer[:C], restart-consumer[:C], \
 crash-producer, close-producer";
 
+/// Every fault's form: its name, how it is written, and how many arguments it takes
+/// (fewest, most). Anything past the most is refused rather than ignored, so a typo such as
+/// `kill-broker:0:1` cannot pass for a different fault.
+const FORMS: &[(&str, &str, usize, usize)] = &[
+    ("kill-broker", "kill-broker:B", 1, 1),
+    ("restart-broker", "restart-broker:B", 1, 1),
+    ("kill-leader", "kill-leader:P", 1, 1),
+    ("drop-responses", "drop-responses:N[:B]", 0, 2),
+    ("reject-produce", "reject-produce:N[:B]", 0, 2),
+    ("isolate-broker", "isolate-broker:B", 1, 1),
+    ("heal-broker", "heal-broker:B", 1, 1),
+    ("slow-link", "slow-link:B:MS", 2, 2),
+    ("slow-follower", "slow-follower:B:MS", 2, 2),
+    ("crash-consumer", "crash-consumer[:C]", 0, 1),
+    ("restart-consumer", "restart-consumer[:C]", 0, 1),
+    ("crash-producer", "crash-producer", 0, 0),
+    ("close-producer", "close-producer", 0, 0),
+];
+
+/// The most extra one-way latency `slow-link` / `slow-follower` add: one hour of virtual
+/// time. Kafka gives up on a request long before (request.timeout.ms is 30 s and
+/// delivery.timeout.ms 120 s by default), so a longer delay teaches nothing a cut link
+/// (`isolate-broker`) does not, and the bound keeps µs arithmetic far from overflow.
+pub const MAX_EXTRA_LATENCY_MS: u64 = 3_600_000;
+
+/// The most responses `drop-responses` / `reject-produce` affect in one go: far more than any
+/// lesson or classroom run needs; a larger number is a typo, not a scenario.
+pub const MAX_FAULT_COUNT: u64 = 1_000_000;
+
+/// Splits `ACTION[:ARG...]` and checks the number of arguments against the action's form.
+fn split_fault(text: &str) -> Result<(&'static str, Vec<&str>), String> {
+    let mut parts = text.split(':');
+    let action = parts.next().unwrap_or("").trim();
+    let args: Vec<&str> = parts.map(str::trim).collect();
+    let Some(&(name, usage, min, max)) = FORMS.iter().find(|f| f.0 == action) else {
+        return Err(format!("unknown fault '{action}' (accepted: {FAULT_HELP})"));
+    };
+    if args.len() > max {
+        let extra = args[max..].join(":");
+        let takes = match max {
+            0 => "takes no argument".to_string(),
+            1 => "takes one argument".to_string(),
+            n => format!("takes at most {n} arguments"),
+        };
+        return Err(format!("unexpected '{extra}': {name} {takes} ({usage})"));
+    }
+    if args.len() < min {
+        let what = match args.len() {
+            0 => "an argument".to_string(),
+            n => format!("{min} arguments, not {n}"),
+        };
+        return Err(format!("{name} needs {what} ({usage})"));
+    }
+    Ok((name, args))
+}
+
 impl Fault {
-    /// Parses `ACTION[:ARG]`, checking targets against the topology.
+    /// Parses `ACTION[:ARG]`, checking targets against the topology and numbers against
+    /// their bounds. Errors say what is wrong, not which text: the caller quotes the input it
+    /// had (`--fault '1s:kill-broker:9'`, a lesson's `command 'kill-broker:9'`).
     pub fn parse(
         text: &str,
         brokers: u32,
         partitions: u32,
         consumers: u32,
     ) -> Result<Fault, String> {
-        let mut parts = text.split(':');
-        let action = parts.next().unwrap_or("").trim();
-        let args: Vec<&str> = parts.map(str::trim).collect();
+        let (action, args) = split_fault(text)?;
         let num = |i: usize, what: &str| -> Result<u64, String> {
             let a = args
                 .get(i)
-                .ok_or_else(|| format!("fault '{text}': {action} needs {what}"))?;
-            a.parse::<u64>()
-                .map_err(|_| format!("fault '{text}': '{a}' is not {what}"))
+                .ok_or_else(|| format!("{action} needs {what}"))?;
+            a.parse::<u64>().map_err(|_| format!("'{a}' is not {what}"))
+        };
+        let bounded = |i: usize, what: &str, min: u64, max: u64| -> Result<u64, String> {
+            let n = num(i, what)?;
+            if n < min || n > max {
+                return Err(format!(
+                    "{n} is out of range for {what} (accepted: {min} to {max})"
+                ));
+            }
+            Ok(n)
         };
         let broker = |i: usize| -> Result<BrokerId, String> {
             let b = num(i, "a broker id")?;
             if b >= u64::from(brokers) {
                 return Err(format!(
-                    "fault '{text}': there is no broker {b} (brokers are 0 to {})",
-                    brokers - 1
+                    "there is no broker {b} (brokers are 0 to {})",
+                    brokers.saturating_sub(1)
                 ));
             }
             Ok(b as BrokerId)
@@ -174,16 +238,17 @@ impl Fault {
             };
             if c >= u64::from(consumers) {
                 return Err(if consumers == 0 {
-                    format!("fault '{text}': there is no consumer (set consumers=1 or more)")
+                    "there is no consumer (set consumers=1 or more)".to_string()
                 } else {
                     format!(
-                        "fault '{text}': there is no consumer {c} (consumers are 0 to {})",
+                        "there is no consumer {c} (consumers are 0 to {})",
                         consumers - 1
                     )
                 });
             }
             Ok(c as u32)
         };
+        let latency = |i: usize| bounded(i, "a number of milliseconds", 0, MAX_EXTRA_LATENCY_MS);
         let fault = match action {
             "kill-broker" => Fault::KillBroker { broker: broker(0)? },
             "restart-broker" => Fault::RestartBroker { broker: broker(0)? },
@@ -191,8 +256,8 @@ impl Fault {
                 let p = num(0, "a partition number")?;
                 if p >= u64::from(partitions) {
                     return Err(format!(
-                        "fault '{text}': there is no partition {p} (partitions are 0 to {})",
-                        partitions - 1
+                        "there is no partition {p} (partitions are 0 to {})",
+                        partitions.saturating_sub(1)
                     ));
                 }
                 Fault::KillLeader {
@@ -204,9 +269,9 @@ impl Fault {
                 let count = if args.is_empty() {
                     1
                 } else {
-                    num(0, "a count")?
+                    bounded(0, "a count", 1, MAX_FAULT_COUNT)?
                 };
-                let count = count.min(u64::from(u32::MAX)) as u32;
+                let count = count as u32;
                 let broker = if args.len() > 1 {
                     Some(broker(1)?)
                 } else {
@@ -222,11 +287,11 @@ impl Fault {
             "heal-broker" => Fault::HealBroker { broker: broker(0)? },
             "slow-link" => Fault::SlowLink {
                 broker: broker(0)?,
-                extra_ms: num(1, "a number of milliseconds")?,
+                extra_ms: latency(1)?,
             },
             "slow-follower" => Fault::SlowFollower {
                 broker: broker(0)?,
-                extra_ms: num(1, "a number of milliseconds")?,
+                extra_ms: latency(1)?,
             },
             "crash-consumer" => Fault::CrashConsumer {
                 consumer: consumer(0)?,
@@ -236,6 +301,7 @@ impl Fault {
             },
             "crash-producer" => Fault::CrashProducer,
             "close-producer" => Fault::CloseProducer,
+            // FORMS and this match list the same names (a test keeps them so).
             other => {
                 return Err(format!("unknown fault '{other}' (accepted: {FAULT_HELP})"));
             }
@@ -252,11 +318,9 @@ pub fn parse_timed_fault(
     consumers: u32,
 ) -> Result<(SimDuration, Fault), String> {
     let Some((at, rest)) = text.split_once(':') else {
-        return Err(format!(
-            "fault '{text}' must look like AT:ACTION[:ARG], e.g. 500ms:kill-leader:0"
-        ));
+        return Err("must look like AT:ACTION[:ARG], e.g. 500ms:kill-leader:0".to_string());
     };
-    let at = parse_duration(at).map_err(|e| format!("fault '{text}': {e}"))?;
+    let at = parse_duration(at)?;
     Ok((at, Fault::parse(rest, brokers, partitions, consumers)?))
 }
 
@@ -302,5 +366,46 @@ mod tests {
         assert!(e.contains("not a duration"), "{e}");
         assert!(parse_timed_fault("kill-broker", 3, 3, 1).is_err());
         assert!(parse_timed_fault("1s:kill-leader:x", 3, 3, 1).is_err());
+    }
+
+    #[test]
+    fn extra_arguments_are_refused_for_every_fault() {
+        for &(name, usage, _, max) in FORMS {
+            // The fullest valid form, then one argument more.
+            let args = ["1", "1"][..max].join(":");
+            let full = if args.is_empty() {
+                name.to_string()
+            } else {
+                format!("{name}:{args}")
+            };
+            let parsed = Fault::parse(&full, 3, 3, 2);
+            assert!(parsed.is_ok(), "{full}: {parsed:?}");
+            let e = Fault::parse(&format!("{full}:extra"), 3, 3, 2).unwrap_err();
+            assert!(
+                e.contains("unexpected 'extra'") && e.contains(usage),
+                "{name}: {e}"
+            );
+            assert!(FAULT_HELP.contains(usage), "FAULT_HELP lacks {usage}");
+        }
+        let e = parse_timed_fault("1s:crash-producer:5", 3, 3, 1).unwrap_err();
+        assert!(e.contains("takes no argument"), "{e}");
+        let e = parse_timed_fault("1s:kill-broker:0:extra", 3, 3, 1).unwrap_err();
+        assert!(e.contains("takes one argument"), "{e}");
+        let e = parse_timed_fault("1s:slow-link:0", 3, 3, 1).unwrap_err();
+        assert!(e.contains("needs 2 arguments, not 1"), "{e}");
+    }
+
+    #[test]
+    fn numbers_are_bounded() {
+        let e = parse_timed_fault("1s:slow-link:0:18446744073709551615", 3, 3, 1).unwrap_err();
+        assert!(e.contains("accepted: 0 to 3600000"), "{e}");
+        let e = parse_timed_fault("1s:slow-follower:0:3600001", 3, 3, 1).unwrap_err();
+        assert!(e.contains("3600001 is out of range"), "{e}");
+        assert!(parse_timed_fault("1s:slow-follower:0:3600000", 3, 3, 1).is_ok());
+        assert!(parse_timed_fault("1s:slow-follower:0:0", 3, 3, 1).is_ok());
+        let e = parse_timed_fault("1s:drop-responses:0", 3, 3, 1).unwrap_err();
+        assert!(e.contains("accepted: 1 to 1000000"), "{e}");
+        let e = parse_timed_fault("1s:reject-produce:99999999999:1", 3, 3, 1).unwrap_err();
+        assert!(e.contains("accepted: 1 to 1000000"), "{e}");
     }
 }

@@ -134,6 +134,8 @@ pub struct Workload {
 impl Workload {
     /// Above this, a run would need more memory than a laptop has for per-record state.
     pub const MAX_RECORDS: u64 = 100_000_000;
+    /// The fastest send rate asked for, in records per second (0 means no limit).
+    pub const MAX_RATE: f64 = 1e9;
     /// Larger values than this cannot be sent by default settings anyway (max.request.size).
     pub const MAX_VALUE_BYTES: usize = 10 * 1024 * 1024;
 
@@ -159,7 +161,7 @@ impl Workload {
                 Self::MAX_RECORDS
             ));
         }
-        if !self.rate.is_finite() || self.rate < 0.0 || self.rate > 1e9 {
+        if !self.rate.is_finite() || self.rate < 0.0 || self.rate > Self::MAX_RATE {
             return Err(format!(
                 "--rate {} is not accepted (records per second, 0 = as fast as possible, up to 1000000000)",
                 self.rate

@@ -310,17 +310,19 @@ fn draw_header(frame: &mut Frame, area: Rect, cx: &Ctx) {
 fn draw_status(frame: &mut Frame, area: Rect, cx: &Ctx) {
     let app = cx.app;
     let line = match (&app.mode, &app.status) {
-        (Mode::Editing(s), _) => Line::from(vec![
-            Span::styled(
-                format!(
-                    " {} = ",
-                    app.knobs.get(app.knob).map_or("", |k| k.name.as_str())
+        (Mode::Editing(s), _) => {
+            let name = app.knobs.get(app.knob).map_or("", |k| k.name.as_str());
+            Line::from(vec![
+                Span::styled(
+                    format!(
+                        " {} ",
+                        i18n::trf(app.lang, "knobs.edit_prompt", &[("name", name)])
+                    ),
+                    cx.theme().selected,
                 ),
-                cx.theme().selected,
-            ),
-            Span::raw(format!("{s}_  ")),
-            Span::styled(cx.t("knobs.edit_prompt"), cx.theme().dim),
-        ]),
+                Span::raw(format!("{s}_")),
+            ])
+        }
         (_, Some((level, text))) => {
             let style = match level {
                 Level::Info => Style::default(),

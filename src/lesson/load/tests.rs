@@ -1,0 +1,205 @@
+use super::*;
+
+const GOOD: &str = r#"
+id = "demo"
+number = 99
+title = { en = "Demo", zh = "演示" }
+summary = { en = "s", zh = "概要" }
+closing = { en = "c", zh = "结语" }
+[setup]
+records = 100
+until = "2s"
+[[steps]]
+text = { en = "t", zh = "文字" }
+knobs = ["linger.ms"]
+[[steps.goals]]
+metric = "producer.acked"
+op = ">="
+value = 1
+text = { en = "g", zh = "目标" }
+"#;
+
+#[test]
+fn a_good_lesson_loads() {
+    let l = parse(GOOD, "demo.toml").unwrap();
+    assert_eq!(l.id, "demo");
+    assert_eq!(l.steps[0].goals[0].metric, "producer.acked");
+}
+
+#[test]
+fn an_unknown_field_names_file_line_and_column() {
+    let bad = GOOD.replace("knobs = [", "knobz = [");
+    let e = parse(&bad, "demo.toml").unwrap_err();
+    assert_eq!(e.file, "demo.toml");
+    assert_eq!(e.line, Some(12), "{e}");
+    assert!(
+        e.message.contains("knobz") && e.message.contains("knobs"),
+        "{e}"
+    );
+    assert!(e.to_string().starts_with("demo.toml:12:"), "{e}");
+}
+
+#[test]
+fn semantic_errors_point_at_the_text() {
+    let e = parse(
+        &GOOD.replace("\"linger.ms\"]", "\"linger.mss\"]"),
+        "demo.toml",
+    )
+    .unwrap_err();
+    assert!(e.message.contains("knob 'linger.mss'"), "{e}");
+    assert_eq!(e.line, Some(12));
+    let e = parse(&GOOD.replace("op = \">=\"", "op = \"=>\""), "demo.toml").unwrap_err();
+    assert!(e.message.contains("unknown op"), "{e}");
+    let e = parse(&GOOD.replace("zh = \"演示\"", "zh = \"\""), "demo.toml").unwrap_err();
+    assert!(e.message.contains("both en and zh"), "{e}");
+    let e = parse(
+        &GOOD.replace("until = \"2s\"", "until = \"soon\""),
+        "demo.toml",
+    )
+    .unwrap_err();
+    assert!(e.message.contains("until"), "{e}");
+}
+
+#[test]
+fn the_built_in_course_loads_without_errors() {
+    let (lessons, errors) = load_all(None).unwrap();
+    assert!(errors.is_empty(), "{errors:?}");
+    let mut ids: Vec<&str> = lessons.iter().map(|l| l.id.as_str()).collect();
+    ids.dedup();
+    assert_eq!(ids.len(), lessons.len(), "duplicate ids");
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("kf-load-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+#[test]
+fn a_question_choice_on_an_unknown_metric_is_a_load_error() {
+    let with_question = format!(
+        "{GOOD}[steps.question]\nprompt = {{ en = \"p\", zh = \"问\" }}\n\
+         [[steps.question.choices]]\ntext = {{ en = \"a\", zh = \"甲\" }}\nmetric = \"producer.acked\"\nop = \">\"\nvalue = 0\n\
+         [[steps.question.choices]]\ntext = {{ en = \"b\", zh = \"乙\" }}\nmetric = \"ledger.lost.brokr\"\nop = \"==\"\nvalue = 0\n"
+    );
+    assert!(parse(&with_question.replace("brokr", "broker"), "q.toml").is_ok());
+    let e = parse(&with_question, "q.toml").unwrap_err();
+    assert_eq!((e.line, e.column), (Some(27), Some(10)), "{e}");
+    assert!(
+        e.message
+            .contains("step 1, question choice 2, key 'metric'")
+            && e.message.contains("did you mean 'ledger.lost.broker'"),
+        "{e}"
+    );
+    // An index past the setup's topology.
+    let e = parse(
+        &GOOD.replace("producer.acked", "partitions.3.leader"),
+        "q.toml",
+    )
+    .unwrap_err();
+    assert!(e.message.contains("0 to 2"), "{e}");
+    assert_eq!(e.line, Some(14), "{e}");
+}
+
+#[test]
+fn a_scripted_fault_with_an_extra_argument_is_a_load_error() {
+    let bad = GOOD.replace(
+        "knobs = [\"linger.ms\"]",
+        "knobs = [\"linger.ms\"]\ncommands = [{ at = \"1s\", fault = \"crash-producer:5\" }]",
+    );
+    let e = parse(&bad, "f.toml").unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "f.toml:13:35: step 1: command 'crash-producer:5': unexpected '5': crash-producer takes no argument (crash-producer)"
+    );
+}
+
+#[test]
+fn a_missing_or_empty_directory_is_an_error() {
+    let e = load_all(Some(Path::new("/nonexistent/kafka-flow-lessons"))).unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with("/nonexistent/kafka-flow-lessons: cannot read the lesson directory"),
+        "{e}"
+    );
+    let d = temp_dir("empty");
+    let e = load_all(Some(&d)).unwrap_err();
+    assert!(e.message.contains("no lesson files"), "{e}");
+    let _ = std::fs::remove_dir_all(d);
+}
+
+#[test]
+fn duplicate_ids_and_numbers_name_both_files() {
+    let d = temp_dir("dups");
+    std::fs::write(d.join("a.toml"), GOOD).unwrap();
+    std::fs::write(d.join("b.toml"), GOOD.replace("number = 99", "number = 98")).unwrap();
+    std::fs::write(
+        d.join("c.toml"),
+        GOOD.replace("id = \"demo\"", "id = \"other\""),
+    )
+    .unwrap();
+    let (lessons, errors) = load_all(Some(&d)).unwrap();
+    assert_eq!(lessons.len(), 1, "{errors:?}");
+    assert_eq!(lessons[0].source, d.join("a.toml").display().to_string());
+    let a = d.join("a.toml").display().to_string();
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    let b = errors[0].to_string();
+    assert!(
+        b.starts_with(&format!(
+            "{}:2:6: id 'demo' is already the id of {a}",
+            d.join("b.toml").display()
+        )),
+        "{b}"
+    );
+    let c = errors[1].to_string();
+    assert!(
+        c.starts_with(&format!(
+            "{}:3:10: number 99 is already the number of {a}",
+            d.join("c.toml").display()
+        )),
+        "{c}"
+    );
+    let _ = std::fs::remove_dir_all(d);
+}
+
+#[test]
+fn every_metric_of_the_shipped_lessons_resolves() {
+    for (name, text) in EMBEDDED {
+        let lesson: Lesson = toml::from_str(text).unwrap();
+        let space = MetricSpace::of(&setup_config(&lesson).unwrap()).unwrap();
+        for step in &lesson.steps {
+            let choices = step.question.iter().flat_map(|q| &q.choices);
+            for m in step
+                .goals
+                .iter()
+                .map(|g| &g.metric)
+                .chain(choices.map(|c| &c.metric))
+            {
+                assert_eq!(space.check(m), Ok(()), "{name}");
+            }
+        }
+    }
+}
+
+#[test]
+fn every_metric_the_lesson_guide_names_resolves() {
+    let guide = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/lessons/README.md"));
+    let table = guide
+        .split("## Metrics")
+        .nth(1)
+        .unwrap()
+        .split("##")
+        .next()
+        .unwrap();
+    let space = MetricSpace::of(&Config::defaults(KafkaVersion::default())).unwrap();
+    let rows: String = table.lines().filter(|l| l.starts_with('|')).collect();
+    let mut n = 0;
+    for path in rows.split('`').skip(1).step_by(2) {
+        if path.contains('.') && !path.starts_with('.') && !path.contains(' ') {
+            assert_eq!(space.check(path), Ok(()), "lessons/README.md names {path}");
+            n += 1;
+        }
+    }
+    assert!(n > 20, "{n}");
+}
