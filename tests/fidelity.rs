@@ -188,3 +188,20 @@ fn partitions_of_a_broker_that_takes_nothing_leave_the_keyless_choice() {
         "excluded after 100 ms (without the timeout: {without})"
     );
 }
+
+#[test]
+fn a_forced_close_completes_every_record_through_the_interceptor() {
+    // close(Duration.ZERO) aborts what is left: every record's completion still runs, the
+    // interceptors' onAcknowledgement first (KafkaProducer.AppendCallbacks.onCompletion).
+    let cfg = config(KafkaVersion::V4, &[("linger.ms", "1000")]);
+    let r = run(
+        cfg,
+        workload(2_000, Some("hello{i}"), "hello{i}", 1_000.0),
+        &["500ms:close-producer"],
+        42,
+    );
+    let p = r.sim.producer();
+    assert!(p.stats.failed > 0, "records were aborted");
+    assert_eq!(p.interceptor_on_send, p.stats.send_calls);
+    assert_eq!(p.interceptor_on_ack, p.stats.acked + p.stats.failed);
+}

@@ -170,6 +170,8 @@ proptest! {
             prop_assert_eq!(count(RecordState::Pending), 0, "settled with pending records");
             prop_assert_eq!(p.acc.incomplete, 0);
             prop_assert_eq!(p.acc.pool.used(), 0, "memory leaked");
+            // Every completed record went through the interceptor's onAcknowledgement.
+            prop_assert_eq!(p.interceptor_on_ack, p.stats.acked + p.stats.failed);
         }
         // An acked record with a real offset sits at that offset in its partition's leader log
         // unless a failover truncated it (acks < all or unclean election).

@@ -606,7 +606,11 @@ impl Producer {
         if dead {
             self.stats.unsent += count;
         } else {
+            // A forced close aborts the incomplete batches (`RecordAccumulator.abortBatches`):
+            // each record's completion runs, so the interceptors' onAcknowledgement sees the
+            // exception before the callback does (`KafkaProducer.AppendCallbacks.onCompletion`).
             self.stats.failed += count;
+            self.interceptor_on_ack += count;
         }
         self.sender.abandon();
         self.app = if dead {
