@@ -123,11 +123,16 @@ impl Producer {
             };
             oldest = oldest.min(meta.sent_at);
             self.stats
-                .latencies_us
-                .push(now.since(meta.sent_at).as_micros().min(u64::from(u32::MAX)) as u32);
+                .latencies
+                .record(now.since(meta.sent_at).as_micros());
         }
         let n = batch.records.len() as u64;
         self.stats.acked += n;
+        let per = &mut self.stats.acked_per_partition;
+        if per.len() <= p as usize {
+            per.resize(p as usize + 1, 0);
+        }
+        per[p as usize] += n;
         self.interceptor_on_ack += n;
         self.stats.batches_acked += 1;
         self.stats.records_in_acked_batches += n;

@@ -88,6 +88,8 @@ pub struct FetchedPartition {
     pub batches: Vec<LogBatch>,
     /// The leader is not (or no longer) the leader of this partition.
     pub not_leader: bool,
+    /// OFFSET_OUT_OF_RANGE: the fetch offset is below the leader's log start offset (given).
+    pub out_of_range: Option<i64>,
 }
 
 /// A batch in a replica's log.
@@ -128,8 +130,9 @@ pub struct ConsumerFetchedPartition {
     pub fetch_offset: i64,
     pub records: Vec<(i64, RecordId)>,
     pub error: Option<KafkaError>,
-    /// The leader's log end and high watermark, for `auto.offset.reset`.
+    /// The leader's high watermark and log start, for `auto.offset.reset` (latest / earliest).
     pub high_watermark: i64,
+    pub log_start_offset: i64,
 }
 
 /// What the coordinator hands a member after a rebalance: its partitions, each with the

@@ -17,6 +17,7 @@ pub mod partitioner;
 pub mod producer;
 pub mod queue;
 pub mod record;
+pub mod record_log;
 pub mod rng;
 pub mod sender;
 pub mod stats;

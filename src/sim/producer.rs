@@ -9,6 +9,7 @@ use super::idempotence::Idempotence;
 use super::kernel::{Core, Event};
 use super::partitioner::{BuiltInPartitioner, StickyPartitionCache, partition_for_key};
 use super::record::record_upper_bound;
+use super::record_log::RecordLog;
 use super::sender::Sender;
 use super::stats::ProducerStats;
 use super::time::{SimDuration, SimTime};
@@ -81,7 +82,7 @@ pub struct Producer {
     partitioner: Partitioner,
     pub metadata: Vec<Option<(BrokerId, u32)>>,
     pub available: Vec<bool>,
-    pub records: Vec<RecordMeta>,
+    pub records: RecordLog,
     pub app: AppState,
     /// Earliest time of the next `send()` (rate limit and send cost).
     due: SimTime,
@@ -134,7 +135,7 @@ impl Producer {
             partitioner,
             metadata: vec![None; partitions as usize],
             available: vec![false; partitions as usize],
-            records: Vec::new(),
+            records: RecordLog::default(),
             app: AppState::Sending,
             due: SimTime::ZERO,
             next_index: 0,
@@ -292,7 +293,7 @@ impl Producer {
         if w.send_mode == SendMode::Sync
             && self
                 .records
-                .get(i as usize)
+                .get(i as RecordId)
                 .is_some_and(|r| r.state == RecordState::Pending)
         {
             self.app = AppState::WaitingAck {
@@ -584,7 +585,7 @@ impl Producer {
         }
         // Records in batches, and one caught inside a blocked send(), never complete now.
         let mut count = 0u64;
-        for meta in &mut self.records {
+        for meta in self.records.iter_mut() {
             if meta.state == RecordState::Pending {
                 meta.state = if dead {
                     RecordState::Unsent

@@ -146,20 +146,52 @@ fn ms(us: Option<u64>) -> Option<f64> {
     us.map(|u| u as f64 / 1000.0)
 }
 
+/// The first five records that completed, in id order, as the notes' callback prints them.
+fn callbacks(sim: &Sim) -> Vec<CallbackSummary> {
+    let topic = &sim.config().topology.topic;
+    let settled = sim.ledger().settled_callbacks().iter().map(|c| {
+        let error = c
+            .error
+            .or((c.meta.state == RecordState::Failed).then_some(KafkaError::ProducerClosed));
+        (c.record, c.meta, error)
+    });
+    let records = &sim.producer().records;
+    let base = records.base();
+    let kept = records
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (base + i as u32, *m, sim.ledger().failure(base + i as u32)));
+    settled
+        .chain(kept)
+        .filter(|(_, m, _)| m.state != RecordState::Pending)
+        .take(5)
+        .map(|(record, r, failure)| CallbackSummary {
+            record,
+            topic: topic.clone(),
+            partition: r.partition,
+            offset: r.offset,
+            timestamp: r.sent_at.as_millis(),
+            error: match r.state {
+                RecordState::Failed => {
+                    Some(failure.unwrap_or(KafkaError::ProducerClosed).to_string())
+                }
+                RecordState::Unsent => Some("never sent: the producer died".to_string()),
+                _ => None,
+            },
+        })
+        .collect()
+}
+
 impl Summary {
     pub fn of(sim: &Sim) -> Summary {
         let p = sim.producer();
         let s = &p.stats;
         let cfg = sim.config();
-        let pending = p
-            .records
-            .iter()
-            .filter(|r| r.state == RecordState::Pending)
-            .count() as u64;
+        let pending = s.send_calls - s.acked - s.failed - s.unsent;
         let mut per_partition = vec![0u64; cfg.topology.partitions as usize];
-        for r in &p.records {
-            if r.state == RecordState::Acked {
-                per_partition[r.partition as usize] += 1;
+        for (i, n) in s.acked_per_partition.iter().enumerate() {
+            if let Some(slot) = per_partition.get_mut(i) {
+                *slot = *n;
             }
         }
         let cluster = sim.cluster();
@@ -210,32 +242,7 @@ impl Summary {
                     on_send: p.interceptor_on_send,
                     on_acknowledgement: p.interceptor_on_ack,
                 },
-                callbacks: p
-                    .records
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, r)| r.state != RecordState::Pending)
-                    .take(5)
-                    .map(|(i, r)| CallbackSummary {
-                        record: i as u32,
-                        topic: cfg.topology.topic.clone(),
-                        partition: r.partition,
-                        offset: r.offset,
-                        timestamp: r.sent_at.as_millis(),
-                        error: match r.state {
-                            RecordState::Failed => Some(
-                                sim.ledger()
-                                    .failure(i as u32)
-                                    .unwrap_or(KafkaError::ProducerClosed)
-                                    .to_string(),
-                            ),
-                            RecordState::Unsent => {
-                                Some("never sent: the producer died".to_string())
-                            }
-                            _ => None,
-                        },
-                    })
-                    .collect(),
+                callbacks: callbacks(sim),
             },
             partitions: cluster
                 .partitions

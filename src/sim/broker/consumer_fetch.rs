@@ -33,6 +33,7 @@ impl Cluster {
                     records: Vec::new(),
                     error: None,
                     high_watermark: 0,
+                    log_start_offset: 0,
                 };
                 if part.leader != Some(b) {
                     out.error = Some(KafkaError::NotLeaderOrFollower);
@@ -41,7 +42,8 @@ impl Cluster {
                 }
                 let rep = part.replica(b);
                 out.high_watermark = rep.high_watermark;
-                if offset > rep.log_end_offset || offset < 0 {
+                out.log_start_offset = rep.log_start_offset;
+                if offset > rep.log_end_offset || offset < rep.log_start_offset.max(0) {
                     out.error = Some(KafkaError::OffsetOutOfRange);
                     error = true;
                     return out;

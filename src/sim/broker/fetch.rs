@@ -122,6 +122,10 @@ impl Cluster {
                     continue;
                 }
             }
+            if fp.fetch_offset < rep.log_start_offset {
+                immediate = true;
+                continue;
+            }
             let leader_leo = rep.log_end_offset;
             let hw = rep.high_watermark;
             let part = &mut self.partitions[p as usize];
@@ -184,6 +188,7 @@ impl Cluster {
                         diverging_end_offset: None,
                         batches: Vec::new(),
                         not_leader: true,
+                        out_of_range: None,
                     };
                 }
                 let rep = part.replica(l);
@@ -194,16 +199,20 @@ impl Cluster {
                             Some((_, end)) => Some(end),
                             None => Some(0),
                         });
+                // Below the log start: the follower must start again there.
+                let out_of_range = (diverging.is_none() && fp.fetch_offset < rep.log_start_offset)
+                    .then_some(rep.log_start_offset);
                 FetchedPartition {
                     partition: fp.partition,
                     high_watermark: rep.high_watermark,
                     diverging_end_offset: diverging,
-                    batches: if diverging.is_some() {
+                    batches: if diverging.is_some() || out_of_range.is_some() {
                         Vec::new()
                     } else {
                         rep.read_from(fp.fetch_offset, REPLICA_FETCH_MAX_BYTES)
                     },
                     not_leader: false,
+                    out_of_range,
                 }
             })
             .collect();
@@ -269,6 +278,23 @@ impl Cluster {
                         to_offset: to,
                         removed_records: removed,
                         reason: format!("its log diverged from leader {l}'s (leader epochs)"),
+                    });
+                }
+                continue;
+            }
+            if let Some(start) = fp.out_of_range {
+                // AbstractFetcherThread.fetchOffsetAndTruncate: the leader's log starts above
+                // this replica's end, so it starts over at the leader's log start.
+                if start > rep.log_end_offset {
+                    let removed = rep.truncate_fully_and_start_at(start);
+                    core.emit(TraceEvent::Truncated {
+                        broker: f,
+                        partition: p,
+                        to_offset: start,
+                        removed_records: removed,
+                        reason: format!(
+                            "its log ends below leader {l}'s log start offset {start}: it starts again there"
+                        ),
                     });
                 }
                 continue;

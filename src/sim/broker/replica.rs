@@ -37,17 +37,29 @@ pub enum SequenceCheck {
 
 #[derive(Clone, Debug, Default)]
 pub struct Replica {
-    pub log: Vec<LogBatch>,
+    /// The batches from `log_start_offset` to the log end.
+    pub log: VecDeque<LogBatch>,
+    /// Offsets below it were removed (`UnifiedLog.logStartOffset`): the simulation drops
+    /// what no replica, consumer or verdict can need any more, as retention would.
+    pub log_start_offset: i64,
     pub log_end_offset: i64,
     pub high_watermark: i64,
     /// (epoch, start offset), ascending: `LeaderEpochFileCache`.
     pub epochs: Vec<(u32, i64)>,
     pub producers: BTreeMap<i64, ProducerEntry>,
+    /// The producers' state as of `log_start_offset` (Kafka's producer-state snapshot):
+    /// truncation rebuilds the state from it plus the batches still in the log.
+    snapshot: BTreeMap<i64, ProducerEntry>,
 }
 
 impl Replica {
     pub fn last_epoch(&self) -> Option<u32> {
-        self.log.last().map(|b| b.leader_epoch)
+        match self.log.back() {
+            Some(b) => Some(b.leader_epoch),
+            // Everything was removed from the front: the epoch cache still knows.
+            None if self.log_start_offset > 0 => self.epochs.last().map(|(e, _)| *e),
+            None => None,
+        }
     }
 
     /// `endOffsetForEpoch`: the largest epoch ≤ `epoch` and the offset where it ended.
@@ -99,10 +111,14 @@ impl Replica {
     }
 
     fn record_producer(&mut self, b: &WireBatch, base_offset: i64) {
+        Self::record_into(&mut self.producers, b, base_offset);
+    }
+
+    fn record_into(producers: &mut BTreeMap<i64, ProducerEntry>, b: &WireBatch, base_offset: i64) {
         if b.base_sequence < 0 {
             return;
         }
-        let entry = self.producers.entry(b.producer_id).or_default();
+        let entry = producers.entry(b.producer_id).or_default();
         if b.producer_epoch != entry.epoch {
             entry.epoch = b.producer_epoch;
             entry.batches.clear();
@@ -123,7 +139,7 @@ impl Replica {
         }
         self.record_producer(&wire, base);
         self.log_end_offset += wire.records.len() as i64;
-        self.log.push(LogBatch {
+        self.log.push_back(LogBatch {
             base_offset: base,
             leader_epoch,
             wire,
@@ -145,7 +161,7 @@ impl Replica {
         }
         self.record_producer(&batch.wire, batch.base_offset);
         self.log_end_offset = batch.next_offset();
-        self.log.push(batch);
+        self.log.push_back(batch);
         true
     }
 
@@ -156,14 +172,14 @@ impl Replica {
             return 0;
         }
         let mut removed = 0u32;
-        while let Some(last) = self.log.last() {
+        while let Some(last) = self.log.back() {
             if last.base_offset >= offset {
                 removed += last.wire.records.len() as u32;
-                self.log.pop();
+                self.log.pop_back();
             } else if last.next_offset() > offset {
                 // Partial batch: keep its head (only happens after unusual truncation points).
                 let keep = (offset - last.base_offset) as usize;
-                let last = self.log.last_mut().expect("checked above");
+                let last = self.log.back_mut().expect("checked above");
                 removed += (last.wire.records.len() - keep) as u32;
                 let kept: Vec<_> = last.wire.records[..keep].to_vec();
                 last.wire.records = kept.into();
@@ -175,12 +191,38 @@ impl Replica {
         self.log_end_offset = offset.min(self.log_end_offset);
         self.high_watermark = self.high_watermark.min(self.log_end_offset);
         self.epochs.retain(|(_, start)| *start < offset);
-        self.producers.clear();
-        let log = std::mem::take(&mut self.log);
-        for b in &log {
-            self.record_producer(&b.wire, b.base_offset);
+        self.producers = self.snapshot.clone();
+        for b in &self.log {
+            Self::record_into(&mut self.producers, &b.wire, b.base_offset);
         }
-        self.log = log;
+        removed
+    }
+
+    /// Removes whole batches that end at or below `offset` from the front of the log
+    /// (retention: `UnifiedLog.deleteOldSegments` moves the log start offset). Their
+    /// producer state goes into the snapshot. Returns how many batches went.
+    pub fn compact_to(&mut self, offset: i64) -> usize {
+        let mut n = 0;
+        while self.log.front().is_some_and(|b| b.next_offset() <= offset) {
+            let b = self.log.pop_front().expect("checked");
+            Self::record_into(&mut self.snapshot, &b.wire, b.base_offset);
+            self.log_start_offset = b.next_offset();
+            n += 1;
+        }
+        n
+    }
+
+    /// `truncateFullyAndStartAt`: a follower whose fetch offset is below the leader's log
+    /// start drops its log and starts again at the leader's log start offset.
+    pub fn truncate_fully_and_start_at(&mut self, offset: i64) -> u32 {
+        let removed = (self.log_end_offset - self.log_start_offset).max(0) as u32;
+        self.log.clear();
+        self.snapshot.clear();
+        self.producers.clear();
+        self.epochs.clear();
+        self.log_start_offset = offset;
+        self.log_end_offset = offset;
+        self.high_watermark = self.high_watermark.min(offset);
         removed
     }
 
@@ -189,7 +231,7 @@ impl Replica {
         let start = self.log.partition_point(|b| b.next_offset() <= offset);
         let mut out = Vec::new();
         let mut bytes = 0u64;
-        for b in &self.log[start..] {
+        for b in self.log.range(start..) {
             if !out.is_empty() && bytes + u64::from(b.wire.bytes) > max_bytes {
                 break;
             }

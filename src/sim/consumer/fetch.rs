@@ -77,7 +77,7 @@ impl ConsumerGroup {
                 let to = if reset == OffsetReset::Latest {
                     part.high_watermark
                 } else {
-                    0
+                    part.log_start_offset
                 };
                 con.fetch_offsets.insert(p, to);
                 con.positions.insert(p, to);

@@ -16,13 +16,15 @@
 
 mod failure;
 mod report;
+mod settle;
 #[cfg(test)]
 mod tests;
 
 pub use report::{Example, LedgerReport, Verdict};
+pub use settle::{Floors, SettledCallback};
 
 use super::trace::{BatchId, KafkaError, RecordId};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 
 const REORDERED: u8 = 1;
 
@@ -34,19 +36,51 @@ pub struct Resume {
     pub cause: u32,
 }
 
+/// One record's life as the ledger follows it (a few bytes per record in flight).
+#[derive(Clone, Copy, Debug)]
+struct Life {
+    /// Copies in the official logs.
+    copies: u8,
+    /// Times a consumer finished processing it.
+    processed: u8,
+    flags: u8,
+    /// Copies at offsets whose fate is final (below the partition's floor, see `settle`).
+    scanned: u8,
+    /// Its first offset among the final ones, -1 if none yet.
+    first_offset: i64,
+}
+
+impl Default for Life {
+    fn default() -> Self {
+        Life {
+            copies: 0,
+            processed: 0,
+            flags: 0,
+            scanned: 0,
+            first_offset: -1,
+        }
+    }
+}
+
 #[derive(Default)]
 pub struct Ledger {
-    /// Per partition: record ids at each offset of the current leader's log.
-    official: Vec<Vec<RecordId>>,
+    /// Per partition: record ids at each offset of the current leader's log, from
+    /// `official_base` on (what lies below was settled and dropped).
+    official: Vec<VecDeque<RecordId>>,
+    official_base: Vec<i64>,
+    /// Per partition: the largest record id dropped from the front of `official`.
+    dropped_max: Vec<Option<RecordId>>,
     /// Per partition: the end of the committed part of `official` (see the module doc).
     committed_to: Vec<i64>,
+    /// Per partition: offsets below it have a final fate and were counted in `Life::scanned`.
+    scanned_to: Vec<i64>,
     /// Per partition: the highest record id appended so far (send order).
     max_appended: Vec<Option<RecordId>>,
-    /// Per record: copies in the official logs.
-    copies: Vec<u8>,
-    /// Per record: times a consumer finished processing it.
-    processed: Vec<u8>,
-    flags: Vec<u8>,
+    /// Per record from `base` on: its life so far. Records below `base` are settled.
+    lives: VecDeque<Life>,
+    base: RecordId,
+    /// The verdicts of settled records.
+    settled: settle::Settled,
     /// Per partition: the highest offset processed.
     max_processed: Vec<i64>,
     /// Cause texts, shared by the records they explain.
@@ -92,7 +126,10 @@ impl Ledger {
     pub fn new(partitions: u32, context: Context) -> Self {
         let n = partitions as usize;
         Ledger {
-            official: vec![Vec::new(); n],
+            official: vec![VecDeque::new(); n],
+            official_base: vec![0; n],
+            dropped_max: vec![None; n],
+            scanned_to: vec![0; n],
             committed_to: vec![0; n],
             max_appended: vec![None; n],
             max_processed: vec![-1; n],
@@ -102,13 +139,28 @@ impl Ledger {
         }
     }
 
-    fn grow(&mut self, r: RecordId) {
-        let need = r as usize + 1;
-        if self.copies.len() < need {
-            self.copies.resize(need, 0);
-            self.processed.resize(need, 0);
-            self.flags.resize(need, 0);
+    /// The life of record `r`, growing the window to it. `None` once `r` is settled.
+    fn life_mut(&mut self, r: RecordId) -> Option<&mut Life> {
+        let i = r.checked_sub(self.base)? as usize;
+        if self.lives.len() <= i {
+            self.lives.resize(i + 1, Life::default());
         }
+        self.lives.get_mut(i)
+    }
+
+    fn life(&self, r: RecordId) -> Option<&Life> {
+        r.checked_sub(self.base)
+            .and_then(|i| self.lives.get(i as usize))
+    }
+
+    /// The first record not settled yet.
+    pub fn base(&self) -> RecordId {
+        self.base
+    }
+
+    /// The end of partition `p`'s official log.
+    fn official_end(&self, p: usize) -> i64 {
+        self.official_base[p] + self.official[p].len() as i64
     }
 
     pub fn cause(&mut self, text: String) -> u32 {
@@ -118,7 +170,7 @@ impl Ledger {
 
     /// A record came to life in `send()`.
     pub fn on_send(&mut self, r: RecordId) {
-        self.grow(r);
+        self.life_mut(r);
     }
 
     pub fn on_retry(&mut self, batch: BatchId, error: KafkaError, attempt: u32) {
@@ -148,33 +200,41 @@ impl Ledger {
         records: &[RecordId],
         batch: BatchId,
     ) {
-        let log = &mut self.official[p as usize];
-        if base_offset as usize != log.len() {
+        let p_us = p as usize;
+        if base_offset != self.official_end(p_us) {
             // The official log and the leader disagree: trust the leader's offsets.
-            log.truncate(base_offset.max(0) as usize);
-            let cut = &mut self.committed_to[p as usize];
+            let keep = (base_offset.max(0) - self.official_base[p_us]).max(0) as usize;
+            self.official[p_us].truncate(keep);
+            let cut = &mut self.committed_to[p_us];
             *cut = (*cut).min(base_offset.max(0));
         }
         for &r in records {
-            self.grow(r);
-            let p_us = p as usize;
-            self.official[p_us].push(r);
-            self.copies[r as usize] = self.copies[r as usize].saturating_add(1);
-            if self.copies[r as usize] > 1 && !self.record_cause.contains_key(&r) {
+            self.official[p_us].push_back(r);
+            let max_appended = self.max_appended[p_us];
+            let Some(life) = self.life_mut(r) else {
+                continue;
+            };
+            life.copies = life.copies.saturating_add(1);
+            let copies = life.copies;
+            let newly_reordered = match max_appended {
+                Some(m) if r < m && life.flags & REORDERED == 0 && copies == 1 => {
+                    life.flags |= REORDERED;
+                    Some(m)
+                }
+                _ => None,
+            };
+            if copies > 1 && !self.record_cause.contains_key(&r) {
                 let text = self.duplicate_text(batch, base_offset);
                 let c = self.cause(text);
                 self.record_cause.insert(r, c);
             }
-            match self.max_appended[p_us] {
-                Some(m) if r < m => {
-                    if self.flags[r as usize] & REORDERED == 0 && self.copies[r as usize] == 1 {
-                        self.flags[r as usize] |= REORDERED;
-                        let text = self.reorder_text(batch, m);
-                        let c = self.cause(text);
-                        self.record_cause.entry(r).or_insert(c);
-                    }
-                }
-                _ => self.max_appended[p_us] = Some(r),
+            if let Some(m) = newly_reordered {
+                let text = self.reorder_text(batch, m);
+                let c = self.cause(text);
+                self.record_cause.entry(r).or_insert(c);
+            }
+            if max_appended.is_none_or(|m| r >= m) {
+                self.max_appended[p_us] = Some(r);
             }
         }
     }
@@ -211,33 +271,40 @@ impl Ledger {
     /// log held beyond it is gone.
     pub fn on_leader_change(&mut self, p: u32, log_end_offset: i64, why: &str) {
         let p_us = p as usize;
-        let keep = log_end_offset.max(0) as usize;
-        if self.official[p_us].len() <= keep {
+        let keep = log_end_offset.max(0);
+        if self.official_end(p_us) <= keep {
             return;
         }
-        let removed: Vec<RecordId> = self.official[p_us].drain(keep..).collect();
+        // Settled offsets are never cut (`settle` keeps below the leaders' log ends).
+        let from = (keep - self.official_base[p_us]).max(0) as usize;
+        let removed: Vec<RecordId> = self.official[p_us].drain(from..).collect();
         // Only a cut log un-commits: an unclean election can take back what was below the HW.
-        self.committed_to[p_us] = self.committed_to[p_us].min(keep as i64);
+        self.committed_to[p_us] = self.committed_to[p_us].min(keep);
         let text = format!(
             "acks={}: the leader had written it, but {why} (the new leader's log ends at offset {keep})",
             self.context.acks
         );
         let c = self.cause(text);
         for r in removed {
-            let i = r as usize;
-            self.copies[i] = self.copies[i].saturating_sub(1);
-            if self.copies[i] == 0 {
-                self.record_cause.insert(r, c);
+            if let Some(life) = self.life_mut(r) {
+                life.copies = life.copies.saturating_sub(1);
+                if life.copies == 0 {
+                    self.record_cause.insert(r, c);
+                }
             }
         }
-        self.max_appended[p_us] = self.official[p_us].iter().copied().max();
+        self.max_appended[p_us] = self.official[p_us]
+            .iter()
+            .copied()
+            .max()
+            .max(self.dropped_max[p_us]);
     }
 
     /// The leader of `p` advanced its high watermark (`Partition.maybeIncrementLeaderHW`):
     /// everything below it is committed until a leader change cuts the log.
     pub fn on_high_watermark(&mut self, p: u32, hw: i64) {
         let p_us = p as usize;
-        let end = hw.min(self.official[p_us].len() as i64);
+        let end = hw.min(self.official_end(p_us));
         self.committed_to[p_us] = self.committed_to[p_us].max(end);
     }
 
@@ -254,13 +321,17 @@ impl Ledger {
     /// A consumer finished processing offsets `from..to` of partition `p`.
     pub fn on_processed(&mut self, p: u32, from: i64, to: i64) {
         let p_us = p as usize;
-        let end = (to.max(0) as usize).min(self.official[p_us].len());
-        for off in from.max(0) as usize..end {
-            let r = self.official[p_us][off];
-            let i = r as usize;
-            self.processed[i] = self.processed[i].saturating_add(1);
-            if self.processed[i] == 2 {
-                if let Some(c) = self.last_resume[p_us] {
+        let base = self.official_base[p_us];
+        let end = to.min(self.official_end(p_us));
+        for off in from.max(base)..end {
+            let r = self.official[p_us][(off - base) as usize];
+            let last_resume = self.last_resume[p_us];
+            let Some(life) = self.life_mut(r) else {
+                continue;
+            };
+            life.processed = life.processed.saturating_add(1);
+            if life.processed == 2 {
+                if let Some(c) = last_resume {
                     self.record_cause.entry(r).or_insert(c);
                 }
             }
@@ -281,11 +352,7 @@ impl Ledger {
         self.last_resume[p as usize] = Some(c);
     }
 
-    pub fn official_log(&self, p: u32) -> &[RecordId] {
-        &self.official[p as usize]
-    }
-
     pub fn processed(&self, r: RecordId) -> u8 {
-        self.processed.get(r as usize).copied().unwrap_or(0)
+        self.life(r).map_or(0, |l| l.processed)
     }
 }

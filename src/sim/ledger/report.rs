@@ -2,6 +2,7 @@
 
 use super::{Ledger, REORDERED};
 use crate::sim::producer::{RecordMeta, RecordState};
+use crate::sim::record_log::RecordLog;
 use crate::sim::trace::RecordId;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -62,6 +63,10 @@ impl Verdict {
             Self::InProgress => "in_progress",
         }
     }
+    /// Whether the report shows examples of it (everything but the unremarkable).
+    pub fn has_example(self) -> bool {
+        !matches!(self, Self::Delivered | Self::InProgress)
+    }
     pub fn is_anomaly(self) -> bool {
         matches!(
             self,
@@ -114,7 +119,21 @@ pub struct DupCounts {
     pub processing: u64,
 }
 
-const EXAMPLES_PER_VERDICT: usize = 10;
+impl LedgerReport {
+    fn add(&mut self, v: Verdict, n: u64) {
+        *self.counts.entry(v.name()).or_insert(0) += n;
+        match v {
+            Verdict::LostBroker => self.lost.broker += n,
+            Verdict::LostConsumer => self.lost.consumer += n,
+            Verdict::DuplicatedLog => self.duplicated.log += n,
+            Verdict::DuplicatedProcessing => self.duplicated.processing += n,
+            Verdict::Reordered => self.reordered += n,
+            _ => {}
+        }
+    }
+}
+
+pub(super) const EXAMPLES_PER_VERDICT: usize = 10;
 
 impl Ledger {
     /// Verdicts for every record sent so far. What counts as committed is the ledger's own
@@ -126,28 +145,43 @@ impl Ledger {
     /// was processed yet.
     pub fn report(
         &self,
-        records: &[RecordMeta],
+        records: &RecordLog,
         consuming: bool,
         group_committed: &BTreeMap<u32, i64>,
     ) -> LedgerReport {
-        // One pass over the committed part of each log: copies and first offsets.
-        let mut committed = vec![0u8; records.len()];
-        let mut first_offset: Vec<i64> = vec![-1; records.len()];
-        for (log, &end) in self.official.iter().zip(&self.committed_to) {
-            for (off, &r) in log.iter().take(end.max(0) as usize).enumerate() {
-                let i = r as usize;
-                if i < committed.len() {
+        let mut report = LedgerReport::default();
+        let mut per_verdict: BTreeMap<Verdict, usize> = BTreeMap::new();
+        // Settled records first: they come first in id order, examples included.
+        for (&v, &n) in &self.settled.counts {
+            report.add(v, n);
+        }
+        for e in &self.settled.examples {
+            *per_verdict.entry(e.verdict).or_insert(0) += 1;
+            report.examples.push(e.clone());
+        }
+        // The records still in play: their final copies, plus one pass over the committed
+        // part of each log that is not final yet.
+        let n = self.lives.len();
+        let mut committed: Vec<u8> = self.lives.iter().map(|l| l.scanned).collect();
+        let mut first_offset: Vec<i64> = self.lives.iter().map(|l| l.first_offset).collect();
+        for (p, log) in self.official.iter().enumerate() {
+            let base = self.official_base[p];
+            let from = self.scanned_to[p].max(base);
+            for off in from..self.committed_to[p].min(self.official_end(p)) {
+                let r = log[(off - base) as usize];
+                let Some(i) = r.checked_sub(self.base).map(|i| i as usize) else {
+                    continue;
+                };
+                if i < n {
                     committed[i] = committed[i].saturating_add(1);
-                    if first_offset[i] < 0 {
-                        first_offset[i] = off as i64;
+                    if first_offset[i] < 0 || off < first_offset[i] {
+                        first_offset[i] = off;
                     }
                 }
             }
         }
-        let mut report = LedgerReport::default();
-        let mut per_verdict: BTreeMap<Verdict, usize> = BTreeMap::new();
-        for (i, meta) in records.iter().enumerate() {
-            let r = i as RecordId;
+        for (i, (r, _)) in self.window().enumerate() {
+            let Some(meta) = records.get(r) else { continue };
             let skipped_below = group_committed.get(&meta.partition).copied().unwrap_or(0);
             let v = self.verdict(
                 r,
@@ -157,19 +191,9 @@ impl Ledger {
                 consuming,
                 skipped_below,
             );
-            *report.counts.entry(v.name()).or_insert(0) += 1;
-            match v {
-                Verdict::LostBroker => report.lost.broker += 1,
-                Verdict::LostConsumer => report.lost.consumer += 1,
-                Verdict::DuplicatedLog => report.duplicated.log += 1,
-                Verdict::DuplicatedProcessing => report.duplicated.processing += 1,
-                Verdict::Reordered => report.reordered += 1,
-                _ => {}
-            }
+            report.add(v, 1);
             let shown = per_verdict.entry(v).or_insert(0);
-            if *shown < EXAMPLES_PER_VERDICT
-                && !matches!(v, Verdict::Delivered | Verdict::InProgress)
-            {
+            if *shown < EXAMPLES_PER_VERDICT && v.has_example() {
                 *shown += 1;
                 report.examples.push(Example {
                     record: r,
@@ -194,7 +218,7 @@ impl Ledger {
     /// A record in the log but above the committed part (the high watermark) is not
     /// decided, whatever the producer was told: the HW may pass it, or a leader change
     /// may cut it.
-    fn verdict(
+    pub(super) fn verdict(
         &self,
         r: RecordId,
         meta: &RecordMeta,
@@ -203,8 +227,9 @@ impl Ledger {
         consuming: bool,
         skipped_below: i64,
     ) -> Verdict {
-        let processed = self.processed(r);
-        let in_log = self.copies.get(r as usize).copied().unwrap_or(0) > 0;
+        let life = self.life(r).copied().unwrap_or_default();
+        let processed = life.processed;
+        let in_log = life.copies > 0;
         match committed {
             0 if in_log => Verdict::InProgress,
             0 => match meta.state {
@@ -223,7 +248,7 @@ impl Ledger {
                     Verdict::LostConsumer
                 } else if processed == 0 && consuming {
                     Verdict::InProgress
-                } else if self.flags[r as usize] & REORDERED != 0 {
+                } else if life.flags & REORDERED != 0 {
                     Verdict::Reordered
                 } else if meta.state == RecordState::Failed {
                     Verdict::FailedWritten
@@ -236,7 +261,13 @@ impl Ledger {
         }
     }
 
-    fn explain(&self, r: RecordId, v: Verdict, meta: &RecordMeta, offset: i64) -> String {
+    pub(super) fn explain(
+        &self,
+        r: RecordId,
+        v: Verdict,
+        meta: &RecordMeta,
+        offset: i64,
+    ) -> String {
         let stored = self
             .record_cause
             .get(&r)

@@ -33,7 +33,7 @@ fn meta(state: RecordState) -> RecordMeta {
 /// The verdict of a one-record ledger.
 fn verdict(l: &Ledger, records: &[RecordMeta], consuming: bool) -> Verdict {
     assert_eq!(records.len(), 1);
-    let rep = l.report(records, consuming, &BTreeMap::new());
+    let rep = l.report(&records.into(), consuming, &BTreeMap::new());
     let found: Vec<Verdict> = Verdict::ALL
         .into_iter()
         .filter(|v| rep.counts.get(v.name()).copied().unwrap_or(0) > 0)
@@ -43,7 +43,7 @@ fn verdict(l: &Ledger, records: &[RecordMeta], consuming: bool) -> Verdict {
 }
 
 fn cause(l: &Ledger, records: &[RecordMeta], consuming: bool, r: u32) -> String {
-    l.report(records, consuming, &BTreeMap::new())
+    l.report(&records.into(), consuming, &BTreeMap::new())
         .examples
         .into_iter()
         .find(|e| e.record == r)
@@ -123,7 +123,7 @@ fn committed_records_stay_committed_until_the_log_itself_is_cut() {
         meta(RecordState::Acked),
     ];
     let delivered = |l: &Ledger| {
-        l.report(&records, false, &BTreeMap::new())
+        l.report(&records[..].into(), false, &BTreeMap::new())
             .counts
             .get("delivered")
             .copied()
@@ -137,6 +137,6 @@ fn committed_records_stay_committed_until_the_log_itself_is_cut() {
     // An unclean one cuts below the old high watermark: that is a real change.
     l.on_leader_change(0, 1, "unclean election");
     assert_eq!(delivered(&l), 1);
-    let rep = l.report(&records, false, &BTreeMap::new());
+    let rep = l.report(&records[..].into(), false, &BTreeMap::new());
     assert_eq!(rep.lost.broker, 2, "{:?}", rep.counts);
 }
