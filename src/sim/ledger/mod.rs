@@ -210,16 +210,20 @@ impl Ledger {
         self.max_appended[p_us] = self.official[p_us].iter().copied().max();
     }
 
-    /// A consumer finished processing offsets `from..to` of partition `p`.
-    pub fn on_processed(&mut self, p: u32, from: i64, to: i64) {
+    /// A consumer finished processing offsets `from..to` of partition `p`. `resumed` is the
+    /// cause of the resume it read them from (`on_resume`): a record processed a second time
+    /// is explained by why *this* consumer started where it did. Without one, the partition's
+    /// latest resume is used.
+    pub fn on_processed(&mut self, p: u32, from: i64, to: i64, resumed: Option<u32>) {
         let p_us = p as usize;
+        let cause = resumed.or(self.last_resume[p_us]);
         let end = (to.max(0) as usize).min(self.official[p_us].len());
         for off in from.max(0) as usize..end {
             let r = self.official[p_us][off];
             let i = r as usize;
             self.processed[i] = self.processed[i].saturating_add(1);
             if self.processed[i] == 2 {
-                if let Some(c) = self.last_resume[p_us] {
+                if let Some(c) = cause {
                     self.record_cause.entry(r).or_insert(c);
                 }
             }
@@ -230,7 +234,8 @@ impl Ledger {
     }
 
     /// A consumer (re)starts reading partition `p` at `offset`, for the reason given.
-    pub fn on_resume(&mut self, p: u32, offset: i64, why: String) {
+    /// Returns the cause's id, for `on_processed`.
+    pub fn on_resume(&mut self, p: u32, offset: i64, why: String) -> u32 {
         let c = self.cause(why);
         self.resumes.push(Resume {
             partition: p,
@@ -238,6 +243,7 @@ impl Ledger {
             cause: c,
         });
         self.last_resume[p as usize] = Some(c);
+        c
     }
 
     pub fn official_log(&self, p: u32) -> &[RecordId] {
