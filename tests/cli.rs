@@ -989,3 +989,70 @@ fn settings_are_grouped_and_documented() {
         assert!(l.split_whitespace().count() >= 3, "{l}");
     }
 }
+
+// ---- max.poll.interval.ms ---------------------------------------------------------------
+
+#[test]
+fn max_poll_interval_is_a_consumer_setting_by_kafkas_name() {
+    let listing = ok(&["settings"]);
+    assert_eq!(setting_default(&listing, "max.poll.interval.ms"), "300000");
+    let consumer = listing
+        .split("[consumer]")
+        .nth(1)
+        .and_then(|rest| rest.split("[simulation]").next())
+        .expect("a consumer group");
+    assert!(consumer.contains("max.poll.interval.ms"), "{consumer}");
+
+    // Accepted with --set, and it does what it says: 500 records × 2 ms is longer than 500 ms.
+    let json = ok_json(&[
+        "run",
+        "--records",
+        "3000",
+        "--rate",
+        "1000",
+        "--set",
+        "consumer.process.ms=2",
+        "--set",
+        "max.poll.interval.ms=500",
+        "--set",
+        "commit.mode=sync",
+        "--json",
+    ]);
+    assert!(
+        json["consumer"]["poll_timeouts"].as_u64().unwrap() > 0,
+        "{json}"
+    );
+    assert!(json["ledger"]["duplicated"]["processing"].as_u64().unwrap() > 0);
+    let text = ok(&[
+        "run",
+        "--records",
+        "3000",
+        "--rate",
+        "1000",
+        "--set",
+        "consumer.process.ms=2",
+        "--set",
+        "max.poll.interval.ms=500",
+        "--set",
+        "commit.mode=sync",
+    ]);
+    assert!(
+        text.contains("left the group (max.poll.interval.ms)"),
+        "{text}"
+    );
+    assert!(text.contains("CommitFailedException"), "{text}");
+
+    // Kafka's range: Type.INT, atLeast(1).
+    for bad in ["0", "-5", "2147483648", "5m"] {
+        bad_input(
+            &[
+                "run",
+                "--records",
+                "10",
+                "--set",
+                &format!("max.poll.interval.ms={bad}"),
+            ],
+            &["max.poll.interval.ms", bad, "1 to 2147483647"],
+        );
+    }
+}

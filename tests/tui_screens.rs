@@ -120,3 +120,48 @@ fn zoomed_accumulator_uses_the_whole_screen() {
         "zoom shows one panel"
     );
 }
+
+#[test]
+fn a_consumer_that_left_on_a_poll_timeout_says_so_in_en_and_zh() {
+    // 500 records × 2 ms per poll against max.poll.interval.ms=500: the heartbeat thread
+    // leaves the group at about 3.5 s while the application is still processing (until 4 s).
+    for (lang, marker, narration) in [
+        (
+            Lang::En,
+            "left: poll timeout",
+            "consumer 0 leaves the group",
+        ),
+        (Lang::Zh, "已离组", "离开消费者组"),
+    ] {
+        let mut cfg = Config::defaults(KafkaVersion::V4);
+        for (k, v) in [
+            ("auto.offset.reset", "earliest"),
+            ("commit.mode", "sync"),
+            ("consumer.process.ms", "2"),
+            ("max.poll.interval.ms", "500"),
+        ] {
+            cfg.set(k, v).unwrap();
+        }
+        let w = Workload {
+            records: 3_000,
+            rate: 1_000.0,
+            key: Some(Template::parse("hello{i}").unwrap()),
+            ..Workload::notes_loop(3_000)
+        };
+        let mut app = App::with(cfg, w, 42, lang, Theme::dark()).unwrap();
+        app.speed = kafka_flow::app::SPEEDS
+            .iter()
+            .position(|s| (*s - 1.0).abs() < 1e-9)
+            .unwrap();
+        for _ in 0..37 {
+            app.on_tick(Duration::from_millis(100));
+        }
+        let text = screen(&app, 160, 48).to_string();
+        let consumer_line = text
+            .lines()
+            .find(|l| l.contains("c0 "))
+            .unwrap_or_else(|| panic!("{lang:?}: no consumer line\n{text}"));
+        assert!(consumer_line.contains(marker), "{lang:?}: {consumer_line}");
+        assert!(text.contains(narration), "{lang:?}:\n{text}");
+    }
+}

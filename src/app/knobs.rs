@@ -63,6 +63,10 @@ pub const KNOBS: &[Knob] = &[
         steps: &["1", "10", "100", "500", "1000"],
     },
     Knob {
+        name: "max.poll.interval.ms",
+        steps: &["100", "500", "1000", "5000", "30000", "300000"],
+    },
+    Knob {
         name: "consumer.process.ms",
         steps: &["0", "0.1", "1", "10", "100"],
     },

@@ -6,6 +6,8 @@ use crate::sim::SimTime;
 use crate::sim::trace::{PartitionChoice, SendReason, TraceEvent};
 use crate::ui::i18n::Lang;
 
+mod group;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Level {
     Info,
@@ -340,131 +342,6 @@ pub fn narrate(t: SimTime, e: &TraceEvent, lang: Lang, detailed: bool) -> Option
             };
             (Level::Warn, s)
         }
-        TraceEvent::Rebalanced {
-            generation,
-            assignment,
-        } => {
-            let parts: Vec<String> = assignment
-                .iter()
-                .map(|(c, ps)| format!("c{c}={ps:?}"))
-                .collect();
-            let s = if zh {
-                format!("消费者组再平衡，第 {generation} 代：{}", parts.join(" "))
-            } else {
-                format!(
-                    "group rebalanced, generation {generation}: {}",
-                    parts.join(" ")
-                )
-            };
-            (Level::Info, s)
-        }
-        TraceEvent::PositionSet {
-            consumer,
-            partition,
-            offset,
-            reason: why,
-        } => {
-            let s = if zh {
-                format!("消费者 {consumer} 从分区 {partition} 的 offset {offset} 开始：{why}")
-            } else {
-                format!("consumer {consumer} starts p{partition} at offset {offset}: {why}")
-            };
-            (Level::Info, s)
-        }
-        TraceEvent::Polled {
-            consumer,
-            records,
-            auto_commit,
-        } if detailed || *auto_commit => {
-            let s = if zh {
-                format!(
-                    "消费者 {consumer} poll() 返回 {records} 条{}",
-                    if *auto_commit {
-                        "（先自动提交了之前 poll 的 offset）"
-                    } else {
-                        ""
-                    }
-                )
-            } else {
-                format!(
-                    "consumer {consumer} poll() returns {records} records{}",
-                    if *auto_commit {
-                        " (after auto-committing earlier polls)"
-                    } else {
-                        ""
-                    }
-                )
-            };
-            (Level::Info, s)
-        }
-        TraceEvent::CommitSent {
-            consumer,
-            offsets,
-            kind,
-        } => {
-            let o: Vec<String> = offsets.iter().map(|(p, o)| format!("p{p}={o}")).collect();
-            let s = if zh {
-                format!("消费者 {consumer} 提交 {}：{kind}", o.join(" "))
-            } else {
-                format!("consumer {consumer} commits {}: {kind}", o.join(" "))
-            };
-            (Level::Info, s)
-        }
-        TraceEvent::CommitFailed {
-            consumer,
-            error,
-            retrying,
-        } => {
-            let s = if zh {
-                format!(
-                    "消费者 {consumer} 提交失败：{error}{}",
-                    if *retrying {
-                        "，commitSync 重试"
-                    } else {
-                        "，不重试"
-                    }
-                )
-            } else {
-                format!(
-                    "consumer {consumer} commit failed: {error}{}",
-                    if *retrying {
-                        "; commitSync retries"
-                    } else {
-                        "; not retried"
-                    }
-                )
-            };
-            (Level::Warn, s)
-        }
-        TraceEvent::ConsumerCrashed {
-            consumer,
-            unprocessed,
-        } => {
-            let s = if zh {
-                format!("消费者 {consumer} 崩溃，{unprocessed} 条已 poll 未处理")
-            } else {
-                format!("consumer {consumer} crashed with {unprocessed} polled records unprocessed")
-            };
-            (Level::Bad, s)
-        }
-        TraceEvent::ConsumerStarted { consumer, member } => {
-            let s = if zh {
-                format!("消费者 {consumer} 启动（{member}），加入消费者组")
-            } else {
-                format!("consumer {consumer} starts ({member}) and joins the group")
-            };
-            (Level::Info, s)
-        }
-        TraceEvent::MemberExpired { consumer, .. } => {
-            let s = if zh {
-                format!("协调者移除消费者 {consumer}：session.timeout.ms 内没有心跳")
-            } else {
-                format!(
-                    "the coordinator removes consumer {consumer}: no heartbeat within session.timeout.ms"
-                )
-            };
-            (Level::Warn, s)
-        }
         TraceEvent::SettingChanged { name, value } => {
             let s = if zh {
                 format!("设置 {name} = {value}")
@@ -515,7 +392,8 @@ pub fn narrate(t: SimTime, e: &TraceEvent, lang: Lang, detailed: bool) -> Option
             };
             (Level::Bad, s)
         }
-        _ => return None,
+        // The consumer group's events, or nothing worth a line.
+        _ => group::narrate_group(e, zh, detailed)?,
     };
     Some(LogLine { t, level, text })
 }
@@ -531,5 +409,47 @@ mod tests {
             assert!(crate::ui::i18n::has(key), "{key}");
         }
         assert_eq!(reason(SendReason::Full, Lang::Zh), "批次达到了 batch.size");
+    }
+
+    #[test]
+    fn leaving_the_group_on_a_poll_timeout_is_told_in_both_languages() {
+        let t = SimTime::ZERO;
+        let events = [
+            TraceEvent::LeftGroupPollTimeout {
+                consumer: 0,
+                member: "consumer-testAPI-1-1".to_string(),
+                since_poll_us: 500_000,
+                max_poll_interval_ms: 500,
+                unprocessed: 250,
+            },
+            TraceEvent::MemberLeft {
+                consumer: 0,
+                member: "consumer-testAPI-1-1".to_string(),
+            },
+            TraceEvent::CommitFailedNotInGroup {
+                consumer: 0,
+                offsets: vec![(0, 500)],
+                kind: "commitSync after processing".to_string(),
+            },
+        ];
+        let expect = [
+            ("max.poll.interval.ms=500", "500ms", "LeaveGroup"),
+            ("LeaveGroup", "0", "0"),
+            (
+                "CommitFailedException",
+                "p0=500",
+                "commitSync after processing",
+            ),
+        ];
+        for (e, words) in events.iter().zip(expect) {
+            for lang in [Lang::En, Lang::Zh] {
+                let line = narrate(t, e, lang, false).expect("narrated");
+                for w in [words.0, words.1, words.2] {
+                    assert!(line.text.contains(w), "{lang:?}: {w} not in {}", line.text);
+                }
+            }
+            let zh = narrate(t, e, Lang::Zh, false).unwrap().text;
+            assert!(zh.contains("消费者"), "{zh}");
+        }
     }
 }

@@ -69,12 +69,16 @@ impl Sim {
             Event::ConsumerHeartbeat {
                 consumer,
                 incarnation,
+                token,
             } => {
-                self.with_view(|g, core, view| g.heartbeat(core, consumer, incarnation, view));
+                self.with_view(|g, core, view| {
+                    g.heartbeat(core, consumer, incarnation, token, view);
+                });
             }
             Event::MemberSessionCheck {
                 consumer,
                 incarnation,
+                serial,
             } => {
                 let hws = self.partition_hws();
                 if let Some(host) = self.with_view(|_, _, view| view.coordinator) {
@@ -83,6 +87,7 @@ impl Sim {
                         host,
                         consumer,
                         incarnation,
+                        serial,
                         &hws,
                     );
                 }
@@ -128,6 +133,10 @@ impl Sim {
                 consumer,
                 incarnation,
             } => coord.on_heartbeat(&mut self.core, host, consumer, incarnation),
+            Message::LeaveGroup {
+                consumer,
+                incarnation,
+            } => coord.on_leave(&mut self.core, host, consumer, incarnation, &hws),
             Message::OffsetCommit {
                 consumer,
                 incarnation,
@@ -215,6 +224,7 @@ impl Sim {
                 Node::Broker(b),
                 msg @ (Message::JoinGroup { .. }
                 | Message::Heartbeat { .. }
+                | Message::LeaveGroup { .. }
                 | Message::OffsetCommit { .. }),
             ) if self.cluster.is_up(b) => self.coordinator_message(b, from, msg),
             (Node::Consumer(c), msg) => self.consumer_message(c, from, msg),

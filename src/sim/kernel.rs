@@ -167,6 +167,12 @@ pub enum Message {
         consumer: u32,
         incarnation: u32,
     },
+    /// A member leaves on its own (`AbstractCoordinator.maybeLeaveGroup`); no answer is
+    /// awaited (`LeaveGroupResponseHandler` only logs).
+    LeaveGroup {
+        consumer: u32,
+        incarnation: u32,
+    },
     /// The heartbeat answer REBALANCE_IN_PROGRESS: revoke and rejoin.
     RebalanceNotice {
         incarnation: u32,
@@ -276,6 +282,7 @@ impl Message {
             | Message::InitProducerIdResponse { .. } => FlightKind::Metadata,
             Message::JoinGroup { .. }
             | Message::Heartbeat { .. }
+            | Message::LeaveGroup { .. }
             | Message::RebalanceNotice { .. }
             | Message::Assignment { .. } => FlightKind::Group,
         }
@@ -344,14 +351,19 @@ pub enum Event {
         incarnation: u32,
         token: u64,
     },
+    /// The consumer's heartbeat thread wakes: a heartbeat is due, or the poll timer
+    /// (`max.poll.interval.ms`) may have run out. `token` tells a superseded wake-up.
     ConsumerHeartbeat {
         consumer: u32,
         incarnation: u32,
+        token: u64,
     },
-    /// The coordinator checks whether a member's session expired.
+    /// The coordinator checks whether a member's session expired. `serial` names the
+    /// membership, so a member that left and joined again is not checked twice.
     MemberSessionCheck {
         consumer: u32,
         incarnation: u32,
+        serial: u64,
     },
     /// `group.initial.rebalance.delay.ms` (or a rebalance timeout) ran out.
     RebalanceDeadline {

@@ -92,6 +92,8 @@ pub struct ConsumerSummary {
     pub commits: CommitSummary,
     pub rebalances: u64,
     pub crashes: u64,
+    /// Times a consumer left the group because it did not call poll() within max.poll.interval.ms.
+    pub poll_timeouts: u64,
     pub generation: u32,
     pub members: Vec<MemberSummary>,
 }
@@ -285,6 +287,7 @@ impl Summary {
                     },
                     rebalances: g.stats.rebalances,
                     crashes: g.stats.crashes,
+                    poll_timeouts: g.stats.poll_timeouts,
                     generation: g.coordinator.generation,
                     members: g
                         .consumers
@@ -406,9 +409,18 @@ impl Summary {
                 "consumer  group {} · {} consumer(s) · commit.mode={} · generation {}",
                 cons.group_id, cons.consumers, cons.commit_mode, cons.generation
             );
+            // Only when it happened, so the usual line stays as it was.
+            let left = if cons.poll_timeouts > 0 {
+                format!(
+                    " · {} left the group (max.poll.interval.ms)",
+                    cons.poll_timeouts
+                )
+            } else {
+                String::new()
+            };
             let _ = writeln!(
                 out,
-                "  {} processed in {} polls · commits {} sent, {} ok, {} failed · {} rebalances · {} crashes",
+                "  {} processed in {} polls · commits {} sent, {} ok, {} failed · {} rebalances · {} crashes{left}",
                 cons.processed,
                 cons.polls,
                 cons.commits.sent,

@@ -343,6 +343,24 @@ pub enum TraceEvent {
         consumer: u32,
         member: String,
     },
+    /// The consumer's heartbeat thread found that the application had not called `poll()`
+    /// for max.poll.interval.ms and sent LeaveGroup (`AbstractCoordinator.HeartbeatThread.run`
+    /// → `handlePollTimeoutExpiry` → `maybeLeaveGroup`). The member has no generation any
+    /// more: its commits fail until its next `poll()` rejoins the group.
+    LeftGroupPollTimeout {
+        consumer: u32,
+        member: String,
+        /// Time since the application thread last called `poll()`.
+        since_poll_us: u64,
+        max_poll_interval_ms: u64,
+        /// Records of its last poll still to be processed at that moment.
+        unprocessed: u32,
+    },
+    /// The coordinator removed a member that sent LeaveGroup; the others rebalance.
+    MemberLeft {
+        consumer: u32,
+        member: String,
+    },
     Rebalanced {
         generation: u32,
         /// (consumer, partitions) per member, RangeAssignor.
@@ -380,6 +398,14 @@ pub enum TraceEvent {
         consumer: u32,
         error: KafkaError,
         retrying: bool,
+    },
+    /// A commit failed inside the consumer, before any request: the member has no
+    /// generation because it left the group, so `ConsumerCoordinator.sendOffsetCommitRequest`
+    /// raises CommitFailedException at once (not retried, also by commitSync).
+    CommitFailedNotInGroup {
+        consumer: u32,
+        offsets: Vec<(u32, i64)>,
+        kind: String,
     },
 
     // ---- commands --------------------------------------------------------------

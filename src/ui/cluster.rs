@@ -180,10 +180,27 @@ pub fn consumer(frame: &mut Frame, area: Rect, cx: &Ctx) {
         } else {
             String::new()
         };
-        lines.push(Line::from(vec![
+        let mut spans = vec![
             Span::styled(format!("c{} ", c.index), cx.theme().title),
             Span::styled(format!("{phase}{busy}"), style),
-        ]));
+        ];
+        if c.has_left_group() {
+            // The heartbeat thread left the group (max.poll.interval.ms): the event log says it
+            // in full; the panel is narrow.
+            let gap = if busy.is_empty() { " " } else { "" };
+            spans.push(Span::styled(
+                format!(
+                    "{gap}{}",
+                    if zh {
+                        "已离组：poll 超时"
+                    } else {
+                        "left: poll timeout"
+                    }
+                ),
+                cx.theme().bad,
+            ));
+        }
+        lines.push(Line::from(spans));
         for &p in &c.assignment {
             let pos = c.positions.get(&p).copied().unwrap_or(0);
             let committed = g.coordinator.committed.get(&p).copied();

@@ -248,6 +248,7 @@ static TEXTS: &[(&str, &str, &str)] = &[
     ("knob.linger.ms", "How long a batch waits for more records before it may be sent (0 up to 3.9, 5 from 4.0)", "批次最多等多久来凑更多消息再发送（3.9 及以前默认 0，4.0 起默认 5）"),
     ("knob.max.block.ms", "How long send() may block waiting for metadata or buffer memory before it throws", "send() 等待元数据或缓冲内存时最多阻塞多久，超时则抛出异常"),
     ("knob.max.in.flight.requests.per.connection", "Unanswered requests per broker connection; above 1 without idempotence, retries can reorder", "每个 Broker 连接上尚未收到响应的请求数；不开幂等时大于 1，重试可能造成乱序"),
+    ("knob.max.poll.interval.ms", "Longest time between two poll() calls; past it the consumer leaves the group (also the rebalance timeout)", "两次 poll() 之间允许的最长时间；超过后消费者离开消费者组（也是再平衡超时）"),
     ("knob.max.poll.records", "Most records one poll() returns (fetching is not limited by it)", "一次 poll() 最多返回多少条消息（不限制拉取量）"),
     ("knob.min.insync.replicas", "With acks=all, the leader refuses writes while fewer replicas than this are in sync", "acks=all 时，同步副本少于这个数，leader 就拒绝写入"),
     ("knob.network.latency.ms", "One-way delay between any two hosts", "任意两台主机之间的单向延迟"),

@@ -198,6 +198,10 @@ pub struct ConsumerConfig {
     pub commit_mode: CommitMode,
     pub auto_commit_interval_ms: u64,
     pub max_poll_records: u32,
+    /// `max.poll.interval.ms`: longest the application may go between two `poll()` calls
+    /// before the heartbeat thread leaves the group; also the classic rebalance timeout
+    /// (`GroupRebalanceConfig.rebalanceTimeoutMs` reads it for consumers).
+    pub max_poll_interval_ms: u64,
     pub fetch_min_bytes: u32,
     pub fetch_max_wait_ms: u64,
     pub max_partition_fetch_bytes: u32,
@@ -318,6 +322,7 @@ impl Config {
                 commit_mode: CommitMode::Auto,
                 auto_commit_interval_ms: 5_000,
                 max_poll_records: 500,
+                max_poll_interval_ms: 300_000,
                 fetch_min_bytes: 1,
                 fetch_max_wait_ms: 500,
                 max_partition_fetch_bytes: 1_048_576,

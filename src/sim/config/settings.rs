@@ -445,6 +445,14 @@ pub static SETTINGS: &[SettingInfo] = &[
         ..C
     },
     SettingInfo {
+        // `ConsumerConfig`: Type.INT, default 300000, atLeast(1).
+        name: "max.poll.interval.ms",
+        kind: int(1, INT_MAX, Unit::Ms),
+        doc: "Longest time between two poll() calls; past it the consumer leaves the group (also the rebalance timeout)",
+        access: int_field!(consumer.max_poll_interval_ms),
+        ..C
+    },
+    SettingInfo {
         name: "fetch.min.bytes",
         kind: int(0, INT_MAX, Unit::Bytes),
         doc: "The broker holds a fetch until this many bytes are readable (or fetch.max.wait.ms)",

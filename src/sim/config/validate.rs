@@ -281,7 +281,10 @@ impl Config {
 
     /// The broker's `group.min.session.timeout.ms` / `group.max.session.timeout.ms` (6 s to
     /// 30 min, JoinGroup fails with INVALID_SESSION_TIMEOUT outside), and the consumer's own
-    /// rule that heartbeats come more often than the session times out.
+    /// rule that heartbeats come more often than the session times out (the `Heartbeat`
+    /// constructor throws otherwise). `max.poll.interval.ms` has no rule beyond its own range:
+    /// `GroupRebalanceConfig` reads it as the rebalance timeout and nothing compares it with the
+    /// session or heartbeat settings, so a value below them is legal (and leaves the group sooner).
     fn consumer_rules(&self) -> Result<(), ConfigError> {
         let c = &self.consumer;
         if !(GROUP_MIN_SESSION_TIMEOUT_MS..=GROUP_MAX_SESSION_TIMEOUT_MS)
@@ -742,6 +745,21 @@ mod consumer_tests {
         let e = c.validate().unwrap_err().to_string();
         assert!(e.starts_with("heartbeat.interval.ms"), "{e}");
         c.set("heartbeat.interval.ms", "2000").unwrap();
+        assert!(c.validate().is_ok());
+    }
+
+    #[test]
+    fn max_poll_interval_has_kafkas_range_and_no_rule_against_the_session() {
+        let mut c = Config::default();
+        assert_eq!(c.get("max.poll.interval.ms").as_deref(), Some("300000"));
+        for bad in ["0", "-1", "2147483648", "5s"] {
+            let e = c.set("max.poll.interval.ms", bad).unwrap_err().to_string();
+            assert!(e.contains("max.poll.interval.ms"), "{bad}: {e}");
+        }
+        // Below heartbeat.interval.ms and session.timeout.ms: Kafka accepts it.
+        c.set("max.poll.interval.ms", "1").unwrap();
+        assert!(c.validate().is_ok());
+        c.set("max.poll.interval.ms", "2147483647").unwrap();
         assert!(c.validate().is_ok());
     }
 

@@ -1,11 +1,22 @@
 //! Committing offsets: commitSync (blocks, retries retriable errors until
 //! default.api.timeout.ms), commitAsync (no retry; answers arrive in order), and the
-//! synchronous commit before a rebalance.
+//! synchronous commit before a rebalance. A member that left the group cannot commit at all.
 
 use super::{ClusterView, ConsumerGroup, Phase, REQUEST_TIMEOUT, RETRY_BACKOFF, Then};
 use crate::sim::kernel::{Core, Message};
 use crate::sim::time::{SimDuration, SimTime};
 use crate::sim::trace::{KafkaError, TraceEvent};
+
+/// What became of a commit call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum CommitSend {
+    /// An OffsetCommit request is on its way.
+    Sent,
+    /// No assigned partition has a position: nothing to commit.
+    Nothing,
+    /// The member has no generation (it left the group): CommitFailedException, no request.
+    NotInGroup,
+}
 
 impl ConsumerGroup {
     pub(super) fn block_on_commit(&mut self, core: &mut Core, c: u32, then: Then) {
@@ -18,6 +29,8 @@ impl ConsumerGroup {
         con.phase = Phase::CommitSync;
         let at = core.now + REQUEST_TIMEOUT;
         Self::wake(core, con, at);
+        // Blocked in commitSync the application is not in poll(): the poll timer runs.
+        Self::arm_poll_timer(core, con);
     }
 
     /// Commits the current positions of every assigned partition (`allConsumed`).
@@ -28,11 +41,25 @@ impl ConsumerGroup {
         sync: bool,
         kind: &str,
         view: &ClusterView,
-    ) {
+    ) -> CommitSend {
         let con = &mut self.consumers[c as usize];
         let offsets: Vec<(u32, i64)> = con.positions.iter().map(|(p, o)| (*p, *o)).collect();
         if offsets.is_empty() {
-            return;
+            return CommitSend::Nothing;
+        }
+        if con.generation == 0 {
+            // `ConsumerCoordinator.sendOffsetCommitRequest`: `generationIfStable()` is null and
+            // no rebalance is in progress (the member is UNJOINED after leaving), so the future
+            // fails at once with CommitFailedException, which is not retriable: commitSync
+            // throws it, commitAsync hands it to the callback, auto-commit logs it.
+            self.stats.commits_failed += 1;
+            self.update_poll_timeout(c, |_, failed| *failed = true);
+            core.emit(TraceEvent::CommitFailedNotInGroup {
+                consumer: c,
+                offsets,
+                kind: kind.to_string(),
+            });
+            return CommitSend::NotInGroup;
         }
         let id = self.next_commit;
         self.next_commit += 1;
@@ -54,6 +81,7 @@ impl ConsumerGroup {
             kind: kind.to_string(),
         });
         Self::to_coordinator(core, c, view, msg);
+        CommitSend::Sent
     }
 
     pub(super) fn resend_sync_commit(&mut self, core: &mut Core, c: u32, view: &ClusterView) {
@@ -61,7 +89,12 @@ impl ConsumerGroup {
             return;
         };
         self.commits.remove(&old);
-        self.send_commit(core, c, true, "commitSync (retry)", view);
+        if self.send_commit(core, c, true, "commitSync (retry)", view) != CommitSend::Sent {
+            // It left the group while retrying: commitSync throws, the application moves on.
+            self.consumers[c as usize].sync_commit = None;
+            self.after_sync_commit(core, c, then, view);
+            return;
+        }
         let con = &mut self.consumers[c as usize];
         if let Some((id, _, _)) = con.sync_commit {
             con.sync_commit = Some((id, deadline, then));

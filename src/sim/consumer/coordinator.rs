@@ -11,8 +11,19 @@ use std::collections::BTreeMap;
 /// `offsets.topic.num.partitions`: the group's coordinator leads partition
 /// `abs(groupId.hashCode()) % 50` of `__consumer_offsets`.
 const OFFSETS_TOPIC_PARTITIONS: i32 = 50;
-/// `max.poll.interval.ms`, which is also the classic rebalance timeout.
-const REBALANCE_TIMEOUT: SimDuration = SimDuration(300_000_000);
+
+/// The classic rebalance timeout: the consumer's `max.poll.interval.ms`
+/// (`GroupRebalanceConfig` reads it as `rebalanceTimeoutMs`; every member here has the same).
+fn rebalance_timeout(core: &Core) -> SimDuration {
+    SimDuration::from_millis(core.cfg.consumer.max_poll_interval_ms)
+}
+
+/// A member's id as the simulation writes it: the client id (`consumer-<group>-<n>`) and the
+/// process incarnation (Kafka appends a UUID instead; a number keeps the RangeAssignor's
+/// member order, and so the run, deterministic).
+pub fn member_id(group: &str, consumer: u32, incarnation: u32) -> String {
+    format!("consumer-{group}-{}-{incarnation}", consumer + 1)
+}
 
 #[derive(Clone, Debug)]
 pub struct Member {
@@ -21,6 +32,8 @@ pub struct Member {
     pub member_id: String,
     pub last_heartbeat: SimTime,
     pub joined: bool,
+    /// This membership's number: a member that leaves and joins again gets a new one.
+    serial: u64,
 }
 
 #[derive(Default)]
@@ -34,6 +47,7 @@ pub struct Coordinator {
     initial_wait_over: bool,
     pub committed: BTreeMap<u32, i64>,
     pub assignment: Vec<(u32, Vec<u32>)>,
+    next_serial: u64,
 }
 
 /// Java's `String.hashCode`.
@@ -73,11 +87,9 @@ impl Coordinator {
         let id = if let Some(id) = self.member_of(consumer, incarnation) {
             id.clone()
         } else {
-            let id = format!(
-                "consumer-{}-{}-{incarnation}",
-                core.cfg.consumer.group_id,
-                consumer + 1
-            );
+            let id = member_id(&core.cfg.consumer.group_id, consumer, incarnation);
+            self.next_serial += 1;
+            let serial = self.next_serial;
             self.members.insert(
                 id.clone(),
                 Member {
@@ -86,6 +98,7 @@ impl Coordinator {
                     member_id: id.clone(),
                     last_heartbeat: core.now,
                     joined: false,
+                    serial,
                 },
             );
             let timeout = SimDuration::from_millis(core.cfg.consumer.session_timeout_ms);
@@ -94,6 +107,7 @@ impl Coordinator {
                 Event::MemberSessionCheck {
                     consumer,
                     incarnation,
+                    serial,
                 },
             );
             id
@@ -137,7 +151,7 @@ impl Coordinator {
             }
         }
         let wait = if self.initial_wait_over {
-            REBALANCE_TIMEOUT
+            rebalance_timeout(core)
         } else {
             SimDuration::from_millis(core.cfg.consumer.group_initial_rebalance_delay_ms)
         };
@@ -260,11 +274,15 @@ impl Coordinator {
         host: BrokerId,
         consumer: u32,
         incarnation: u32,
+        serial: u64,
         partitions: &[(u32, i64)],
     ) {
         let Some(id) = self.member_of(consumer, incarnation).cloned() else {
             return;
         };
+        if self.members[&id].serial != serial {
+            return;
+        }
         let timeout = SimDuration::from_millis(core.cfg.consumer.session_timeout_ms);
         let last = self.members[&id].last_heartbeat;
         if core.now.since(last) < timeout {
@@ -273,6 +291,7 @@ impl Coordinator {
                 Event::MemberSessionCheck {
                     consumer,
                     incarnation,
+                    serial,
                 },
             );
             return;
@@ -282,9 +301,40 @@ impl Coordinator {
             consumer,
             member: id,
         });
+        self.after_removal(core, host, partitions);
+    }
+
+    /// LeaveGroup from a member (`GroupMetadataManager.classicGroupLeaveToClassicGroup`):
+    /// it is removed at once and the others rebalance, without waiting for its session.
+    pub fn on_leave(
+        &mut self,
+        core: &mut Core,
+        host: BrokerId,
+        consumer: u32,
+        incarnation: u32,
+        partitions: &[(u32, i64)],
+    ) {
+        let Some(id) = self.member_of(consumer, incarnation).cloned() else {
+            return;
+        };
+        self.members.remove(&id);
+        core.emit(TraceEvent::MemberLeft {
+            consumer,
+            member: id,
+        });
+        self.after_removal(core, host, partitions);
+    }
+
+    /// After a member is gone (`maybePrepareRebalanceOrCompleteJoin`, or `maybeCompleteJoinPhase`
+    /// during a rebalance): the rest rebalance. A group left with no member becomes Empty with
+    /// a new generation (`completeClassicGroupJoin`), and its next rebalance is an initial one
+    /// again, waiting group.initial.rebalance.delay.ms (`prepareRebalance`, `isInitialRebalance`).
+    fn after_removal(&mut self, core: &mut Core, host: BrokerId, partitions: &[(u32, i64)]) {
         if self.members.is_empty() {
             self.rebalancing = false;
             self.assignment.clear();
+            self.generation += 1;
+            self.initial_wait_over = false;
             return;
         }
         if !self.rebalancing {

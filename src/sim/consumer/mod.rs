@@ -6,17 +6,23 @@
 //! returns records; commits store the position (last returned + 1); auto-commit runs
 //! at the start of `poll()`, so it covers earlier polls; commitSync retries, commitAsync
 //! does not; a restarted member resumes from the committed offset, else auto.offset.reset.
+//! A consumer that does not call `poll()` within max.poll.interval.ms leaves the group
+//! (`heartbeat.rs`) and rejoins at its next `poll()` (`membership.rs`).
 
 mod commit;
 pub mod coordinator;
 mod fetch;
+mod heartbeat;
+mod membership;
 
-use super::config::{CommitMode, OffsetReset};
-use super::kernel::{AssignedPartition, Core, Event, Message};
+use super::config::CommitMode;
+use super::kernel::{Core, Event, Message};
 use super::network::Node;
 use super::time::{SimDuration, SimTime};
 use super::trace::{BrokerId, KafkaError, RecordId, TraceEvent};
+use commit::CommitSend;
 use coordinator::Coordinator;
+use membership::Departure;
 use serde::Serialize;
 use std::collections::{BTreeMap, VecDeque};
 
@@ -56,6 +62,8 @@ pub struct Consumer {
     pub assignment: Vec<u32>,
     /// Next offset `poll()` returns, per assigned partition.
     pub positions: BTreeMap<u32, i64>,
+    /// Per assigned partition: the ledger's cause of where this consumer started reading it.
+    resumed: BTreeMap<u32, u32>,
     fetch_offsets: BTreeMap<u32, i64>,
     buffers: BTreeMap<u32, VecDeque<(i64, RecordId)>>,
     fetch_in_flight: BTreeMap<BrokerId, SimTime>,
@@ -67,6 +75,23 @@ pub struct Consumer {
     sync_commit: Option<(u64, SimTime, Then)>,
     rejoin_needed: bool,
     rr: usize,
+    /// When the application thread last called `poll()` (the poll timer starts there).
+    last_poll: SimTime,
+    /// When the heartbeat thread left the group, until the next assignment.
+    left_at: Option<SimTime>,
+    /// When the heartbeat thread sends its next heartbeat (`Heartbeat.heartbeatTimer`).
+    next_heartbeat: SimTime,
+    /// The heartbeat thread's pending wake-up and its token.
+    hb_wake_at: SimTime,
+    hb_token: u64,
+}
+
+impl Consumer {
+    /// It left the group (max.poll.interval.ms) and has not called `poll()` since: it has
+    /// no generation, so it can no longer commit.
+    pub fn has_left_group(&self) -> bool {
+        self.generation == 0 && !matches!(self.phase, Phase::Dead | Phase::Joining)
+    }
 }
 
 #[derive(Clone, Debug, Default, Serialize)]
@@ -78,6 +103,8 @@ pub struct ConsumerStats {
     pub commits_failed: u64,
     pub rebalances: u64,
     pub crashes: u64,
+    /// Times a consumer left the group because poll() was not called within max.poll.interval.ms.
+    pub poll_timeouts: u64,
 }
 
 /// A commit on its way: (consumer, sent at, offsets).
@@ -90,7 +117,8 @@ pub struct ConsumerGroup {
     next_commit: u64,
     /// The commits sent and not yet answered, by id.
     commits: BTreeMap<u64, PendingCommit>,
-    last_crash: Option<(u32, SimTime)>,
+    /// Per partition: why its last owner left it in the middle of things (crash, poll timeout).
+    departures: BTreeMap<u32, Departure>,
 }
 
 /// What the consumer needs to know about the cluster right now.
@@ -110,6 +138,7 @@ impl ConsumerGroup {
                     generation: 0,
                     assignment: Vec::new(),
                     positions: BTreeMap::new(),
+                    resumed: BTreeMap::new(),
                     fetch_offsets: BTreeMap::new(),
                     buffers: BTreeMap::new(),
                     fetch_in_flight: BTreeMap::new(),
@@ -120,13 +149,18 @@ impl ConsumerGroup {
                     sync_commit: None,
                     rejoin_needed: false,
                     rr: 0,
+                    last_poll: SimTime::ZERO,
+                    left_at: None,
+                    next_heartbeat: SimTime::ZERO,
+                    hb_wake_at: SimTime::ZERO,
+                    hb_token: 0,
                 })
                 .collect(),
             coordinator: Coordinator::default(),
             stats: ConsumerStats::default(),
             next_commit: 0,
             commits: BTreeMap::new(),
-            last_crash: None,
+            departures: BTreeMap::new(),
         }
     }
 
@@ -141,16 +175,18 @@ impl ConsumerGroup {
         con.generation = 0;
         con.assignment.clear();
         con.positions.clear();
+        con.resumed.clear();
         con.fetch_offsets.clear();
         con.buffers.clear();
         con.fetch_in_flight.clear();
         con.in_hand.clear();
         con.sync_commit = None;
         con.rejoin_needed = false;
+        con.left_at = None;
         let inc = con.incarnation;
         core.emit(TraceEvent::ConsumerStarted {
             consumer: c,
-            member: format!("consumer-{}-{}-{inc}", core.cfg.consumer.group_id, c + 1),
+            member: coordinator::member_id(&core.cfg.consumer.group_id, c, inc),
         });
         Self::to_coordinator(
             core,
@@ -162,13 +198,10 @@ impl ConsumerGroup {
             },
         );
         let hb = SimDuration::from_millis(core.cfg.consumer.heartbeat_interval_ms);
-        core.after(
-            hb,
-            Event::ConsumerHeartbeat {
-                consumer: c,
-                incarnation: inc,
-            },
-        );
+        let con = &mut self.consumers[c as usize];
+        con.next_heartbeat = core.now + hb;
+        let at = con.next_heartbeat;
+        Self::wake_heartbeat_thread(core, con, at, true);
     }
 
     fn to_coordinator(core: &mut Core, c: u32, view: &ClusterView, msg: Message) {
@@ -177,64 +210,20 @@ impl ConsumerGroup {
         }
     }
 
-    pub fn heartbeat(&mut self, core: &mut Core, c: u32, incarnation: u32, view: &ClusterView) {
-        // commitAsync answers that never came: request.timeout.ms fails them (no retry).
-        let now = core.now;
-        let expired: Vec<u64> = self
-            .commits
-            .iter()
-            .filter(|(_, (who, sent, _))| *who == c && now.since(*sent) >= REQUEST_TIMEOUT)
-            .map(|(id, _)| *id)
-            .collect();
-        for id in expired {
-            self.commits.remove(&id);
-            self.stats.commits_failed += 1;
-            core.emit(TraceEvent::CommitFailed {
-                consumer: c,
-                error: KafkaError::RequestTimedOut,
-                retrying: false,
-            });
-        }
-        let con = &self.consumers[c as usize];
-        if con.incarnation != incarnation || con.phase == Phase::Dead {
-            return;
-        }
-        // A JoinGroup lost on the way (the coordinator moving) is sent again.
-        let msg = if con.phase == Phase::Joining {
-            Message::JoinGroup {
-                consumer: c,
-                incarnation,
-            }
-        } else {
-            Message::Heartbeat {
-                consumer: c,
-                incarnation,
-            }
-        };
-        Self::to_coordinator(core, c, view, msg);
-        let hb = SimDuration::from_millis(core.cfg.consumer.heartbeat_interval_ms);
-        core.after(
-            hb,
-            Event::ConsumerHeartbeat {
-                consumer: c,
-                incarnation,
-            },
-        );
-    }
-
     /// The process dies: whatever it was processing stops halfway; nothing is committed.
     pub fn crash(&mut self, core: &mut Core, c: u32) {
-        let con = &mut self.consumers[c as usize];
-        if con.phase == Phase::Dead {
+        if self.consumers[c as usize].phase == Phase::Dead {
             return;
         }
-        let done = if con.phase == Phase::Processing {
-            let per = core.cfg.consumer.process_us.max(1);
-            (core.now.since(con.processing_since).as_micros() / per) as usize
-        } else {
-            0
-        };
-        let done = done.min(con.in_hand.len());
+        self.record_departure(
+            c,
+            Departure::Crash {
+                consumer: c,
+                at: core.now,
+            },
+        );
+        let done = self.processed_so_far(core, c);
+        let con = &mut self.consumers[c as usize];
         let finished: Vec<(u32, i64)> = con.in_hand[..done].to_vec();
         let unprocessed = (con.in_hand.len() - done) as u32;
         con.in_hand.clear();
@@ -242,11 +231,27 @@ impl ConsumerGroup {
         con.incarnation += 1;
         self.mark_processed(core, c, &finished);
         self.stats.crashes += 1;
-        self.last_crash = Some((c, core.now));
         core.emit(TraceEvent::ConsumerCrashed {
             consumer: c,
             unprocessed,
         });
+    }
+
+    /// Records of the current poll already processed (one after the other, process_us each).
+    fn processed_so_far(&self, core: &Core, c: u32) -> usize {
+        let con = &self.consumers[c as usize];
+        if con.phase != Phase::Processing {
+            return 0;
+        }
+        let per = core.cfg.consumer.process_us.max(1);
+        let done = (core.now.since(con.processing_since).as_micros() / per) as usize;
+        done.min(con.in_hand.len())
+    }
+
+    /// Records of the current poll not processed yet.
+    fn unprocessed(&self, core: &Core, c: u32) -> u32 {
+        let con = &self.consumers[c as usize];
+        (con.in_hand.len() - self.processed_so_far(core, c)) as u32
     }
 
     fn wake(core: &mut Core, con: &mut Consumer, at: SimTime) {
@@ -274,8 +279,14 @@ impl ConsumerGroup {
             return;
         }
         match con.phase {
-            Phase::Processing if core.now >= self.processing_end(core, c) => {
-                self.finish_processing(core, c, view);
+            Phase::Processing => {
+                let end = self.processing_end(core, c);
+                if core.now >= end {
+                    self.finish_processing(core, c, view);
+                } else {
+                    // consumer.process.ms was raised while the records were being processed.
+                    Self::wake(core, &mut self.consumers[c as usize], end);
+                }
             }
             Phase::Polling => self.poll(core, c, view),
             Phase::CommitSync => {
@@ -307,6 +318,7 @@ impl ConsumerGroup {
     /// up to max.poll.records buffered records, fetching more in the background.
     fn poll(&mut self, core: &mut Core, c: u32, view: &ClusterView) {
         let mode = core.cfg.consumer.commit_mode;
+        self.note_poll(core, c);
         if self.consumers[c as usize].rejoin_needed {
             self.prepare_rejoin(core, c, view);
             return;
@@ -361,9 +373,10 @@ impl ConsumerGroup {
         });
         let con = &mut self.consumers[c as usize];
         con.in_hand = records;
+        Self::arm_poll_timer(core, con);
         if mode.before_processing() {
             let sync = mode.is_sync();
-            self.send_commit(
+            let sent = self.send_commit(
                 core,
                 c,
                 sync,
@@ -374,7 +387,7 @@ impl ConsumerGroup {
                 },
                 view,
             );
-            if sync {
+            if sync && sent == CommitSend::Sent {
                 self.block_on_commit(core, c, Then::Process);
                 return;
             }
@@ -405,7 +418,8 @@ impl ConsumerGroup {
                 j += 1;
             }
             let to = records[j - 1].1 + 1;
-            core.ledger.on_processed(p, from, to);
+            let resumed = self.consumers[c as usize].resumed.get(&p).copied();
+            core.ledger.on_processed(p, from, to, resumed);
             core.emit(TraceEvent::Processed {
                 consumer: c,
                 partition: p,
@@ -423,8 +437,15 @@ impl ConsumerGroup {
         let mode = core.cfg.consumer.commit_mode;
         match mode {
             CommitMode::Sync => {
-                self.send_commit(core, c, true, "commitSync after processing", view);
-                self.block_on_commit(core, c, Then::Poll);
+                // A member that left gets CommitFailedException at once; the application
+                // catches it and goes back to poll(), which rejoins.
+                if self.send_commit(core, c, true, "commitSync after processing", view)
+                    == CommitSend::Sent
+                {
+                    self.block_on_commit(core, c, Then::Poll);
+                } else {
+                    self.poll(core, c, view);
+                }
             }
             CommitMode::Async => {
                 self.send_commit(core, c, false, "commitAsync after processing", view);
@@ -432,130 +453,6 @@ impl ConsumerGroup {
             }
             _ => self.poll(core, c, view),
         }
-    }
-
-    /// `onJoinPrepare`: with auto-commit, commit synchronously before giving partitions up.
-    fn prepare_rejoin(&mut self, core: &mut Core, c: u32, view: &ClusterView) {
-        self.consumers[c as usize].rejoin_needed = false;
-        if core.cfg.consumer.commit_mode == CommitMode::Auto
-            && !self.consumers[c as usize].positions.is_empty()
-        {
-            self.send_commit(core, c, true, "auto (sync, before the rebalance)", view);
-            self.block_on_commit(core, c, Then::Rejoin);
-        } else {
-            self.rejoin(core, c, view);
-        }
-    }
-
-    /// Eager protocol: revoke everything, then JoinGroup again.
-    fn rejoin(&mut self, core: &mut Core, c: u32, view: &ClusterView) {
-        let con = &mut self.consumers[c as usize];
-        con.assignment.clear();
-        con.positions.clear();
-        con.fetch_offsets.clear();
-        con.buffers.clear();
-        con.phase = Phase::Joining;
-        let inc = con.incarnation;
-        Self::to_coordinator(
-            core,
-            c,
-            view,
-            Message::JoinGroup {
-                consumer: c,
-                incarnation: inc,
-            },
-        );
-    }
-
-    pub fn on_rebalance_notice(
-        &mut self,
-        core: &mut Core,
-        c: u32,
-        incarnation: u32,
-        view: &ClusterView,
-    ) {
-        let con = &mut self.consumers[c as usize];
-        if con.incarnation != incarnation || con.phase == Phase::Dead || con.phase == Phase::Joining
-        {
-            return;
-        }
-        // The heartbeat thread only flags it; the application thread acts in its next poll().
-        con.rejoin_needed = true;
-        if con.phase == Phase::Polling {
-            self.poll(core, c, view);
-        }
-    }
-
-    /// The new assignment: each partition starts at the committed offset, else auto.offset.reset.
-    pub fn on_assignment(
-        &mut self,
-        core: &mut Core,
-        c: u32,
-        incarnation: u32,
-        generation: u32,
-        parts: &[AssignedPartition],
-        view: &ClusterView,
-    ) {
-        let con = &self.consumers[c as usize];
-        // A second answer for the generation it already has (a retried JoinGroup): keep going.
-        if con.generation == generation && con.phase != Phase::Joining {
-            return;
-        }
-        if con.incarnation != incarnation || con.phase == Phase::Dead {
-            return;
-        }
-        self.stats.rebalances += 1;
-        let reset = core.cfg.consumer.auto_offset_reset;
-        let mode = core.cfg.consumer.commit_mode;
-        let interval = core.cfg.consumer.auto_commit_interval_ms;
-        let crash = self.last_crash;
-        let con = &mut self.consumers[c as usize];
-        con.generation = generation;
-        con.assignment = parts.iter().map(|a| a.partition).collect();
-        con.positions.clear();
-        con.fetch_offsets.clear();
-        con.buffers.clear();
-        for a in parts {
-            let (offset, reason) = match (a.committed, reset) {
-                (Some(o), _) => (o, format!("the group's committed offset {o}")),
-                (None, OffsetReset::Earliest) => (0, "no committed offset; auto.offset.reset=earliest".to_string()),
-                (None, OffsetReset::Latest) => (
-                    a.high_watermark,
-                    format!("no committed offset; auto.offset.reset=latest skips the {} records already there", a.high_watermark),
-                ),
-                (None, OffsetReset::None) => (0, "no committed offset and auto.offset.reset=none: Kafka would throw NoOffsetForPartitionException; reading from 0".to_string()),
-            };
-            con.positions.insert(a.partition, offset);
-            con.fetch_offsets.insert(a.partition, offset);
-            let after = match crash {
-                Some((who, at)) => format!("after consumer {who} crashed at {at}, "),
-                None => String::new(),
-            };
-            let commit = match mode {
-                CommitMode::Auto => format!(
-                    "commit.mode=auto commits every auto.commit.interval.ms={interval} inside poll()"
-                ),
-                CommitMode::SyncBefore | CommitMode::AsyncBefore => {
-                    format!("commit.mode={} commits before processing", mode.name())
-                }
-                CommitMode::None => "commit.mode=none never commits".to_string(),
-                _ => format!("commit.mode={} commits after processing", mode.name()),
-            };
-            core.ledger.on_resume(
-                a.partition,
-                offset,
-                format!("{after}consumer {c} resumed partition {} at offset {offset} ({reason}); {commit}", a.partition),
-            );
-            core.emit(TraceEvent::PositionSet {
-                consumer: c,
-                partition: a.partition,
-                offset,
-                reason,
-            });
-        }
-        con.next_auto_commit = core.now + SimDuration::from_millis(interval);
-        con.phase = Phase::Polling;
-        self.poll(core, c, view);
     }
 
     /// Every live consumer has returned and processed everything below each HW.

@@ -318,20 +318,23 @@ impl Ledger {
         self.failed.get(&r).copied()
     }
 
-    /// A consumer finished processing offsets `from..to` of partition `p`.
-    pub fn on_processed(&mut self, p: u32, from: i64, to: i64) {
+    /// A consumer finished processing offsets `from..to` of partition `p`. `resumed` is the
+    /// cause of the resume it read them from (`on_resume`): a record processed a second time
+    /// is explained by why *this* consumer started where it did. Without one, the partition's
+    /// latest resume is used.
+    pub fn on_processed(&mut self, p: u32, from: i64, to: i64, resumed: Option<u32>) {
         let p_us = p as usize;
+        let cause = resumed.or(self.last_resume[p_us]);
         let base = self.official_base[p_us];
         let end = to.min(self.official_end(p_us));
         for off in from.max(base)..end {
             let r = self.official[p_us][(off - base) as usize];
-            let last_resume = self.last_resume[p_us];
             let Some(life) = self.life_mut(r) else {
                 continue;
             };
             life.processed = life.processed.saturating_add(1);
             if life.processed == 2 {
-                if let Some(c) = last_resume {
+                if let Some(c) = cause {
                     self.record_cause.entry(r).or_insert(c);
                 }
             }
@@ -342,7 +345,8 @@ impl Ledger {
     }
 
     /// A consumer (re)starts reading partition `p` at `offset`, for the reason given.
-    pub fn on_resume(&mut self, p: u32, offset: i64, why: String) {
+    /// Returns the cause's id, for `on_processed`.
+    pub fn on_resume(&mut self, p: u32, offset: i64, why: String) -> u32 {
         let c = self.cause(why);
         self.resumes.push(Resume {
             partition: p,
@@ -350,6 +354,7 @@ impl Ledger {
             cause: c,
         });
         self.last_resume[p as usize] = Some(c);
+        c
     }
 
     pub fn processed(&self, r: RecordId) -> u8 {
