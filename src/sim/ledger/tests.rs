@@ -82,7 +82,7 @@ fn a_failed_written_record_waits_for_the_consumer_and_says_it_was_processed() {
     let records = [meta(RecordState::Failed)];
     // Committed, but the group has not read it yet: the consumer side is undecided.
     assert_eq!(verdict(&l, &records, true), Verdict::InProgress);
-    l.on_processed(0, 0, 1);
+    l.on_processed(0, 0, 1, None);
     assert_eq!(verdict(&l, &records, true), Verdict::FailedWritten);
     let why = cause(&l, &records, true, 0);
     assert!(
