@@ -406,7 +406,7 @@ fn a_returning_old_leader_truncates_what_nobody_fetched() {
             part.replica(*b)
                 .log
                 .iter()
-                .flat_map(|x| x.wire.records.iter().copied())
+                .flat_map(|x| x.wire.records.iter())
                 .collect()
         })
         .collect();

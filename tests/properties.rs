@@ -185,7 +185,7 @@ proptest! {
                         let log = &part.replica(l).log;
                         let found = log.iter().any(|b| {
                             m.offset >= b.base_offset && m.offset < b.next_offset()
-                                && b.wire.records[(m.offset - b.base_offset) as usize] == i as u32
+                                && b.wire.records.get((m.offset - b.base_offset) as usize) == i as u32
                         });
                         prop_assert!(found, "record {i} acked at offset {} is not there", m.offset);
                     }

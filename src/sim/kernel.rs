@@ -5,17 +5,17 @@
 use super::config::{Config, Effective};
 use super::network::{Network, Node, Transit};
 use super::queue::EventQueue;
+use super::record_ids::RecordIds;
 use super::rng::SimRng;
 use super::time::{SimDuration, SimTime};
 use super::trace::{BatchId, BrokerId, KafkaError, RecordId, RequestId, TraceEvent, TraceRecord};
-use std::sync::Arc;
 
 /// A batch as it travels in a produce request and sits in a broker's log.
 #[derive(Clone, Debug)]
 pub struct WireBatch {
     pub batch_id: BatchId,
     pub partition: u32,
-    pub records: Arc<[RecordId]>,
+    pub records: RecordIds,
     pub bytes: u32,
     pub producer_id: i64,
     pub producer_epoch: i16,
@@ -31,6 +31,13 @@ impl WireBatch {
             self.base_sequence
                 .wrapping_add(self.records.len() as i32 - 1)
         }
+    }
+}
+
+impl ProduceRequest {
+    /// The smallest record id it carries (a batch's records are in send order).
+    pub fn min_record(&self) -> Option<RecordId> {
+        self.batches.iter().filter_map(|b| b.records.first()).min()
     }
 }
 

@@ -5,6 +5,7 @@
 pub mod accumulator;
 pub mod broker;
 pub mod command;
+pub mod compaction;
 mod completion;
 pub mod config;
 pub mod consumer;
@@ -17,6 +18,7 @@ pub mod partitioner;
 pub mod producer;
 pub mod queue;
 pub mod record;
+pub mod record_ids;
 pub mod record_log;
 pub mod rng;
 pub mod sender;
@@ -58,6 +60,8 @@ pub struct Sim {
     events: u64,
     /// Scheduled commands not yet applied: a run is not over while one is pending.
     pending_commands: usize,
+    /// When settled records are compacted (`compaction.rs`).
+    compaction: compaction::Compaction,
     /// Why the last `run` returned; cleared as soon as the simulation moves on.
     stopped: Option<RunEnd>,
 }
@@ -124,6 +128,7 @@ impl Sim {
             events: 0,
             pending_commands: 0,
             stopped: None,
+            compaction: compaction::Compaction::default(),
         };
         sim.core.at(SimTime::ZERO, Event::AppWake);
         let now = sim.core.now;
@@ -429,6 +434,7 @@ impl Sim {
         self.core.now = self.core.now.max(t);
         self.events += 1;
         self.dispatch(ev);
+        self.maybe_compact();
         true
     }
 

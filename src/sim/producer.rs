@@ -161,6 +161,17 @@ impl Producer {
         self.next_index
     }
 
+    /// The smallest record id this producer may still write: in a live batch (queued, in
+    /// flight or waiting for a retry) or not sent yet.
+    pub fn min_open_record(&self) -> RecordId {
+        let unsent = self.next_index.min(u64::from(RecordId::MAX)) as RecordId;
+        self.acc
+            .live_batches()
+            .filter_map(|(_, b)| b.records.first().copied())
+            .min()
+            .map_or(unsent, |r| r.min(unsent))
+    }
+
     /// Asks for a new producer instance: the application closes this one (flushing what it
     /// holds) and builds a new `KafkaProducer` with the current settings.
     pub fn begin_restart(&mut self, core: &mut Core) {

@@ -64,6 +64,11 @@ impl<E> EventQueue<E> {
         self.heap.len()
     }
 
+    /// Every pending event, in no particular order.
+    pub fn iter(&self) -> impl Iterator<Item = &E> {
+        self.heap.iter().map(|e| &e.event)
+    }
+
     pub fn is_empty(&self) -> bool {
         self.heap.is_empty()
     }

@@ -61,7 +61,7 @@ impl Run {
         part.replica(leader)
             .log
             .iter()
-            .flat_map(|b| b.wire.records.iter().copied())
+            .flat_map(|b| b.wire.records.iter())
             .collect()
     }
 }

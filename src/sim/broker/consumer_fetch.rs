@@ -55,7 +55,7 @@ impl Cluster {
                         break;
                     }
                     part_bytes += u64::from(batch.wire.bytes);
-                    for (i, &r) in batch.wire.records.iter().enumerate() {
+                    for (i, r) in batch.wire.records.iter().enumerate() {
                         let off = batch.base_offset + i as i64;
                         if off >= offset && off < hw {
                             out.records.push((off, r));

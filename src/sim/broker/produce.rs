@@ -8,7 +8,7 @@ use super::Cluster;
 use super::replica::SequenceCheck;
 use crate::sim::kernel::{Core, Event, Message, PartitionResult, ProduceRequest, ProduceResponse};
 use crate::sim::time::SimDuration;
-use crate::sim::trace::{BatchId, BrokerId, KafkaError, RequestId, TraceEvent};
+use crate::sim::trace::{BatchId, BrokerId, KafkaError, RecordId, RequestId, TraceEvent};
 use std::collections::VecDeque;
 
 #[derive(Debug, Default)]
@@ -29,6 +29,16 @@ pub struct DelayedProduce {
 }
 
 impl Cluster {
+    /// The smallest record id in a produce request the brokers hold but have not
+    /// appended yet (waiting behind another request, or being appended).
+    pub fn min_queued_record(&self) -> Option<RecordId> {
+        self.queues
+            .iter()
+            .flat_map(|q| q.waiting.iter().chain(q.appending.iter()))
+            .filter_map(ProduceRequest::min_record)
+            .min()
+    }
+
     pub fn on_produce(&mut self, core: &mut Core, b: BrokerId, req: ProduceRequest) {
         if !self.brokers[b as usize].alive {
             return;

@@ -181,8 +181,7 @@ impl Replica {
                 let keep = (offset - last.base_offset) as usize;
                 let last = self.log.back_mut().expect("checked above");
                 removed += (last.wire.records.len() - keep) as u32;
-                let kept: Vec<_> = last.wire.records[..keep].to_vec();
-                last.wire.records = kept.into();
+                last.wire.records = last.wire.records.prefix(keep);
                 break;
             } else {
                 break;
@@ -245,13 +244,12 @@ impl Replica {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::Arc;
 
     fn wire(id: u64, n: u32, seq: i32, epoch: i16) -> WireBatch {
         WireBatch {
             batch_id: id,
             partition: 0,
-            records: (0..n).collect::<Vec<_>>().into(),
+            records: (0..n).collect::<Vec<_>>()[..].into(),
             bytes: 100,
             producer_id: 7,
             producer_epoch: epoch,
@@ -310,6 +308,6 @@ mod tests {
         assert_eq!(r.check_sequence(&wire(1, 5, 5, 0)), SequenceCheck::Append);
         let read = r.read_from(0, 1);
         assert_eq!(read.len(), 1, "at least one batch even above max bytes");
-        assert!(Arc::ptr_eq(&read[0].wire.records, &r.log[0].wire.records));
+        assert_eq!(read[0].wire.records, r.log[0].wire.records);
     }
 }

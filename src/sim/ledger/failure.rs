@@ -70,9 +70,9 @@ impl Ledger {
         }
     }
 
-    pub(super) fn failed_written_text(&self, r: RecordId, offset: i64) -> String {
+    pub(super) fn failed_written_text(&self, r: RecordId, offset: i64, processed: u8) -> String {
         let e = self.callback_error(r);
-        let consumed = if self.processed(r) > 0 {
+        let consumed = if processed > 0 {
             " (a consumer has already processed it)"
         } else {
             ""

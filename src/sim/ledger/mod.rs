@@ -15,6 +15,7 @@
 //! picks ISR members, which all hold it).
 
 mod failure;
+mod offsets;
 mod report;
 mod settle;
 #[cfg(test)]
@@ -23,7 +24,10 @@ mod tests;
 pub use report::{Example, LedgerReport, Verdict};
 pub use settle::{Floors, SettledCallback};
 
+use super::producer::RecordState;
+use super::record_ids::RecordIds;
 use super::trace::{BatchId, KafkaError, RecordId};
+use offsets::{OffsetCounts, OffsetLog};
 use std::collections::{BTreeMap, VecDeque};
 
 const REORDERED: u8 = 1;
@@ -36,50 +40,100 @@ pub struct Resume {
     pub cause: u32,
 }
 
-/// One record's life as the ledger follows it (a few bytes per record in flight).
+/// A record whose producer side or log copies may still change (the window from `base`).
+/// Eight bytes: records in the accumulator (up to buffer.memory's worth) each have one.
 #[derive(Clone, Copy, Debug)]
 struct Life {
-    /// Copies in the official logs.
+    /// Its lowest offset in the official log, `NO_OFFSET` when it has no copy. Further
+    /// copies are in `Ledger::more_offsets`. An offset fits in 32 bits: a partition never
+    /// holds more records than there are record ids.
+    first: u32,
     copies: u8,
-    /// Times a consumer finished processing it.
-    processed: u8,
     flags: u8,
-    /// Copies at offsets whose fate is final (below the partition's floor, see `settle`).
-    scanned: u8,
-    /// Its first offset among the final ones, -1 if none yet.
-    first_offset: i64,
+}
+
+const NO_OFFSET: u32 = u32::MAX;
+
+impl Life {
+    /// Its lowest offset, -1 when it has no copy.
+    fn first_offset(self) -> i64 {
+        if self.first == NO_OFFSET {
+            -1
+        } else {
+            i64::from(self.first)
+        }
+    }
+
+    fn set_first_offset(&mut self, offset: i64) {
+        self.first = u32::try_from(offset).unwrap_or(NO_OFFSET);
+    }
 }
 
 impl Default for Life {
     fn default() -> Self {
         Life {
+            first: NO_OFFSET,
             copies: 0,
-            processed: 0,
             flags: 0,
-            scanned: 0,
-            first_offset: -1,
         }
     }
 }
 
+/// A record whose producer side and copies are final, but that is not the usual case
+/// (acknowledged, one copy, in order): failed yet written, reordered, written twice, or
+/// unsent yet written. Kept until consumers are done with its offsets.
+#[derive(Clone, Copy, Debug)]
+struct Exception {
+    partition: u32,
+    state: RecordState,
+    flags: u8,
+    copies: u8,
+    first_offset: i64,
+    /// Copies whose offsets consumers are done with.
+    final_copies: u8,
+}
+
+/// What decides a record's verdict (see `report::verdict`).
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Facts {
+    pub state: RecordState,
+    pub partition: u32,
+    /// Copies in the official log.
+    pub copies: u8,
+    /// Copies in its committed part.
+    pub committed: u8,
+    /// The first committed offset, -1 if none.
+    pub offset: i64,
+    pub processed: u8,
+    pub reordered: bool,
+}
+
+/// Every record's life, kept in three forms as it ages (see `settle.rs`): per record while
+/// the producer or a leader change may still touch it (`lives`, from `base`); by offset
+/// once only consumers can (the usual case needs no per-record state at all); and counted
+/// for good (`settled`) once nothing can.
 #[derive(Default)]
 pub struct Ledger {
-    /// Per partition: record ids at each offset of the current leader's log, from
-    /// `official_base` on (what lies below was settled and dropped).
-    official: Vec<VecDeque<RecordId>>,
-    official_base: Vec<i64>,
-    /// Per partition: the largest record id dropped from the front of `official`.
-    dropped_max: Vec<Option<RecordId>>,
+    /// Per partition: record ids at each offset of the current leader's log.
+    official: Vec<OffsetLog>,
+    /// Per partition: how many times consumers processed each offset.
+    processed: Vec<OffsetCounts>,
     /// Per partition: the end of the committed part of `official` (see the module doc).
     committed_to: Vec<i64>,
-    /// Per partition: offsets below it have a final fate and were counted in `Life::scanned`.
-    scanned_to: Vec<i64>,
+    /// Per partition: offsets below it keep their record for good.
+    log_final_to: Vec<i64>,
+    /// Per partition: offsets below it are counted in `settled` (or belong to records
+    /// still in `lives`, which count when they leave it).
+    consumer_settled_to: Vec<i64>,
     /// Per partition: the highest record id appended so far (send order).
     max_appended: Vec<Option<RecordId>>,
-    /// Per record from `base` on: its life so far. Records below `base` are settled.
+    /// Per record from `base` on.
     lives: VecDeque<Life>,
     base: RecordId,
-    /// The verdicts of settled records.
+    /// Offsets of second and later copies (records written more than once).
+    more_offsets: BTreeMap<RecordId, Vec<i64>>,
+    exceptions: BTreeMap<RecordId, Exception>,
+    /// The verdicts of records counted for good.
     settled: settle::Settled,
     /// Per partition: the highest offset processed.
     max_processed: Vec<i64>,
@@ -126,11 +180,11 @@ impl Ledger {
     pub fn new(partitions: u32, context: Context) -> Self {
         let n = partitions as usize;
         Ledger {
-            official: vec![VecDeque::new(); n],
-            official_base: vec![0; n],
-            dropped_max: vec![None; n],
-            scanned_to: vec![0; n],
+            official: vec![OffsetLog::default(); n],
+            processed: vec![OffsetCounts::default(); n],
             committed_to: vec![0; n],
+            log_final_to: vec![0; n],
+            consumer_settled_to: vec![0; n],
             max_appended: vec![None; n],
             max_processed: vec![-1; n],
             last_resume: vec![None; n],
@@ -139,7 +193,7 @@ impl Ledger {
         }
     }
 
-    /// The life of record `r`, growing the window to it. `None` once `r` is settled.
+    /// The life of record `r`, growing the window to it. `None` once `r` left the window.
     fn life_mut(&mut self, r: RecordId) -> Option<&mut Life> {
         let i = r.checked_sub(self.base)? as usize;
         if self.lives.len() <= i {
@@ -153,14 +207,25 @@ impl Ledger {
             .and_then(|i| self.lives.get(i as usize))
     }
 
-    /// The first record not settled yet.
+    /// The first record still followed one by one (the producer's record log keeps the
+    /// same records).
     pub fn base(&self) -> RecordId {
         self.base
     }
 
-    /// The end of partition `p`'s official log.
-    fn official_end(&self, p: usize) -> i64 {
-        self.official_base[p] + self.official[p].len() as i64
+    /// Every offset of `r` in the official log, given its first one.
+    fn offsets_of(&self, r: RecordId, first: i64) -> impl Iterator<Item = i64> + '_ {
+        (first >= 0)
+            .then_some(first)
+            .into_iter()
+            .chain(self.more_offsets.get(&r).into_iter().flatten().copied())
+    }
+
+    /// Times consumers processed `r`, over its copies.
+    fn processed_count(&self, p: u32, r: RecordId, first: i64) -> u8 {
+        self.offsets_of(r, first)
+            .map(|o| self.processed[p as usize].get(o))
+            .fold(0u8, u8::saturating_add)
     }
 
     pub fn cause(&mut self, text: String) -> u32 {
@@ -197,25 +262,32 @@ impl Ledger {
         &mut self,
         p: u32,
         base_offset: i64,
-        records: &[RecordId],
+        records: &RecordIds,
         batch: BatchId,
     ) {
         let p_us = p as usize;
-        if base_offset != self.official_end(p_us) {
+        if base_offset != self.official[p_us].end() {
             // The official log and the leader disagree: trust the leader's offsets.
-            let keep = (base_offset.max(0) - self.official_base[p_us]).max(0) as usize;
-            self.official[p_us].truncate(keep);
+            self.cut(p, base_offset.max(0), None);
             let cut = &mut self.committed_to[p_us];
             *cut = (*cut).min(base_offset.max(0));
         }
-        for &r in records {
-            self.official[p_us].push_back(r);
+        for (i, r) in records.iter().enumerate() {
+            let offset = self.official[p_us].end();
+            self.official[p_us].push(r);
+            debug_assert_eq!(offset, base_offset.max(0) + i as i64);
             let max_appended = self.max_appended[p_us];
             let Some(life) = self.life_mut(r) else {
                 continue;
             };
             life.copies = life.copies.saturating_add(1);
             let copies = life.copies;
+            if life.first_offset() < 0 {
+                life.set_first_offset(offset);
+            } else {
+                self.more_offsets.entry(r).or_default().push(offset);
+            }
+            let life = self.life_mut(r).expect("in the window");
             let newly_reordered = match max_appended {
                 Some(m) if r < m && life.flags & REORDERED == 0 && copies == 1 => {
                     life.flags |= REORDERED;
@@ -267,17 +339,45 @@ impl Ledger {
         )
     }
 
+    /// Removes offsets at or above `keep` of partition `p` from the official log; records
+    /// that lose their last copy get `cause`. Processing counts there go too: the offsets
+    /// will hold other records.
+    fn cut(&mut self, p: u32, keep: i64, cause: Option<u32>) {
+        let p_us = p as usize;
+        let removed = self.official[p_us].truncate(keep);
+        self.processed[p_us].truncate_from(keep);
+        for r in removed {
+            let Some(life) = self.life_mut(r) else {
+                continue;
+            };
+            life.copies = life.copies.saturating_sub(1);
+            let first = life.first_offset();
+            let gone = if life.copies == 0 { Some(r) } else { None };
+            // Keep the offsets below the cut.
+            let mut offsets: Vec<i64> = self.offsets_of(r, first).filter(|&o| o < keep).collect();
+            offsets.sort_unstable();
+            let life = self.life_mut(r).expect("in the window");
+            life.set_first_offset(offsets.first().copied().unwrap_or(-1));
+            if offsets.len() > 1 {
+                self.more_offsets.insert(r, offsets[1..].to_vec());
+            } else {
+                self.more_offsets.remove(&r);
+            }
+            if let (Some(r), Some(c)) = (gone, cause) {
+                self.record_cause.insert(r, c);
+            }
+        }
+        self.max_appended[p_us] = self.official[p_us].max();
+    }
+
     /// A new leader took over partition `p` with `log_end_offset`: what the official
     /// log held beyond it is gone.
     pub fn on_leader_change(&mut self, p: u32, log_end_offset: i64, why: &str) {
         let p_us = p as usize;
         let keep = log_end_offset.max(0);
-        if self.official_end(p_us) <= keep {
+        if self.official[p_us].end() <= keep {
             return;
         }
-        // Settled offsets are never cut (`settle` keeps below the leaders' log ends).
-        let from = (keep - self.official_base[p_us]).max(0) as usize;
-        let removed: Vec<RecordId> = self.official[p_us].drain(from..).collect();
         // Only a cut log un-commits: an unclean election can take back what was below the HW.
         self.committed_to[p_us] = self.committed_to[p_us].min(keep);
         let text = format!(
@@ -285,26 +385,14 @@ impl Ledger {
             self.context.acks
         );
         let c = self.cause(text);
-        for r in removed {
-            if let Some(life) = self.life_mut(r) {
-                life.copies = life.copies.saturating_sub(1);
-                if life.copies == 0 {
-                    self.record_cause.insert(r, c);
-                }
-            }
-        }
-        self.max_appended[p_us] = self.official[p_us]
-            .iter()
-            .copied()
-            .max()
-            .max(self.dropped_max[p_us]);
+        self.cut(p, keep, Some(c));
     }
 
     /// The leader of `p` advanced its high watermark (`Partition.maybeIncrementLeaderHW`):
     /// everything below it is committed until a leader change cuts the log.
     pub fn on_high_watermark(&mut self, p: u32, hw: i64) {
         let p_us = p as usize;
-        let end = hw.min(self.official_end(p_us));
+        let end = hw.min(self.official[p_us].end());
         self.committed_to[p_us] = self.committed_to[p_us].max(end);
     }
 
@@ -325,16 +413,14 @@ impl Ledger {
     pub fn on_processed(&mut self, p: u32, from: i64, to: i64, resumed: Option<u32>) {
         let p_us = p as usize;
         let cause = resumed.or(self.last_resume[p_us]);
-        let base = self.official_base[p_us];
-        let end = to.min(self.official_end(p_us));
-        for off in from.max(base)..end {
-            let r = self.official[p_us][(off - base) as usize];
-            let Some(life) = self.life_mut(r) else {
-                continue;
-            };
-            life.processed = life.processed.saturating_add(1);
-            if life.processed == 2 {
-                if let Some(c) = cause {
+        let from = from.max(self.official[p_us].base());
+        let to = to.min(self.official[p_us].end());
+        let twice = self.processed[p_us].add(from, to);
+        if let Some(c) = cause {
+            for (a, b) in twice {
+                let records: Vec<RecordId> =
+                    self.official[p_us].range(a, b).map(|(_, r)| r).collect();
+                for r in records {
                     self.record_cause.entry(r).or_insert(c);
                 }
             }
@@ -345,7 +431,7 @@ impl Ledger {
     }
 
     /// A consumer (re)starts reading partition `p` at `offset`, for the reason given.
-    /// Returns the cause's id, for `on_processed`.
+    /// Returns the cause, for the duplicates this resume will produce.
     pub fn on_resume(&mut self, p: u32, offset: i64, why: String) -> u32 {
         let c = self.cause(why);
         self.resumes.push(Resume {
@@ -357,7 +443,17 @@ impl Ledger {
         c
     }
 
+    /// Times consumers processed record `r` (0 once it is counted for good).
     pub fn processed(&self, r: RecordId) -> u8 {
-        self.life(r).map_or(0, |l| l.processed)
+        if let Some(ex) = self.exceptions.get(&r) {
+            return self.processed_count(ex.partition, r, ex.first_offset);
+        }
+        let Some(life) = self.life(r) else { return 0 };
+        if life.first_offset() < 0 {
+            return 0;
+        }
+        (0..self.official.len() as u32)
+            .find(|&p| self.official[p as usize].get(life.first_offset()) == Some(r))
+            .map_or(0, |p| self.processed_count(p, r, life.first_offset()))
     }
 }

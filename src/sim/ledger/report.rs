@@ -1,7 +1,9 @@
 //! Verdicts (design §3), counted and explained.
 
-use super::{Ledger, REORDERED};
-use crate::sim::producer::{RecordMeta, RecordState};
+use super::Ledger;
+use super::settle::Examples;
+use super::{Facts, REORDERED};
+use crate::sim::producer::RecordState;
 use crate::sim::record_log::RecordLog;
 use crate::sim::trace::RecordId;
 use serde::Serialize;
@@ -142,7 +144,7 @@ impl Ledger {
     /// group exists at all. `group_committed` is the group's committed offset per
     /// partition: a record below it that was never processed was skipped for good
     /// (committed before processing, or auto.offset.reset=latest), even if nothing after it
-    /// was processed yet.
+    /// was processed yet. Examples are those of the smallest record ids, per verdict.
     pub fn report(
         &self,
         records: &RecordLog,
@@ -150,60 +152,86 @@ impl Ledger {
         group_committed: &BTreeMap<u32, i64>,
     ) -> LedgerReport {
         let mut report = LedgerReport::default();
-        let mut per_verdict: BTreeMap<Verdict, usize> = BTreeMap::new();
-        // Settled records first: they come first in id order, examples included.
         for (&v, &n) in &self.settled.counts {
             report.add(v, n);
         }
-        for e in &self.settled.examples {
-            *per_verdict.entry(e.verdict).or_insert(0) += 1;
-            report.examples.push(e.clone());
-        }
-        // The records still in play: their final copies, plus one pass over the committed
-        // part of each log that is not final yet.
-        let n = self.lives.len();
-        let mut committed: Vec<u8> = self.lives.iter().map(|l| l.scanned).collect();
-        let mut first_offset: Vec<i64> = self.lives.iter().map(|l| l.first_offset).collect();
-        for (p, log) in self.official.iter().enumerate() {
-            let base = self.official_base[p];
-            let from = self.scanned_to[p].max(base);
-            for off in from..self.committed_to[p].min(self.official_end(p)) {
-                let r = log[(off - base) as usize];
-                let Some(i) = r.checked_sub(self.base).map(|i| i as usize) else {
-                    continue;
-                };
-                if i < n {
-                    committed[i] = committed[i].saturating_add(1);
-                    if first_offset[i] < 0 || off < first_offset[i] {
-                        first_offset[i] = off;
+        let mut examples = Examples::default();
+        examples.merge(&self.settled.examples);
+        let skipped = |p: u32| group_committed.get(&p).copied().unwrap_or(0);
+        let mut judge = |r: RecordId, facts: &Facts, report: &mut LedgerReport| {
+            let v = self.verdict(facts, consuming, skipped(facts.partition));
+            report.add(v, 1);
+            if examples.wants(r, v) {
+                examples.offer(Example {
+                    record: r,
+                    verdict: v,
+                    partition: facts.partition,
+                    offset: (facts.offset >= 0).then_some(facts.offset),
+                    cause: self.explain(r, v, facts),
+                });
+            }
+        };
+        // The window: one record at a time.
+        for (i, life) in self.lives.iter().enumerate() {
+            let r = self.base + i as RecordId;
+            let Some(meta) = records.get(r) else { continue };
+            let p = meta.partition;
+            let committed_to = self.committed_to[p as usize];
+            let mut committed = 0u8;
+            let mut first_committed = -1i64;
+            for o in self.offsets_of(r, life.first_offset()) {
+                if o < committed_to {
+                    committed += 1;
+                    if first_committed < 0 || o < first_committed {
+                        first_committed = o;
                     }
                 }
             }
+            let facts = Facts {
+                state: meta.state,
+                partition: p,
+                copies: life.copies,
+                committed,
+                offset: first_committed,
+                processed: self.processed_count(p, r, life.first_offset()),
+                reordered: life.flags & REORDERED != 0,
+            };
+            judge(r, &facts, &mut report);
         }
-        for (i, (r, _)) in self.window().enumerate() {
-            let Some(meta) = records.get(r) else { continue };
-            let skipped_below = group_committed.get(&meta.partition).copied().unwrap_or(0);
-            let v = self.verdict(
-                r,
-                meta,
-                committed[i],
-                first_offset[i],
-                consuming,
-                skipped_below,
-            );
-            report.add(v, 1);
-            let shown = per_verdict.entry(v).or_insert(0);
-            if *shown < EXAMPLES_PER_VERDICT && v.has_example() {
-                *shown += 1;
-                report.examples.push(Example {
-                    record: r,
-                    verdict: v,
-                    partition: meta.partition,
-                    offset: (first_offset[i] >= 0).then_some(first_offset[i]),
-                    cause: self.explain(r, v, meta, first_offset[i]),
-                });
+        // Unusual records whose consumers are not done.
+        for (&r, ex) in &self.exceptions {
+            let facts = Facts {
+                state: ex.state,
+                partition: ex.partition,
+                copies: ex.copies,
+                committed: ex.copies,
+                offset: ex.first_offset,
+                processed: self.processed_count(ex.partition, r, ex.first_offset),
+                reordered: ex.flags & REORDERED != 0,
+            };
+            judge(r, &facts, &mut report);
+        }
+        // The usual records waiting for consumers: by offset.
+        for (p, log) in self.official.iter().enumerate() {
+            let from = self.consumer_settled_to[p];
+            for (o, r) in log.range(from, self.log_final_to[p]) {
+                if r >= self.base || self.exceptions.contains_key(&r) {
+                    continue;
+                }
+                let facts = Facts {
+                    state: RecordState::Acked,
+                    partition: p as u32,
+                    copies: 1,
+                    committed: 1,
+                    offset: o,
+                    processed: self.processed[p].get(o),
+                    reordered: false,
+                };
+                judge(r, &facts, &mut report);
             }
         }
+        report.examples = examples.into_vec();
+        report.examples.sort_by_key(|e| (e.verdict, e.record));
         report
     }
 
@@ -218,39 +246,28 @@ impl Ledger {
     /// A record in the log but above the committed part (the high watermark) is not
     /// decided, whatever the producer was told: the HW may pass it, or a leader change
     /// may cut it.
-    pub(super) fn verdict(
-        &self,
-        r: RecordId,
-        meta: &RecordMeta,
-        committed: u8,
-        offset: i64,
-        consuming: bool,
-        skipped_below: i64,
-    ) -> Verdict {
-        let life = self.life(r).copied().unwrap_or_default();
-        let processed = life.processed;
-        let in_log = life.copies > 0;
-        match committed {
-            0 if in_log => Verdict::InProgress,
-            0 => match meta.state {
+    pub(super) fn verdict(&self, f: &Facts, consuming: bool, skipped_below: i64) -> Verdict {
+        match f.committed {
+            0 if f.copies > 0 => Verdict::InProgress,
+            0 => match f.state {
                 RecordState::Unsent => Verdict::Unsent,
                 RecordState::Failed => Verdict::FailedNotWritten,
                 RecordState::Acked => Verdict::LostBroker,
                 RecordState::Pending => Verdict::InProgress,
             },
             1 => {
-                if processed >= 2 {
+                if f.processed >= 2 {
                     Verdict::DuplicatedProcessing
-                } else if processed == 0
-                    && (offset < self.max_processed[meta.partition as usize]
-                        || offset < skipped_below)
+                } else if f.processed == 0
+                    && (f.offset < self.max_processed[f.partition as usize]
+                        || f.offset < skipped_below)
                 {
                     Verdict::LostConsumer
-                } else if processed == 0 && consuming {
+                } else if f.processed == 0 && consuming {
                     Verdict::InProgress
-                } else if life.flags & REORDERED != 0 {
+                } else if f.reordered {
                     Verdict::Reordered
-                } else if meta.state == RecordState::Failed {
+                } else if f.state == RecordState::Failed {
                     Verdict::FailedWritten
                 } else {
                     // Processed once, or no consumer group: in the committed log is the end of the road.
@@ -261,20 +278,15 @@ impl Ledger {
         }
     }
 
-    pub(super) fn explain(
-        &self,
-        r: RecordId,
-        v: Verdict,
-        meta: &RecordMeta,
-        offset: i64,
-    ) -> String {
+    pub(super) fn explain(&self, r: RecordId, v: Verdict, f: &Facts) -> String {
         let stored = self
             .record_cause
             .get(&r)
             .map(|c| self.causes[*c as usize].clone());
+        let offset = f.offset;
         match v {
             Verdict::FailedNotWritten => self.failed_not_written_text(r, stored),
-            Verdict::FailedWritten => self.failed_written_text(r, offset),
+            Verdict::FailedWritten => self.failed_written_text(r, offset, f.processed),
             Verdict::Unsent => self
                 .unsent_cause
                 .map_or_else(|| "never left the producer".to_string(), |c| self.causes[c as usize].clone()),
@@ -286,7 +298,7 @@ impl Ledger {
                 }
             }),
             Verdict::LostConsumer => {
-                let p = meta.partition;
+                let p = f.partition;
                 let resume = self
                     .resumes
                     .iter()

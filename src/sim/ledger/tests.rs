@@ -7,6 +7,10 @@ use crate::sim::time::SimTime;
 use crate::sim::trace::KafkaError;
 use std::collections::BTreeMap;
 
+fn ids(v: &[u32]) -> crate::sim::record_ids::RecordIds {
+    v.into()
+}
+
 fn ledger() -> Ledger {
     Ledger::new(
         1,
@@ -55,7 +59,7 @@ fn cause(l: &Ledger, records: &[RecordMeta], consuming: bool, r: u32) -> String 
 fn a_failed_record_in_the_log_waits_for_the_high_watermark_then_is_failed_written() {
     let mut l = ledger();
     l.on_send(0);
-    l.on_leader_append(0, 0, &[0], 1);
+    l.on_leader_append(0, 0, &ids(&[0]), 1);
     l.on_failed(&[0], KafkaError::DeliveryTimeout);
     let records = [meta(RecordState::Failed)];
     // Above the high watermark: a leader change may still cut it.
@@ -76,7 +80,7 @@ fn a_failed_record_in_the_log_waits_for_the_high_watermark_then_is_failed_writte
 fn a_failed_written_record_waits_for_the_consumer_and_says_it_was_processed() {
     let mut l = ledger();
     l.on_send(0);
-    l.on_leader_append(0, 0, &[0], 1);
+    l.on_leader_append(0, 0, &ids(&[0]), 1);
     l.on_failed(&[0], KafkaError::RequestTimedOut);
     l.on_high_watermark(0, 1);
     let records = [meta(RecordState::Failed)];
@@ -95,7 +99,7 @@ fn a_failed_written_record_waits_for_the_consumer_and_says_it_was_processed() {
 fn a_failed_record_cut_by_a_new_leader_is_failed_not_written() {
     let mut l = ledger();
     l.on_send(0);
-    l.on_leader_append(0, 0, &[0], 1);
+    l.on_leader_append(0, 0, &ids(&[0]), 1);
     l.on_failed(&[0], KafkaError::NotEnoughReplicasAfterAppend);
     l.on_leader_change(0, 0, "leader 0 crashed");
     let records = [meta(RecordState::Failed)];
@@ -115,7 +119,7 @@ fn committed_records_stay_committed_until_the_log_itself_is_cut() {
     for r in 0..3 {
         l.on_send(r);
     }
-    l.on_leader_append(0, 0, &[0, 1, 2], 1);
+    l.on_leader_append(0, 0, &ids(&[0, 1, 2]), 1);
     l.on_high_watermark(0, 3);
     let records = [
         meta(RecordState::Acked),
