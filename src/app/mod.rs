@@ -149,8 +149,10 @@ impl App {
     fn sandbox_world(sim: &SimArgs) -> Result<(Config, Workload, u64), CliError> {
         let args = headless::builtin_sim_args(sim);
         let config = headless::build_config(&args)?;
+        // The sandbox runs as long as the learner watches: an evening at full speed stays
+        // far below the 32-bit record ids, and memory stays flat (`sim::compaction`).
         let run = RunArgs {
-            records: 1_000_000,
+            records: Workload::MAX_RECORDS,
             rate: TUI_RATE,
             ..RunArgs::builtin()
         };

@@ -132,8 +132,9 @@ pub struct Workload {
 }
 
 impl Workload {
-    /// Above this, a run would need more memory than a laptop has for per-record state.
-    pub const MAX_RECORDS: u64 = 100_000_000;
+    /// Records are numbered with 32 bits (the ledger follows every one of them); memory
+    /// does not limit a run, since settled records are forgotten (`sim::compaction`).
+    pub const MAX_RECORDS: u64 = u32::MAX as u64;
     /// The fastest send rate asked for, in records per second (0 means no limit).
     pub const MAX_RATE: f64 = 1e9;
     /// Larger values than this cannot be sent by default settings anyway (max.request.size).
