@@ -122,3 +122,15 @@ fn a_cancelled_token_ends_the_loop_and_asks_the_app_to_quit() {
     assert_eq!(exit, Exit::Cancelled);
     assert!(a.quit_requested());
 }
+
+#[test]
+fn the_sandbox_producer_never_runs_out_of_records() {
+    // No hidden cap: the built-in scenario sends until the 32-bit record ids run out, which at
+    // the top speed takes far longer than an evening (memory stays flat: sim::compaction).
+    let a = App::new(&AppOptions::default()).expect("the built-in scenario builds");
+    assert_eq!(
+        a.sim.workload().records,
+        kafka_flow::sim::Workload::MAX_RECORDS
+    );
+    assert_eq!(kafka_flow::sim::Workload::MAX_RECORDS, u64::from(u32::MAX));
+}
