@@ -223,7 +223,7 @@ fn what_is_kept_stays_bounded_however_long_the_run() {
     let mut peak = kafka_flow::sim::compaction::Footprint::default();
     let mut t = SimTime::ZERO;
     while sim.now().as_millis() < 12_000 {
-        t = t + kafka_flow::sim::SimDuration::from_millis(100);
+        t += kafka_flow::sim::SimDuration::from_millis(100);
         sim.run(Some(t));
         if t.as_millis() < 6_000 {
             // The group forms after group.initial.rebalance.delay.ms (3 s) and works off
