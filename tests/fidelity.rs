@@ -205,3 +205,24 @@ fn a_forced_close_completes_every_record_through_the_interceptor() {
     assert_eq!(p.interceptor_on_send, p.stats.send_calls);
     assert_eq!(p.interceptor_on_ack, p.stats.acked + p.stats.failed);
 }
+
+#[test]
+fn under_the_2_8_profile_a_dead_leader_is_replaced_when_its_zookeeper_session_expires() {
+    for (version, after_ms) in [(KafkaVersion::V2_8, 18_000), (KafkaVersion::V4, 9_000)] {
+        let cfg = config(version, &[]);
+        let r = run(
+            cfg,
+            workload(2_000, Some("hello{i}"), "hello{i}", 100.0),
+            &["1s:kill-leader:0"],
+            42,
+        );
+        let elected = r
+            .events()
+            .find_map(|(t, e)| match e {
+                TraceEvent::LeaderElected { partition: 0, .. } if t.as_millis() > 0 => Some(t),
+                _ => None,
+            })
+            .expect("a new leader for partition 0");
+        assert_eq!(elected.as_millis(), 1_000 + after_ms, "{version}");
+    }
+}

@@ -570,6 +570,17 @@ mod tests {
     }
 
     #[test]
+    fn a_muted_partition_still_expires_its_queued_batches() {
+        // RecordAccumulator.expiredBatches looks at every deque; muting only stops draining.
+        let mut acc = RecordAccumulator::new(1, 1_086, SimDuration::from_millis(0), 1 << 20);
+        acc.append_new_batch(0, rec(0), 1_086, SimTime::ZERO);
+        acc.muted[0] = true;
+        let dt = SimDuration::from_millis(100);
+        assert!(acc.expired_batches(SimTime::from_millis(99), dt).is_empty());
+        assert_eq!(acc.expired_batches(SimTime::from_millis(100), dt).len(), 1);
+    }
+
+    #[test]
     fn linger_counts_from_batch_creation_and_full_batches_are_ready() {
         let mut acc = RecordAccumulator::new(2, 1_086, SimDuration::from_millis(10), 1 << 20);
         let leaders = [Some((0, 0)), Some((1, 0))];
