@@ -4,7 +4,7 @@
 
 use super::config::{Config, Effective};
 use super::network::{Network, Node, Transit};
-use super::queue::EventQueue;
+use super::queue::{EventId, EventQueue};
 use super::record_ids::RecordIds;
 use super::rng::SimRng;
 use super::time::{SimDuration, SimTime};
@@ -439,6 +439,16 @@ impl Core {
     pub fn after(&mut self, d: SimDuration, ev: Event) {
         let t = self.now + d;
         self.queue.push(t, ev);
+    }
+
+    /// Like `at`, for a timer its owner may cancel before it fires (`cancel`).
+    pub fn timer_at(&mut self, t: SimTime, ev: Event) -> EventId {
+        self.queue.push(t.max(self.now), ev)
+    }
+
+    /// Cancels a timer that has not fired (`timer_at`).
+    pub fn cancel(&mut self, id: EventId) {
+        self.queue.cancel(id);
     }
 
     pub fn token(&mut self) -> u64 {

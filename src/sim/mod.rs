@@ -221,6 +221,12 @@ impl Sim {
         self.events
     }
 
+    /// Events held in the queue (timers, messages on the wire), cancelled ones included
+    /// until they are swept out.
+    pub fn pending_events(&self) -> usize {
+        self.core.queue.held()
+    }
+
     /// Keeps the messages on the wire for drawing (`flights`).
     pub fn set_track_flights(&mut self, on: bool) {
         self.core.track_flights = on;

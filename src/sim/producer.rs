@@ -642,8 +642,14 @@ impl Producer {
                 return;
             }
         }
+        // The later wake-up this one replaces is cancelled: a Sender answered once per round
+        // trip would otherwise leave a superseded wake-up (often a delivery.timeout.ms
+        // deadline) in the queue at every turn.
+        if let Some(id) = self.sender.wake_event.take() {
+            core.cancel(id);
+        }
         let token = core.token();
         self.sender.wake_at = Some((at, token));
-        core.at(at, Event::SenderWake { token });
+        self.sender.wake_event = Some(core.timer_at(at, Event::SenderWake { token }));
     }
 }

@@ -11,6 +11,7 @@ use super::kernel::{
 };
 use super::network::Node;
 use super::producer::{AppState, Producer};
+use super::queue::EventId;
 use super::time::{SimDuration, SimTime};
 use super::trace::{BatchId, BrokerId, KafkaError, RequestId, TraceEvent};
 use super::workload::Workload;
@@ -55,6 +56,10 @@ pub struct InFlightRequest {
     pub broker: BrokerId,
     pub batches: Vec<SentBatch>,
     pub sent_at: SimTime,
+    /// Its `RequestTimeout` (none for acks=0), cancelled when it is answered or its
+    /// connection closes: a request answered in a round trip must not leave a 30 s timer
+    /// behind (with retry.backoff.ms=0 a refused batch is resent once per round trip).
+    pub timeout_event: Option<EventId>,
 }
 
 /// A metadata or InitProducerId request on the wire: which connection carries it and when
@@ -71,10 +76,18 @@ pub struct Sender {
     pub in_flight: BTreeMap<RequestId, InFlightRequest>,
     next_request: RequestId,
     pub wake_at: Option<(SimTime, u64)>,
+    /// The queued `SenderWake` of `wake_at`, to cancel when an earlier one replaces it.
+    pub wake_event: Option<EventId>,
     /// The metadata request on the wire, if any.
     pub metadata_request: Option<ControlRequest>,
     /// A disconnect or a metadata-type error asked for a refresh (`requestUpdate`).
     pub metadata_stale: bool,
+    /// `Metadata.lastRefreshMs`: the last metadata answer or failed metadata request.
+    metadata_refreshed_at: Option<SimTime>,
+    /// `Metadata.equivalentResponseCount`: answers in a row that brought nothing new.
+    metadata_equivalent: u32,
+    /// `Metadata.attempts`: metadata requests that failed since the last answer.
+    metadata_failures: u32,
     /// The InitProducerId request on the wire, if any.
     pid_request: Option<ControlRequest>,
     least_loaded_offset: usize,
@@ -97,8 +110,12 @@ impl Sender {
             in_flight: BTreeMap::new(),
             next_request: 0,
             wake_at: None,
+            wake_event: None,
             metadata_request: None,
             metadata_stale: true,
+            metadata_refreshed_at: None,
+            metadata_equivalent: 0,
+            metadata_failures: 0,
             pid_request: None,
             least_loaded_offset: 0,
         }
@@ -116,6 +133,8 @@ impl Sender {
             c.cgen += 1;
         }
         self.wake_at = None;
+        // Left to fire and be ignored (no core here to cancel it).
+        self.wake_event = None;
         self.metadata_request = None;
         self.pid_request = None;
     }
@@ -166,6 +185,36 @@ impl Sender {
             .map(|b| b as BrokerId)
     }
 
+    /// `Metadata.timeToAllowUpdate`: after an answer or a failure, the next metadata request
+    /// waits `ExponentialBackoff(retry.backoff.ms, 2, retry.backoff.max.ms)` of the failures
+    /// in a row, or of the answers in a row that brought nothing new (KIP-580 in 3.7; Kafka
+    /// 2.8 waits retry.backoff.ms, which `retry_backoff_max_ms` already equals there). So a
+    /// producer whose partition has no leader asks every 100, 200, 400… up to 1000 ms, not
+    /// once per round trip. The ±20 % jitter is left out: drawing it from the seeded RNG
+    /// would change every later random choice of a run.
+    fn metadata_allowed_at(&self, core: &Core) -> SimTime {
+        let Some(last) = self.metadata_refreshed_at else {
+            return SimTime::ZERO;
+        };
+        let n = self.metadata_failures.max(self.metadata_equivalent).max(1) - 1;
+        let initial = core.cfg.producer.retry_backoff_ms;
+        let max = core.eff.retry_backoff_max_ms;
+        let ms = if max <= initial {
+            initial.min(max)
+        } else {
+            initial.saturating_mul(1u64 << n.min(40)).min(max)
+        };
+        last + SimDuration::from_millis(ms)
+    }
+
+    /// `Metadata.failedUpdate`: the metadata request got no answer.
+    fn metadata_failed(&mut self, now: SimTime) {
+        self.metadata_request = None;
+        self.metadata_refreshed_at = Some(now);
+        self.metadata_failures += 1;
+        self.metadata_equivalent = 0;
+    }
+
     /// The earliest time a disconnected broker may be tried again.
     fn next_reconnect(&self) -> Option<SimTime> {
         self.conns
@@ -180,7 +229,10 @@ impl Producer {
     /// `Sender.runOnce`.
     pub fn sender_wake(&mut self, core: &mut Core, w: &Workload, token: u64) {
         match self.sender.wake_at {
-            Some((_, t)) if t == token => self.sender.wake_at = None,
+            Some((_, t)) if t == token => {
+                self.sender.wake_at = None;
+                self.sender.wake_event = None;
+            }
             _ => return,
         }
         if self.app == AppState::Dead {
@@ -337,7 +389,9 @@ impl Producer {
                 }
                 match which {
                     ControlKind::Metadata => {
-                        self.sender.metadata_request = None;
+                        if self.sender.metadata_request == Some(req) {
+                            self.sender.metadata_failed(core.now);
+                        }
                         self.sender.metadata_stale = true;
                     }
                     ControlKind::ProducerId => self.sender.pid_request = None,
@@ -355,6 +409,10 @@ impl Producer {
     fn request_metadata(&mut self, core: &mut Core) -> Option<SimTime> {
         if self.sender.metadata_request.is_some() {
             return None;
+        }
+        let allowed = self.sender.metadata_allowed_at(core);
+        if core.now < allowed {
+            return Some(allowed);
         }
         let Some(node) = self.sender.least_loaded_node(core) else {
             return self.sender.next_reconnect();
@@ -481,6 +539,7 @@ impl Producer {
                 broker: node,
                 batches: keys,
                 sent_at: now,
+                timeout_event: None,
             },
         );
         self.stats.requests += 1;
@@ -501,20 +560,32 @@ impl Producer {
                 },
             );
         } else {
-            core.after(
-                SimDuration::from_millis(core.cfg.producer.request_timeout_ms),
+            let at = now + SimDuration::from_millis(core.cfg.producer.request_timeout_ms);
+            let timer = core.timer_at(
+                at,
                 Event::RequestTimeout {
                     broker: node,
                     request: id,
                     cgen,
                 },
             );
+            if let Some(req) = self.sender.in_flight.get_mut(&id) {
+                req.timeout_event = Some(timer);
+            }
         }
         true
     }
 
     pub fn on_metadata(&mut self, core: &mut Core, leaders: Vec<Option<(BrokerId, u32)>>) {
         self.sender.metadata_request = None;
+        // `Metadata.update`: the answer counts as equivalent unless a leader changed.
+        self.sender.metadata_refreshed_at = Some(core.now);
+        self.sender.metadata_failures = 0;
+        if leaders == self.metadata {
+            self.sender.metadata_equivalent += 1;
+        } else {
+            self.sender.metadata_equivalent = 0;
+        }
         if leaders != self.metadata {
             core.emit(TraceEvent::MetadataUpdated {
                 leaders: leaders.iter().map(|l| l.map(|(b, _)| b)).collect(),
@@ -577,19 +648,20 @@ impl Producer {
         error: KafkaError,
         reason: &str,
     ) {
-        let conn = &mut self.sender.conns[broker as usize];
+        let conn = &self.sender.conns[broker as usize];
         if conn.state == ConnState::Disconnected {
             return;
         }
-        let on_this = |r: Option<ControlRequest>| {
-            r.is_some_and(|r| r.broker == broker && r.cgen == conn.cgen)
-        };
+        let cgen = conn.cgen;
+        let on_this =
+            |r: Option<ControlRequest>| r.is_some_and(|r| r.broker == broker && r.cgen == cgen);
         if on_this(self.sender.metadata_request) {
-            self.sender.metadata_request = None;
+            self.sender.metadata_failed(core.now);
         }
         if on_this(self.sender.pid_request) {
             self.sender.pid_request = None;
         }
+        let conn = &mut self.sender.conns[broker as usize];
         conn.state = ConnState::Disconnected;
         conn.cgen += 1;
         conn.backoff_until = core.now + SimDuration::from_millis(RECONNECT_BACKOFF_MS);
@@ -600,6 +672,9 @@ impl Producer {
         });
         for id in ids {
             if let Some(req) = self.sender.in_flight.remove(&id) {
+                if let Some(timer) = req.timeout_event {
+                    core.cancel(timer);
+                }
                 for sent in req.batches {
                     self.batch_result(core, w, sent, PartitionResult::Err(error));
                 }
@@ -622,6 +697,9 @@ impl Producer {
             || !self.sender.in_flight.contains_key(&request)
         {
             return;
+        }
+        if let Some(req) = self.sender.in_flight.get_mut(&request) {
+            req.timeout_event = None; // this is it, firing
         }
         core.emit(TraceEvent::RequestTimedOut { request, broker });
         self.close_connection(
@@ -683,6 +761,9 @@ impl Producer {
         let Some(req) = self.sender.in_flight.remove(&resp.id) else {
             return;
         };
+        if let Some(timer) = req.timeout_event {
+            core.cancel(timer);
+        }
         for sent in req.batches {
             let result = resp.results.iter().find(|(id, _)| *id == sent.id).map_or(
                 PartitionResult::Err(KafkaError::NetworkException),

@@ -62,7 +62,6 @@ impl Cluster {
             return;
         }
         let token = core.token();
-        self.fetch_in_flight.insert((f, l), token);
         core.send(
             Node::Broker(f),
             Node::Broker(l),
@@ -71,16 +70,21 @@ impl Cluster {
                 partitions,
             }),
         );
-        core.after(
-            SimDuration::from_millis(
-                REPLICA_SOCKET_TIMEOUT_MS + core.cfg.topology.replica_fetch_wait_max_ms,
-            ),
+        // Cancelled when the answer comes: with replica.fetch.wait.max.ms=0 an idle
+        // follower fetches once per round trip, and each 30 s timeout left behind would
+        // wait in the queue.
+        let timeout = core.timer_at(
+            core.now
+                + SimDuration::from_millis(
+                    REPLICA_SOCKET_TIMEOUT_MS + core.cfg.topology.replica_fetch_wait_max_ms,
+                ),
             Event::FollowerFetchTimeout {
                 follower: f,
                 leader: l,
                 token,
             },
         );
+        self.fetch_in_flight.insert((f, l), (token, timeout));
     }
 
     pub fn follower_fetch_timeout(
@@ -90,7 +94,11 @@ impl Cluster {
         l: BrokerId,
         token: u64,
     ) {
-        if self.fetch_in_flight.get(&(f, l)) == Some(&token) {
+        if self
+            .fetch_in_flight
+            .get(&(f, l))
+            .is_some_and(|(t, _)| *t == token)
+        {
             self.fetch_in_flight.remove(&(f, l));
             self.start_fetchers(core, f);
         }
@@ -158,7 +166,9 @@ impl Cluster {
                 immediate = true;
             }
         }
-        if immediate {
+        // `ReplicaManager.fetchMessages` answers at once when maxWaitMs <= 0: nothing is
+        // parked in the purgatory (replica.fetch.wait.max.ms=0).
+        if immediate || core.cfg.topology.replica_fetch_wait_max_ms == 0 {
             self.respond_fetch(core, l, &req);
         } else {
             let token = core.token();
@@ -261,7 +271,9 @@ impl Cluster {
             return;
         }
         let l = resp.leader;
-        self.fetch_in_flight.remove(&(f, l));
+        if let Some((_, timeout)) = self.fetch_in_flight.remove(&(f, l)) {
+            core.cancel(timeout);
+        }
         for fp in resp.partitions {
             if fp.not_leader {
                 continue;

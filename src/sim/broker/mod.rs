@@ -9,6 +9,7 @@ pub mod replica;
 
 use super::kernel::{Core, Event};
 use super::network::Node;
+use super::queue::EventId;
 use super::time::{SimDuration, SimTime};
 use super::trace::{BrokerId, TraceEvent};
 use produce::{BrokerQueue, DelayedProduce};
@@ -99,8 +100,8 @@ pub struct Cluster {
     pub(crate) delayed: Vec<BTreeMap<u64, DelayedProduce>>,
     /// Per (leader, follower): a follower fetch parked until data arrives.
     pub(crate) parked_fetches: BTreeMap<(BrokerId, BrokerId), fetch::ParkedFetch>,
-    /// Per (follower, leader): a fetch is on its way or parked.
-    pub(crate) fetch_in_flight: BTreeMap<(BrokerId, BrokerId), u64>,
+    /// Per (follower, leader): a fetch is on its way or parked: its token and its timeout.
+    pub(crate) fetch_in_flight: BTreeMap<(BrokerId, BrokerId), (u64, EventId)>,
     /// The next producer id InitProducerId hands out (every producer instance gets a new one).
     next_producer_id: i64,
     /// Consumer fetches waiting for fetch.min.bytes, by token.

@@ -21,6 +21,13 @@ pub const LONG_MAX: u64 = 9_223_372_036_854_775_807;
 /// The simulation's own delays stop at 10 minutes: longer than any Kafka timeout
 /// default, so a lesson can still make requests or deliveries time out.
 const SIM_DELAY_MAX_US: u64 = 600_000_000;
+/// The shortest one-way hop between two hosts: 10 µs, about one trip through the sending
+/// and the receiving kernel's TCP stacks on one machine. A hop cannot take no time, and
+/// Kafka has loops paced only by the round trip (a consumer with fetch.max.wait.ms=0 or a
+/// follower with replica.fetch.wait.max.ms=0 on an idle log fetches again as soon as the
+/// empty answer arrives, `AbstractFetch.sendFetches`): at 0 they would run without end
+/// at one instant of virtual time.
+pub const MIN_NETWORK_LATENCY_US: u64 = 10;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Unit {
@@ -66,6 +73,7 @@ pub enum SettingKind {
     },
     /// Milliseconds with up to three decimals (`1.5`, `0.05`), stored in µs.
     DecimalMs {
+        min_us: u64,
         max_us: u64,
     },
     /// One of these exact strings (Kafka's `ValidString` is case-sensitive).
@@ -112,9 +120,11 @@ impl SettingInfo {
         match self.kind {
             SettingKind::Bool => "true, false".to_string(),
             SettingKind::Int { min, max, .. } => format!("{min} to {max}"),
-            SettingKind::DecimalMs { max_us } => {
-                format!("0 to {} ms, up to 3 decimals", format_us_as_ms(max_us))
-            }
+            SettingKind::DecimalMs { min_us, max_us } => format!(
+                "{} to {} ms, up to 3 decimals",
+                format_us_as_ms(min_us),
+                format_us_as_ms(max_us)
+            ),
             SettingKind::Choice(options) => options.join(", "),
             SettingKind::TopicName => "1 to 249 of a-z A-Z 0-9 . _ -".to_string(),
             SettingKind::Text { allow_empty: true } => "any text".to_string(),
@@ -518,6 +528,7 @@ pub static SETTINGS: &[SettingInfo] = &[
     SettingInfo {
         name: "consumer.process.ms",
         kind: SettingKind::DecimalMs {
+            min_us: 0,
             max_us: SIM_DELAY_MAX_US,
         },
         doc: "Time the application spends processing one record",
@@ -527,6 +538,7 @@ pub static SETTINGS: &[SettingInfo] = &[
     SettingInfo {
         name: "network.latency.ms",
         kind: SettingKind::DecimalMs {
+            min_us: MIN_NETWORK_LATENCY_US,
             max_us: SIM_DELAY_MAX_US,
         },
         doc: "One-way delay between any two hosts",
@@ -536,6 +548,7 @@ pub static SETTINGS: &[SettingInfo] = &[
     SettingInfo {
         name: "network.jitter.ms",
         kind: SettingKind::DecimalMs {
+            min_us: 0,
             max_us: SIM_DELAY_MAX_US,
         },
         doc: "Random extra delay in [0, jitter) added to each message",
@@ -552,6 +565,7 @@ pub static SETTINGS: &[SettingInfo] = &[
     SettingInfo {
         name: "broker.append.ms",
         kind: SettingKind::DecimalMs {
+            min_us: 0,
             max_us: SIM_DELAY_MAX_US,
         },
         doc: "Time a broker takes to append one produce request to its log",
@@ -695,7 +709,7 @@ mod tests {
         assert_eq!(find_setting("acks").unwrap().accepted(), "all, -1, 1, 0");
         assert_eq!(
             find_setting("network.latency.ms").unwrap().accepted(),
-            "0 to 600000 ms, up to 3 decimals"
+            "0.01 to 600000 ms, up to 3 decimals"
         );
     }
 }

@@ -171,8 +171,8 @@ fn parse_number(value: &str, kind: SettingKind, info: &SettingInfo) -> Result<u6
     let accepted = info.accepted();
     let (min, max, parsed, what) = match kind {
         SettingKind::Int { min, max, unit } => (min, max, parse_whole(value), unit.phrase()),
-        SettingKind::DecimalMs { max_us } => {
-            (0, max_us, parse_decimal_ms(value), " of milliseconds")
+        SettingKind::DecimalMs { min_us, max_us } => {
+            (min_us, max_us, parse_decimal_ms(value), " of milliseconds")
         }
         _ => return Err(format!("is not accepted (accepted: {accepted})")),
     };
@@ -635,9 +635,10 @@ mod tests {
         for info in SETTINGS {
             let (min, max) = match info.kind {
                 SettingKind::Int { min, max, .. } => (min.to_string(), max.to_string()),
-                SettingKind::DecimalMs { max_us } => {
-                    ("0".to_string(), super::format_us_as_ms(max_us))
-                }
+                SettingKind::DecimalMs { min_us, max_us } => (
+                    super::format_us_as_ms(min_us),
+                    super::format_us_as_ms(max_us),
+                ),
                 _ => continue,
             };
             for end in [min, max] {

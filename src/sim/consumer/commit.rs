@@ -2,7 +2,9 @@
 //! default.api.timeout.ms), commitAsync (no retry; answers arrive in order), and the
 //! synchronous commit before a rebalance. A member that left the group cannot commit at all.
 
-use super::{ClusterView, ConsumerGroup, Phase, REQUEST_TIMEOUT, RETRY_BACKOFF, Then};
+use super::{
+    ClusterView, ConsumerGroup, PendingCommit, Phase, REQUEST_TIMEOUT, RETRY_BACKOFF, Then,
+};
 use crate::sim::kernel::{Core, Message};
 use crate::sim::time::{SimDuration, SimTime};
 use crate::sim::trace::{KafkaError, TraceEvent};
@@ -73,7 +75,22 @@ impl ConsumerGroup {
             id,
             offsets: offsets.clone(),
         };
-        self.commits.insert(id, (c, core.now, offsets.clone()));
+        let committed = &self.coordinator.committed;
+        let redundant = offsets
+            .iter()
+            .all(|(p, o)| committed.get(p).is_some_and(|k| k == o));
+        if !redundant {
+            self.commits_that_matter += 1;
+        }
+        self.commits.insert(
+            id,
+            PendingCommit {
+                consumer: c,
+                sent_at: core.now,
+                offsets: offsets.clone(),
+                redundant,
+            },
+        );
         self.stats.commits_sent += 1;
         core.emit(TraceEvent::CommitSent {
             consumer: c,
@@ -84,11 +101,20 @@ impl ConsumerGroup {
         CommitSend::Sent
     }
 
+    /// Forgets a commit on its way (answered, retried or given up).
+    pub(super) fn take_commit(&mut self, id: u64) -> Option<PendingCommit> {
+        let pc = self.commits.remove(&id)?;
+        if !pc.redundant {
+            self.commits_that_matter -= 1;
+        }
+        Some(pc)
+    }
+
     pub(super) fn resend_sync_commit(&mut self, core: &mut Core, c: u32, view: &ClusterView) {
         let Some((old, deadline, then)) = self.consumers[c as usize].sync_commit else {
             return;
         };
-        self.commits.remove(&old);
+        self.take_commit(old);
         if self.send_commit(core, c, true, "commitSync (retry)", view) != CommitSend::Sent {
             // It left the group while retrying: commitSync throws, the application moves on.
             self.consumers[c as usize].sync_commit = None;
@@ -112,7 +138,7 @@ impl ConsumerGroup {
         error: Option<KafkaError>,
         view: &ClusterView,
     ) {
-        let Some((_, _, offsets)) = self.commits.remove(&id) else {
+        let Some(PendingCommit { offsets, .. }) = self.take_commit(id) else {
             return;
         };
         let con = &self.consumers[c as usize];
@@ -180,7 +206,7 @@ impl ConsumerGroup {
     ) {
         match then {
             Then::Process => self.start_processing(core, c, view),
-            Then::Poll => self.poll(core, c, view),
+            Then::Poll => self.app_poll(core, c, view),
             Then::Rejoin => self.rejoin(core, c, view),
         }
     }

@@ -4,6 +4,7 @@
 
 use crate::sim::kernel::{AssignedPartition, Core, Event, Message};
 use crate::sim::network::Node;
+use crate::sim::queue::EventId;
 use crate::sim::time::{SimDuration, SimTime};
 use crate::sim::trace::{BrokerId, KafkaError, TraceEvent};
 use std::collections::BTreeMap;
@@ -34,6 +35,9 @@ pub struct Member {
     pub joined: bool,
     /// This membership's number: a member that leaves and joins again gets a new one.
     serial: u64,
+    /// Its pending session check, cancelled when the membership ends otherwise (a member
+    /// leaving and joining again once per round trip would pile up 45 s checks).
+    session_check: Option<EventId>,
 }
 
 #[derive(Default)]
@@ -99,17 +103,21 @@ impl Coordinator {
                     last_heartbeat: core.now,
                     joined: false,
                     serial,
+                    session_check: None,
                 },
             );
             let timeout = SimDuration::from_millis(core.cfg.consumer.session_timeout_ms);
-            core.after(
-                timeout,
+            let check = core.timer_at(
+                core.now + timeout,
                 Event::MemberSessionCheck {
                     consumer,
                     incarnation,
                     serial,
                 },
             );
+            if let Some(m) = self.members.get_mut(&id) {
+                m.session_check = Some(check);
+            }
             id
         };
         let known_and_stable = !self.rebalancing
@@ -170,7 +178,14 @@ impl Coordinator {
         }
         if self.initial_wait_over {
             // Members that never rejoined within the rebalance timeout are dropped.
-            self.members.retain(|_, m| m.joined);
+            self.members.retain(|_, m| {
+                if !m.joined {
+                    if let Some(check) = m.session_check.take() {
+                        core.cancel(check);
+                    }
+                }
+                m.joined
+            });
         }
         self.initial_wait_over = true;
         self.try_complete(core, host, partitions);
@@ -280,20 +295,21 @@ impl Coordinator {
         let Some(id) = self.member_of(consumer, incarnation).cloned() else {
             return;
         };
-        if self.members[&id].serial != serial {
+        let Some(member) = self.members.get_mut(&id).filter(|m| m.serial == serial) else {
             return;
-        }
+        };
+        member.session_check = None; // this is it, firing
         let timeout = SimDuration::from_millis(core.cfg.consumer.session_timeout_ms);
-        let last = self.members[&id].last_heartbeat;
+        let last = member.last_heartbeat;
         if core.now.since(last) < timeout {
-            core.at(
+            member.session_check = Some(core.timer_at(
                 last + timeout,
                 Event::MemberSessionCheck {
                     consumer,
                     incarnation,
                     serial,
                 },
-            );
+            ));
             return;
         }
         self.members.remove(&id);
@@ -317,7 +333,9 @@ impl Coordinator {
         let Some(id) = self.member_of(consumer, incarnation).cloned() else {
             return;
         };
-        self.members.remove(&id);
+        if let Some(check) = self.members.remove(&id).and_then(|m| m.session_check) {
+            core.cancel(check);
+        }
         core.emit(TraceEvent::MemberLeft {
             consumer,
             member: id,

@@ -18,7 +18,9 @@ use crate::sim::trace::{KafkaError, TraceEvent};
 
 impl ConsumerGroup {
     /// Schedules the heartbeat thread's next wake-up. `fresh` supersedes the pending one
-    /// (a new token); otherwise the chain goes on with the token of the wake-up being handled.
+    /// (a new token; the superseded event is cancelled, or a poll timer armed once per
+    /// rebalance would leave a heartbeat event behind each time); otherwise the chain goes
+    /// on with the token of the wake-up being handled.
     pub(super) fn wake_heartbeat_thread(
         core: &mut Core,
         con: &mut Consumer,
@@ -26,17 +28,20 @@ impl ConsumerGroup {
         fresh: bool,
     ) {
         if fresh {
+            if let Some(id) = con.hb_event.take() {
+                core.cancel(id);
+            }
             con.hb_token = core.token();
         }
         con.hb_wake_at = at;
-        core.at(
+        con.hb_event = Some(core.timer_at(
             at,
             Event::ConsumerHeartbeat {
                 consumer: con.index,
                 incarnation: con.incarnation,
                 token: con.hb_token,
             },
-        );
+        ));
     }
 
     /// When the poll timer runs out, if it is running: the member has a generation and the
@@ -82,10 +87,14 @@ impl ConsumerGroup {
         token: u64,
         view: &ClusterView,
     ) {
-        let con = &self.consumers[c as usize];
+        let con = &mut self.consumers[c as usize];
+        if con.hb_token == token {
+            con.hb_event = None; // this is it, firing
+        }
         if con.incarnation == incarnation && con.hb_token != token {
             return; // superseded: the poll timer asked for an earlier wake-up
         }
+        let con = &self.consumers[c as usize];
         let live = con.incarnation == incarnation && con.phase != Phase::Dead;
         let due = !live || core.now >= con.next_heartbeat;
         if due {
@@ -133,11 +142,11 @@ impl ConsumerGroup {
         let expired: Vec<u64> = self
             .commits
             .iter()
-            .filter(|(_, (who, sent, _))| *who == c && now.since(*sent) >= REQUEST_TIMEOUT)
+            .filter(|(_, pc)| pc.consumer == c && now.since(pc.sent_at) >= REQUEST_TIMEOUT)
             .map(|(id, _)| *id)
             .collect();
         for id in expired {
-            self.commits.remove(&id);
+            self.take_commit(id);
             self.stats.commits_failed += 1;
             core.emit(TraceEvent::CommitFailed {
                 consumer: c,

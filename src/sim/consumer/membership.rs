@@ -223,6 +223,7 @@ impl ConsumerGroup {
             });
         }
         con.next_auto_commit = core.now + SimDuration::from_millis(interval);
+        con.poll_called = Self::poll_call_after_join(con.poll_called, core.now);
         con.phase = Phase::Polling;
         self.poll(core, c, view);
     }

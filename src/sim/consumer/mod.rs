@@ -14,10 +14,12 @@ pub mod coordinator;
 mod fetch;
 mod heartbeat;
 mod membership;
+mod poll;
 
 use super::config::CommitMode;
 use super::kernel::{Core, Event, Message};
 use super::network::Node;
+use super::queue::EventId;
 use super::time::{SimDuration, SimTime};
 use super::trace::{BrokerId, KafkaError, RecordId, TraceEvent};
 use commit::CommitSend;
@@ -72,6 +74,13 @@ pub struct Consumer {
     pub in_hand: Vec<(u32, i64)>,
     pub processing_since: SimTime,
     wake_token: u64,
+    /// The queued `ConsumerWake` of `wake_token`, cancelled when a new wake-up replaces it.
+    wake_event: Option<EventId>,
+    /// When the application's current `poll(Duration.ofSeconds(10))` call began.
+    poll_called: SimTime,
+    /// A turn of `poll()` is running, and another one was asked for from inside it.
+    in_poll: bool,
+    poll_again: bool,
     sync_commit: Option<(u64, SimTime, Then)>,
     rejoin_needed: bool,
     rr: usize,
@@ -84,6 +93,9 @@ pub struct Consumer {
     /// The heartbeat thread's pending wake-up and its token.
     hb_wake_at: SimTime,
     hb_token: u64,
+    /// The queued `ConsumerHeartbeat` of this incarnation, cancelled when an earlier
+    /// wake-up replaces it.
+    hb_event: Option<EventId>,
 }
 
 impl Consumer {
@@ -107,8 +119,15 @@ pub struct ConsumerStats {
     pub poll_timeouts: u64,
 }
 
-/// A commit on its way: (consumer, sent at, offsets).
-type PendingCommit = (u32, SimTime, Vec<(u32, i64)>);
+/// A commit on its way.
+struct PendingCommit {
+    consumer: u32,
+    sent_at: SimTime,
+    offsets: Vec<(u32, i64)>,
+    /// When it was sent, the group had these very offsets committed already: whatever its
+    /// answer, nothing changes (commits from one member arrive in the order they were sent).
+    redundant: bool,
+}
 
 pub struct ConsumerGroup {
     pub consumers: Vec<Consumer>,
@@ -117,6 +136,8 @@ pub struct ConsumerGroup {
     next_commit: u64,
     /// The commits sent and not yet answered, by id.
     commits: BTreeMap<u64, PendingCommit>,
+    /// How many of `commits` are not redundant (settling waits for those).
+    commits_that_matter: usize,
     /// Per partition: why its last owner left it in the middle of things (crash, poll timeout).
     departures: BTreeMap<u32, Departure>,
 }
@@ -146,6 +167,10 @@ impl ConsumerGroup {
                     in_hand: Vec::new(),
                     processing_since: SimTime::ZERO,
                     wake_token: 0,
+                    wake_event: None,
+                    poll_called: SimTime::ZERO,
+                    in_poll: false,
+                    poll_again: false,
                     sync_commit: None,
                     rejoin_needed: false,
                     rr: 0,
@@ -154,12 +179,14 @@ impl ConsumerGroup {
                     next_heartbeat: SimTime::ZERO,
                     hb_wake_at: SimTime::ZERO,
                     hb_token: 0,
+                    hb_event: None,
                 })
                 .collect(),
             coordinator: Coordinator::default(),
             stats: ConsumerStats::default(),
             next_commit: 0,
             commits: BTreeMap::new(),
+            commits_that_matter: 0,
             departures: BTreeMap::new(),
         }
     }
@@ -183,6 +210,11 @@ impl ConsumerGroup {
         con.sync_commit = None;
         con.rejoin_needed = false;
         con.left_at = None;
+        // Whatever the dead instance had queued fires and is ignored (another incarnation).
+        con.wake_event = None;
+        con.hb_event = None;
+        // The loop's first poll() call: it joins the group.
+        con.poll_called = core.now;
         let inc = con.incarnation;
         core.emit(TraceEvent::ConsumerStarted {
             consumer: c,
@@ -254,16 +286,23 @@ impl ConsumerGroup {
         (con.in_hand.len() - self.processed_so_far(core, c)) as u32
     }
 
+    /// The application thread's next thing to do is at `at`; it replaces whatever was
+    /// planned, and the wake-up queued for that is cancelled (a commitSync answered at once
+    /// would otherwise leave its 30 s timeout behind, and a poll() turning once per fetch
+    /// answer its auto-commit wake-up).
     fn wake(core: &mut Core, con: &mut Consumer, at: SimTime) {
+        if let Some(id) = con.wake_event.take() {
+            core.cancel(id);
+        }
         con.wake_token = core.token();
-        core.at(
+        con.wake_event = Some(core.timer_at(
             at,
             Event::ConsumerWake {
                 consumer: con.index,
                 incarnation: con.incarnation,
                 token: con.wake_token,
             },
-        );
+        ));
     }
 
     pub fn on_wake(
@@ -274,7 +313,10 @@ impl ConsumerGroup {
         token: u64,
         view: &ClusterView,
     ) {
-        let con = &self.consumers[c as usize];
+        let con = &mut self.consumers[c as usize];
+        if con.wake_token == token {
+            con.wake_event = None; // this is it, firing
+        }
         if con.incarnation != incarnation || con.wake_token != token {
             return;
         }
@@ -312,87 +354,6 @@ impl ConsumerGroup {
     fn processing_end(&self, core: &Core, c: u32) -> SimTime {
         let con = &self.consumers[c as usize];
         con.processing_since + SimDuration(core.cfg.consumer.process_us * con.in_hand.len() as u64)
-    }
-
-    /// `poll()`: auto-commit first (covering what earlier polls returned), then hand out
-    /// up to max.poll.records buffered records, fetching more in the background.
-    fn poll(&mut self, core: &mut Core, c: u32, view: &ClusterView) {
-        let mode = core.cfg.consumer.commit_mode;
-        self.note_poll(core, c);
-        if self.consumers[c as usize].rejoin_needed {
-            self.prepare_rejoin(core, c, view);
-            return;
-        }
-        let mut auto_commit = false;
-        let con = &mut self.consumers[c as usize];
-        if mode == CommitMode::Auto && con.generation > 0 && core.now >= con.next_auto_commit {
-            con.next_auto_commit =
-                core.now + SimDuration::from_millis(core.cfg.consumer.auto_commit_interval_ms);
-            auto_commit = true;
-            self.send_commit(core, c, false, "auto (async, inside poll)", view);
-        }
-        let con = &mut self.consumers[c as usize];
-        let max = core.cfg.consumer.max_poll_records as usize;
-        let mut records: Vec<(u32, i64)> = Vec::new();
-        let n = con.assignment.len();
-        for step in 0..n {
-            if records.len() >= max {
-                break;
-            }
-            let p = con.assignment[(con.rr + step) % n];
-            let Some(buf) = con.buffers.get_mut(&p) else {
-                continue;
-            };
-            while records.len() < max {
-                let Some((off, _)) = buf.pop_front() else {
-                    break;
-                };
-                records.push((p, off));
-                con.positions.insert(p, off + 1);
-            }
-        }
-        if n > 0 {
-            con.rr = (con.rr + 1) % n;
-        }
-        self.send_fetches(core, c, view);
-        let con = &mut self.consumers[c as usize];
-        if records.is_empty() {
-            con.phase = Phase::Polling;
-            if mode == CommitMode::Auto {
-                // poll() wakes itself for the next auto-commit even with nothing to return.
-                let at = con.next_auto_commit.max(core.now + SimDuration(1));
-                Self::wake(core, con, at);
-            }
-            return;
-        }
-        self.stats.polls += 1;
-        core.emit(TraceEvent::Polled {
-            consumer: c,
-            records: records.len() as u32,
-            auto_commit,
-        });
-        let con = &mut self.consumers[c as usize];
-        con.in_hand = records;
-        Self::arm_poll_timer(core, con);
-        if mode.before_processing() {
-            let sync = mode.is_sync();
-            let sent = self.send_commit(
-                core,
-                c,
-                sync,
-                if sync {
-                    "commitSync before processing"
-                } else {
-                    "commitAsync before processing"
-                },
-                view,
-            );
-            if sync && sent == CommitSend::Sent {
-                self.block_on_commit(core, c, Then::Process);
-                return;
-            }
-        }
-        self.start_processing(core, c, view);
     }
 
     fn start_processing(&mut self, core: &mut Core, c: u32, view: &ClusterView) {
@@ -444,14 +405,14 @@ impl ConsumerGroup {
                 {
                     self.block_on_commit(core, c, Then::Poll);
                 } else {
-                    self.poll(core, c, view);
+                    self.app_poll(core, c, view);
                 }
             }
             CommitMode::Async => {
                 self.send_commit(core, c, false, "commitAsync after processing", view);
-                self.poll(core, c, view);
+                self.app_poll(core, c, view);
             }
-            _ => self.poll(core, c, view),
+            _ => self.app_poll(core, c, view),
         }
     }
 
@@ -479,11 +440,14 @@ impl ConsumerGroup {
     }
 
     /// Whether the committed offsets have caught up with the positions (for settling).
+    /// A commit still on its way keeps the run going unless it repeats what was already
+    /// committed when it was sent: with a short auto.commit.interval.ms one nearly always is
+    /// on its way, and its answer cannot change anything.
     pub fn commits_settled(&self, mode: CommitMode) -> bool {
         if matches!(mode, CommitMode::None) {
             return true;
         }
-        if !self.commits.is_empty() {
+        if self.commits_that_matter > 0 {
             return false;
         }
         self.consumers
