@@ -108,6 +108,35 @@ pub(super) struct Facts {
     pub reordered: bool,
 }
 
+impl Ledger {
+    /// The facts of an unusual record waiting for consumers (its copies are all committed).
+    fn exception_facts(&self, r: RecordId, ex: &Exception) -> Facts {
+        Facts {
+            state: ex.state,
+            partition: ex.partition,
+            copies: ex.copies,
+            committed: ex.copies,
+            offset: ex.first_offset,
+            processed: self.processed_count(ex.partition, r, ex.first_offset),
+            reordered: ex.flags & REORDERED != 0,
+        }
+    }
+
+    /// The facts of the usual record (acknowledged, one committed copy, in order) at
+    /// `offset` of partition `p`.
+    fn usual_facts(&self, p: usize, offset: i64) -> Facts {
+        Facts {
+            state: RecordState::Acked,
+            partition: p as u32,
+            copies: 1,
+            committed: 1,
+            offset,
+            processed: self.processed[p].get(offset),
+            reordered: false,
+        }
+    }
+}
+
 /// Every record's life, kept in three forms as it ages (see `settle.rs`): per record while
 /// the producer or a leader change may still touch it (`lives`, from `base`); by offset
 /// once only consumers can (the usual case needs no per-record state at all); and counted

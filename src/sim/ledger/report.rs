@@ -200,15 +200,7 @@ impl Ledger {
         }
         // Unusual records whose consumers are not done.
         for (&r, ex) in &self.exceptions {
-            let facts = Facts {
-                state: ex.state,
-                partition: ex.partition,
-                copies: ex.copies,
-                committed: ex.copies,
-                offset: ex.first_offset,
-                processed: self.processed_count(ex.partition, r, ex.first_offset),
-                reordered: ex.flags & REORDERED != 0,
-            };
+            let facts = self.exception_facts(r, ex);
             judge(r, &facts, &mut report);
         }
         // The usual records waiting for consumers: by offset.
@@ -218,15 +210,7 @@ impl Ledger {
                 if r >= self.base || self.exceptions.contains_key(&r) {
                     continue;
                 }
-                let facts = Facts {
-                    state: RecordState::Acked,
-                    partition: p as u32,
-                    copies: 1,
-                    committed: 1,
-                    offset: o,
-                    processed: self.processed[p].get(o),
-                    reordered: false,
-                };
+                let facts = self.usual_facts(p, o);
                 judge(r, &facts, &mut report);
             }
         }

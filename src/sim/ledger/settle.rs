@@ -204,29 +204,13 @@ impl Ledger {
                     ex.final_copies += 1;
                     if ex.final_copies >= ex.copies {
                         let ex = *ex;
-                        let facts = Facts {
-                            state: ex.state,
-                            partition: ex.partition,
-                            copies: ex.copies,
-                            committed: ex.copies,
-                            offset: ex.first_offset,
-                            processed: self.processed_count(ex.partition, r, ex.first_offset),
-                            reordered: ex.flags & REORDERED != 0,
-                        };
+                        let facts = self.exception_facts(r, &ex);
                         self.count(r, &facts, consuming, group_committed);
                         self.exceptions.remove(&r);
                         self.more_offsets.remove(&r);
                     }
                 } else {
-                    let facts = Facts {
-                        state: RecordState::Acked,
-                        partition: p as u32,
-                        copies: 1,
-                        committed: 1,
-                        offset: o,
-                        processed: self.processed[p].get(o),
-                        reordered: false,
-                    };
+                    let facts = self.usual_facts(p, o);
                     self.count(r, &facts, consuming, group_committed);
                 }
             }
