@@ -2,30 +2,13 @@
 //! nothing else: a run that compacts all the time and a run that never compacts give the
 //! same trace, the same ledger and the same summary, whatever happens in them.
 
+mod common;
 use kafka_flow::sim::command::Fault;
 use kafka_flow::sim::compaction::Compaction;
 use kafka_flow::sim::summary::Summary;
 use kafka_flow::sim::workload::Workload;
 use kafka_flow::sim::{Command, Config, KafkaVersion, Sim, SimTime};
 use proptest::prelude::*;
-
-fn fault() -> impl Strategy<Value = Fault> {
-    prop_oneof![
-        (0u32..3).prop_map(|broker| Fault::KillBroker { broker }),
-        (0u32..3).prop_map(|broker| Fault::RestartBroker { broker }),
-        (0u32..3).prop_map(|partition| Fault::KillLeader { partition }),
-        (1u32..3, proptest::option::of(0u32..3))
-            .prop_map(|(count, broker)| Fault::DropResponses { broker, count }),
-        (1u32..4, proptest::option::of(0u32..3))
-            .prop_map(|(count, broker)| Fault::RejectProduce { broker, count }),
-        (0u32..3).prop_map(|broker| Fault::IsolateBroker { broker }),
-        (0u32..3).prop_map(|broker| Fault::HealBroker { broker }),
-        (0u32..3, 1u64..300)
-            .prop_map(|(broker, extra_ms)| Fault::SlowFollower { broker, extra_ms }),
-        Just(Fault::CrashConsumer { consumer: 0 }),
-        Just(Fault::RestartConsumer { consumer: 0 }),
-    ]
-}
 
 #[derive(Debug, Clone)]
 struct Case {
@@ -52,7 +35,7 @@ fn case() -> impl Strategy<Value = Case> {
         0u64..6,
         300u64..3_000,
         prop_oneof![Just(0.0), 500.0f64..20_000.0],
-        proptest::collection::vec((0u64..3_000, fault()), 0..6),
+        proptest::collection::vec((0u64..3_000, common::any_fault(1, false)), 0..6),
         any::<u64>(),
     )
         .prop_map(

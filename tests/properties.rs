@@ -22,23 +22,6 @@ struct Scenario {
     seed: u64,
 }
 
-fn fault() -> impl Strategy<Value = Fault> {
-    prop_oneof![
-        (0u32..3).prop_map(|broker| Fault::KillBroker { broker }),
-        (0u32..3).prop_map(|broker| Fault::RestartBroker { broker }),
-        (0u32..3).prop_map(|partition| Fault::KillLeader { partition }),
-        (1u32..3, proptest::option::of(0u32..3))
-            .prop_map(|(count, broker)| Fault::DropResponses { broker, count }),
-        (1u32..4, proptest::option::of(0u32..3))
-            .prop_map(|(count, broker)| Fault::RejectProduce { broker, count }),
-        (0u32..3).prop_map(|broker| Fault::IsolateBroker { broker }),
-        (0u32..3).prop_map(|broker| Fault::HealBroker { broker }),
-        (0u32..3, 1u64..50).prop_map(|(broker, extra_ms)| Fault::SlowLink { broker, extra_ms }),
-        Just(Fault::CrashProducer),
-        Just(Fault::CloseProducer),
-    ]
-}
-
 fn scenario() -> impl Strategy<Value = Scenario> {
     let version = prop_oneof![
         Just(KafkaVersion::V4),
@@ -63,7 +46,7 @@ fn scenario() -> impl Strategy<Value = Scenario> {
         prop::bool::weighted(0.1),
         prop_oneof![Just(0u64), 1u64..300],
     );
-    let faults = proptest::collection::vec((0u64..3_000, fault()), 0..4);
+    let faults = proptest::collection::vec((0u64..3_000, common::any_fault(0, true)), 0..4);
     (version, producer, topo, work, faults, any::<u64>()).prop_map(
         |(
             version,

@@ -31,6 +31,7 @@
 //! (`Sim::advance_to_budget` stops at the bound, so a storm fails fast instead of hanging);
 //! nothing here reads a clock.
 
+mod common;
 use kafka_flow::sim::command::Fault;
 use kafka_flow::sim::workload::{SendMode, Template, Workload};
 use kafka_flow::sim::{Command, Config, KafkaVersion, Sim, SimDuration, SimTime};
@@ -64,26 +65,6 @@ struct Scenario {
     flush_every: u64,
     faults: Vec<(u64, Fault)>,
     seed: u64,
-}
-
-fn fault() -> impl Strategy<Value = Fault> {
-    prop_oneof![
-        (0u32..3).prop_map(|broker| Fault::KillBroker { broker }),
-        (0u32..3).prop_map(|broker| Fault::RestartBroker { broker }),
-        (0u32..3).prop_map(|partition| Fault::KillLeader { partition }),
-        (1u32..4, proptest::option::of(0u32..3))
-            .prop_map(|(count, broker)| Fault::DropResponses { broker, count }),
-        (1u32..4, proptest::option::of(0u32..3))
-            .prop_map(|(count, broker)| Fault::RejectProduce { broker, count }),
-        (0u32..3).prop_map(|broker| Fault::IsolateBroker { broker }),
-        (0u32..3).prop_map(|broker| Fault::HealBroker { broker }),
-        (0u32..3, 1u64..50).prop_map(|(broker, extra_ms)| Fault::SlowLink { broker, extra_ms }),
-        (0u32..3, 1u64..50).prop_map(|(broker, extra_ms)| Fault::SlowFollower { broker, extra_ms }),
-        (0u32..2).prop_map(|consumer| Fault::CrashConsumer { consumer }),
-        (0u32..2).prop_map(|consumer| Fault::RestartConsumer { consumer }),
-        Just(Fault::CrashProducer),
-        Just(Fault::CloseProducer),
-    ]
 }
 
 /// One of a few values, the extremes among them.
@@ -241,7 +222,7 @@ fn scenario() -> impl Strategy<Value = Scenario> {
         prop::bool::weighted(0.1),
         prop_oneof![Just(0u64), 1u64..300],
     );
-    let faults = proptest::collection::vec((0u64..5_000, fault()), 0..4);
+    let faults = proptest::collection::vec((0u64..5_000, common::any_fault(2, true)), 0..4);
     (
         version,
         producer_sets(),

@@ -67,7 +67,6 @@ pub struct Idempotence {
     /// -1 until InitProducerId answered.
     pub producer_id: i64,
     pub epoch: i16,
-    pub requested: bool,
     partitions: Vec<PartitionEntry>,
     /// `epochBumpRequired` and `partitionsToRewriteSequences`.
     bump_required: bool,
@@ -84,7 +83,6 @@ impl Idempotence {
             enabled,
             producer_id: -1,
             epoch: -1,
-            requested: false,
             partitions: vec![PartitionEntry::default(); partitions as usize],
             bump_required: false,
             to_rewrite: BTreeSet::new(),
@@ -133,11 +131,6 @@ impl Idempotence {
             .in_flight
             .first()
             .map(|&(_, _, seq, _)| seq)
-    }
-
-    /// Batches of `partition` from their first drain to their completion (for views).
-    pub fn in_flight_count(&self, partition: u32) -> usize {
-        self.entry(partition).in_flight.len()
     }
 
     fn remove_in_flight(&mut self, batch: &ProducerBatch) {
@@ -258,7 +251,6 @@ impl Idempotence {
         if self.epoch == i16::MAX {
             self.producer_id = -1;
             self.epoch = -1;
-            self.requested = false;
         } else {
             self.epoch += 1;
         }

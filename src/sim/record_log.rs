@@ -53,11 +53,6 @@ impl RecordLog {
         self.metas.iter_mut()
     }
 
-    /// The kept records as two slices (front, back), in id order.
-    pub fn as_slices(&self) -> (&[RecordMeta], &[RecordMeta]) {
-        self.metas.as_slices()
-    }
-
     /// Drops the records below `base` (they are settled).
     pub fn trim_to(&mut self, base: RecordId) {
         while self.base < base && self.metas.pop_front().is_some() {

@@ -448,7 +448,6 @@ impl Producer {
                     cgen: conn.cgen,
                     sent_at: core.now,
                 });
-                self.idem.requested = true;
                 core.send(Node::Producer, Node::Broker(node), Message::InitProducerId);
             }
             ConnState::Disconnected => self.connect(core, node),

@@ -102,10 +102,6 @@ impl LatencyHistogram {
         self.total += 1;
     }
 
-    pub fn count(&self) -> u64 {
-        self.total
-    }
-
     /// The value at rank `round((n - 1) · q)` of the sorted values (`q` = 1 is the maximum).
     pub fn percentile(&self, q: f64) -> Option<u64> {
         if self.total == 0 {

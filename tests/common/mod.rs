@@ -2,7 +2,7 @@
 //! names, run it to the end, and look things up in its trace.
 #![allow(dead_code)]
 
-use kafka_flow::sim::command::parse_timed_fault;
+use kafka_flow::sim::command::{Fault, parse_timed_fault};
 use kafka_flow::sim::workload::{Template, Workload};
 use kafka_flow::sim::{Command, Config, KafkaVersion, Sim, SimTime, TraceEvent, TraceRecord};
 
@@ -64,4 +64,57 @@ impl Run {
             .flat_map(|b| b.wire.records.iter())
             .collect()
     }
+}
+
+/// Any fault on the notes' topology (3 brokers, 3 partitions) for property tests: consumer
+/// faults name consumers `0..consumers`, and with `producer` the application may also crash or
+/// force-close its producer.
+pub fn any_fault(consumers: u32, producer: bool) -> proptest::strategy::BoxedStrategy<Fault> {
+    use proptest::prelude::*;
+    let mut kinds: Vec<BoxedStrategy<Fault>> = vec![
+        (0u32..3)
+            .prop_map(|broker| Fault::KillBroker { broker })
+            .boxed(),
+        (0u32..3)
+            .prop_map(|broker| Fault::RestartBroker { broker })
+            .boxed(),
+        (0u32..3)
+            .prop_map(|partition| Fault::KillLeader { partition })
+            .boxed(),
+        (1u32..4, proptest::option::of(0u32..3))
+            .prop_map(|(count, broker)| Fault::DropResponses { broker, count })
+            .boxed(),
+        (1u32..4, proptest::option::of(0u32..3))
+            .prop_map(|(count, broker)| Fault::RejectProduce { broker, count })
+            .boxed(),
+        (0u32..3)
+            .prop_map(|broker| Fault::IsolateBroker { broker })
+            .boxed(),
+        (0u32..3)
+            .prop_map(|broker| Fault::HealBroker { broker })
+            .boxed(),
+        (0u32..3, 1u64..50)
+            .prop_map(|(broker, extra_ms)| Fault::SlowLink { broker, extra_ms })
+            .boxed(),
+        (0u32..3, 1u64..300)
+            .prop_map(|(broker, extra_ms)| Fault::SlowFollower { broker, extra_ms })
+            .boxed(),
+    ];
+    if consumers > 0 {
+        kinds.push(
+            (0..consumers)
+                .prop_map(|consumer| Fault::CrashConsumer { consumer })
+                .boxed(),
+        );
+        kinds.push(
+            (0..consumers)
+                .prop_map(|consumer| Fault::RestartConsumer { consumer })
+                .boxed(),
+        );
+    }
+    if producer {
+        kinds.push(Just(Fault::CrashProducer).boxed());
+        kinds.push(Just(Fault::CloseProducer).boxed());
+    }
+    proptest::strategy::Union::new(kinds).boxed()
 }
