@@ -4,9 +4,9 @@
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use kafka_flow::app::{App, SPEEDS};
+use kafka_flow::i18n::Lang;
 use kafka_flow::sim::workload::{Template, Workload};
 use kafka_flow::sim::{Config, KafkaVersion};
-use kafka_flow::ui::i18n::Lang;
 use kafka_flow::ui::theme::Theme;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;

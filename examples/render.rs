@@ -16,7 +16,7 @@ fn main() {
         Some(n) => {
             let lesson =
                 kafka_flow::course::find(n, None, &mut std::io::stderr()).expect("a lesson");
-            App::for_lesson(lesson, kafka_flow::ui::i18n::Lang::En).expect("app")
+            App::for_lesson(lesson, kafka_flow::i18n::Lang::En).expect("app")
         }
         None => App::new(&AppOptions::default()).expect("app"),
     };

@@ -2,7 +2,7 @@
 //! (a headless simulation with a summary). Clap reports its own usage errors with
 //! exit code 2; everything we validate ourselves uses 2 as well.
 
-use crate::ui::i18n::Lang;
+use crate::i18n::Lang;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 

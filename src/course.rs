@@ -1,11 +1,11 @@
 //! The course on the command line: `kafka-flow lessons` and `kafka-flow lesson check`.
 
 use crate::headless::CliError;
+use crate::i18n::Lang;
 use crate::lesson::Lesson;
 use crate::lesson::check::check_lesson;
 use crate::lesson::load::{LessonError, load_all, load_file};
 use crate::lesson::progress::{Progress, default_path};
-use crate::ui::i18n::Lang;
 use std::io::Write;
 use std::path::Path;
 

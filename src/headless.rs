@@ -10,9 +10,6 @@ use std::fmt;
 use std::fmt::Write as _;
 use std::io::{BufWriter, Write};
 
-/// Default seed: fixed, so two runs of the same command agree unless asked otherwise.
-pub const DEFAULT_SEED: u64 = 42;
-
 /// A failure to report to the user: bad input exits with 2, anything else with 1.
 #[derive(Debug)]
 pub enum CliError {
@@ -118,7 +115,7 @@ pub fn build_sim(sim_args: &SimArgs, run: &RunArgs) -> Result<Sim, CliError> {
                 .map_err(|e| bad(format!("--fault '{f}': {e}")))
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let seed = sim_args.seed.unwrap_or(DEFAULT_SEED);
+    let seed = sim_args.seed.unwrap_or(crate::sim::DEFAULT_SEED);
     let mut sim = Sim::new(cfg, workload, seed).map_err(|e| bad(e.to_string()))?;
     for (at, fault) in faults {
         sim.schedule(SimTime::ZERO + at, Command::Fault { fault });

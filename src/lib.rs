@@ -6,6 +6,7 @@ pub mod app;
 pub mod cli;
 pub mod course;
 pub mod headless;
+pub mod i18n;
 pub mod lesson;
 pub mod sim;
 pub mod tui;

@@ -3,9 +3,9 @@ use kafka_flow::app::{App, AppOptions};
 use kafka_flow::cli::{Cli, Command, RunArgs};
 use kafka_flow::course;
 use kafka_flow::headless::{self, CliError, output_error};
+use kafka_flow::i18n::Lang;
 use kafka_flow::lesson::Lesson;
 use kafka_flow::tui;
-use kafka_flow::ui::i18n::Lang;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 

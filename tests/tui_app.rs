@@ -3,9 +3,9 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use kafka_flow::app::{App, Mode, SPEEDS};
+use kafka_flow::i18n::Lang;
 use kafka_flow::sim::workload::{Template, Workload};
 use kafka_flow::sim::{Command, Config, KafkaVersion};
-use kafka_flow::ui::i18n::Lang;
 use kafka_flow::ui::theme::Theme;
 use std::time::Duration;
 

@@ -4,8 +4,8 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use kafka_flow::app::App;
 use kafka_flow::app::lesson::LessonState;
+use kafka_flow::i18n::Lang;
 use kafka_flow::lesson::load::parse;
-use kafka_flow::ui::i18n::Lang;
 use kafka_flow::ui::theme::Theme;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;

@@ -3,9 +3,9 @@
 //! simulation, which is deterministic, so the screens are too.
 
 use kafka_flow::app::App;
+use kafka_flow::i18n::Lang;
 use kafka_flow::sim::workload::{Template, Workload};
 use kafka_flow::sim::{Config, KafkaVersion};
-use kafka_flow::ui::i18n::Lang;
 use kafka_flow::ui::theme::Theme;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;

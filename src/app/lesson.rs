@@ -1,11 +1,11 @@
 //! A lesson in the app: which step, its goals checked live against the running
 //! simulation, hints on demand, the predict-then-reveal question, and the progress file.
 
+use crate::i18n::{Lang, trf};
 use crate::lesson::Lesson;
 use crate::lesson::check::check_step;
 use crate::lesson::goals::holds;
 use crate::lesson::progress::{Progress, SaveError};
-use crate::ui::i18n::{Lang, trf};
 use serde_json::Value;
 use std::path::PathBuf;
 

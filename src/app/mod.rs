@@ -11,12 +11,12 @@ pub mod narrate;
 
 use crate::cli::{RunArgs, SimArgs};
 use crate::headless::{self, CliError};
+use crate::i18n::Lang;
 use crate::sim::command::Fault;
 use crate::sim::consumer::Phase;
 use crate::sim::ledger::LedgerReport;
 use crate::sim::{Command, Config, Sim, SimDuration, SimTime, TraceEvent, Workload};
 use crate::ui::glyphs::Glyphs;
-use crate::ui::i18n::Lang;
 use crate::ui::theme::Theme;
 use crossterm::event::KeyEvent;
 use keys::Action;
@@ -160,7 +160,7 @@ impl App {
         Ok((
             config,
             workload,
-            args.seed.unwrap_or(headless::DEFAULT_SEED),
+            args.seed.unwrap_or(crate::sim::DEFAULT_SEED),
         ))
     }
 
@@ -168,7 +168,7 @@ impl App {
     pub fn for_lesson(lesson: crate::lesson::Lesson, lang: Lang) -> Result<App, CliError> {
         let config = crate::lesson::load::setup_config(&lesson).map_err(CliError::BadInput)?;
         let workload = crate::lesson::check::setup_workload(&lesson).map_err(CliError::BadInput)?;
-        let seed = lesson.setup.seed.unwrap_or(headless::DEFAULT_SEED);
+        let seed = lesson.setup.seed.unwrap_or(crate::sim::DEFAULT_SEED);
         let mut app = App::with(config, workload, seed, lang, Theme::from_env())
             .map_err(CliError::BadInput)?;
         app.start_lesson(LessonState::new(
@@ -592,7 +592,7 @@ impl App {
                 self.base = (
                     config,
                     workload,
-                    lesson.setup.seed.unwrap_or(headless::DEFAULT_SEED),
+                    lesson.setup.seed.unwrap_or(crate::sim::DEFAULT_SEED),
                 );
                 self.start_lesson(LessonState::new(
                     lesson,
@@ -674,7 +674,7 @@ impl App {
             .ok()
             .filter(|r| r.is_finite() && (0.0..=Workload::MAX_RATE).contains(r))
             .ok_or_else(|| {
-                crate::ui::i18n::trf(
+                crate::i18n::trf(
                     self.lang,
                     "knobs.rate_refused",
                     &[

@@ -2,9 +2,9 @@
 //! Chinese. Only what a person can follow is narrated; per-record steps are left out
 //! unless the clock runs slowly enough to watch them.
 
+use crate::i18n::Lang;
 use crate::sim::SimTime;
 use crate::sim::trace::{PartitionChoice, SendReason, TraceEvent};
-use crate::ui::i18n::Lang;
 
 mod group;
 
@@ -26,7 +26,7 @@ pub struct LogLine {
 /// A send reason in words: the interface's explanation of it (`reason.*.help` in ui/i18n.rs).
 fn reason(r: SendReason, lang: Lang) -> &'static str {
     let i = SendReason::ALL.iter().position(|x| *x == r).unwrap_or(0);
-    crate::ui::i18n::tr(lang, REASON_KEYS[i])
+    crate::i18n::tr(lang, REASON_KEYS[i])
 }
 
 /// The i18n key of each send reason, in the order of `SendReason::ALL`.
@@ -406,7 +406,7 @@ mod tests {
     fn every_send_reason_has_its_interface_text() {
         for (r, key) in SendReason::ALL.iter().zip(REASON_KEYS) {
             assert_eq!(key, format!("reason.{}.help", r.name()));
-            assert!(crate::ui::i18n::has(key), "{key}");
+            assert!(crate::i18n::has(key), "{key}");
         }
         assert_eq!(reason(SendReason::Full, Lang::Zh), "批次达到了 batch.size");
     }

@@ -7,7 +7,7 @@ pub mod load;
 pub mod metric_paths;
 pub mod progress;
 
-use crate::ui::i18n::Lang;
+use crate::i18n::Lang;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 

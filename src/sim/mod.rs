@@ -46,6 +46,9 @@ use trace::BrokerId;
 /// and the consumers to catch up and commit (a rebalance waits for session timeouts).
 const SETTLE_LIMIT: SimDuration = SimDuration(120_000_000);
 /// A run with no `--until` stops here even if something never settles.
+/// Default seed: fixed, so two runs of the same command agree unless asked otherwise.
+pub const DEFAULT_SEED: u64 = 42;
+
 pub const DEFAULT_TIME_LIMIT: SimDuration = SimDuration(3_600_000_000);
 
 pub struct Sim {

@@ -18,9 +18,9 @@
 //! symbols, then the introduction, and keeps the keys to the last.
 
 use super::glyphs::Glyphs;
-use super::i18n::{Lang, tr};
 use super::text;
 use super::theme::Theme;
+use crate::i18n::{Lang, tr};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -369,7 +369,6 @@ pub fn render_footer(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ui::i18n;
     use ratatui::Terminal;
     use ratatui::backend::TestBackend;
 
@@ -407,7 +406,7 @@ mod tests {
             .chain(EDIT_FOOTER)
             .chain(MENU_FOOTER)
         {
-            assert!(i18n::has(key), "{label}: {key}");
+            assert!(crate::i18n::has(key), "{label}: {key}");
         }
         for &(_, key) in FOOTER {
             assert!(

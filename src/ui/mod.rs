@@ -13,7 +13,6 @@
 mod cluster;
 pub mod glyphs;
 pub mod help;
-pub mod i18n;
 mod lesson;
 mod panels;
 mod pipeline;
@@ -23,8 +22,8 @@ pub mod too_small;
 
 use crate::app::narrate::Level;
 use crate::app::{App, Mode, Panel};
+use crate::i18n::{self, Lang};
 use glyphs::Glyphs;
-use i18n::Lang;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;

@@ -437,7 +437,7 @@ mod tests {
     fn label_keys_exist() {
         for make in ALL {
             let key = make().label_key();
-            assert!(crate::ui::i18n::has(key), "{key}");
+            assert!(crate::i18n::has(key), "{key}");
         }
     }
 }

@@ -2,9 +2,9 @@
 //! the layout needs. It must itself work at any size, down to 1x1: it tries
 //! the full message, then shorter ones, and finally just "60x20 < 80x24".
 
-use super::i18n::{Lang, tr, trf};
 use super::text;
 use super::theme::Theme;
+use crate::i18n::{Lang, tr, trf};
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::style::{Modifier, Style};
