@@ -11,10 +11,9 @@ pub mod narrate;
 
 use crate::cli::{RunArgs, SimArgs};
 use crate::headless::{self, CliError};
-use crate::i18n::Lang;
+use crate::i18n::{Lang, tr, trf};
 use crate::sim::command::Fault;
-use crate::sim::consumer::Phase;
-use crate::sim::ledger::LedgerReport;
+use crate::sim::view::{AppState, LedgerReport, Phase};
 use crate::sim::{Command, Config, Sim, SimDuration, SimTime, TraceEvent, Workload};
 use crate::ui::glyphs::Glyphs;
 use crate::ui::theme::Theme;
@@ -347,13 +346,15 @@ impl App {
             let finished = self.sim.is_settled() || self.sim.now() >= SimTime::ZERO + until;
             let mut note = None;
             if st.evaluate(&metrics, finished, &mut note) {
-                let zh = self.lang == Lang::Zh;
-                let text = match (st.is_last(), zh) {
-                    (false, false) => "step done! n: next step".to_string(),
-                    (false, true) => "本步完成！按 n 进入下一步".to_string(),
-                    (true, false) => "lesson complete!".to_string(),
-                    (true, true) => "本课完成！".to_string(),
-                };
+                let text = tr(
+                    self.lang,
+                    if st.is_last() {
+                        "status.lesson_complete"
+                    } else {
+                        "status.step_done"
+                    },
+                )
+                .to_string();
                 // A progress problem is said after the good news, on the same line.
                 self.status = Some(match note {
                     Some(n) => (n.level(), format!("{text} · {}", n.text(self.lang))),
@@ -362,7 +363,7 @@ impl App {
             }
             summary.ledger
         } else {
-            self.sim.ledger_report()
+            self.sim.view().verdicts()
         };
         for (name, count) in &new.counts {
             if self.ledger.counts.get(name) != Some(count)
@@ -392,7 +393,7 @@ impl App {
     }
 
     pub fn update(&mut self, action: Action) {
-        let zh = self.lang == Lang::Zh;
+        let lang = self.lang;
         match action {
             Action::Quit => self.quit = true,
             Action::TogglePause => self.paused = !self.paused,
@@ -412,14 +413,7 @@ impl App {
                 let (config, workload, seed) = self.base.clone();
                 if let Ok(sim) = Self::build(&config, &workload, seed) {
                     self.replace_sim(sim);
-                    self.say(
-                        Level::Info,
-                        if zh {
-                            "已重置：同一个种子，从头开始".into()
-                        } else {
-                            "reset: same seed, from the start".into()
-                        },
-                    );
+                    self.say(Level::Info, tr(lang, "status.reset_same_seed").into());
                 }
             }
             Action::NextKnob if !self.knobs.is_empty() => {
@@ -495,21 +489,13 @@ impl App {
                 count: 1,
             }),
             Action::CrashConsumer => {
-                let dead = self
-                    .sim
-                    .group()
+                let group = self.sim.view().consumer_group();
+                let dead = group
                     .consumers
                     .first()
                     .is_some_and(|c| c.phase == Phase::Dead);
-                if self.sim.group().consumers.is_empty() {
-                    self.say(
-                        Level::Warn,
-                        if zh {
-                            "没有消费者（consumers=0）".into()
-                        } else {
-                            "there is no consumer (consumers=0)".into()
-                        },
-                    );
+                if group.consumers.is_empty() {
+                    self.say(Level::Warn, tr(lang, "status.no_consumer").into());
                 } else if dead {
                     self.inject(Fault::RestartConsumer { consumer: 0 });
                 } else {
@@ -641,11 +627,7 @@ impl App {
             .get(i)
             .is_some_and(|k| k.name == "enable.idempotence");
         if idem && value == "true" && !self.sim.effective().idempotence {
-            let zh = self.lang == Lang::Zh;
-            return format!(
-                "{value} ({})",
-                if zh { "实际关闭" } else { "in effect: off" }
-            );
+            return format!("{value} ({})", tr(self.lang, "knobs.idempotence_off"));
         }
         value
     }
@@ -686,7 +668,7 @@ impl App {
     }
 
     fn set_knob(&mut self, name: &str, value: &str) {
-        let zh = self.lang == Lang::Zh;
+        let lang = self.lang;
         let rate = if name == RATE {
             match self.parse_rate(value) {
                 Ok(rate) => Some(rate),
@@ -710,22 +692,18 @@ impl App {
                 };
                 self.say(
                     Level::Bad,
-                    if zh {
-                        format!("拒绝：{e}")
-                    } else {
-                        format!("refused: {e}")
-                    },
+                    trf(lang, "status.knob_refused", &[("reason", &e)]),
                 );
                 return;
             }
             self.restart_step();
             self.say(
                 Level::Good,
-                if zh {
-                    format!("{name} = {value}：本步从头重新运行，目标按新设置衡量")
-                } else {
-                    format!("{name} = {value}: the step restarts with it, so the goals measure it from the start")
-                },
+                trf(
+                    lang,
+                    "status.step_restarted",
+                    &[("name", name), ("value", value)],
+                ),
             );
             return;
         }
@@ -740,29 +718,19 @@ impl App {
         match self.sim.apply(command) {
             Ok(()) => {
                 // The simulation starts a new producer instance when the change needs one.
-                let restart = matches!(
-                    self.sim.producer().app,
-                    crate::sim::producer::AppState::Restarting
-                );
-                let text = match (restart, zh) {
-                    (true, false) => format!(
-                        "{name} = {value} at {t}: Kafka reads it only at start-up, so the producer restarts"
-                    ),
-                    (true, true) => {
-                        format!("{t} 设置 {name} = {value}：Kafka 只在启动时读取它，生产者重启")
-                    }
-                    (false, false) => format!("{name} = {value} from {t}"),
-                    (false, true) => format!("{t} 起 {name} = {value}"),
+                let restart = matches!(self.sim.view().application().state, AppState::Restarting);
+                let key = if restart {
+                    "status.set_restarts_producer"
+                } else {
+                    "status.set_from"
                 };
+                let t = t.to_string();
+                let text = trf(lang, key, &[("name", name), ("value", value), ("t", &t)]);
                 self.say(if restart { Level::Warn } else { Level::Good }, text);
             }
             Err(e) => self.say(
                 Level::Bad,
-                if zh {
-                    format!("拒绝：{e}")
-                } else {
-                    format!("refused: {e}")
-                },
+                trf(lang, "status.knob_refused", &[("reason", &e)]),
             ),
         }
         self.absorb_trace();
@@ -773,15 +741,13 @@ impl App {
         let t = self.sim.now();
         match self.sim.apply(Command::Fault { fault }) {
             Ok(()) => {
-                let zh = self.lang == Lang::Zh;
-                self.say(
-                    Level::Bad,
-                    if zh {
-                        format!("{t} 注入故障：{text}")
-                    } else {
-                        format!("{t}: {text}")
-                    },
+                let t = t.to_string();
+                let said = trf(
+                    self.lang,
+                    "status.fault_injected",
+                    &[("t", &t), ("fault", &text)],
                 );
+                self.say(Level::Bad, said);
             }
             Err(e) => self.say(Level::Bad, e),
         }
@@ -807,28 +773,28 @@ impl App {
             broker: None,
             count: 1,
         });
-        for b in 0..cfg.topology.brokers {
-            if self.sim.cluster().is_up(b) {
-                add(Fault::KillBroker { broker: b });
+        let brokers = self.sim.view().brokers();
+        for b in &brokers {
+            if b.alive {
+                add(Fault::KillBroker { broker: b.id });
             } else {
-                add(Fault::RestartBroker { broker: b });
+                add(Fault::RestartBroker { broker: b.id });
             }
         }
-        for b in 0..cfg.topology.brokers {
-            if self.sim.cluster().brokers[b as usize].isolated {
-                add(Fault::HealBroker { broker: b });
+        for b in &brokers {
+            if b.isolated {
+                add(Fault::HealBroker { broker: b.id });
             } else {
-                add(Fault::IsolateBroker { broker: b });
+                add(Fault::IsolateBroker { broker: b.id });
             }
         }
         add(Fault::SlowFollower {
             broker: 0,
             extra_ms: 50,
         });
+        let group = self.sim.view().consumer_group();
         for c in 0..cfg.consumer.consumers {
-            let dead = self
-                .sim
-                .group()
+            let dead = group
                 .consumers
                 .get(c as usize)
                 .is_some_and(|x| x.phase == Phase::Dead);

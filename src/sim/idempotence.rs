@@ -91,6 +91,14 @@ impl Idempotence {
         }
     }
 
+    /// Per partition: (next sequence to assign, last acknowledged sequence or -1), for the
+    /// read-only view (`sim::view`).
+    pub(crate) fn sequences(&self) -> impl Iterator<Item = (i32, i32)> + '_ {
+        self.partitions
+            .iter()
+            .map(|e| (e.next_sequence, e.last_acked_sequence))
+    }
+
     /// Drains wait for a producer id.
     pub fn ready_to_send(&self) -> bool {
         !self.enabled || self.producer_id >= 0

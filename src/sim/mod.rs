@@ -26,6 +26,7 @@ pub mod stats;
 pub mod summary;
 pub mod time;
 pub mod trace;
+pub mod view;
 pub mod workload;
 
 pub use command::{Command, Fault};

@@ -119,7 +119,6 @@ pub fn log(frame: &mut Frame, area: Rect, cx: &Ctx) {
 pub fn metrics(frame: &mut Frame, area: Rect, cx: &Ctx) {
     let app = cx.app;
     let m = &app.metrics;
-    let zh = cx.zh();
     let b = block(cx, "panel.metrics", PanelId::Metrics);
     let inner = b.inner(area);
     frame.render_widget(b, area);
@@ -127,20 +126,17 @@ pub fn metrics(frame: &mut Frame, area: Rect, cx: &Ctx) {
     let fmt = |v: Option<f64>| v.map_or("-".to_string(), |x| format!("{x:.1}"));
     let last = m.throughput.back().copied().unwrap_or(0);
     let lines = vec![
-        Line::from(format!(
-            "{} {last} rec/s",
-            if zh { "吞吐" } else { "throughput" }
-        )),
+        Line::from(format!("{} {last} rec/s", cx.t("metrics.throughput_short"))),
         Line::from(format!(
             "{} {:.1} · {} {:.0}%",
-            if zh { "每批记录" } else { "records/batch" },
+            cx.t("metrics.records_per_batch_short"),
             m.avg_records_per_batch(),
-            if zh { "批次填充" } else { "fill" },
+            cx.t("metrics.fill"),
             m.avg_fill(app.sim.effective().batch_size) * 100.0
         )),
         Line::from(format!(
             "{} p50 {} · p99 {} ms",
-            if zh { "延迟" } else { "latency" },
+            cx.t("label.latency"),
             fmt(m.latency_ms(0.5)),
             fmt(m.latency_ms(0.99))
         )),

@@ -3,10 +3,8 @@
 //! countdown, the buffer.memory gauge), and the Sender's connections and in-flight requests.
 
 use super::{Ctx, PanelId, block, gauge};
-use crate::sim::SimDuration;
-use crate::sim::producer::AppState;
-use crate::sim::sender::ConnState;
 use crate::sim::trace::PartitionChoice;
+use crate::sim::view::{AppState, ConnState, Wait};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -14,9 +12,9 @@ use ratatui::widgets::Paragraph;
 
 pub fn producer(frame: &mut Frame, area: Rect, cx: &Ctx) {
     let app = cx.app;
-    let p = app.sim.producer();
-    let zh = cx.zh();
-    let now = app.sim.now();
+    let view = app.sim.view();
+    let p = view.application();
+    let now = view.now();
     let mut lines = Vec::new();
     // The stages light up for a moment after each send() (virtual time: frozen when paused).
     let recent = app
@@ -49,10 +47,9 @@ pub fn producer(frame: &mut Frame, area: Rect, cx: &Ctx) {
             .key
             .as_ref()
             .map_or_else(|| "null".to_string(), |k| k.render(u64::from(record)));
-        let how = match (choice, zh) {
-            (PartitionChoice::Key, _) => "murmur2(key)",
-            (PartitionChoice::Sticky, false) => "sticky",
-            (PartitionChoice::Sticky, true) => "粘性",
+        let how = match choice {
+            PartitionChoice::Key => "murmur2(key)",
+            PartitionChoice::Sticky => cx.t("partitioner.sticky"),
         };
         lines.push(Line::from(vec![
             Span::styled(format!("#{record} "), cx.theme().record),
@@ -63,27 +60,19 @@ pub fn producer(frame: &mut Frame, area: Rect, cx: &Ctx) {
             ),
         ]));
     }
-    let state = match (p.app, zh) {
-        (AppState::Sending, false) => "sending",
-        (AppState::Sending, true) => "发送中",
-        (AppState::Blocked { .. }, false) => "BLOCKED: buffer.memory full",
-        (AppState::Blocked { .. }, true) => "阻塞：buffer.memory 已满",
-        (AppState::WaitingMetadata { .. }, false) => "waiting for metadata",
-        (AppState::WaitingMetadata { .. }, true) => "等待元数据",
-        (AppState::WaitingAck { .. }, false) => "future.get(): waiting for the ack",
-        (AppState::WaitingAck { .. }, true) => "future.get()：等待确认",
-        (AppState::Flushing, _) => "flush()",
-        (AppState::Closing, _) => "close()",
-        (AppState::Restarting, false) => "restarting the producer",
-        (AppState::Restarting, true) => "生产者重启中",
-        (AppState::Closed, false) => "closed",
-        (AppState::Closed, true) => "已关闭",
-        (AppState::Idle, false) => "idle",
-        (AppState::Idle, true) => "空闲",
-        (AppState::Dead, false) => "CRASHED",
-        (AppState::Dead, true) => "已崩溃",
-    };
-    let style = match p.app {
+    let state = cx.t(match p.state {
+        AppState::Sending => "app_state.sending",
+        AppState::Blocked { .. } => "app_state.blocked",
+        AppState::WaitingMetadata { .. } => "app_state.waiting_metadata",
+        AppState::WaitingAck { .. } => "app_state.waiting_ack",
+        AppState::Flushing => "app_state.flushing",
+        AppState::Closing => "app_state.closing",
+        AppState::Restarting => "app_state.restarting",
+        AppState::Closed => "app_state.closed",
+        AppState::Idle => "app_state.idle",
+        AppState::Dead => "app_state.dead",
+    });
+    let style = match p.state {
         AppState::Blocked { .. } | AppState::Dead => cx.theme().bad,
         AppState::WaitingMetadata { .. } | AppState::Restarting => cx.theme().warn,
         _ => cx.theme().ok,
@@ -91,17 +80,16 @@ pub fn producer(frame: &mut Frame, area: Rect, cx: &Ctx) {
     lines.push(Line::from(Span::styled(state.to_string(), style)));
     lines.push(Line::from(format!(
         "{} {}  onSend {}  onAck {}",
-        if zh { "已发送" } else { "sent" },
+        cx.t("label.sent"),
         p.stats.send_calls,
         p.interceptor_on_send,
         p.interceptor_on_ack
     )));
-    let pool = &p.acc.pool;
     lines.push(gauge(
         cx,
         "buffer.memory",
-        pool.used(),
-        pool.total,
+        p.buffer_used,
+        p.buffer_total,
         area.width.saturating_sub(4),
     ));
     frame.render_widget(
@@ -112,34 +100,28 @@ pub fn producer(frame: &mut Frame, area: Rect, cx: &Ctx) {
 
 pub fn accumulator(frame: &mut Frame, area: Rect, cx: &Ctx) {
     let app = cx.app;
-    let acc = &app.sim.producer().acc;
-    let now = app.sim.now();
-    let zh = cx.zh();
-    let batch_size = app.sim.effective().batch_size as usize;
+    let view = app.sim.view();
+    let acc = view.accumulator();
+    let now = view.now();
+    let batch_size = acc.batch_size;
     let inner_w = area.width.saturating_sub(2) as usize;
     let mut lines = Vec::new();
     // Each batch: a small gauge of its fill; the head batch also shows its linger countdown.
     let cell = (inner_w.saturating_sub(30) / 3).clamp(4, 12);
-    for (p, deque) in acc.deques.iter().enumerate() {
+    for (p, lane) in acc.lanes.iter().enumerate() {
         let mut spans = vec![Span::styled(format!("p{p} "), cx.theme().title)];
-        if deque.is_empty() {
-            spans.push(Span::styled(
-                if zh { "（空）" } else { "(empty)" },
-                cx.theme().dim,
-            ));
+        if lane.batches.is_empty() {
+            spans.push(Span::styled(cx.t("accumulator.empty"), cx.theme().dim));
         }
-        for (i, &key) in deque.iter().take(3).enumerate() {
-            let b = acc.batch(key);
+        for (i, b) in lane.batches.iter().take(3).enumerate() {
             let fill = (b.bytes as f64 / batch_size.max(1) as f64).min(1.0);
             spans.push(super::bar(cx, fill, cell, cx.theme().batch));
             if i == 0 {
-                let waited = now.since(b.last_attempt);
-                let (word, wait) = if b.attempts > 0 {
-                    (if zh { "退避" } else { "backoff" }, b.backoff)
-                } else {
-                    ("linger", acc.linger)
+                let word = match b.waiting {
+                    Wait::Backoff => cx.t("accumulator.backoff"),
+                    Wait::Linger => "linger",
                 };
-                let remain = SimDuration(wait.as_micros().saturating_sub(waited.as_micros()));
+                let remain = b.deadline.since(now);
                 spans.push(Span::styled(
                     format!(" {}B {word} {remain} ", b.bytes),
                     cx.theme().dim,
@@ -148,15 +130,15 @@ pub fn accumulator(frame: &mut Frame, area: Rect, cx: &Ctx) {
                 spans.push(Span::raw(" "));
             }
         }
-        if deque.len() > 3 {
+        if lane.batches.len() > 3 {
             spans.push(Span::styled(
-                format!("+{}", deque.len() - 3),
+                format!("+{}", lane.batches.len() - 3),
                 cx.theme().warn,
             ));
         }
-        if acc.muted.get(p).copied().unwrap_or(false) {
+        if lane.muted {
             spans.push(Span::styled(
-                if zh { " 静默" } else { " muted" },
+                format!(" {}", cx.t("accumulator.muted")),
                 cx.theme().warn,
             ));
         }
@@ -166,11 +148,7 @@ pub fn accumulator(frame: &mut Frame, area: Rect, cx: &Ctx) {
         format!(
             "batch.size {batch_size}  linger.ms {}  {} {}",
             acc.linger.as_millis(),
-            if zh {
-                "队列中批次"
-            } else {
-                "queued batches"
-            },
+            cx.t("accumulator.queued"),
             acc.queued_batches()
         ),
         cx.theme().dim,
@@ -182,16 +160,11 @@ pub fn accumulator(frame: &mut Frame, area: Rect, cx: &Ctx) {
 }
 
 pub fn sender(frame: &mut Frame, area: Rect, cx: &Ctx) {
-    let app = cx.app;
-    let p = app.sim.producer();
-    let zh = cx.zh();
-    let max = app
-        .sim
-        .config()
-        .producer
-        .max_in_flight_requests_per_connection as usize;
+    let view = cx.app.sim.view();
+    let client = view.network_client();
+    let max = client.max_in_flight;
     let mut lines = Vec::new();
-    for (b, conn) in p.sender.conns.iter().enumerate() {
+    for conn in &client.connections {
         let n = conn.in_flight.len();
         let dots: String = (0..max.max(n))
             .map(|i| {
@@ -204,30 +177,33 @@ pub fn sender(frame: &mut Frame, area: Rect, cx: &Ctx) {
             .collect::<Vec<_>>()
             .join("");
         let (state, style) = match conn.state {
-            ConnState::Ready => ("", cx.theme().ok),
-            ConnState::Connecting => (if zh { " 连接中" } else { " connecting" }, cx.theme().warn),
-            ConnState::Disconnected => (if zh { " 未连接" } else { " down" }, cx.theme().dim),
+            ConnState::Ready => (String::new(), cx.theme().ok),
+            ConnState::Connecting => (
+                format!(" {}", cx.t("connection.connecting")),
+                cx.theme().warn,
+            ),
+            ConnState::Disconnected => (format!(" {}", cx.t("connection.down")), cx.theme().dim),
         };
         lines.push(Line::from(vec![
-            Span::styled(format!("b{b} "), cx.theme().title),
+            Span::styled(format!("b{} ", conn.broker), cx.theme().title),
             Span::styled(dots, cx.theme().request),
             Span::styled(format!(" {n}/{max}{state}"), style),
         ]));
     }
-    let s = &p.stats;
+    let s = view.application().stats;
     lines.push(Line::from(Span::styled(
         format!(
             "{} {}  {} {}  {} {}",
-            if zh { "请求" } else { "requests" },
+            cx.t("sender.requests"),
             s.requests,
-            if zh { "重试" } else { "retries" },
+            cx.t("sender.retries"),
             s.retries,
-            if zh { "失败" } else { "failed" },
+            cx.t("label.failed"),
             s.failed
         ),
         cx.theme().dim,
     )));
-    let idem = &p.idem;
+    let idem = &client.idempotence;
     if idem.enabled {
         lines.push(Line::from(Span::styled(
             format!("idempotent pid {} epoch {}", idem.producer_id, idem.epoch),
