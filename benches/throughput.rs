@@ -56,7 +56,7 @@ fn notes_loop(c: &mut Criterion) {
             || sim(Workload::notes_loop(50_000), false),
             |mut s| {
                 s.run(None);
-                assert_eq!(s.producer().stats.acked, 50_000);
+                assert_eq!(s.view().application().stats.acked, 50_000);
                 s
             },
             BatchSize::PerIteration,
@@ -68,7 +68,7 @@ fn notes_loop(c: &mut Criterion) {
             || sim_with(Workload::notes_loop(50_000), false, &[("consumers", "0")]),
             |mut s| {
                 s.run(None);
-                assert_eq!(s.producer().stats.acked, 50_000);
+                assert_eq!(s.view().application().stats.acked, 50_000);
                 s
             },
             BatchSize::PerIteration,
@@ -116,7 +116,7 @@ fn notes_loop(c: &mut Criterion) {
             },
             |mut s| {
                 s.run(None);
-                assert_eq!(s.producer().stats.acked, 1_000_000);
+                assert_eq!(s.view().application().stats.acked, 1_000_000);
                 s
             },
             BatchSize::PerIteration,

@@ -195,7 +195,7 @@ fn unclean_election_only_when_enabled() {
         }
     )));
     assert_eq!(
-        clean.sim.cluster().partitions[0].leader,
+        clean.sim.view().partition(0).leader,
         None,
         "partition 0 stays offline"
     );
@@ -213,7 +213,7 @@ fn unclean_election_only_when_enabled() {
         _ => None,
     });
     assert_eq!(elected, Some(1));
-    let p0 = &unclean.sim.cluster().partitions[0];
+    let p0 = unclean.sim.view().partition(0);
     assert_eq!(p0.leader, Some(1));
 }
 
@@ -240,7 +240,7 @@ fn an_isolated_leader_is_fenced_and_replaced_then_rejoins_as_a_follower() {
     });
     // broker.session.timeout.ms = 9 s after the isolation, broker 2 takes partition 1 over.
     assert_eq!(elected, Some((10_000, 2)));
-    let rep = r.sim.ledger_report();
+    let rep = r.sim.view().verdicts();
     assert_eq!(
         rep.counts.get("delivered"),
         Some(&30_000),
@@ -248,13 +248,7 @@ fn an_isolated_leader_is_fenced_and_replaced_then_rejoins_as_a_follower() {
         rep.counts
     );
     // After healing, broker 1 is back in every ISR.
-    assert!(
-        r.sim
-            .cluster()
-            .partitions
-            .iter()
-            .all(|p| p.isr.contains(&1))
-    );
+    assert!(r.sim.view().partitions().iter().all(|p| p.isr.contains(&1)));
 }
 
 #[test]
@@ -266,7 +260,7 @@ fn min_insync_replicas_above_the_replication_factor_means_all_replicas_from_3_7(
         &[],
         1,
     );
-    assert_eq!(r.sim.producer().stats.acked, 1_000);
+    assert_eq!(r.sim.view().application().stats.acked, 1_000);
     // Kafka 2.8 compared the raw setting: every acks=all write is refused.
     let r = run(
         config(
@@ -282,7 +276,7 @@ fn min_insync_replicas_above_the_replication_factor_means_all_replicas_from_3_7(
         &[],
         1,
     );
-    assert_eq!(r.sim.producer().stats.acked, 0);
+    assert_eq!(r.sim.view().application().stats.acked, 0);
     assert!(r.events().any(|(_, e)| matches!(
         e,
         TraceEvent::ProduceRejected {

@@ -159,24 +159,19 @@ fn a_finished_run_keeps_nothing_per_record_and_reports_the_same() {
     }
     sim.run(None);
     sim.compact();
-    let rep = sim.ledger_report();
+    let rep = sim.view().verdicts();
     assert!(
         rep.duplicated.processing > 0,
         "the crash duplicated some processing"
     );
     // Every record was counted for good and forgotten, and the replicas kept nothing the
     // consumer had finished with.
-    assert_eq!(sim.producer().records.base(), 20_000);
+    assert_eq!(sim.view().records().base(), 20_000);
     let kept: usize = sim
-        .cluster()
-        .partitions
+        .view()
+        .partitions()
         .iter()
-        .map(|p| {
-            p.replicas
-                .iter()
-                .map(|&r| p.replica(r).log.len())
-                .sum::<usize>()
-        })
+        .map(|p| p.replicas.iter().map(|r| r.log_batches).sum::<usize>())
         .sum();
     assert_eq!(kept, 0, "batches left in the replicas' logs");
     assert_eq!(run(&c, Compaction::never()).1, run(&c, eager(true)).1);
@@ -219,7 +214,7 @@ fn what_is_kept_stays_bounded_however_long_the_run() {
         peak.replica_batches = peak.replica_batches.max(f.replica_batches);
         peak.queued_events = peak.queued_events.max(f.queued_events);
     }
-    assert_eq!(sim.producer().stats.acked, 1_000_000, "{peak:?}");
+    assert_eq!(sim.view().application().stats.acked, 1_000_000, "{peak:?}");
     // One compaction window plus what is in flight or waiting to be consumed; the queue
     // holds 30 s of request timeouts.
     assert!(peak.records_kept < 150_000, "{peak:?}");

@@ -4,11 +4,11 @@
 mod common;
 use common::{config, run, workload};
 use kafka_flow::sim::ledger::Verdict;
-use kafka_flow::sim::producer::RecordState;
+use kafka_flow::sim::view::RecordState;
 use kafka_flow::sim::{KafkaVersion, TraceEvent};
 
 fn report(r: &common::Run) -> kafka_flow::sim::ledger::LedgerReport {
-    r.sim.ledger_report()
+    r.sim.view().verdicts()
 }
 
 fn causes(r: &kafka_flow::sim::ledger::LedgerReport, v: Verdict) -> Vec<String> {
@@ -51,7 +51,7 @@ fn acks_one_loses_what_the_dead_leader_acknowledged_and_acks_all_does_not() {
         .find(|e| e.verdict == Verdict::LostBroker)
         .unwrap();
     assert_eq!(
-        one.sim.producer().records[lost.record as usize].state,
+        one.sim.view().records()[lost.record as usize].state,
         RecordState::Acked
     );
 
@@ -96,11 +96,15 @@ fn acks_zero_loses_silently() {
         .iter()
         .filter(|e| e.verdict == Verdict::LostBroker)
     {
-        let m = r.sim.producer().records[e.record as usize];
+        let m = r.sim.view().records()[e.record as usize];
         assert_eq!((m.state, m.offset), (RecordState::Acked, -1));
         assert!(e.cause.contains("acks=0"), "{}", e.cause);
     }
-    assert_eq!(r.sim.producer().stats.failed, 0, "nothing failed visibly");
+    assert_eq!(
+        r.sim.view().application().stats.failed,
+        0,
+        "nothing failed visibly"
+    );
 }
 
 #[test]
@@ -272,7 +276,7 @@ fn a_producer_crash_leaves_records_unsent_not_lost() {
 fn every_record_has_exactly_one_verdict() {
     let (r, rep) = consumer_crash("auto");
     let total: u64 = rep.counts.values().sum();
-    assert_eq!(total, r.sim.producer().records.len() as u64);
+    assert_eq!(total, r.sim.view().records().len() as u64);
 }
 
 #[test]

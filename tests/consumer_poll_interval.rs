@@ -38,7 +38,7 @@ fn assert_one_verdict_each(r: &common::Run, rep: &LedgerReport) {
     let total: u64 = rep.counts.values().sum();
     assert_eq!(
         total,
-        r.sim.producer().records.len() as u64,
+        r.sim.view().records().len() as u64,
         "{:?}",
         rep.counts
     );
@@ -112,7 +112,7 @@ fn a_slow_consumer_leaves_the_group_its_commit_fails_and_it_processes_again() {
         .expect("it rejoined");
     assert!(rejoined_at.since(failed_at).as_micros() >= 3_000_000);
 
-    let rep = r.sim.ledger_report();
+    let rep = r.sim.view().verdicts();
     assert!(rep.duplicated.processing > 0, "{:?}", rep.counts);
     let causes = duplicate_causes(&rep);
     assert!(!causes.is_empty());
@@ -125,7 +125,7 @@ fn a_slow_consumer_leaves_the_group_its_commit_fails_and_it_processes_again() {
             "{c}"
         );
     }
-    let stats = &r.sim.group().stats;
+    let stats = &r.sim.view().consumer_group().stats;
     assert!(stats.poll_timeouts >= 1 && stats.commits_failed >= 1);
     assert_one_verdict_each(&r, &rep);
 }
@@ -140,8 +140,12 @@ fn the_cures_are_a_longer_max_poll_interval_or_fewer_records_per_poll() {
     ] {
         let r = slow("sync", &[cure]);
         assert!(first_leave(&r, 0).is_none(), "{cure:?}");
-        assert_eq!(r.sim.group().stats.poll_timeouts, 0, "{cure:?}");
-        let rep = r.sim.ledger_report();
+        assert_eq!(
+            r.sim.view().consumer_group().stats.poll_timeouts,
+            0,
+            "{cure:?}"
+        );
+        let rep = r.sim.view().verdicts();
         assert_eq!(rep.duplicated.processing, 0, "{cure:?}: {:?}", rep.counts);
         assert_eq!(
             rep.counts.get("delivered"),
@@ -169,7 +173,7 @@ fn async_and_auto_commits_fail_the_same_way_and_committing_first_does_not_duplic
             )),
             "{mode}"
         );
-        let rep = r.sim.ledger_report();
+        let rep = r.sim.view().verdicts();
         assert!(rep.duplicated.processing > 0, "{mode}: {:?}", rep.counts);
         assert!(
             duplicate_causes(&rep)
@@ -182,8 +186,8 @@ fn async_and_auto_commits_fail_the_same_way_and_committing_first_does_not_duplic
     // Committing before processing: the poll's offsets were committed before the slow part,
     // so leaving costs rebalances but no record is processed twice (a crash would lose some).
     let r = slow("sync-before", &[]);
-    assert!(r.sim.group().stats.poll_timeouts > 0);
-    let rep = r.sim.ledger_report();
+    assert!(r.sim.view().consumer_group().stats.poll_timeouts > 0);
+    let rep = r.sim.view().verdicts();
     assert_eq!(
         rep.counts.get("delivered"),
         Some(&RECORDS),
@@ -258,7 +262,7 @@ fn with_two_consumers_the_slow_ones_partitions_move_to_the_other() {
             "consumer 1 took partition {p} over from the committed offset while consumer 0 was away"
         );
     }
-    let rep = r.sim.ledger_report();
+    let rep = r.sim.view().verdicts();
     assert!(rep.duplicated.processing > 0, "{:?}", rep.counts);
     assert!(
         duplicate_causes(&rep)
@@ -321,7 +325,7 @@ fn processing_that_slows_down_mid_poll_finishes_late_and_can_cross_the_interval(
         r.events()
             .any(|(t, e)| t > left_at && matches!(e, TraceEvent::Processed { consumer: 0, .. }))
     );
-    let rep = r.sim.ledger_report();
+    let rep = r.sim.view().verdicts();
     assert!(rep.duplicated.processing > 0, "{:?}", rep.counts);
     assert_eq!(rep.counts.get("in_progress"), None, "{:?}", rep.counts);
     assert_one_verdict_each(&r, &rep);
@@ -369,14 +373,14 @@ mod properties {
             let mut sim = Sim::new(cfg, w, seed).unwrap();
             sim.set_trace_enabled(false);
             sim.run(None);
-            let rep = sim.ledger_report();
+            let rep = sim.view().verdicts();
             let total: u64 = rep.counts.values().sum();
-            prop_assert_eq!(total, sim.producer().records.len() as u64);
+            prop_assert_eq!(total, sim.view().records().len() as u64);
             if matches!(mode, "auto" | "sync" | "async") {
                 prop_assert_eq!(rep.lost.consumer, 0, "{:?} {:?}", rep.counts, rep.examples);
             }
-            if sim.group().stats.poll_timeouts == 0 {
-                prop_assert_eq!(sim.group().stats.commits_failed, 0, "{:?}", rep.counts);
+            if sim.view().consumer_group().stats.poll_timeouts == 0 {
+                prop_assert_eq!(sim.view().consumer_group().stats.commits_failed, 0, "{:?}", rep.counts);
             }
         }
     }

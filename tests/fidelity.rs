@@ -40,8 +40,8 @@ fn the_idempotent_producer_never_writes_a_retried_batch_twice() {
         })
         .count();
     assert!(expired > 0);
-    assert!(r.sim.producer().stats.retries > 0);
-    let rep = r.sim.ledger_report();
+    assert!(r.sim.view().application().stats.retries > 0);
+    let rep = r.sim.view().verdicts();
     assert_eq!(rep.duplicated.log, 0, "{:?}", rep.examples);
     assert_eq!(rep.reordered, 0);
     // A retried batch kept the producer id, epoch and sequence of its first attempt: every
@@ -53,7 +53,7 @@ fn the_idempotent_producer_never_writes_a_retried_batch_twice() {
         }
     }
     // Without idempotence the same schedule does write duplicates: the scenario is a real test.
-    assert!(lost_response("false").sim.ledger_report().duplicated.log > 0);
+    assert!(lost_response("false").sim.view().verdicts().duplicated.log > 0);
 }
 
 /// 20,000 keyless records into one partition over a 20 ms link: a backlog.
@@ -85,7 +85,7 @@ fn the_sender_pipelines_a_backlog_up_to_max_in_flight() {
     assert_eq!(peak(&one), 1);
     assert_eq!(peak(&five), 5, "a backlog fills every in-flight slot");
     for r in [&one, &five] {
-        assert_eq!(r.sim.producer().stats.acked, 20_000);
+        assert_eq!(r.sim.view().application().stats.acked, 20_000);
     }
     // The broker handles one request per connection at a time (acks=all waits for the
     // followers), so pipelining saves the network legs, not the replication: clearly faster,
@@ -117,10 +117,10 @@ fn one_rejected_head_batch_fails_alone_and_its_partition_keeps_flowing() {
         })
         .collect();
     assert_eq!(failed.len(), 1, "only the refused batch fails: {failed:?}");
-    let p = r.sim.producer();
+    let p = r.sim.view().application();
     assert_eq!(p.stats.failed, u64::from(failed[0].1));
     assert_eq!(p.stats.acked + p.stats.failed, 50_000);
-    let rep = r.sim.ledger_report();
+    let rep = r.sim.view().verdicts();
     assert_eq!(rep.duplicated.log, 0);
     assert_eq!(rep.reordered, 0);
 }
@@ -134,7 +134,7 @@ fn metadata_comes_from_a_live_broker_when_the_first_one_is_dead() {
         &["0ms:kill-broker:0"],
         42,
     );
-    let p = r.sim.producer();
+    let p = r.sim.view().application();
     assert_eq!(p.stats.acked, 5_000, "every record delivered");
     let got = r
         .events()
@@ -200,7 +200,7 @@ fn a_forced_close_completes_every_record_through_the_interceptor() {
         &["500ms:close-producer"],
         42,
     );
-    let p = r.sim.producer();
+    let p = r.sim.view().application();
     assert!(p.stats.failed > 0, "records were aborted");
     assert_eq!(p.interceptor_on_send, p.stats.send_calls);
     assert_eq!(p.interceptor_on_ack, p.stats.acked + p.stats.failed);

@@ -124,7 +124,7 @@ fn a_leaderless_partition_is_asked_about_with_backoff() {
     );
     // Broker 0 is fenced at 1.51 s: from then on partition 0 has no leader.
     sim.advance_to(at(2_000));
-    assert!(sim.cluster().partitions[0].leader.is_none());
+    assert!(sim.view().partition(0).leader.is_none());
     let before = sim.events();
     sim.advance_to(at(6_000));
     // 80 records to send, a metadata request and its answer per second, the brokers' own

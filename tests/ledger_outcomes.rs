@@ -4,8 +4,8 @@
 mod common;
 use common::{config, run, workload};
 use kafka_flow::sim::ledger::{LedgerReport, Verdict};
-use kafka_flow::sim::producer::RecordState;
 use kafka_flow::sim::summary::Summary;
+use kafka_flow::sim::view::RecordState;
 use kafka_flow::sim::{KafkaVersion, RunEnd};
 
 const CONSUME: [(&str, &str); 2] = [("consumers", "1"), ("auto.offset.reset", "earliest")];
@@ -40,14 +40,17 @@ fn a_timeout_after_the_append_is_failed_yet_written_and_a_refusal_is_failed_not_
         &["10ms:drop-responses:1:0", "1500ms:reject-produce:3"],
         42,
     );
-    let rep = r.sim.ledger_report();
+    let rep = r.sim.view().verdicts();
     let written = count(&rep, Verdict::FailedWritten);
     let not_written = count(&rep, Verdict::FailedNotWritten);
     assert!(written > 0 && not_written > 0, "{:?}", rep.counts);
     // Every failed callback is one of the two (the producer's own count is unchanged).
-    assert_eq!(written + not_written, r.sim.producer().stats.failed);
+    assert_eq!(
+        written + not_written,
+        r.sim.view().application().stats.failed
+    );
     let total: u64 = rep.counts.values().sum();
-    assert_eq!(total, r.sim.producer().records.len() as u64);
+    assert_eq!(total, r.sim.view().records().len() as u64);
 
     for e in rep
         .examples
@@ -55,7 +58,7 @@ fn a_timeout_after_the_append_is_failed_yet_written_and_a_refusal_is_failed_not_
         .filter(|e| e.verdict == Verdict::FailedWritten)
     {
         assert_eq!(
-            r.sim.producer().records[e.record as usize].state,
+            r.sim.view().records()[e.record as usize].state,
             RecordState::Failed
         );
         let offset = e.offset.expect("a written record has an offset");
@@ -87,7 +90,7 @@ fn a_timeout_after_the_append_is_failed_yet_written_and_a_refusal_is_failed_not_
         .examples
         .iter()
         .filter(|e| e.verdict == Verdict::FailedWritten)
-        .all(|e| r.sim.ledger().processed(e.record) == 1);
+        .all(|e| r.sim.view().processed(e.record) == 1);
     assert!(processed);
 }
 
@@ -107,7 +110,7 @@ fn a_batch_that_expires_in_flight_after_its_append_is_failed_yet_written() {
         &["10ms:drop-responses:1:0"],
         42,
     );
-    let rep = r.sim.ledger_report();
+    let rep = r.sim.view().verdicts();
     assert!(count(&rep, Verdict::FailedWritten) > 0, "{:?}", rep.counts);
     let e = rep
         .examples
@@ -134,25 +137,30 @@ fn an_offline_partition_keeps_its_delivered_records_and_its_last_watermarks() {
         &["5s:kill-broker:0"],
         42,
     );
-    let part = &r.sim.cluster().partitions[0];
-    assert!(part.is_offline(), "partition 0 has no other replica");
-    let committed = r.sim.group().coordinator.committed[&0];
+    let part = r.sim.view().partition(0);
+    assert!(part.leader.is_none(), "partition 0 has no other replica");
+    let committed = r
+        .sim
+        .view()
+        .consumer_group()
+        .committed(0)
+        .expect("committed");
     assert!(committed > 0);
 
-    let rep = r.sim.ledger_report();
+    let rep = r.sim.view().verdicts();
     // Every record processed once is delivered: none falls back to in_progress because
     // partition 0 has no leader to read a high watermark from.
     assert_eq!(count(&rep, Verdict::InProgress), 0, "{:?}", rep.counts);
     assert_eq!(
         count(&rep, Verdict::Delivered),
-        r.sim.group().stats.processed,
+        r.sim.view().consumer_group().stats.processed,
         "{:?}",
         rep.counts
     );
     // What the producer could not send to the dead leader failed, and is not in any log.
     assert_eq!(
         count(&rep, Verdict::FailedNotWritten),
-        r.sim.producer().stats.failed
+        r.sim.view().application().stats.failed
     );
 
     let s = Summary::of(&r.sim);
@@ -191,15 +199,15 @@ fn a_consumer_too_slow_to_finish_stops_at_the_settle_limit_and_shows_its_lag() {
     assert!(stop.waiting_for.contains(&"consumers"), "{stop:?}");
     assert!(!stop.waiting_for.contains(&"producer"), "{stop:?}");
     // lag = HW − the consumer's position; committed_lag = HW − the committed offset.
-    let g = r.sim.group();
+    let g = r.sim.view().consumer_group();
     let member = &g.consumers[0];
     let mut behind = 0;
     for (p, part) in s.partitions.iter().enumerate() {
         let p = p as u32;
-        let position = member.positions.get(&p).copied().unwrap_or(0);
+        let position = member.position(p).unwrap_or(0);
         let lag = stop.lag.get(&p).copied().unwrap_or(0);
         assert_eq!(lag, part.high_watermark - position, "p{p}");
-        let committed = g.coordinator.committed.get(&p).copied().unwrap_or(0);
+        let committed = g.committed(p).unwrap_or(0);
         assert_eq!(
             stop.committed_lag.get(&p).copied().unwrap_or(0),
             part.high_watermark - committed,
@@ -209,7 +217,7 @@ fn a_consumer_too_slow_to_finish_stops_at_the_settle_limit_and_shows_its_lag() {
     }
     assert!(behind > 1000, "{stop:?}");
     // What the lag counts is what the ledger still calls in progress (nothing else is).
-    let rep = r.sim.ledger_report();
+    let rep = r.sim.view().verdicts();
     assert!(count(&rep, Verdict::InProgress) >= behind as u64);
     let json = serde_json::to_value(&s).unwrap();
     assert_eq!(json["stopped"]["reason"], "settle_limit");

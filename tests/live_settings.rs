@@ -4,7 +4,7 @@
 
 mod common;
 use common::{config, workload};
-use kafka_flow::sim::producer::RecordState;
+use kafka_flow::sim::view::RecordState;
 use kafka_flow::sim::{Command, KafkaVersion, Sim, SimTime, TraceEvent};
 
 fn set(name: &str, value: &str) -> Command {
@@ -24,7 +24,7 @@ fn linger_changes_at_the_current_virtual_time() {
     )
     .unwrap();
     sim.advance_to(SimTime::from_millis(1_000));
-    let before = sim.producer().stats.batches_created;
+    let before = sim.view().application().stats.batches_created;
     sim.apply(set("linger.ms", "100")).unwrap();
     assert_eq!(
         sim.commands().last().map(|c| c.0),
@@ -38,12 +38,12 @@ fn linger_changes_at_the_current_virtual_time() {
         .expect("the change is traced");
     assert_eq!(changed.t, SimTime::from_millis(1_000));
     // About one record per batch before; about 100 ms' worth (≈ 33 per partition) after.
-    let after = sim.producer().stats.batches_created - before;
+    let after = sim.view().application().stats.batches_created - before;
     assert!(
         before > 900 && after < 100,
         "before {before}, after {after}"
     );
-    assert_eq!(sim.producer().stats.acked, 2_000);
+    assert_eq!(sim.view().application().stats.acked, 2_000);
 }
 
 #[test]
@@ -90,12 +90,12 @@ fn enable_idempotence_restarts_the_producer_without_losing_records() {
         .expect("a producer id");
     assert!(pid > restarted, "the new instance asks for a producer id");
     assert!(
-        sim.producer()
-            .records
+        sim.view()
+            .records()
             .iter()
             .all(|m| m.state == RecordState::Acked)
     );
-    assert!(sim.producer().idem.enabled);
+    assert!(sim.view().network_client().idempotence.enabled);
 }
 
 #[test]
@@ -108,22 +108,25 @@ fn acks_1_under_defaulted_idempotence_starts_a_non_idempotent_producer() {
     )
     .unwrap();
     sim.advance_to(SimTime::from_millis(500));
-    assert!(sim.producer().idem.enabled);
+    assert!(sim.view().network_client().idempotence.enabled);
     sim.apply(set("acks", "1")).unwrap();
     assert!(
         !sim.effective().idempotence,
         "Kafka turns defaulted idempotence off with acks=1"
     );
     sim.run(None);
-    assert!(!sim.producer().idem.enabled, "the running producer follows");
+    assert!(
+        !sim.view().network_client().idempotence.enabled,
+        "the running producer follows"
+    );
     assert!(
         sim.drain_trace()
             .iter()
             .any(|r| matches!(r.event, TraceEvent::ProducerRestarted))
     );
     assert!(
-        sim.producer()
-            .records
+        sim.view()
+            .records()
             .iter()
             .all(|m| m.state == RecordState::Acked)
     );

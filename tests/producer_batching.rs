@@ -38,7 +38,7 @@ fn sixty_eight_key_value_records_fill_a_1086_byte_batch() {
     assert_eq!(d.len(), 2, "{d:?}");
     assert_eq!(d[0], (p, 68, 61 + 64 * 15 + 4 * 16, SendReason::Full));
     assert_eq!((d[1].0, d[1].1), (p, 1));
-    assert_eq!(r.sim.producer().stats.acked, 69);
+    assert_eq!(r.sim.view().application().stats.acked, 69);
 }
 
 #[test]
@@ -197,7 +197,7 @@ fn synchronous_send_waits_for_each_acknowledgement() {
             _ => {}
         }
     }
-    assert_eq!(r.sim.producer().stats.acked, 20);
+    assert_eq!(r.sim.view().application().stats.acked, 20);
 }
 
 #[test]
@@ -209,7 +209,7 @@ fn record_metadata_offsets_follow_the_log() {
         &[],
         1,
     );
-    let recs = &r.sim.producer().records;
+    let recs = &r.sim.view().records();
     for p in 0..3 {
         let log = r.leader_log(p);
         for (offset, id) in log.iter().enumerate() {

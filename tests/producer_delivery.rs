@@ -3,8 +3,8 @@
 
 mod common;
 use common::{config, run, workload};
-use kafka_flow::sim::producer::RecordState;
 use kafka_flow::sim::trace::KafkaError;
+use kafka_flow::sim::view::RecordState;
 use kafka_flow::sim::{KafkaVersion, SimTime, TraceEvent};
 use std::collections::BTreeMap;
 
@@ -38,7 +38,7 @@ fn in_flight_requests_never_exceed_the_limit() {
             1,
         );
         assert_eq!(max_in_flight(&r), limit, "max.in.flight={limit}");
-        assert_eq!(r.sim.producer().stats.acked, 5_000);
+        assert_eq!(r.sim.view().application().stats.acked, 5_000);
     }
 }
 
@@ -86,8 +86,8 @@ fn acks_zero_completes_on_write_with_offset_minus_one() {
     assert!(a.iter().all(|x| x.2 == -1), "acks=0 gives offset -1");
     assert!(
         r.sim
-            .producer()
-            .records
+            .view()
+            .records()
             .iter()
             .all(|m| m.offset == -1 && m.state == RecordState::Acked)
     );
@@ -170,7 +170,7 @@ fn a_retry_reorders_without_idempotence_and_not_with_it() {
         out_of_order(&appended_batches(&plain, 0)) > 0,
         "batch after the failed one should overtake it"
     );
-    assert_eq!(plain.sim.producer().stats.acked, 2_000);
+    assert_eq!(plain.sim.view().application().stats.acked, 2_000);
 
     let idem = run(
         config(KafkaVersion::V4, &[base[0], base[1]]),
@@ -203,7 +203,7 @@ fn a_retry_reorders_without_idempotence_and_not_with_it() {
         1,
     );
     assert_eq!(out_of_order(&appended_batches(&one, 0)), 0);
-    assert!(one.sim.producer().stats.retries > 0);
+    assert!(one.sim.view().application().stats.retries > 0);
 }
 
 fn duplicates(log: &[u32]) -> usize {
@@ -230,7 +230,7 @@ fn lost_responses_duplicate_without_idempotence_and_are_deduplicated_with_it() {
 
     let idem = run(config(KafkaVersion::V4, &[]), w(), &fault, 1);
     assert_eq!(duplicates(&idem.leader_log(0)), 0);
-    assert_eq!(idem.sim.producer().stats.acked, 3_000);
+    assert_eq!(idem.sim.view().application().stats.acked, 3_000);
     // The broker answered the retried batches with the offsets of their first append.
     let mut first_offset = BTreeMap::new();
     let mut dups = 0;
@@ -254,7 +254,7 @@ fn lost_responses_duplicate_without_idempotence_and_are_deduplicated_with_it() {
     let log = idem.leader_log(0);
     for (offset, id) in log.iter().enumerate() {
         assert_eq!(
-            idem.sim.producer().records[*id as usize].offset,
+            idem.sim.view().records()[*id as usize].offset,
             offset as i64
         );
     }
@@ -293,7 +293,7 @@ fn exhausted_buffer_memory_blocks_send_then_fails_it() {
     let (t1, error) = failed.expect("the blocked record should fail");
     assert_eq!(error, KafkaError::BufferExhausted);
     assert_eq!(t1.since(t0).as_millis(), 2_000);
-    assert!(r.sim.producer().acc.pool.used() <= 65_536);
+    assert!(r.sim.view().application().buffer_used <= 65_536);
 }
 
 #[test]
@@ -312,8 +312,8 @@ fn a_small_buffer_blocks_send_until_batches_complete() {
         r.events()
             .any(|(_, e)| matches!(e, TraceEvent::SendUnblocked { .. }))
     );
-    assert_eq!(r.sim.producer().stats.acked, 20_000);
-    assert!(r.sim.producer().stats.blocked_us > 0);
+    assert_eq!(r.sim.view().application().stats.acked, 20_000);
+    assert!(r.sim.view().application().stats.blocked_us > 0);
 }
 
 #[test]
@@ -358,7 +358,7 @@ fn acks_all_refuses_writes_when_the_isr_is_below_min_insync_replicas() {
         !r.events()
             .any(|(t, e)| t > shrink && matches!(e, TraceEvent::Appended { partition: 0, .. }))
     );
-    assert!(r.sim.producer().stats.failed > 0);
+    assert!(r.sim.view().application().stats.failed > 0);
 }
 
 #[test]
@@ -398,15 +398,15 @@ fn a_returning_old_leader_truncates_what_nobody_fetched() {
         }
     )));
     // In the end every replica of partition 0 holds the same log.
-    let part = &r.sim.cluster().partitions[0];
-    let logs: Vec<Vec<u32>> = part
+    let view = r.sim.view();
+    let logs: Vec<Vec<u32>> = view
+        .partition(0)
         .replicas
         .iter()
-        .map(|b| {
-            part.replica(*b)
-                .log
-                .iter()
-                .flat_map(|x| x.wire.records.iter())
+        .map(|rep| {
+            view.log(0, rep.broker)
+                .into_iter()
+                .map(|(_, r)| r)
                 .collect()
         })
         .collect();
@@ -446,7 +446,7 @@ fn delivery_timeout_fails_batches_that_cannot_be_sent() {
     assert!(!failed.is_empty());
     assert!(failed.iter().all(|e| *e == KafkaError::DeliveryTimeout));
     // Partitions on healthy brokers are unaffected.
-    let recs = &r.sim.producer().records;
+    let recs = &r.sim.view().records();
     assert!(
         recs.iter()
             .filter(|m| m.partition != 0)

@@ -3,7 +3,7 @@
 
 mod common;
 use kafka_flow::sim::command::Fault;
-use kafka_flow::sim::producer::RecordState;
+use kafka_flow::sim::view::RecordState;
 use kafka_flow::sim::workload::{SendMode, Template, Workload};
 use kafka_flow::sim::{Command, Config, KafkaVersion, Sim, SimDuration, SimTime, TraceEvent};
 use proptest::prelude::*;
@@ -131,7 +131,7 @@ proptest! {
         let max_in_flight = sim.config().producer.max_in_flight_requests_per_connection;
         let memory = sim.config().producer.buffer_memory;
         while sim.now() < limit && sim.step() {
-            prop_assert!(sim.producer().acc.pool.used() <= memory);
+            prop_assert!(sim.view().application().buffer_used <= memory);
             for r in sim.drain_trace() {
                 if let TraceEvent::RequestSent { in_flight, .. } = r.event {
                     prop_assert!(in_flight <= max_in_flight, "in flight {in_flight} > {max_in_flight}");
@@ -141,8 +141,9 @@ proptest! {
                 break;
             }
         }
-        let p = sim.producer();
-        let recs = &p.records;
+        let view = sim.view();
+        let p = view.application();
+        let recs = view.records();
         // send() was called for a prefix of the records, each exactly once.
         prop_assert!(recs.len() as u64 <= s.records);
         let count = |st: RecordState| recs.iter().filter(|m| m.state == st).count() as u64;
@@ -151,8 +152,8 @@ proptest! {
         prop_assert_eq!(count(RecordState::Unsent), p.stats.unsent);
         if sim.is_settled() {
             prop_assert_eq!(count(RecordState::Pending), 0, "settled with pending records");
-            prop_assert_eq!(p.acc.incomplete, 0);
-            prop_assert_eq!(p.acc.pool.used(), 0, "memory leaked");
+            prop_assert_eq!(p.incomplete_batches, 0);
+            prop_assert_eq!(p.buffer_used, 0, "memory leaked");
             // Every completed record went through the interceptor's onAcknowledgement.
             prop_assert_eq!(p.interceptor_on_ack, p.stats.acked + p.stats.failed);
         }
@@ -161,15 +162,18 @@ proptest! {
         let safe = s.sets.iter().any(|(k, v)| *k == "acks" && v == "all")
             && !s.faults.iter().any(|(_, f)| matches!(f, Fault::KillBroker{..} | Fault::KillLeader{..} | Fault::IsolateBroker{..}));
         if safe {
+            // Each partition's leader log, (offset, record) in offset order.
+            let logs: Vec<Option<Vec<(i64, u32)>>> = view
+                .partitions()
+                .iter()
+                .map(|part| part.leader.map(|l| view.log(part.id, l)))
+                .collect();
             for (i, m) in recs.iter().enumerate() {
                 if m.state == RecordState::Acked && m.offset >= 0 {
-                    let part = &sim.cluster().partitions[m.partition as usize];
-                    if let Some(l) = part.leader {
-                        let log = &part.replica(l).log;
-                        let found = log.iter().any(|b| {
-                            m.offset >= b.base_offset && m.offset < b.next_offset()
-                                && b.wire.records.get((m.offset - b.base_offset) as usize) == i as u32
-                        });
+                    if let Some(log) = &logs[m.partition as usize] {
+                        let found = log
+                            .binary_search_by_key(&m.offset, |&(o, _)| o)
+                            .is_ok_and(|at| log[at].1 == i as u32);
                         prop_assert!(found, "record {i} acked at offset {} is not there", m.offset);
                     }
                 }
@@ -253,13 +257,13 @@ proptest! {
             sim.schedule(SimTime::from_millis(*at), Command::Fault { fault: f.clone() });
         }
         sim.run(None);
-        let rep = sim.ledger_report();
+        let rep = sim.view().verdicts();
         prop_assert_eq!(rep.lost.broker, 0, "{:?} {:?}", rep.counts, rep.examples);
         prop_assert_eq!(rep.lost.consumer, 0, "{:?} {:?}", rep.counts, rep.examples);
         prop_assert_eq!(rep.duplicated.log, 0, "{:?} {:?}", rep.counts, rep.examples);
         prop_assert_eq!(rep.reordered, 0, "{:?}", rep.counts);
         let total: u64 = rep.counts.values().sum();
-        prop_assert_eq!(total, sim.producer().records.len() as u64);
+        prop_assert_eq!(total, sim.view().records().len() as u64);
     }
 }
 
@@ -323,10 +327,10 @@ proptest! {
             sim.schedule(SimTime::from_millis(*at), Command::Fault { fault: f.clone() });
         }
         sim.run(Some(SimTime::ZERO + SimDuration::from_secs(600)));
-        let rep = sim.ledger_report();
+        let rep = sim.view().verdicts();
         prop_assert_eq!(rep.duplicated.log, 0, "{:?} {:?}", rep.counts, rep.examples);
         prop_assert_eq!(rep.reordered, 0, "{:?} {:?}", rep.counts, rep.examples);
         let total: u64 = rep.counts.values().sum();
-        prop_assert_eq!(total, sim.producer().records.len() as u64);
+        prop_assert_eq!(total, sim.view().records().len() as u64);
     }
 }

@@ -139,14 +139,14 @@ fn fault_keys_reach_the_simulation() {
     tick(&mut a, 20);
     press(&mut a, KeyCode::Char('k'));
     assert!(
-        !a.sim.cluster().is_up(0),
+        !a.sim.view().broker_up(0),
         "k kills the leader of partition 0 (broker 0)"
     );
     press(&mut a, KeyCode::Char('c'));
-    assert!(a.sim.group().consumers[0].phase == kafka_flow::sim::consumer::Phase::Dead);
+    assert!(a.sim.view().consumer_group().consumers[0].phase == kafka_flow::sim::view::Phase::Dead);
     press(&mut a, KeyCode::Char('c'));
     assert!(
-        a.sim.group().consumers[0].phase != kafka_flow::sim::consumer::Phase::Dead,
+        a.sim.view().consumer_group().consumers[0].phase != kafka_flow::sim::view::Phase::Dead,
         "c again restarts it"
     );
     // The fault menu: open, move down, choose.

@@ -196,6 +196,8 @@ pub struct Replica {
     pub log_start_offset: i64,
     /// Its own high watermark (a follower learns the leader's with each fetch).
     pub high_watermark: i64,
+    /// Record batches held in its log (from the log start).
+    pub log_batches: usize,
     pub leader: bool,
     /// In the in-sync replica set.
     pub in_isr: bool,
@@ -485,6 +487,7 @@ impl<'a> View<'a> {
                         log_end_offset: rep.log_end_offset,
                         log_start_offset: rep.log_start_offset,
                         high_watermark: rep.high_watermark,
+                        log_batches: rep.log.len(),
                         leader: part.leader == Some(r),
                         in_isr: part.isr.contains(&r),
                     }

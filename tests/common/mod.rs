@@ -56,12 +56,14 @@ impl Run {
 
     /// Record ids in the leader's log of `partition`, in offset order.
     pub fn leader_log(&self, partition: u32) -> Vec<u32> {
-        let part = &self.sim.cluster().partitions[partition as usize];
-        let leader = part.leader.expect("partition has a leader");
-        part.replica(leader)
-            .log
-            .iter()
-            .flat_map(|b| b.wire.records.iter())
+        let view = self.sim.view();
+        let leader = view
+            .partition(partition)
+            .leader
+            .expect("partition has a leader");
+        view.log(partition, leader)
+            .into_iter()
+            .map(|(_, r)| r)
             .collect()
     }
 }
