@@ -158,20 +158,20 @@ impl Sim {
     pub fn workload(&self) -> &Workload {
         &self.workload
     }
-    pub fn producer(&self) -> &Producer {
+    pub(in crate::sim) fn producer(&self) -> &Producer {
         &self.producer
     }
-    pub fn cluster(&self) -> &Cluster {
+    pub(in crate::sim) fn cluster(&self) -> &Cluster {
         &self.cluster
     }
-    pub fn group(&self) -> &ConsumerGroup {
+    pub(in crate::sim) fn group(&self) -> &ConsumerGroup {
         &self.group
     }
-    pub fn ledger(&self) -> &ledger::Ledger {
+    pub(in crate::sim) fn ledger(&self) -> &ledger::Ledger {
         &self.core.ledger
     }
     /// The ledger's verdicts for every record sent so far.
-    pub fn ledger_report(&self) -> ledger::LedgerReport {
+    pub(in crate::sim) fn ledger_report(&self) -> ledger::LedgerReport {
         self.core.ledger.report(
             &self.producer.records,
             self.core.cfg.consumer.consumers > 0,
@@ -238,7 +238,7 @@ impl Sim {
     }
 
     /// Messages on the wire right now (only with `set_track_flights(true)`).
-    pub fn flights(&self) -> impl Iterator<Item = &kernel::Flight> {
+    pub(in crate::sim) fn flights(&self) -> impl Iterator<Item = &kernel::Flight> {
         let now = self.core.now;
         self.core
             .flights
