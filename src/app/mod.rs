@@ -3,6 +3,7 @@
 //! (`keys.rs`); `update` applies them; `on_tick` turns wall time into virtual time.
 //! Rendering (`ui`) only reads `&App`.
 
+pub mod faults;
 pub mod keys;
 pub mod knobs;
 pub mod lesson;
@@ -503,13 +504,7 @@ impl App {
                 }
             }
             Action::ToggleHelp => self.show_help = !self.show_help,
-            Action::ToggleLang => {
-                self.lang = if self.lang == Lang::En {
-                    Lang::Zh
-                } else {
-                    Lang::En
-                }
-            }
+            Action::ToggleLang => self.lang = self.lang.toggle(),
             Action::NextTheme => self.theme = self.theme.next(),
             Action::ToggleGlyphs => self.glyphs = self.glyphs.toggle(),
             Action::ToggleZoom => self.zoom = !self.zoom,
@@ -737,7 +732,7 @@ impl App {
     }
 
     fn inject(&mut self, fault: Fault) {
-        let text = fault.to_string();
+        let text = faults::fault_text(self.lang, &fault);
         let t = self.sim.now();
         match self.sim.apply(Command::Fault { fault }) {
             Ok(()) => {
@@ -759,7 +754,7 @@ impl App {
         let cfg = self.sim.config();
         let mut out = Vec::new();
         let mut add = |fault: Fault| {
-            let label = fault.to_string();
+            let label = faults::fault_text(self.lang, &fault);
             out.push(FaultEntry { fault, label });
         };
         for p in 0..cfg.topology.partitions.min(3) {
