@@ -218,6 +218,7 @@ pub(super) static TEXTS: &[(&str, &str, &str)] = &[
     ("reason.piggyback.help", "not ready itself: rode along to a broker that was ready", "自身未就绪，顺路搭上发往同一 Broker 的请求"),
     ("reason.retry", "retry", "重试"),
     ("reason.retry.help", "a failed batch's backoff is over", "失败批次的退避时间到了"),
+    ("sender.idempotent", "idempotent pid {pid} epoch {epoch}", "幂等性 pid {pid} epoch {epoch}"),
     ("sender.requests", "requests", "请求"),
     ("sender.retries", "retries", "重试"),
     ("stage.accumulator", "accumulator", "累加器"),

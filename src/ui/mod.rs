@@ -40,6 +40,11 @@ impl Ctx<'_> {
     pub fn t<'k>(&self, key: &'k str) -> &'k str {
         i18n::tr(self.app.lang, key)
     }
+    /// [`Ctx::t`] with `{name}` placeholders filled in.
+    pub fn tf(&self, key: &str, args: &[(&str, &str)]) -> String {
+        i18n::trf(self.app.lang, key, args)
+    }
+    /// Only `lesson.rs` still branches on the language; everything else uses `t` / `tf`.
     pub fn zh(&self) -> bool {
         self.app.lang == Lang::Zh
     }

@@ -203,10 +203,12 @@ pub fn sender(frame: &mut Frame, area: Rect, cx: &Ctx) {
         ),
         cx.theme().dim,
     )));
-    let idem = &client.idempotence;
-    if idem.enabled {
+    let idempotence = &client.idempotence;
+    if idempotence.enabled {
+        let pid = idempotence.producer_id.to_string();
+        let epoch = idempotence.epoch.to_string();
         lines.push(Line::from(Span::styled(
-            format!("idempotent pid {} epoch {}", idem.producer_id, idem.epoch),
+            cx.tf("sender.idempotent", &[("pid", &pid), ("epoch", &epoch)]),
             cx.theme().dim,
         )));
     }
