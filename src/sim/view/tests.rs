@@ -1,0 +1,110 @@
+//! The view agrees with the actors it reads.
+
+use super::poll_ranges;
+use super::*;
+use crate::sim::{Config, KafkaVersion, Workload};
+
+fn busy_sim() -> Sim {
+    let mut cfg = Config::defaults(KafkaVersion::V4);
+    cfg.set("consumers", "1").expect("valid");
+    cfg.set("auto.offset.reset", "earliest").expect("valid");
+    let w = Workload {
+        rate: 20_000.0,
+        ..Workload::notes_loop(100_000)
+    };
+    let mut sim = Sim::new(cfg, w, 7).expect("valid");
+    sim.set_track_flights(true);
+    sim.advance_to(SimTime::ZERO + SimDuration::from_millis(1_500));
+    sim
+}
+
+#[test]
+fn the_view_agrees_with_the_actors() {
+    let sim = busy_sim();
+    let view = sim.view();
+    let acc = view.accumulator();
+    assert_eq!(acc.lanes.len(), 3);
+    assert_eq!(acc.queued_batches(), sim.producer.acc.queued_batches());
+    for lane in &acc.lanes {
+        for b in &lane.batches {
+            assert!(b.records > 0 && b.bytes > 0 && b.batch_size == 16_384);
+            assert!(b.deadline >= b.created);
+        }
+    }
+    let app = view.application();
+    assert!(app.stats.send_calls > 0);
+    assert!(app.buffer_used <= app.buffer_total);
+
+    let client = view.network_client();
+    assert_eq!(client.connections.len(), 3);
+    let in_flight: usize = client.connections.iter().map(|c| c.in_flight.len()).sum();
+    assert_eq!(in_flight, client.requests.len());
+    for r in &client.requests {
+        assert_eq!(r.batches.len(), r.partitions.len());
+        assert!(r.sent <= view.now());
+        assert!(r.arrives.is_none_or(|t| t > view.now()));
+    }
+    assert!(client.idempotence.enabled && client.idempotence.producer_id >= 0);
+    assert_eq!(client.idempotence.sequences.len(), 3);
+
+    let partitions = view.partitions();
+    assert_eq!(
+        view.high_watermarks(),
+        partitions
+            .iter()
+            .map(|p| p.high_watermark)
+            .collect::<Vec<_>>()
+    );
+    for p in &partitions {
+        let leader = p.replicas.iter().filter(|r| r.leader).count();
+        assert_eq!(leader, usize::from(p.leader.is_some()));
+        assert!(
+            p.replicas
+                .iter()
+                .all(|r| r.in_isr == p.isr.contains(&r.broker))
+        );
+        let log = view.log(p.id, p.leader.expect("a leader"));
+        assert_eq!(log.last().map_or(0, |(o, _)| o + 1), p.log_end_offset);
+    }
+    assert!(
+        view.brokers()
+            .iter()
+            .all(|b| b.alive && !b.fenced && !b.isolated)
+    );
+
+    let group = view.consumer_group();
+    assert_eq!(group.consumers.len(), 1);
+    let c = &group.consumers[0];
+    assert!(c.alive);
+    for &(p, pos) in &c.positions {
+        assert!(pos <= partitions[p as usize].high_watermark);
+    }
+    if let Some(poll) = &c.poll {
+        assert!(poll.records() > 0);
+    }
+    assert_eq!(view.records().len() as u64, app.stats.send_calls);
+}
+
+#[test]
+fn poll_ranges_group_runs_of_one_partition() {
+    let ranges = poll_ranges(&[(0, 5), (0, 6), (0, 7), (2, 10), (2, 11), (0, 8)]);
+    assert_eq!(ranges, vec![(0, 5, 7, 3), (2, 10, 11, 2), (0, 8, 8, 1)]);
+}
+
+#[test]
+fn a_dead_broker_and_a_crashed_consumer_show() {
+    use crate::sim::{Command, Fault};
+    let mut sim = busy_sim();
+    sim.apply(Command::Fault {
+        fault: Fault::KillBroker { broker: 1 },
+    })
+    .expect("applies");
+    sim.apply(Command::Fault {
+        fault: Fault::CrashConsumer { consumer: 0 },
+    })
+    .expect("applies");
+    let view = sim.view();
+    assert!(!view.broker_up(1) && view.broker_up(0));
+    let c = &view.consumer_group().consumers[0];
+    assert!(!c.alive && !c.member && c.phase == Phase::Dead);
+}
