@@ -13,33 +13,33 @@ pub type BatchKey = usize;
 
 #[derive(Clone, Debug)]
 pub struct ProducerBatch {
-    pub id: BatchId,
+    pub(crate) id: BatchId,
     /// Its own slot in the accumulator (stable while the batch is alive).
-    pub key: BatchKey,
-    pub partition: u32,
-    pub created: SimTime,
+    pub(crate) key: BatchKey,
+    pub(crate) partition: u32,
+    pub(crate) created: SimTime,
     /// Starts at creation (linger counts from the first record); reset on each retry.
-    pub last_attempt: SimTime,
-    pub attempts: u32,
-    pub records: Vec<RecordId>,
+    pub(crate) last_attempt: SimTime,
+    pub(crate) attempts: u32,
+    pub(crate) records: Vec<RecordId>,
     /// `estimatedSizeInBytes`: 61 + the exact size of every record (uncompressed).
-    pub bytes: usize,
+    pub(crate) bytes: usize,
     /// The buffer's capacity: `max(batch.size, first record's upper bound)`.
-    pub buffer: usize,
+    pub(crate) buffer: usize,
     first_timestamp_ms: u64,
     /// Closed for appends (a newer batch exists, or it was drained).
-    pub closed: bool,
+    pub(crate) closed: bool,
     /// Idempotence: assigned on the first drain and kept across retries.
-    pub producer_id: i64,
-    pub producer_epoch: i16,
-    pub base_sequence: Option<i32>,
+    pub(crate) producer_id: i64,
+    pub(crate) producer_epoch: i16,
+    pub(crate) base_sequence: Option<i32>,
     /// An epoch bump rewrote its producer state (`ProducerBatch.sequenceHasBeenReset`).
-    pub sequence_reset: bool,
+    pub(crate) sequence_reset: bool,
     /// The backoff drawn when the batch was re-enqueued (with jitter).
-    pub backoff: SimDuration,
+    pub(crate) backoff: SimDuration,
     /// The leader epoch the metadata showed at the last attempt (KIP-951: a new leader skips backoff).
-    pub leader_epoch_at_attempt: u32,
-    pub in_flight: bool,
+    pub(crate) leader_epoch_at_attempt: u32,
+    pub(crate) in_flight: bool,
 }
 
 impl ProducerBatch {
@@ -59,7 +59,7 @@ impl ProducerBatch {
 /// `BufferPool`: only buffers of exactly batch.size bytes are kept on a free list.
 #[derive(Clone, Debug)]
 pub struct BufferPool {
-    pub total: u64,
+    pub(crate) total: u64,
     poolable: u64,
     free_pooled: u64,
     non_pooled: u64,
@@ -142,24 +142,24 @@ pub struct RecordAccumulator {
     slab: Vec<Option<ProducerBatch>>,
     free_slots: Vec<BatchKey>,
     next_batch_id: BatchId,
-    pub deques: Vec<VecDeque<BatchKey>>,
+    pub(crate) deques: Vec<VecDeque<BatchKey>>,
     /// Kafka creates a deque on first use; load stats exist only once all partitions have one.
     deque_created: Vec<bool>,
     /// Partitions with a batch in flight while max.in.flight=1 (`guaranteeMessageOrder`).
-    pub muted: Vec<bool>,
+    pub(crate) muted: Vec<bool>,
     /// Why each partition was sendable at the last `ready()`.
     ready_reason: Vec<Option<SendReason>>,
     drain_index: Vec<usize>,
-    pub pool: BufferPool,
-    pub linger: SimDuration,
+    pub(crate) pool: BufferPool,
+    pub(crate) linger: SimDuration,
     /// `send()` is blocked on memory (`free.queued() > 0`): everything is ready.
-    pub exhausted: bool,
-    pub flush_in_progress: bool,
-    pub closing: bool,
+    pub(crate) exhausted: bool,
+    pub(crate) flush_in_progress: bool,
+    pub(crate) closing: bool,
     /// Batches created and not yet completed (`incomplete`).
-    pub incomplete: usize,
+    pub(crate) incomplete: usize,
     /// `partitioner.availability.timeout.ms` (zero: off).
-    pub availability_timeout: SimDuration,
+    pub(crate) availability_timeout: SimDuration,
     /// Per node: (the last time it had ready data, the last time it could also be drained)
     /// (`NodeLatencyStats.readyTimeMs` / `drainTimeMs`).
     node_stats: Vec<Option<(SimTime, SimTime)>>,

@@ -63,10 +63,10 @@ pub enum BumpCause {
 }
 
 pub struct Idempotence {
-    pub enabled: bool,
+    pub(crate) enabled: bool,
     /// -1 until InitProducerId answered.
-    pub producer_id: i64,
-    pub epoch: i16,
+    pub(crate) producer_id: i64,
+    pub(crate) epoch: i16,
     partitions: Vec<PartitionEntry>,
     /// `epochBumpRequired` and `partitionsToRewriteSequences`.
     bump_required: bool,

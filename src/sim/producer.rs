@@ -78,20 +78,20 @@ pub enum AppState {
 }
 
 pub struct Producer {
-    pub acc: RecordAccumulator,
+    pub(crate) acc: RecordAccumulator,
     partitioner: Partitioner,
-    pub metadata: Vec<Option<(BrokerId, u32)>>,
-    pub available: Vec<bool>,
-    pub records: RecordLog,
-    pub app: AppState,
+    pub(crate) metadata: Vec<Option<(BrokerId, u32)>>,
+    pub(crate) available: Vec<bool>,
+    pub(crate) records: RecordLog,
+    pub(crate) app: AppState,
     /// Earliest time of the next `send()` (rate limit and send cost).
     due: SimTime,
     next_index: u64,
-    pub sender: Sender,
-    pub idem: Idempotence,
-    pub stats: ProducerStats,
-    pub interceptor_on_send: u64,
-    pub interceptor_on_ack: u64,
+    pub(crate) sender: Sender,
+    pub(crate) idem: Idempotence,
+    pub(crate) stats: ProducerStats,
+    pub(crate) interceptor_on_send: u64,
+    pub(crate) interceptor_on_ack: u64,
     key_buf: Vec<u8>,
     /// The topic's partition count is known (the first metadata answer arrived).
     metadata_seen: bool,

@@ -30,58 +30,58 @@ pub enum ConnState {
 
 #[derive(Clone, Debug)]
 pub struct Connection {
-    pub state: ConnState,
+    pub(crate) state: ConnState,
     /// Bumped on every close: answers on an older connection are ignored.
-    pub cgen: u32,
+    pub(crate) cgen: u32,
     /// Oldest first.
-    pub in_flight: VecDeque<RequestId>,
+    pub(crate) in_flight: VecDeque<RequestId>,
     /// When the newest request's last byte leaves (`canSendMore` needs it written).
-    pub last_written: SimTime,
-    pub backoff_until: SimTime,
-    pub failures: u32,
+    pub(crate) last_written: SimTime,
+    pub(crate) backoff_until: SimTime,
+    pub(crate) failures: u32,
 }
 
 /// A batch as it was sent in a request: enough to handle a late answer after the batch
 /// itself completed (an expired batch's success still advances the acknowledged sequence).
 #[derive(Clone, Copy, Debug)]
 pub struct SentBatch {
-    pub key: BatchKey,
-    pub id: BatchId,
-    pub partition: u32,
-    pub last_sequence: Option<i32>,
+    pub(crate) key: BatchKey,
+    pub(crate) id: BatchId,
+    pub(crate) partition: u32,
+    pub(crate) last_sequence: Option<i32>,
 }
 
 #[derive(Clone, Debug)]
 pub struct InFlightRequest {
-    pub broker: BrokerId,
-    pub batches: Vec<SentBatch>,
-    pub sent_at: SimTime,
+    pub(crate) broker: BrokerId,
+    pub(crate) batches: Vec<SentBatch>,
+    pub(crate) sent_at: SimTime,
     /// Its `RequestTimeout` (none for acks=0), cancelled when it is answered or its
     /// connection closes: a request answered in a round trip must not leave a 30 s timer
     /// behind (with retry.backoff.ms=0 a refused batch is resent once per round trip).
-    pub timeout_event: Option<EventId>,
+    pub(crate) timeout_event: Option<EventId>,
 }
 
 /// A metadata or InitProducerId request on the wire: which connection carries it and when
 /// it left (it times out after request.timeout.ms like any request).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ControlRequest {
-    pub broker: BrokerId,
-    pub cgen: u32,
-    pub sent_at: SimTime,
+    pub(crate) broker: BrokerId,
+    pub(crate) cgen: u32,
+    pub(crate) sent_at: SimTime,
 }
 
 pub struct Sender {
-    pub conns: Vec<Connection>,
-    pub in_flight: BTreeMap<RequestId, InFlightRequest>,
+    pub(crate) conns: Vec<Connection>,
+    pub(crate) in_flight: BTreeMap<RequestId, InFlightRequest>,
     next_request: RequestId,
-    pub wake_at: Option<(SimTime, u64)>,
+    pub(crate) wake_at: Option<(SimTime, u64)>,
     /// The queued `SenderWake` of `wake_at`, to cancel when an earlier one replaces it.
-    pub wake_event: Option<EventId>,
+    pub(crate) wake_event: Option<EventId>,
     /// The metadata request on the wire, if any.
-    pub metadata_request: Option<ControlRequest>,
+    pub(crate) metadata_request: Option<ControlRequest>,
     /// A disconnect or a metadata-type error asked for a refresh (`requestUpdate`).
-    pub metadata_stale: bool,
+    pub(crate) metadata_stale: bool,
     /// `Metadata.lastRefreshMs`: the last metadata answer or failed metadata request.
     metadata_refreshed_at: Option<SimTime>,
     /// `Metadata.equivalentResponseCount`: answers in a row that brought nothing new.

@@ -20,27 +20,27 @@ use std::collections::BTreeMap;
 #[derive(Clone, Copy, Debug)]
 pub struct FollowerState {
     /// -1 until the follower fetched from this leader.
-    pub log_end_offset: i64,
-    pub last_caught_up: SimTime,
-    pub last_fetch_time: SimTime,
-    pub last_fetch_leader_leo: i64,
+    pub(crate) log_end_offset: i64,
+    pub(crate) last_caught_up: SimTime,
+    pub(crate) last_fetch_time: SimTime,
+    pub(crate) last_fetch_leader_leo: i64,
 }
 
 #[derive(Clone, Debug)]
 pub struct PartitionState {
     /// Assignment order: the preferred leader first.
-    pub replicas: Vec<BrokerId>,
-    pub leader: Option<BrokerId>,
+    pub(crate) replicas: Vec<BrokerId>,
+    pub(crate) leader: Option<BrokerId>,
     /// The broker that led it last: while the partition is offline, its log and its
     /// checkpointed high watermark are still on that broker's disk.
-    pub last_leader: BrokerId,
-    pub leader_epoch: u32,
-    pub isr: Vec<BrokerId>,
+    pub(crate) last_leader: BrokerId,
+    pub(crate) leader_epoch: u32,
+    pub(crate) isr: Vec<BrokerId>,
     /// Indexed by broker id; `None` where the broker holds no replica.
-    pub logs: Vec<Option<Replica>>,
-    pub followers: Vec<FollowerState>,
+    pub(crate) logs: Vec<Option<Replica>>,
+    pub(crate) followers: Vec<FollowerState>,
     /// Offset where the current leader's epoch started (ISR expansion needs it).
-    pub leader_epoch_start: i64,
+    pub(crate) leader_epoch_start: i64,
 }
 
 impl PartitionState {
@@ -76,26 +76,26 @@ impl PartitionState {
 
 #[derive(Clone, Debug, Default)]
 pub struct BrokerState {
-    pub alive: bool,
+    pub(crate) alive: bool,
     /// The controller has fenced it (missed heartbeats): it leads nothing and is out of every ISR.
-    pub fenced: bool,
-    pub incarnation: u32,
+    pub(crate) fenced: bool,
+    pub(crate) incarnation: u32,
     /// When the broker last died.
-    pub killed_at: SimTime,
+    pub(crate) killed_at: SimTime,
     /// Cut off from the network: the controller stops hearing its heartbeats.
-    pub isolated: bool,
+    pub(crate) isolated: bool,
     /// Produce responses to drop on the way out (fault).
-    pub drop_responses: u32,
+    pub(crate) drop_responses: u32,
     /// The producer connection whose responses vanish: TCP delivers in order, so once one
     /// response is lost nothing after it on that connection arrives either.
-    pub broken_conn: Option<u32>,
+    pub(crate) broken_conn: Option<u32>,
     /// Produce batches to refuse with NOT_ENOUGH_REPLICAS (fault: a transient error).
-    pub reject_produce: u32,
+    pub(crate) reject_produce: u32,
 }
 
 pub struct Cluster {
-    pub brokers: Vec<BrokerState>,
-    pub partitions: Vec<PartitionState>,
+    pub(crate) brokers: Vec<BrokerState>,
+    pub(crate) partitions: Vec<PartitionState>,
     pub(crate) queues: Vec<BrokerQueue>,
     pub(crate) delayed: Vec<BTreeMap<u64, DelayedProduce>>,
     /// Per (leader, follower): a follower fetch parked until data arrives.

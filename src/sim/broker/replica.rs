@@ -38,15 +38,15 @@ pub enum SequenceCheck {
 #[derive(Clone, Debug, Default)]
 pub struct Replica {
     /// The batches from `log_start_offset` to the log end.
-    pub log: VecDeque<LogBatch>,
+    pub(crate) log: VecDeque<LogBatch>,
     /// Offsets below it were removed (`UnifiedLog.logStartOffset`): the simulation drops
     /// what no replica, consumer or verdict can need any more, as retention would.
-    pub log_start_offset: i64,
-    pub log_end_offset: i64,
-    pub high_watermark: i64,
+    pub(crate) log_start_offset: i64,
+    pub(crate) log_end_offset: i64,
+    pub(crate) high_watermark: i64,
     /// (epoch, start offset), ascending: `LeaderEpochFileCache`.
-    pub epochs: Vec<(u32, i64)>,
-    pub producers: BTreeMap<i64, ProducerEntry>,
+    pub(crate) epochs: Vec<(u32, i64)>,
+    pub(crate) producers: BTreeMap<i64, ProducerEntry>,
     /// The producers' state as of `log_start_offset` (Kafka's producer-state snapshot):
     /// truncation rebuilds the state from it plus the batches still in the log.
     snapshot: BTreeMap<i64, ProducerEntry>,

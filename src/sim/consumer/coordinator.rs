@@ -28,11 +28,11 @@ pub fn member_id(group: &str, consumer: u32, incarnation: u32) -> String {
 
 #[derive(Clone, Debug)]
 pub struct Member {
-    pub consumer: u32,
-    pub incarnation: u32,
+    pub(crate) consumer: u32,
+    pub(crate) incarnation: u32,
     pub member_id: String,
-    pub last_heartbeat: SimTime,
-    pub joined: bool,
+    pub(crate) last_heartbeat: SimTime,
+    pub(crate) joined: bool,
     /// This membership's number: a member that leaves and joins again gets a new one.
     serial: u64,
     /// Its pending session check, cancelled when the membership ends otherwise (a member
@@ -43,14 +43,14 @@ pub struct Member {
 #[derive(Default)]
 pub struct Coordinator {
     /// By member id: the RangeAssignor orders members this way.
-    pub members: BTreeMap<String, Member>,
-    pub generation: u32,
-    pub rebalancing: bool,
+    pub(crate) members: BTreeMap<String, Member>,
+    pub(crate) generation: u32,
+    pub(crate) rebalancing: bool,
     round: u64,
     /// The first rebalance waits group.initial.rebalance.delay.ms for more members.
     initial_wait_over: bool,
-    pub committed: BTreeMap<u32, i64>,
-    pub assignment: Vec<(u32, Vec<u32>)>,
+    pub(crate) committed: BTreeMap<u32, i64>,
+    pub(crate) assignment: Vec<(u32, Vec<u32>)>,
     next_serial: u64,
 }
 

@@ -57,13 +57,13 @@ enum Then {
 }
 
 pub struct Consumer {
-    pub index: u32,
-    pub incarnation: u32,
-    pub phase: Phase,
-    pub generation: u32,
-    pub assignment: Vec<u32>,
+    pub(crate) index: u32,
+    pub(crate) incarnation: u32,
+    pub(crate) phase: Phase,
+    pub(crate) generation: u32,
+    pub(crate) assignment: Vec<u32>,
     /// Next offset `poll()` returns, per assigned partition.
-    pub positions: BTreeMap<u32, i64>,
+    pub(crate) positions: BTreeMap<u32, i64>,
     /// Per assigned partition: the ledger's cause of where this consumer started reading it.
     resumed: BTreeMap<u32, u32>,
     fetch_offsets: BTreeMap<u32, i64>,
@@ -71,8 +71,8 @@ pub struct Consumer {
     fetch_in_flight: BTreeMap<BrokerId, SimTime>,
     next_auto_commit: SimTime,
     /// Records returned by the last poll and being processed: (partition, offset).
-    pub in_hand: Vec<(u32, i64)>,
-    pub processing_since: SimTime,
+    pub(crate) in_hand: Vec<(u32, i64)>,
+    pub(crate) processing_since: SimTime,
     wake_token: u64,
     /// The queued `ConsumerWake` of `wake_token`, cancelled when a new wake-up replaces it.
     wake_event: Option<EventId>,
@@ -130,9 +130,9 @@ struct PendingCommit {
 }
 
 pub struct ConsumerGroup {
-    pub consumers: Vec<Consumer>,
-    pub coordinator: Coordinator,
-    pub stats: ConsumerStats,
+    pub(crate) consumers: Vec<Consumer>,
+    pub(crate) coordinator: Coordinator,
+    pub(crate) stats: ConsumerStats,
     next_commit: u64,
     /// The commits sent and not yet answered, by id.
     commits: BTreeMap<u64, PendingCommit>,
