@@ -20,6 +20,7 @@ pub struct Application<'a> {
     pub interceptor_on_ack: u64,
     /// buffer.memory: bytes held by batches (`BufferPool`), and the pool's size.
     pub buffer_used: u64,
+    /// buffer.memory: the pool's size in bytes.
     pub buffer_total: u64,
     /// `RecordAccumulator.incomplete`: batches created and not yet completed.
     pub incomplete_batches: usize,
@@ -39,6 +40,7 @@ pub enum Wait {
 pub struct Batch {
     /// The batch's id in the trace and the ledger.
     pub id: BatchId,
+    /// The topic partition it is for.
     pub partition: u32,
     /// Records appended (`recordCount`).
     pub records: u32,
@@ -51,6 +53,7 @@ pub struct Batch {
     /// When it may be sent without being full: `last attempt + linger.ms` for a new batch,
     /// `last attempt + backoff` for a retried one.
     pub deadline: SimTime,
+    /// Which timer `deadline` is: linger.ms or the retry backoff.
     pub waiting: Wait,
     /// Sends so far (0: never sent; a retry adds one).
     pub attempts: u32,
@@ -69,6 +72,7 @@ pub struct Lane {
 /// The RecordAccumulator: one lane per partition.
 #[derive(Clone, Debug)]
 pub struct Accumulator {
+    /// One deque per partition, by partition number.
     pub lanes: Vec<Lane>,
     /// linger.ms as the accumulator applies it now.
     pub linger: SimDuration,
@@ -86,7 +90,9 @@ impl Accumulator {
 /// One connection of the Sender's `NetworkClient`, to one broker.
 #[derive(Clone, Debug)]
 pub struct Connection {
+    /// The broker at the other end.
     pub broker: BrokerId,
+    /// Ready, connecting, or disconnected (after a failure, until reconnect.backoff.ms).
     pub state: ConnState,
     /// Requests sent on it and not yet answered (`InFlightRequests`), oldest first.
     pub in_flight: Vec<RequestId>,
@@ -95,7 +101,9 @@ pub struct Connection {
 /// A produce request in flight.
 #[derive(Clone, Debug)]
 pub struct Request {
+    /// The request's correlation id (as in the trace).
     pub id: RequestId,
+    /// The broker it was sent to: the leader of its partitions.
     pub broker: BrokerId,
     /// The batches it carries, and their partitions (same order).
     pub batches: Vec<BatchId>,
@@ -109,6 +117,17 @@ pub struct Request {
     pub arrives: Option<SimTime>,
 }
 
+impl Request {
+    /// How far the request travelled to the broker at `now`, 0.0 to 1.0; `None` once it
+    /// arrived (or when flights are not tracked).
+    pub fn progress(&self, now: SimTime) -> Option<f64> {
+        self.arrives.map(|arrives| {
+            let span = arrives.since(self.sent).as_micros().max(1) as f64;
+            (now.since(self.sent).as_micros() as f64 / span).clamp(0.0, 1.0)
+        })
+    }
+}
+
 /// The idempotent producer's state (KIP-98).
 #[derive(Clone, Debug)]
 pub struct Idempotence {
@@ -116,6 +135,7 @@ pub struct Idempotence {
     pub enabled: bool,
     /// The producer id from InitProducerId (-1 before the answer) and its epoch.
     pub producer_id: i64,
+    /// The producer epoch (bumped after an unresolved sequence, -1 before InitProducerId).
     pub epoch: i16,
     /// Per partition: (next sequence number to assign, last acknowledged one or -1).
     pub sequences: Vec<(i32, i32)>,
@@ -124,19 +144,26 @@ pub struct Idempotence {
 /// The Sender thread: its connections, requests in flight, idempotence.
 #[derive(Clone, Debug)]
 pub struct NetworkClient {
+    /// One connection per broker, by broker id.
     pub connections: Vec<Connection>,
+    /// Produce requests sent and not yet answered, by request id.
     pub requests: Vec<Request>,
     /// max.in.flight.requests.per.connection.
     pub max_in_flight: usize,
+    /// enable.idempotence: the producer id, epoch and sequence numbers.
     pub idempotence: Idempotence,
 }
 
 /// A message on the wire, for drawing it where it is.
 #[derive(Clone, Copy, Debug)]
 pub struct Flight {
+    /// The sending host.
     pub from: Node,
+    /// The receiving host.
     pub to: Node,
+    /// What it carries (a produce request, an ack, a fetch, a commit…).
     pub kind: FlightKind,
+    /// When it left, and when it arrives (latency, jitter and bandwidth included).
     pub depart: SimTime,
     pub arrive: SimTime,
     /// How far it travelled, 0.0 (just left) to 1.0 (arriving).
@@ -148,6 +175,7 @@ pub struct Flight {
 /// A broker as the controller sees it.
 #[derive(Clone, Copy, Debug)]
 pub struct Broker {
+    /// broker.id (node.id).
     pub id: BrokerId,
     /// The process runs (not killed).
     pub alive: bool,
@@ -160,6 +188,7 @@ pub struct Broker {
 /// One replica of a partition, on one broker.
 #[derive(Clone, Copy, Debug)]
 pub struct Replica {
+    /// The broker holding it.
     pub broker: BrokerId,
     /// LEO: the offset its next record gets.
     pub log_end_offset: i64,
@@ -177,6 +206,7 @@ pub struct Replica {
 /// A topic partition.
 #[derive(Clone, Debug)]
 pub struct Partition {
+    /// The partition number within the topic.
     pub id: u32,
     /// None: offline (no replica can lead).
     pub leader: Option<BrokerId>,
@@ -210,6 +240,7 @@ impl Poll {
 /// One consumer of the group.
 #[derive(Clone, Debug)]
 pub struct Consumer {
+    /// The consumer's number in the group (client.id suffix).
     pub index: u32,
     /// What its application thread is doing; `Phase::Dead` after a crash.
     pub phase: Phase,
@@ -239,6 +270,7 @@ impl Consumer {
 /// The consumer group and its coordinator.
 #[derive(Clone, Debug)]
 pub struct ConsumerGroup<'a> {
+    /// Every consumer of the group (group.id), by number.
     pub consumers: Vec<Consumer>,
     /// The coordinator's committed offsets: (partition, offset).
     pub committed: Vec<(u32, i64)>,

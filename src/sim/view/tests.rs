@@ -43,6 +43,10 @@ fn the_view_agrees_with_the_actors() {
         assert_eq!(r.batches.len(), r.partitions.len());
         assert!(r.sent <= view.now());
         assert!(r.arrives.is_none_or(|t| t > view.now()));
+        assert!(
+            r.progress(view.now())
+                .is_none_or(|f| (0.0..=1.0).contains(&f))
+        );
     }
     assert!(client.idempotence.enabled && client.idempotence.producer_id >= 0);
     assert_eq!(client.idempotence.sequences.len(), 3);
