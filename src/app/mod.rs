@@ -9,9 +9,9 @@ pub mod lesson;
 pub mod metrics;
 pub mod narrate;
 
-use crate::cli::{RunArgs, SimArgs};
-use crate::headless::{self, CliError};
+use crate::headless::CliError;
 use crate::i18n::Lang;
+use crate::scenario::{Scenario, WorkloadSpec, WorldOptions};
 use crate::sim::command::Fault;
 use crate::sim::consumer::Phase;
 use crate::sim::ledger::LedgerReport;
@@ -46,7 +46,7 @@ const FLASH_FRAMES: u64 = 45;
 /// What the user chose on the command line for the TUI.
 #[derive(Clone, Debug, Default)]
 pub struct AppOptions {
-    pub sim: SimArgs,
+    pub world: WorldOptions,
     /// `--lang`; `None` = from `LANG`.
     pub lang: Option<Lang>,
 }
@@ -122,7 +122,7 @@ pub struct App {
     /// The lesson being followed, if any.
     pub lesson: Option<LessonState>,
     /// The command-line options the sandbox was (or will be) built with.
-    sandbox_args: SimArgs,
+    sandbox_args: WorldOptions,
     /// The course and the learner's progress, for the home screen (read when it opens,
     /// not per frame).
     pub course: Vec<crate::lesson::Lesson>,
@@ -137,31 +137,25 @@ impl App {
     /// The built-in scenario (the notes' CustomProducer and CustomConsumer) with the
     /// user's --set / --config / --seed / --kafka-version, at a watchable rate.
     pub fn new(opts: &AppOptions) -> Result<App, CliError> {
-        let (config, workload, seed) = Self::sandbox_world(&opts.sim)?;
+        let (config, workload, seed) = Self::sandbox_world(&opts.world)?;
         let lang = opts.lang.unwrap_or_else(Lang::from_env);
         let mut app = App::with(config, workload, seed, lang, Theme::from_env())
             .map_err(CliError::BadInput)?;
-        app.sandbox_args = opts.sim.clone();
+        app.sandbox_args = opts.world.clone();
         Ok(app)
     }
 
     /// The built-in scenario's configuration, workload and seed, with the user's options.
-    fn sandbox_world(sim: &SimArgs) -> Result<(Config, Workload, u64), CliError> {
-        let args = headless::builtin_sim_args(sim);
-        let config = headless::build_config(&args)?;
+    fn sandbox_world(world: &WorldOptions) -> Result<(Config, Workload, u64), CliError> {
         // The sandbox runs as long as the learner watches: an evening at full speed stays
         // far below the 32-bit record ids, and memory stays flat (`sim::compaction`).
-        let run = RunArgs {
+        let workload = WorkloadSpec {
             records: Workload::MAX_RECORDS,
             rate: TUI_RATE,
-            ..RunArgs::builtin()
+            ..WorkloadSpec::notes_loop()
         };
-        let workload = headless::build_workload(&run)?;
-        Ok((
-            config,
-            workload,
-            args.seed.unwrap_or(crate::sim::DEFAULT_SEED),
-        ))
+        let s = Scenario::builtin(world, &workload).map_err(CliError::BadInput)?;
+        Ok((s.config, s.workload, s.seed))
     }
 
     /// A lesson: its setup, its first unfinished step, the lesson panel.
@@ -245,7 +239,7 @@ impl App {
             last_send: None,
             knobs: knobs::sandbox(),
             lesson: None,
-            sandbox_args: SimArgs::default(),
+            sandbox_args: WorldOptions::default(),
             course: Vec::new(),
             progress: crate::lesson::progress::Progress::default(),
             since_refresh: Duration::ZERO,
@@ -256,8 +250,7 @@ impl App {
     }
 
     fn build(config: &Config, workload: &Workload, seed: u64) -> Result<Sim, String> {
-        let mut sim =
-            Sim::new(config.clone(), workload.clone(), seed).map_err(|e| e.to_string())?;
+        let mut sim = Scenario::new(config.clone(), workload.clone(), seed).build()?;
         sim.set_track_flights(true);
         Ok(sim)
     }

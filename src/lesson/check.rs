@@ -5,6 +5,7 @@
 use super::goals::{holds, metrics};
 use super::load::setup_config;
 use super::{Lesson, Scripted, Step};
+use crate::scenario::{RATE, Scenario, WorkloadSpec};
 use crate::sim::command::Fault;
 use crate::sim::time::parse_duration;
 use crate::sim::workload::Workload;
@@ -14,16 +15,16 @@ use serde_json::Value;
 /// The workload a lesson's setup describes (the same rules as `kafka-flow run`'s flags).
 pub fn setup_workload(lesson: &Lesson) -> Result<Workload, String> {
     let s = &lesson.setup;
-    let run = crate::cli::RunArgs {
+    WorkloadSpec {
         records: s.records,
         rate: s.rate,
         key: s.key.clone(),
         value: s.value.clone(),
         value_bytes: s.value_bytes,
         sync: s.sync,
-        ..crate::cli::RunArgs::builtin()
-    };
-    crate::headless::build_workload(&run).map_err(|e| e.to_string())
+        ..WorkloadSpec::notes_loop()
+    }
+    .build()
 }
 
 /// A scripted command as a simulation command and its time.
@@ -77,26 +78,26 @@ pub fn step_sim_with(
 ) -> Result<Sim, String> {
     let mut config = setup_config(lesson)?;
     for (k, v) in settings {
-        if k == crate::app::knobs::RATE {
+        if k == RATE {
             continue;
         }
         config.set(k, v).map_err(|e| e.to_string())?;
     }
     config.validate().map_err(|e| e.to_string())?;
     let mut workload = setup_workload(lesson)?;
-    if let Some(rate) = settings.get(crate::app::knobs::RATE) {
+    if let Some(rate) = settings.get(RATE) {
         workload.rate = rate
             .parse()
             .map_err(|_| format!("rate '{rate}' is not a number"))?;
         workload.validate()?;
     }
-    let mut sim = Sim::new(config.clone(), workload, lesson.setup.seed.unwrap_or(42))
-        .map_err(|e| e.to_string())?;
-    sim.set_trace_enabled(false);
+    let mut scenario = Scenario::new(config, workload, lesson.setup.seed.unwrap_or(42));
     for s in step.commands.iter().chain(extra) {
-        let (at, cmd) = scripted(s, &config)?;
-        sim.schedule(at, cmd);
+        let command = scripted(s, &scenario.config)?;
+        scenario.commands.push(command);
     }
+    let mut sim = scenario.build()?;
+    sim.set_trace_enabled(false);
     Ok(sim)
 }
 

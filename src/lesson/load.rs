@@ -365,7 +365,7 @@ fn validate(lesson: &Lesson) -> Result<(), String> {
                 .map_err(|e| format!("step {n}: goal '{}': {e}", g.metric))?;
         }
         for k in &step.knobs {
-            if k != crate::app::knobs::RATE && crate::sim::config::find_setting(k).is_none() {
+            if k != crate::scenario::RATE && crate::sim::config::find_setting(k).is_none() {
                 return Err(format!(
                     "step {n}: knob '{k}' is not a setting (see `kafka-flow settings`)"
                 ));
