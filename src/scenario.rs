@@ -71,6 +71,7 @@ pub struct WorldOptions {
 impl WorldOptions {
     /// The built-in scenario's world: the notes' CustomProducer sets linger.ms=1 (acks=all
     /// and batch.size=16384 are the defaults anyway); the user's own settings still win.
+    #[must_use]
     pub fn builtin(&self) -> WorldOptions {
         let mut out = self.clone();
         out.set.insert(0, "linger.ms=1".to_string());
