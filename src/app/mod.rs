@@ -162,7 +162,7 @@ impl App {
     pub fn for_lesson(lesson: crate::lesson::Lesson, lang: Lang) -> Result<App, CliError> {
         let config = crate::lesson::load::setup_config(&lesson).map_err(CliError::BadInput)?;
         let workload = crate::lesson::check::setup_workload(&lesson).map_err(CliError::BadInput)?;
-        let seed = lesson.setup.seed.unwrap_or(crate::sim::DEFAULT_SEED);
+        let seed = lesson.setup.scenario.seed;
         let mut app = App::with(config, workload, seed, lang, Theme::from_env())
             .map_err(CliError::BadInput)?;
         app.start_lesson(LessonState::new(
@@ -334,12 +334,9 @@ impl App {
         // In a lesson the summary serves both the goals and the ledger panel: one ledger pass.
         let new = if let Some(st) = &mut self.lesson {
             let summary = crate::sim::summary::Summary::of(&self.sim);
-            let metrics = crate::lesson::goals::metrics_of(&summary);
-            let until = crate::sim::time::parse_duration(&st.lesson.setup.until)
-                .unwrap_or(SimDuration::MAX);
-            let finished = self.sim.is_settled() || self.sim.now() >= SimTime::ZERO + until;
+            let finished = self.sim.is_settled() || self.sim.now() >= st.lesson.setup.until;
             let mut note = None;
-            if st.evaluate(&metrics, finished, &mut note) {
+            if st.evaluate(&summary, finished, &mut note) {
                 let zh = self.lang == Lang::Zh;
                 let text = match (st.is_last(), zh) {
                     (false, false) => "step done! n: next step".to_string(),
@@ -582,11 +579,7 @@ impl App {
             crate::lesson::check::setup_workload(&lesson),
         ) {
             (Ok(config), Ok(workload)) => {
-                self.base = (
-                    config,
-                    workload,
-                    lesson.setup.seed.unwrap_or(crate::sim::DEFAULT_SEED),
-                );
+                self.base = (config, workload, lesson.setup.scenario.seed);
                 self.start_lesson(LessonState::new(
                     lesson,
                     crate::lesson::progress::default_path(),
