@@ -132,7 +132,7 @@ pub fn run(
     out.write_all(text.as_bytes()).map_err(|e| output_error(&e))
 }
 
-/// `kafka-flow settings`: every setting, its default and what it does.
+/// `kafka-flow settings`: every setting, its default, how a change takes effect and what it does.
 pub fn list_settings(version: &str, out: &mut dyn Write) -> Result<(), CliError> {
     let v = KafkaVersion::parse(version).map_err(|e| bad(format!("--kafka-version: {e}")))?;
     let cfg = Config::defaults(v);
@@ -144,11 +144,23 @@ pub fn list_settings(version: &str, out: &mut dyn Write) -> Result<(), CliError>
             let _ = write!(text, "\n[{group}]\n");
         }
         let value = cfg.get(s.name).unwrap_or_default();
-        let _ = writeln!(text, "  {:<44} {:<12} {}", s.name, value, s.doc);
+        let _ = writeln!(
+            text,
+            "  {:<44} {:<12} {:<8} {}",
+            s.name,
+            value,
+            s.effect.name(),
+            s.doc
+        );
     }
+    // What the third column means, once.
     let _ = writeln!(
         text,
-        "\n(`kafka-flow run` starts from these with auto.offset.reset=earliest, as the notes' CustomConsumer does.)"
+        "\n(A change in the TUI: live = at once; restart = a new producer instance reads it; at start = fixed when the simulation starts.)"
+    );
+    let _ = writeln!(
+        text,
+        "(`kafka-flow run` starts from these with auto.offset.reset=earliest, as the notes' CustomConsumer does.)"
     );
     out.write_all(text.trim_start().as_bytes())
         .map_err(|e| output_error(&e))

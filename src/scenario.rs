@@ -188,4 +188,22 @@ mod tests {
         };
         assert!(w.build().unwrap_err().starts_with("--key:"));
     }
+
+    #[test]
+    fn a_setting_change_says_how_it_took_effect() {
+        use crate::sim::Applied;
+        let s = Scenario::builtin(&WorldOptions::default(), &WorkloadSpec::notes_loop()).unwrap();
+        let mut sim = s.build().unwrap();
+        let set = |name: &str, value: &str| Command::Set {
+            name: name.to_string(),
+            value: value.to_string(),
+        };
+        assert_eq!(sim.apply(set("linger.ms", "20")), Ok(Applied::Live));
+        assert_eq!(
+            sim.apply(set("batch.size", "1024")),
+            Ok(Applied::ProducerRestarted)
+        );
+        let e = sim.apply(set("partitions", "6")).unwrap_err();
+        assert!(e.contains("fixed when the simulation starts"), "{e}");
+    }
 }

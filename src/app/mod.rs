@@ -11,11 +11,12 @@ pub mod narrate;
 
 use crate::headless::CliError;
 use crate::i18n::Lang;
+use crate::i18n::trf;
 use crate::scenario::{Scenario, WorkloadSpec, WorldOptions};
 use crate::sim::command::Fault;
 use crate::sim::consumer::Phase;
 use crate::sim::ledger::LedgerReport;
-use crate::sim::{Command, Config, Sim, SimDuration, SimTime, TraceEvent, Workload};
+use crate::sim::{Applied, Command, Config, Sim, SimDuration, SimTime, TraceEvent, Workload};
 use crate::ui::glyphs::Glyphs;
 use crate::ui::theme::Theme;
 use crossterm::event::KeyEvent;
@@ -672,7 +673,6 @@ impl App {
     }
 
     fn set_knob(&mut self, name: &str, value: &str) {
-        let zh = self.lang == Lang::Zh;
         let rate = if name == RATE {
             match self.parse_rate(value) {
                 Ok(rate) => Some(rate),
@@ -694,25 +694,17 @@ impl App {
                     Some(p) => st.overrides.insert(name.to_string(), p),
                     None => st.overrides.remove(name),
                 };
-                self.say(
-                    Level::Bad,
-                    if zh {
-                        format!("拒绝：{e}")
-                    } else {
-                        format!("refused: {e}")
-                    },
-                );
+                let text = trf(self.lang, "apply.refused", &[("reason", &e)]);
+                self.say(Level::Bad, text);
                 return;
             }
             self.restart_step();
-            self.say(
-                Level::Good,
-                if zh {
-                    format!("{name} = {value}：本步从头重新运行，目标按新设置衡量")
-                } else {
-                    format!("{name} = {value}: the step restarts with it, so the goals measure it from the start")
-                },
+            let text = trf(
+                self.lang,
+                "apply.step_restarts",
+                &[("name", name), ("value", value)],
             );
+            self.say(Level::Good, text);
             return;
         }
         let command = match rate {
@@ -723,33 +715,21 @@ impl App {
             },
         };
         let t = self.sim.now();
+        let t = t.to_string();
+        let args = [("name", name), ("value", value), ("t", t.as_str())];
         match self.sim.apply(command) {
-            Ok(()) => {
-                // The simulation starts a new producer instance when the change needs one.
-                let restart = matches!(
-                    self.sim.producer().app,
-                    crate::sim::producer::AppState::Restarting
-                );
-                let text = match (restart, zh) {
-                    (true, false) => format!(
-                        "{name} = {value} at {t}: Kafka reads it only at start-up, so the producer restarts"
-                    ),
-                    (true, true) => {
-                        format!("{t} 设置 {name} = {value}：Kafka 只在启动时读取它，生产者重启")
-                    }
-                    (false, false) => format!("{name} = {value} from {t}"),
-                    (false, true) => format!("{t} 起 {name} = {value}"),
-                };
-                self.say(if restart { Level::Warn } else { Level::Good }, text);
+            Ok(Applied::ProducerRestarted) => {
+                let text = trf(self.lang, "apply.producer_restarted", &args);
+                self.say(Level::Warn, text);
             }
-            Err(e) => self.say(
-                Level::Bad,
-                if zh {
-                    format!("拒绝：{e}")
-                } else {
-                    format!("refused: {e}")
-                },
-            ),
+            Ok(Applied::Live) => {
+                let text = trf(self.lang, "apply.live", &args);
+                self.say(Level::Good, text);
+            }
+            Err(e) => {
+                let text = trf(self.lang, "apply.refused", &[("reason", &e)]);
+                self.say(Level::Bad, text);
+            }
         }
         self.absorb_trace();
     }
@@ -758,7 +738,7 @@ impl App {
         let text = fault.to_string();
         let t = self.sim.now();
         match self.sim.apply(Command::Fault { fault }) {
-            Ok(()) => {
+            Ok(_) => {
                 let zh = self.lang == Lang::Zh;
                 self.say(
                     Level::Bad,
