@@ -15,6 +15,8 @@
 //! `commit_mode.{commit.mode with '-' as '_'}`.
 
 mod course;
+#[cfg(test)]
+pub(crate) mod glossary_test;
 mod reasons;
 mod screen;
 

@@ -195,3 +195,18 @@ fn every_metric_the_lesson_guide_names_resolves() {
     }
     assert!(n > 20, "{n}");
 }
+
+#[test]
+fn the_lessons_chinese_avoids_what_the_glossary_avoids() {
+    let mut found = Vec::new();
+    for (term, words) in crate::i18n::glossary_test::avoided() {
+        for (name, text) in EMBEDDED {
+            for w in &words {
+                if text.contains(w) {
+                    found.push(format!("lessons/{name}: '{w}' (docs/glossary.md: {term})"));
+                }
+            }
+        }
+    }
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}
