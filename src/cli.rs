@@ -2,7 +2,9 @@
 //! (a headless simulation with a summary). Clap reports its own usage errors with
 //! exit code 2; everything we validate ourselves uses 2 as well.
 
+use crate::headless::RunOptions;
 use crate::i18n::Lang;
+use crate::scenario::{WorkloadSpec, WorldOptions};
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -121,22 +123,40 @@ pub struct RunArgs {
     pub trace: Option<PathBuf>,
 }
 
+impl SimArgs {
+    /// The world these options describe.
+    pub fn world(&self) -> WorldOptions {
+        WorldOptions {
+            kafka_version: self.kafka_version.clone(),
+            properties: self.config.clone(),
+            set: self.set.clone(),
+            seed: self.seed,
+        }
+    }
+}
+
 impl RunArgs {
-    /// The built-in scenario: the notes' 50,000-record loop with linger.ms=1.
-    pub fn builtin() -> Self {
-        RunArgs {
-            records: 50_000,
-            rate: 0.0,
-            key: "hello{i}".to_string(),
-            value: "hello{i}".to_string(),
-            value_bytes: None,
-            sync: false,
-            no_close: false,
-            flush_every: 0,
-            fault: Vec::new(),
-            until: None,
-            json: false,
-            trace: None,
+    /// The producing application these flags describe.
+    pub fn workload(&self) -> WorkloadSpec {
+        WorkloadSpec {
+            records: self.records,
+            rate: self.rate,
+            key: self.key.clone(),
+            value: self.value.clone(),
+            value_bytes: self.value_bytes,
+            sync: self.sync,
+            close_when_done: !self.no_close,
+            flush_every: self.flush_every,
+        }
+    }
+
+    /// When to stop and how to report.
+    pub fn options(&self) -> RunOptions {
+        RunOptions {
+            faults: self.fault.clone(),
+            until: self.until.clone(),
+            json: self.json,
+            trace: self.trace.clone(),
         }
     }
 }

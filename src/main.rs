@@ -1,10 +1,11 @@
 use clap::Parser as _;
 use kafka_flow::app::{App, AppOptions};
-use kafka_flow::cli::{Cli, Command, RunArgs};
+use kafka_flow::cli::{Cli, Command};
 use kafka_flow::course;
 use kafka_flow::headless::{self, CliError, output_error};
 use kafka_flow::i18n::Lang;
 use kafka_flow::lesson::Lesson;
+use kafka_flow::scenario::{WorkloadSpec, WorldOptions};
 use kafka_flow::tui;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -15,7 +16,12 @@ fn main() -> ExitCode {
         Err(code) => return code,
     };
     let result = match &cli.command {
-        Some(Command::Run(run)) => headless::run(&cli.sim, run, &mut std::io::stdout().lock()),
+        Some(Command::Run(run)) => headless::run(
+            &cli.sim.world(),
+            &run.workload(),
+            &run.options(),
+            &mut std::io::stdout().lock(),
+        ),
         Some(Command::Settings { kafka_version }) => {
             headless::list_settings(kafka_version, &mut std::io::stdout().lock())
         }
@@ -40,15 +46,11 @@ fn main() -> ExitCode {
         // A pipe or a file cannot show a TUI (and raw mode would fail on it): print what
         // the built-in scenario does instead, so `kafka-flow | less` is still useful. The
         // note comes after the run so that bad input still gets exactly one line.
-        None if !std::io::stdout().is_terminal() => headless::run(
-            &headless::builtin_sim_args(&cli.sim),
-            &RunArgs::builtin(),
-            &mut std::io::stdout().lock(),
-        )
-        .and_then(|()| flush_stdout())
-        .inspect(|()| {
-            note("the TUI needs a terminal; printed the built-in scenario's summary instead");
-        }),
+        None if !std::io::stdout().is_terminal() => builtin_summary(&cli.sim.world())
+            .and_then(|()| flush_stdout())
+            .inspect(|()| {
+                note("the TUI needs a terminal; printed the built-in scenario's summary instead");
+            }),
         None => return run_tui(&cli),
     };
     // Output still buffered must reach the file or pipe too: a full disk or a closed pipe is
@@ -82,6 +84,16 @@ fn parse_cli() -> Result<Cli, ExitCode> {
     }
 }
 
+/// The built-in scenario's headless summary (what a pipe gets instead of the TUI).
+fn builtin_summary(world: &WorldOptions) -> Result<(), CliError> {
+    headless::run(
+        &world.builtin(),
+        &WorkloadSpec::notes_loop(),
+        &headless::RunOptions::default(),
+        &mut std::io::stdout().lock(),
+    )
+}
+
 fn flush_stdout() -> Result<(), CliError> {
     std::io::stdout().flush().map_err(|e| output_error(&e))
 }
@@ -93,7 +105,7 @@ fn note(text: &str) {
 
 fn run_tui(cli: &Cli) -> ExitCode {
     let opts = AppOptions {
-        sim: cli.sim.clone(),
+        world: cli.sim.world(),
         lang: cli.lang,
     };
     // Bad settings are reported before the terminal is touched.

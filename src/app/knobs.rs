@@ -8,7 +8,7 @@ pub struct Knob {
     pub steps: &'static [&'static str],
 }
 
-pub const RATE: &str = "rate";
+pub use crate::scenario::RATE;
 
 pub const KNOBS: &[Knob] = &[
     Knob {

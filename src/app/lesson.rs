@@ -4,9 +4,8 @@
 use crate::i18n::{Lang, trf};
 use crate::lesson::Lesson;
 use crate::lesson::check::check_step;
-use crate::lesson::goals::holds;
 use crate::lesson::progress::{Progress, SaveError};
-use serde_json::Value;
+use crate::sim::summary::Summary;
 use std::path::PathBuf;
 
 /// What the learner should hear about their progress file.
@@ -119,20 +118,20 @@ impl LessonState {
         self.step + 1 >= self.lesson.steps.len()
     }
 
-    /// Checks the goals against the running simulation's metrics (the live checklist); the
+    /// Checks the goals against the running simulation's summary (the live checklist); the
     /// step is done only when they all hold once the run is `finished` (settled or past the
     /// setup's `until`), as the checker judges it. True when the step just became done; then
     /// the progress is saved, and what the learner should hear about it is in `note`.
     pub fn evaluate(
         &mut self,
-        metrics: &Value,
+        summary: &Summary,
         finished: bool,
         note: &mut Option<ProgressNote>,
     ) -> bool {
         let goals = &self.lesson.steps[self.step].goals;
         self.goals_met = goals
             .iter()
-            .map(|g| holds(metrics, &g.metric, &g.op, g.value).unwrap_or(false))
+            .map(|g| g.condition.holds(summary).unwrap_or(false))
             .collect();
         if finished
             && !self.step_done

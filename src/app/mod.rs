@@ -10,12 +10,12 @@ pub mod lesson;
 pub mod metrics;
 pub mod narrate;
 
-use crate::cli::{RunArgs, SimArgs};
-use crate::headless::{self, CliError};
+use crate::headless::CliError;
 use crate::i18n::{Lang, tr, trf};
+use crate::scenario::{Scenario, WorkloadSpec, WorldOptions};
 use crate::sim::command::Fault;
-use crate::sim::view::{AppState, LedgerReport, Phase};
-use crate::sim::{Command, Config, Sim, SimDuration, SimTime, TraceEvent, Workload};
+use crate::sim::view::{LedgerReport, Phase};
+use crate::sim::{Applied, Command, Config, Sim, SimDuration, SimTime, TraceEvent, Workload};
 use crate::ui::glyphs::Glyphs;
 use crate::ui::theme::Theme;
 use crossterm::event::KeyEvent;
@@ -46,7 +46,7 @@ const FLASH_FRAMES: u64 = 45;
 /// What the user chose on the command line for the TUI.
 #[derive(Clone, Debug, Default)]
 pub struct AppOptions {
-    pub sim: SimArgs,
+    pub world: WorldOptions,
     /// `--lang`; `None` = from `LANG`.
     pub lang: Option<Lang>,
 }
@@ -122,7 +122,7 @@ pub struct App {
     /// The lesson being followed, if any.
     pub lesson: Option<LessonState>,
     /// The command-line options the sandbox was (or will be) built with.
-    sandbox_args: SimArgs,
+    sandbox_args: WorldOptions,
     /// The course and the learner's progress, for the home screen (read when it opens,
     /// not per frame).
     pub course: Vec<crate::lesson::Lesson>,
@@ -137,38 +137,32 @@ impl App {
     /// The built-in scenario (the notes' CustomProducer and CustomConsumer) with the
     /// user's --set / --config / --seed / --kafka-version, at a watchable rate.
     pub fn new(opts: &AppOptions) -> Result<App, CliError> {
-        let (config, workload, seed) = Self::sandbox_world(&opts.sim)?;
+        let (config, workload, seed) = Self::sandbox_world(&opts.world)?;
         let lang = opts.lang.unwrap_or_else(Lang::from_env);
         let mut app = App::with(config, workload, seed, lang, Theme::from_env())
             .map_err(CliError::BadInput)?;
-        app.sandbox_args = opts.sim.clone();
+        app.sandbox_args = opts.world.clone();
         Ok(app)
     }
 
     /// The built-in scenario's configuration, workload and seed, with the user's options.
-    fn sandbox_world(sim: &SimArgs) -> Result<(Config, Workload, u64), CliError> {
-        let args = headless::builtin_sim_args(sim);
-        let config = headless::build_config(&args)?;
+    fn sandbox_world(world: &WorldOptions) -> Result<(Config, Workload, u64), CliError> {
         // The sandbox runs as long as the learner watches: an evening at full speed stays
         // far below the 32-bit record ids, and memory stays flat (`sim::compaction`).
-        let run = RunArgs {
+        let workload = WorkloadSpec {
             records: Workload::MAX_RECORDS,
             rate: TUI_RATE,
-            ..RunArgs::builtin()
+            ..WorkloadSpec::notes_loop()
         };
-        let workload = headless::build_workload(&run)?;
-        Ok((
-            config,
-            workload,
-            args.seed.unwrap_or(crate::sim::DEFAULT_SEED),
-        ))
+        let s = Scenario::builtin(world, &workload).map_err(CliError::BadInput)?;
+        Ok((s.config, s.workload, s.seed))
     }
 
     /// A lesson: its setup, its first unfinished step, the lesson panel.
     pub fn for_lesson(lesson: crate::lesson::Lesson, lang: Lang) -> Result<App, CliError> {
         let config = crate::lesson::load::setup_config(&lesson).map_err(CliError::BadInput)?;
         let workload = crate::lesson::check::setup_workload(&lesson).map_err(CliError::BadInput)?;
-        let seed = lesson.setup.seed.unwrap_or(crate::sim::DEFAULT_SEED);
+        let seed = lesson.setup.scenario.seed;
         let mut app = App::with(config, workload, seed, lang, Theme::from_env())
             .map_err(CliError::BadInput)?;
         app.start_lesson(LessonState::new(
@@ -245,7 +239,7 @@ impl App {
             last_send: None,
             knobs: knobs::sandbox(),
             lesson: None,
-            sandbox_args: SimArgs::default(),
+            sandbox_args: WorldOptions::default(),
             course: Vec::new(),
             progress: crate::lesson::progress::Progress::default(),
             since_refresh: Duration::ZERO,
@@ -256,8 +250,7 @@ impl App {
     }
 
     fn build(config: &Config, workload: &Workload, seed: u64) -> Result<Sim, String> {
-        let mut sim =
-            Sim::new(config.clone(), workload.clone(), seed).map_err(|e| e.to_string())?;
+        let mut sim = Scenario::new(config.clone(), workload.clone(), seed).build()?;
         sim.set_track_flights(true);
         Ok(sim)
     }
@@ -341,12 +334,9 @@ impl App {
         // In a lesson the summary serves both the goals and the ledger panel: one ledger pass.
         let new = if let Some(st) = &mut self.lesson {
             let summary = crate::sim::summary::Summary::of(&self.sim);
-            let metrics = crate::lesson::goals::metrics_of(&summary);
-            let until = crate::sim::time::parse_duration(&st.lesson.setup.until)
-                .unwrap_or(SimDuration::MAX);
-            let finished = self.sim.is_settled() || self.sim.now() >= SimTime::ZERO + until;
+            let finished = self.sim.is_settled() || self.sim.now() >= st.lesson.setup.until;
             let mut note = None;
-            if st.evaluate(&metrics, finished, &mut note) {
+            if st.evaluate(&summary, finished, &mut note) {
                 let text = tr(
                     self.lang,
                     if st.is_last() {
@@ -570,11 +560,7 @@ impl App {
             crate::lesson::check::setup_workload(&lesson),
         ) {
             (Ok(config), Ok(workload)) => {
-                self.base = (
-                    config,
-                    workload,
-                    lesson.setup.seed.unwrap_or(crate::sim::DEFAULT_SEED),
-                );
+                self.base = (config, workload, lesson.setup.scenario.seed);
                 self.start_lesson(LessonState::new(
                     lesson,
                     crate::lesson::progress::default_path(),
@@ -663,7 +649,6 @@ impl App {
     }
 
     fn set_knob(&mut self, name: &str, value: &str) {
-        let lang = self.lang;
         let rate = if name == RATE {
             match self.parse_rate(value) {
                 Ok(rate) => Some(rate),
@@ -685,21 +670,17 @@ impl App {
                     Some(p) => st.overrides.insert(name.to_string(), p),
                     None => st.overrides.remove(name),
                 };
-                self.say(
-                    Level::Bad,
-                    trf(lang, "status.knob_refused", &[("reason", &e)]),
-                );
+                let text = trf(self.lang, "apply.refused", &[("reason", &e)]);
+                self.say(Level::Bad, text);
                 return;
             }
             self.restart_step();
-            self.say(
-                Level::Good,
-                trf(
-                    lang,
-                    "status.step_restarted",
-                    &[("name", name), ("value", value)],
-                ),
+            let text = trf(
+                self.lang,
+                "apply.step_restarts",
+                &[("name", name), ("value", value)],
             );
+            self.say(Level::Good, text);
             return;
         }
         let command = match rate {
@@ -710,23 +691,21 @@ impl App {
             },
         };
         let t = self.sim.now();
+        let t = t.to_string();
+        let args = [("name", name), ("value", value), ("t", t.as_str())];
         match self.sim.apply(command) {
-            Ok(()) => {
-                // The simulation starts a new producer instance when the change needs one.
-                let restart = matches!(self.sim.view().application().state, AppState::Restarting);
-                let key = if restart {
-                    "status.set_restarts_producer"
-                } else {
-                    "status.set_from"
-                };
-                let t = t.to_string();
-                let text = trf(lang, key, &[("name", name), ("value", value), ("t", &t)]);
-                self.say(if restart { Level::Warn } else { Level::Good }, text);
+            Ok(Applied::ProducerRestarted) => {
+                let text = trf(self.lang, "apply.producer_restarted", &args);
+                self.say(Level::Warn, text);
             }
-            Err(e) => self.say(
-                Level::Bad,
-                trf(lang, "status.knob_refused", &[("reason", &e)]),
-            ),
+            Ok(Applied::Live) => {
+                let text = trf(self.lang, "apply.live", &args);
+                self.say(Level::Good, text);
+            }
+            Err(e) => {
+                let text = trf(self.lang, "apply.refused", &[("reason", &e)]);
+                self.say(Level::Bad, text);
+            }
         }
         self.absorb_trace();
     }
@@ -735,7 +714,7 @@ impl App {
         let text = faults::fault_text(self.lang, &fault);
         let t = self.sim.now();
         match self.sim.apply(Command::Fault { fault }) {
-            Ok(()) => {
+            Ok(_) => {
                 let t = t.to_string();
                 let said = trf(
                     self.lang,

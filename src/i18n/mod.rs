@@ -14,6 +14,9 @@
 //! `reason.{SendReason::name()}` (and `.help`), `knob.{setting name}`,
 //! `commit_mode.{commit.mode with '-' as '_'}`.
 
+mod course;
+#[cfg(test)]
+pub(crate) mod glossary_test;
 mod reasons;
 mod screen;
 
@@ -145,7 +148,7 @@ fn entries() -> impl Iterator<Item = &'static (&'static str, &'static str, &'sta
 /// one table only. They are split by subject so that the screen's words, the
 /// simulation's reasons and the lessons' words can each be kept in one file.
 type Table = &'static [(&'static str, &'static str, &'static str)];
-static TABLES: &[Table] = &[screen::TEXTS, reasons::TEXTS];
+static TABLES: &[Table] = &[screen::TEXTS, reasons::TEXTS, course::TEXTS];
 
 fn lookup(key: &str) -> Option<(&'static str, &'static str, &'static str)> {
     TABLES.iter().find_map(|t| {

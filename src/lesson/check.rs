@@ -2,67 +2,26 @@
 //! be met yet, guards aside) and with its `solution` (every goal must be met); a question
 //! must have exactly one right answer by the simulation's own numbers.
 
-use super::goals::{holds, metrics};
-use super::load::setup_config;
-use super::{Lesson, Scripted, Step};
-use crate::sim::command::Fault;
-use crate::sim::time::parse_duration;
+use super::goals::Condition;
+use super::{Lesson, Step};
+use crate::scenario::RATE;
+use crate::sim::summary::Summary;
 use crate::sim::workload::Workload;
-use crate::sim::{Command, Config, Sim, SimTime};
-use serde_json::Value;
+use crate::sim::{Command, Sim, SimTime};
+use std::collections::BTreeMap;
 
-/// The workload a lesson's setup describes (the same rules as `kafka-flow run`'s flags).
+/// The workload a lesson's setup describes.
 pub fn setup_workload(lesson: &Lesson) -> Result<Workload, String> {
-    let s = &lesson.setup;
-    let run = crate::cli::RunArgs {
-        records: s.records,
-        rate: s.rate,
-        key: s.key.clone(),
-        value: s.value.clone(),
-        value_bytes: s.value_bytes,
-        sync: s.sync,
-        ..crate::cli::RunArgs::builtin()
-    };
-    crate::headless::build_workload(&run).map_err(|e| e.to_string())
-}
-
-/// A scripted command as a simulation command and its time.
-pub fn scripted(s: &Scripted, config: &Config) -> Result<(SimTime, Command), String> {
-    let at = SimTime::ZERO + parse_duration(&s.at)?;
-    let cmd = match (&s.fault, &s.set) {
-        (Some(f), None) => Command::Fault {
-            fault: Fault::parse(
-                f,
-                config.topology.brokers,
-                config.topology.partitions,
-                config.consumer.consumers,
-            )
-            .map_err(|e| format!("fault '{f}': {e}"))?,
-        },
-        (None, Some(kv)) => {
-            let (k, v) = crate::sim::config::parse_assignment(kv)?;
-            Command::Set {
-                name: k.to_string(),
-                value: v.to_string(),
-            }
-        }
-        _ => return Err("a command needs exactly one of fault or set".to_string()),
-    };
-    Ok((at, cmd))
+    Ok(lesson.setup.scenario.workload.clone())
 }
 
 /// The step's world, with or without its solution applied.
 pub fn step_sim(lesson: &Lesson, step: &Step, with_solution: bool) -> Result<Sim, String> {
-    let none = std::collections::BTreeMap::new();
-    let settings = if with_solution {
-        &step.solution.settings
+    let none = BTreeMap::new();
+    let (settings, extra): (_, &[(SimTime, Command)]) = if with_solution {
+        (&step.solution.settings, &step.solution.commands)
     } else {
-        &none
-    };
-    let extra: &[Scripted] = if with_solution {
-        &step.solution.commands
-    } else {
-        &[]
+        (&none, &[])
     };
     step_sim_with(lesson, step, settings, extra)
 }
@@ -72,40 +31,36 @@ pub fn step_sim(lesson: &Lesson, step: &Step, with_solution: bool) -> Result<Sim
 pub fn step_sim_with(
     lesson: &Lesson,
     step: &Step,
-    settings: &std::collections::BTreeMap<String, String>,
-    extra: &[Scripted],
+    settings: &BTreeMap<String, String>,
+    extra: &[(SimTime, Command)],
 ) -> Result<Sim, String> {
-    let mut config = setup_config(lesson)?;
+    let mut scenario = lesson.setup.scenario.clone();
     for (k, v) in settings {
-        if k == crate::app::knobs::RATE {
+        if k == RATE {
             continue;
         }
-        config.set(k, v).map_err(|e| e.to_string())?;
+        scenario.config.set(k, v).map_err(|e| e.to_string())?;
     }
-    config.validate().map_err(|e| e.to_string())?;
-    let mut workload = setup_workload(lesson)?;
-    if let Some(rate) = settings.get(crate::app::knobs::RATE) {
-        workload.rate = rate
+    scenario.config.validate().map_err(|e| e.to_string())?;
+    if let Some(rate) = settings.get(RATE) {
+        scenario.workload.rate = rate
             .parse()
             .map_err(|_| format!("rate '{rate}' is not a number"))?;
-        workload.validate()?;
+        scenario.workload.validate()?;
     }
-    let mut sim = Sim::new(config.clone(), workload, lesson.setup.seed.unwrap_or(42))
-        .map_err(|e| e.to_string())?;
+    scenario
+        .commands
+        .extend(step.commands.iter().chain(extra).cloned());
+    let mut sim = scenario.build()?;
     sim.set_trace_enabled(false);
-    for s in step.commands.iter().chain(extra) {
-        let (at, cmd) = scripted(s, &config)?;
-        sim.schedule(at, cmd);
-    }
     Ok(sim)
 }
 
-/// Runs the step headless to the setup's `until` and returns the summary's metrics.
-pub fn run_step(lesson: &Lesson, step: &Step, with_solution: bool) -> Result<Value, String> {
+/// Runs the step headless to the setup's `until` and returns the run's summary.
+pub fn run_step(lesson: &Lesson, step: &Step, with_solution: bool) -> Result<Summary, String> {
     let mut sim = step_sim(lesson, step, with_solution)?;
-    let until = SimTime::ZERO + parse_duration(&lesson.setup.until)?;
-    sim.run(Some(until));
-    Ok(metrics(&sim))
+    sim.run(Some(lesson.setup.until));
+    Ok(Summary::of(&sim))
 }
 
 /// What the check found for one step.
@@ -136,8 +91,9 @@ pub fn check_step(lesson: &Lesson, index: usize) -> StepReport {
         }
     };
     for g in &step.goals {
-        let b = holds(&before, &g.metric, &g.op, g.value);
-        let a = holds(&after, &g.metric, &g.op, g.value);
+        let c = &g.condition;
+        let b = c.holds(&before);
+        let a = c.holds(&after);
         let (b, a) = match (b, a) {
             (Ok(b), Ok(a)) => (b, a),
             (Err(e), _) | (_, Err(e)) => {
@@ -145,38 +101,27 @@ pub fn check_step(lesson: &Lesson, index: usize) -> StepReport {
                 continue;
             }
         };
-        let shown = |v: &Value| {
-            super::goals::lookup(v, &g.metric).map_or("?".to_string(), |x| format!("{x}"))
-        };
+        let shown = |s: &Summary| shown(c, s);
         if g.keep && !b {
             report.problems.push(format!(
-                "guard '{}' ({} {} {}) does not hold with the setup ({} = {})",
+                "guard '{}' ({c}) does not hold with the setup ({} = {})",
                 g.text.en,
-                g.metric,
-                g.op,
-                g.value,
-                g.metric,
+                c.metric,
                 shown(&before)
             ));
         } else if !g.keep && b {
             report.problems.push(format!(
-                "goal '{}' ({} {} {}) is already met before the learner acts ({} = {})",
+                "goal '{}' ({c}) is already met before the learner acts ({} = {})",
                 g.text.en,
-                g.metric,
-                g.op,
-                g.value,
-                g.metric,
+                c.metric,
                 shown(&before)
             ));
         }
         if !a {
             report.problems.push(format!(
-                "goal '{}' ({} {} {}) is not met by the solution ({} = {})",
+                "goal '{}' ({c}) is not met by the solution ({} = {})",
                 g.text.en,
-                g.metric,
-                g.op,
-                g.value,
-                g.metric,
+                c.metric,
                 shown(&after)
             ));
         }
@@ -184,7 +129,7 @@ pub fn check_step(lesson: &Lesson, index: usize) -> StepReport {
     if let Some(q) = &step.question {
         let mut right = Vec::new();
         for (i, c) in q.choices.iter().enumerate() {
-            match holds(&before, &c.metric, &c.op, c.value) {
+            match c.condition.holds(&before) {
                 Ok(true) => right.push(i),
                 Ok(false) => {}
                 Err(e) => report
@@ -203,6 +148,13 @@ pub fn check_step(lesson: &Lesson, index: usize) -> StepReport {
         }
     }
     report
+}
+
+/// The metric's value in `summary`, as problem messages quote it.
+fn shown(c: &Condition, summary: &Summary) -> String {
+    c.metric
+        .read(summary)
+        .map_or("?".to_string(), |x| format!("{x}"))
 }
 
 /// Checks every step; returns the problems as lines `step N: ...`.
@@ -305,28 +257,25 @@ settings = { "linger.ms" = "SOLUTION" }
     }
 
     #[test]
-    fn a_choice_whose_metric_cannot_be_read_is_a_problem() {
-        // Loading refuses an unknown metric; a lesson built by hand still gets a clear
-        // problem rather than a choice that is silently never right.
-        let mut l = parse(&LESSON.replace("SOLUTION", "50"), "l.toml").unwrap();
-        let choice = |metric: &str, op: &str| super::super::Choice {
-            text: super::super::Text::default(),
-            metric: metric.to_string(),
-            op: op.to_string(),
-            value: 2.0,
-        };
-        l.steps[0].question = Some(super::super::Question {
-            prompt: super::super::Text::default(),
-            choices: vec![
-                choice("producer.records_per_batch", "<"),
-                choice("producer.nope", ">="),
-            ],
-        });
+    fn a_choice_whose_metric_has_no_value_in_the_run_is_a_problem() {
+        // A callback that never happens (nothing acknowledged in a world that sends
+        // nothing) cannot be compared: a clear problem rather than a choice that is
+        // silently never right.
+        let l = parse(
+            &format!(
+                "{}[steps.question]\nprompt = {{ en = \"p\", zh = \"问\" }}\n\
+                 [[steps.question.choices]]\ntext = {{ en = \"a\", zh = \"甲\" }}\nmetric = \"producer.records_per_batch\"\nop = \"<\"\nvalue = 2\n\
+                 [[steps.question.choices]]\ntext = {{ en = \"b\", zh = \"乙\" }}\nmetric = \"producer.callbacks.4.offset\"\nop = \">=\"\nvalue = 0\n",
+                LESSON.replace("SOLUTION", "50").replace("records = 2000", "records = 3")
+            ),
+            "l.toml",
+        )
+        .unwrap();
         let problems = check_lesson(&l);
         assert!(
             problems
                 .iter()
-                .any(|p| p.contains("choice 2") && p.contains("unknown metric 'producer.nope'")),
+                .any(|p| p.contains("choice 2") && p.contains("producer.callbacks.4.offset")),
             "{problems:?}"
         );
     }

@@ -1,110 +1,98 @@
-//! Goals are predicates over the run's summary, addressed by dotted path into its JSON
-//! (`producer.records_per_batch`, `ledger.lost.broker`, `partitions.0.high_watermark`).
+//! Goals and question choices are conditions on the run's summary: a metric, a comparison
+//! and a number (`producer.records_per_batch >= 5`), all parsed when the lesson loads.
 
-use crate::sim::Sim;
+use super::metric::Metric;
 use crate::sim::summary::Summary;
-use serde_json::Value;
+use std::fmt;
 
-/// The summary of `sim` as JSON, the namespace goals are written against.
-pub fn metrics(sim: &Sim) -> Value {
-    metrics_of(&Summary::of(sim))
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Op {
+    Ge,
+    Gt,
+    Le,
+    Lt,
+    Eq,
+    Ne,
 }
 
-/// The same namespace from a summary already computed.
-pub fn metrics_of(summary: &Summary) -> Value {
-    serde_json::to_value(summary).unwrap_or(Value::Null)
-}
+impl Op {
+    pub const ALL: [Op; 6] = [Op::Ge, Op::Gt, Op::Le, Op::Lt, Op::Eq, Op::Ne];
 
-/// The number at `path` (objects by key, arrays by index; booleans count as 0 / 1).
-pub fn lookup(v: &Value, path: &str) -> Option<f64> {
-    let mut cur = v;
-    for part in path.split('.') {
-        cur = match cur {
-            Value::Object(map) => map.get(part)?,
-            Value::Array(items) => items.get(part.parse::<usize>().ok()?)?,
-            _ => return None,
-        };
-    }
-    match cur {
-        Value::Number(n) => n.as_f64(),
-        Value::Bool(b) => Some(f64::from(u8::from(*b))),
-        // A count that never happened is absent from maps such as batch_send_reasons: 0.
-        Value::Null => Some(0.0),
-        _ => None,
-    }
-}
-
-/// A path into a map of counts (`producer.batch_send_reasons.flush`) that is simply
-/// absent means zero; any other missing path is an error.
-fn lookup_or_zero(v: &Value, path: &str) -> Option<f64> {
-    if let Some(x) = lookup(v, path) {
-        return Some(x);
-    }
-    let (parent, _) = path.rsplit_once('.')?;
-    let mut cur = v;
-    for part in parent.split('.') {
-        cur = match cur {
-            Value::Object(map) => map.get(part)?,
-            _ => return None,
-        };
-    }
-    let is_count_map = matches!(cur, Value::Object(m) if m.values().all(Value::is_number));
-    is_count_map.then_some(0.0)
-}
-
-pub const OPS: &[&str] = &[">=", ">", "<=", "<", "==", "!="];
-
-pub fn compare(x: f64, op: &str, value: f64) -> Result<bool, String> {
-    Ok(match op {
-        ">=" => x >= value,
-        ">" => x > value,
-        "<=" => x <= value,
-        "<" => x < value,
-        "==" => (x - value).abs() < 1e-9,
-        "!=" => (x - value).abs() >= 1e-9,
-        other => {
-            return Err(format!(
-                "unknown op '{other}' (accepted: {})",
-                OPS.join(", ")
-            ));
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Op::Ge => ">=",
+            Op::Gt => ">",
+            Op::Le => "<=",
+            Op::Lt => "<",
+            Op::Eq => "==",
+            Op::Ne => "!=",
         }
-    })
+    }
+
+    pub fn parse(text: &str) -> Result<Op, String> {
+        Op::ALL
+            .into_iter()
+            .find(|op| op.symbol() == text)
+            .ok_or_else(|| {
+                let accepted: Vec<&str> = Op::ALL.iter().map(|o| o.symbol()).collect();
+                format!("unknown op '{text}' (accepted: {})", accepted.join(", "))
+            })
+    }
+
+    pub fn compare(self, x: f64, value: f64) -> bool {
+        match self {
+            Op::Ge => x >= value,
+            Op::Gt => x > value,
+            Op::Le => x <= value,
+            Op::Lt => x < value,
+            Op::Eq => (x - value).abs() < 1e-9,
+            Op::Ne => (x - value).abs() >= 1e-9,
+        }
+    }
 }
 
-/// Whether `metric op value` holds in `v`; an error for an unknown metric or op.
-pub fn holds(v: &Value, metric: &str, op: &str, value: f64) -> Result<bool, String> {
-    let x = lookup_or_zero(v, metric)
-        .ok_or_else(|| format!("unknown metric '{metric}' (see lessons/README.md)"))?;
-    compare(x, op, value)
+impl fmt::Display for Op {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.symbol())
+    }
+}
+
+/// `metric op value`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Condition {
+    pub metric: Metric,
+    pub op: Op,
+    pub value: f64,
+}
+
+impl Condition {
+    /// Whether it holds in `summary`; an error when the run has no such number (a
+    /// callback that has not happened).
+    pub fn holds(&self, summary: &Summary) -> Result<bool, String> {
+        let x = self
+            .metric
+            .read(summary)
+            .ok_or_else(|| format!("metric '{}' has no value in this run", self.metric))?;
+        Ok(self.op.compare(x, self.value))
+    }
+}
+
+impl fmt::Display for Condition {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {} {}", self.metric, self.op, self.value)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
     #[test]
-    fn paths_reach_numbers_in_objects_and_arrays() {
-        let v = json!({"producer": {"acked": 10, "batch_send_reasons": {"full": 3}}, "partitions": [{"high_watermark": 7}], "ok": true});
-        assert_eq!(lookup(&v, "producer.acked"), Some(10.0));
-        assert_eq!(lookup(&v, "partitions.0.high_watermark"), Some(7.0));
-        assert_eq!(lookup(&v, "ok"), Some(1.0));
-        assert_eq!(lookup(&v, "producer.nope"), None);
-        assert_eq!(
-            holds(&v, "producer.batch_send_reasons.linger", "==", 0.0),
-            Ok(true)
-        );
-        assert!(
-            holds(&v, "producer.ackd", ">", 0.0)
-                .unwrap_err()
-                .contains("unknown metric")
-        );
-        assert!(
-            holds(&v, "producer.acked", "=>", 0.0)
-                .unwrap_err()
-                .contains("unknown op")
-        );
-        assert_eq!(holds(&v, "producer.acked", ">=", 10.0), Ok(true));
-        assert_eq!(holds(&v, "producer.acked", "!=", 10.0), Ok(false));
+    fn ops_parse_and_compare() {
+        assert_eq!(Op::parse(">="), Ok(Op::Ge));
+        assert!(Op::parse("=>").unwrap_err().contains("unknown op"));
+        assert!(Op::Ge.compare(10.0, 10.0));
+        assert!(!Op::Ne.compare(10.0, 10.0));
+        assert!(Op::Eq.compare(0.1 + 0.2, 0.3));
     }
 }

@@ -2,11 +2,14 @@
 //! build.rs), from a directory, or from one file. A broken file gives file:line:column, the
 //! field and what was expected; it is skipped and the rest of the course still loads.
 
-use super::metric_paths::MetricSpace;
-use super::{Lesson, Scripted};
+use super::goals::{Condition, Op};
+use super::metric::Metric;
+use super::raw;
+use super::{Choice, Goal, Lesson, Question, Setup, Solution, Step};
+use crate::scenario::{RATE, Scenario, WorkloadSpec};
 use crate::sim::command::Fault;
 use crate::sim::time::parse_duration;
-use crate::sim::{Config, KafkaVersion};
+use crate::sim::{Command, Config, KafkaVersion, SimTime};
 use serde::Deserialize;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -88,7 +91,7 @@ pub fn parse(text: &str, file: &str) -> Result<Lesson, LessonError> {
 }
 
 fn parse_located(text: &str, file: &str) -> Result<Loaded, LessonError> {
-    let mut lesson: Lesson = toml::from_str(text).map_err(|e| {
+    let lesson: raw::Lesson = toml::from_str(text).map_err(|e| {
         let (line, column) = position(text, e.span());
         LessonError {
             file: file.to_string(),
@@ -97,7 +100,12 @@ fn parse_located(text: &str, file: &str) -> Result<Loaded, LessonError> {
             message: e.message().trim().replace('\n', " "),
         }
     })?;
-    lesson.source = file.to_string();
+    let at = |(line, column): (Option<usize>, Option<usize>), message: String| LessonError {
+        file: file.to_string(),
+        line,
+        column,
+        message,
+    };
     validate(&lesson).map_err(|message| {
         // Point at the offending text where it can be found.
         let found = message
@@ -105,24 +113,12 @@ fn parse_located(text: &str, file: &str) -> Result<Loaded, LessonError> {
             .nth(1)
             .and_then(|needle| text.find(needle))
             .map(|o| line_col(text, o));
-        LessonError {
-            file: file.to_string(),
-            line: found.map(|f| f.0),
-            column: found.map(|f| f.1),
-            message,
-        }
+        at((found.map(|f| f.0), found.map(|f| f.1)), message)
     })?;
     // The text parsed as a lesson just above, so it parses as this looser shape too.
     let located: Located = toml::from_str(text).unwrap_or_default();
-    validate_metrics(&lesson, &located).map_err(|(span, message)| {
-        let (line, column) = position(text, span);
-        LessonError {
-            file: file.to_string(),
-            line,
-            column,
-            message,
-        }
-    })?;
+    let lesson = typed(lesson, file, &located)
+        .map_err(|(span, message)| at(position(text, span), message))?;
     Ok(Loaded {
         lesson,
         id_at: position(text, located.id.as_ref().map(Spanned::span)),
@@ -130,51 +126,104 @@ fn parse_located(text: &str, file: &str) -> Result<Loaded, LessonError> {
     })
 }
 
-/// Every goal's and question choice's metric must name a number of the run summary, so a typo
-/// is found when the lesson loads (`kafka-flow lessons`, `kafka-flow lesson N`), not as a goal
-/// that silently never holds.
-fn validate_metrics(
-    lesson: &Lesson,
-    located: &Located,
-) -> Result<(), (Option<std::ops::Range<usize>>, String)> {
-    let config = setup_config(lesson).map_err(|e| (None, e))?;
-    let space = MetricSpace::of(&config).map_err(|e| (None, format!("setup: {e}")))?;
-    for (i, step) in lesson.steps.iter().enumerate() {
-        let at = located.steps.get(i);
-        let goals = step
-            .goals
-            .iter()
-            .map(|g| g.metric.as_str())
-            .enumerate()
-            .map(|(j, m)| {
-                let span = at
-                    .and_then(|s| s.goals.get(j))
-                    .and_then(|g| g.metric.as_ref());
-                (format!("goal {}", j + 1), m, span)
-            });
-        let choices = step.question.iter().flat_map(|q| {
-            q.choices.iter().enumerate().map(move |(j, c)| {
+/// A result whose error may know where in the file it is.
+type Placed<T> = Result<T, (Option<std::ops::Range<usize>>, String)>;
+
+/// The validated file as typed values: its world, its commands at their times, its goals'
+/// conditions. Every goal's and question choice's metric must name a number of the run
+/// summary, so a typo is found when the lesson loads (`kafka-flow lessons`, `kafka-flow
+/// lesson N`), not as a goal that silently never holds.
+fn typed(lesson: raw::Lesson, file: &str, located: &Located) -> Placed<Lesson> {
+    let unplaced = |e: String| (None, e);
+    let config = setup_config_of(&lesson.setup).map_err(unplaced)?;
+    let workload = setup_workload_of(&lesson.setup).map_err(|e| unplaced(format!("setup: {e}")))?;
+    let seed = lesson.setup.seed.unwrap_or(crate::sim::DEFAULT_SEED);
+    let until = SimTime::ZERO + parse_duration(&lesson.setup.until).map_err(unplaced)?;
+    let steps = lesson
+        .steps
+        .into_iter()
+        .enumerate()
+        .map(|(i, step)| typed_step(i, step, located.steps.get(i), &config))
+        .collect::<Placed<Vec<_>>>()?;
+    Ok(Lesson {
+        id: lesson.id,
+        number: lesson.number,
+        title: lesson.title,
+        summary: lesson.summary,
+        setup: Setup {
+            scenario: Scenario::new(config, workload, seed),
+            until,
+        },
+        steps,
+        closing: lesson.closing,
+        source: file.to_string(),
+    })
+}
+
+fn typed_step(
+    i: usize,
+    step: raw::Step,
+    at: Option<&LocatedStep>,
+    config: &Config,
+) -> Placed<Step> {
+    let n = i + 1;
+    let condition = |what: String, metric: &str, op: &str, value: f64, span| -> Placed<_> {
+        let metric = Metric::parse(metric, config)
+            .map_err(|e| (span, format!("step {n}, {what}, key 'metric': {e}")))?;
+        let op = Op::parse(op).map_err(|e| (None, format!("step {n}: {e}")))?;
+        Ok(Condition { metric, op, value })
+    };
+    let mut goals = Vec::new();
+    for (j, g) in step.goals.into_iter().enumerate() {
+        let span = at
+            .and_then(|s| s.goals.get(j))
+            .and_then(|g| g.metric.as_ref())
+            .map(Spanned::span);
+        goals.push(Goal {
+            condition: condition(format!("goal {}", j + 1), &g.metric, &g.op, g.value, span)?,
+            text: g.text,
+            keep: g.keep,
+        });
+    }
+    let question = match step.question {
+        None => None,
+        Some(q) => {
+            let mut choices = Vec::new();
+            for (j, c) in q.choices.into_iter().enumerate() {
                 let span = at
                     .and_then(|s| s.question.as_ref())
                     .and_then(|q| q.choices.get(j))
-                    .and_then(|c| c.metric.as_ref());
-                (
-                    format!("question choice {}", j + 1),
-                    c.metric.as_str(),
-                    span,
-                )
+                    .and_then(|c| c.metric.as_ref())
+                    .map(Spanned::span);
+                let what = format!("question choice {}", j + 1);
+                choices.push(Choice {
+                    condition: condition(what, &c.metric, &c.op, c.value, span)?,
+                    text: c.text,
+                });
+            }
+            Some(Question {
+                prompt: q.prompt,
+                choices,
             })
-        });
-        for (what, metric, span) in goals.chain(choices) {
-            space.check(metric).map_err(|e| {
-                (
-                    span.map(Spanned::span),
-                    format!("step {}, {what}, key 'metric': {e}", i + 1),
-                )
-            })?;
         }
-    }
-    Ok(())
+    };
+    let commands = |list: &[raw::Scripted]| -> Placed<Vec<_>> {
+        list.iter()
+            .map(|s| scripted(s, config).map_err(|e| (None, format!("step {n}: {e}"))))
+            .collect()
+    };
+    Ok(Step {
+        commands: commands(&step.commands)?,
+        solution: Solution {
+            commands: commands(&step.solution.commands)?,
+            settings: step.solution.settings,
+        },
+        text: step.text,
+        knobs: step.knobs,
+        goals,
+        hints: step.hints,
+        question,
+    })
 }
 
 pub fn load_file(path: &Path) -> Result<Lesson, LessonError> {
@@ -280,18 +329,19 @@ pub fn load_all(dir: Option<&Path>) -> Result<(Vec<Lesson>, Vec<LessonError>), L
     Ok((lessons, errors))
 }
 
-fn validate_scripted(s: &Scripted, config: &Config) -> Result<(), String> {
-    parse_duration(&s.at).map_err(|e| format!("command at '{}': {e}", s.at))?;
-    match (&s.fault, &s.set) {
-        (Some(f), None) => {
-            Fault::parse(
+/// A scripted command as a simulation command at its time, checked against the setup.
+fn scripted(s: &raw::Scripted, config: &Config) -> Result<(SimTime, Command), String> {
+    let at = parse_duration(&s.at).map_err(|e| format!("command at '{}': {e}", s.at))?;
+    let command = match (&s.fault, &s.set) {
+        (Some(f), None) => Command::Fault {
+            fault: Fault::parse(
                 f,
                 config.topology.brokers,
                 config.topology.partitions,
                 config.consumer.consumers,
             )
-            .map_err(|e| format!("command '{f}': {e}"))?;
-        }
+            .map_err(|e| format!("command '{f}': {e}"))?,
+        },
         (None, Some(kv)) => {
             let (k, v) = crate::sim::config::parse_assignment(kv)
                 .map_err(|e| format!("command '{kv}': {e}"))?;
@@ -299,6 +349,10 @@ fn validate_scripted(s: &Scripted, config: &Config) -> Result<(), String> {
                 .clone()
                 .set(k, v)
                 .map_err(|e| format!("command '{kv}': {e}"))?;
+            Command::Set {
+                name: k.to_string(),
+                value: v.to_string(),
+            }
         }
         _ => {
             return Err(format!(
@@ -306,18 +360,22 @@ fn validate_scripted(s: &Scripted, config: &Config) -> Result<(), String> {
                 s.at
             ));
         }
-    }
-    Ok(())
+    };
+    Ok((SimTime::ZERO + at, command))
 }
 
-/// The configuration the lesson's setup describes.
+/// The configuration a lesson's setup describes.
 pub fn setup_config(lesson: &Lesson) -> Result<Config, String> {
-    let version = match &lesson.setup.kafka_version {
+    Ok(lesson.setup.scenario.config.clone())
+}
+
+fn setup_config_of(setup: &raw::Setup) -> Result<Config, String> {
+    let version = match &setup.kafka_version {
         Some(v) => KafkaVersion::parse(v)?,
         None => KafkaVersion::default(),
     };
     let mut config = Config::defaults(version);
-    for (k, v) in &lesson.setup.settings {
+    for (k, v) in &setup.settings {
         config
             .set(k, v)
             .map_err(|e| format!("setup setting '{k}': {e}"))?;
@@ -326,7 +384,21 @@ pub fn setup_config(lesson: &Lesson) -> Result<Config, String> {
     Ok(config)
 }
 
-fn validate(lesson: &Lesson) -> Result<(), String> {
+/// The producing application a lesson's setup describes (the rules of `kafka-flow run`).
+fn setup_workload_of(s: &raw::Setup) -> Result<crate::sim::Workload, String> {
+    WorkloadSpec {
+        records: s.records,
+        rate: s.rate,
+        key: s.key.clone(),
+        value: s.value.clone(),
+        value_bytes: s.value_bytes,
+        sync: s.sync,
+        ..WorkloadSpec::notes_loop()
+    }
+    .build()
+}
+
+fn validate(lesson: &raw::Lesson) -> Result<(), String> {
     if lesson.id.is_empty()
         || !lesson
             .id
@@ -348,8 +420,8 @@ fn validate(lesson: &Lesson) -> Result<(), String> {
     }
     parse_duration(&lesson.setup.until)
         .map_err(|e| format!("until '{}': {e}", lesson.setup.until))?;
-    let config = setup_config(lesson)?;
-    super::check::setup_workload(lesson).map_err(|e| format!("setup: {e}"))?;
+    let config = setup_config_of(&lesson.setup)?;
+    setup_workload_of(&lesson.setup).map_err(|e| format!("setup: {e}"))?;
     for (i, step) in lesson.steps.iter().enumerate() {
         let n = i + 1;
         if step.text.en.trim().is_empty() || step.text.zh.trim().is_empty() {
@@ -361,18 +433,17 @@ fn validate(lesson: &Lesson) -> Result<(), String> {
             ));
         }
         for g in &step.goals {
-            super::goals::compare(0.0, &g.op, 0.0)
-                .map_err(|e| format!("step {n}: goal '{}': {e}", g.metric))?;
+            Op::parse(&g.op).map_err(|e| format!("step {n}: goal '{}': {e}", g.metric))?;
         }
         for k in &step.knobs {
-            if k != crate::app::knobs::RATE && crate::sim::config::find_setting(k).is_none() {
+            if k != RATE && crate::sim::config::find_setting(k).is_none() {
                 return Err(format!(
                     "step {n}: knob '{k}' is not a setting (see `kafka-flow settings`)"
                 ));
             }
         }
         for s in step.commands.iter().chain(&step.solution.commands) {
-            validate_scripted(s, &config).map_err(|e| format!("step {n}: {e}"))?;
+            scripted(s, &config).map_err(|e| format!("step {n}: {e}"))?;
         }
         for (k, v) in &step.solution.settings {
             config

@@ -4,10 +4,14 @@
 pub mod check;
 pub mod goals;
 pub mod load;
-pub mod metric_paths;
+pub mod metric;
 pub mod progress;
+mod raw;
 
 use crate::i18n::Lang;
+use crate::scenario::Scenario;
+use crate::sim::{Command, SimTime};
+use goals::Condition;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -28,8 +32,8 @@ impl Text {
     }
 }
 
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+/// A lesson, checked and parsed: its world, its steps with their commands and goals.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Lesson {
     pub id: String,
     pub number: u32,
@@ -38,101 +42,54 @@ pub struct Lesson {
     pub setup: Setup,
     pub steps: Vec<Step>,
     pub closing: Text,
-    /// The file it came from (set by the loader).
-    #[serde(skip)]
+    /// The file it came from.
     pub source: String,
 }
 
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Setup {
-    #[serde(default)]
-    pub kafka_version: Option<String>,
-    #[serde(default)]
-    pub seed: Option<u64>,
-    pub records: u64,
-    #[serde(default)]
-    pub rate: f64,
-    #[serde(default = "default_template")]
-    pub key: String,
-    #[serde(default = "default_template")]
-    pub value: String,
-    #[serde(default)]
-    pub value_bytes: Option<usize>,
-    #[serde(default)]
-    pub sync: bool,
-    /// How long a headless check runs, e.g. "20s".
-    pub until: String,
-    #[serde(default)]
-    pub settings: BTreeMap<String, String>,
+    /// The world every step starts from (no commands: those belong to the steps).
+    pub scenario: Scenario,
+    /// When a headless check stops, and when the TUI judges the step.
+    pub until: SimTime,
 }
 
-fn default_template() -> String {
-    "hello{i}".to_string()
-}
-
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Step {
     pub text: Text,
-    #[serde(default)]
+    /// Setting names (or `scenario::RATE`) the learner may turn.
     pub knobs: Vec<String>,
-    #[serde(default)]
-    pub commands: Vec<Scripted>,
-    #[serde(default)]
+    pub commands: Vec<(SimTime, Command)>,
     pub goals: Vec<Goal>,
-    #[serde(default)]
     pub hints: Vec<Text>,
-    #[serde(default)]
     pub question: Option<Question>,
-    #[serde(default)]
     pub solution: Solution,
 }
 
-/// A command at a virtual time: a fault (`--fault` syntax) or a setting (`name=value`).
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct Scripted {
-    pub at: String,
-    #[serde(default)]
-    pub fault: Option<String>,
-    #[serde(default)]
-    pub set: Option<String>,
-}
-
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Goal {
-    pub metric: String,
-    pub op: String,
-    pub value: f64,
+    pub condition: Condition,
     pub text: Text,
     /// A guard: it must hold with the setup too (e.g. "nothing lost").
-    #[serde(default)]
     pub keep: bool,
 }
 
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Question {
     pub prompt: Text,
     pub choices: Vec<Choice>,
 }
 
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Choice {
     pub text: Text,
-    pub metric: String,
-    pub op: String,
-    pub value: f64,
+    pub condition: Condition,
 }
 
-#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+/// What the checker applies to show that a step's goals can be met: settings from the start
+/// (each already accepted by the setup's configuration) and extra commands.
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Solution {
-    #[serde(default)]
     pub settings: BTreeMap<String, String>,
-    #[serde(default)]
-    pub commands: Vec<Scripted>,
+    pub commands: Vec<(SimTime, Command)>,
 }

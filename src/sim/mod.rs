@@ -87,6 +87,16 @@ pub enum RunEnd {
     Idle,
 }
 
+/// What applying a command did (`Sim::apply`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Applied {
+    /// It took effect at once.
+    Live,
+    /// The setting is read only when a producer is constructed: a new producer instance
+    /// started with it (`config::Effect::RestartsProducer`, or idempotence flipped).
+    ProducerRestarted,
+}
+
 impl RunEnd {
     pub fn name(self) -> &'static str {
         match self {
@@ -273,18 +283,19 @@ impl Sim {
         self.core.at(at, Event::Command(command));
     }
 
-    /// Applies a command now. A bad `Set` is refused with the reason and changes nothing.
-    pub fn apply(&mut self, command: Command) -> Result<(), String> {
-        match &command {
+    /// Applies a command now and says what it did. A bad `Set`, or one of a setting fixed
+    /// when the simulation starts, is refused with the reason and changes nothing.
+    pub fn apply(&mut self, command: Command) -> Result<Applied, String> {
+        let applied = match &command {
             Command::Set { name, value } => {
                 let mut cfg = self.core.cfg.clone();
                 // Parsing first gives the usual message (with a suggestion) for a bad name.
                 cfg.set(name, value).map_err(|e| e.to_string())?;
                 let info = config::find_setting(name)
                     .ok_or_else(|| format!("unknown setting '{name}'"))?;
-                // Producer settings are read at construction too, but the simulation can start a
-                // new producer instance; the cluster and the group's membership it cannot rebuild.
-                if info.restart_required && info.group != config::PRODUCER_GROUP {
+                // The simulation can start a new producer instance; the cluster and the
+                // group's membership it cannot rebuild.
+                if info.effect == config::Effect::FixedAtStart {
                     return Err(format!(
                         "{} is fixed when the simulation starts; set it on the command line (--set {}=...)",
                         info.name, info.name
@@ -293,7 +304,7 @@ impl Sim {
                 let eff = cfg.validate().map_err(|e| e.to_string())?;
                 // A change that flips effective idempotence (acks or retries under a defaulted
                 // enable.idempotence) also needs a new producer instance.
-                let restart = Self::producer_needs_restart(info.name)
+                let restart = info.effect == config::Effect::RestartsProducer
                     || eff.idempotence != self.core.eff.idempotence;
                 self.core.cfg = cfg;
                 self.core.eff = eff;
@@ -306,6 +317,11 @@ impl Sim {
                     name: name.clone(),
                     value,
                 });
+                if restart {
+                    Applied::ProducerRestarted
+                } else {
+                    Applied::Live
+                }
             }
             Command::SetRate { rate } => {
                 let mut w = self.workload.clone();
@@ -316,28 +332,15 @@ impl Sim {
                     name: "rate".to_string(),
                     value: rate.to_string(),
                 });
+                Applied::Live
             }
-            Command::Fault { fault } => self.apply_fault(fault),
-        }
+            Command::Fault { fault } => {
+                self.apply_fault(fault);
+                Applied::Live
+            }
+        };
         self.commands.push((self.core.now, command));
-        Ok(())
-    }
-
-    /// Producer settings the simulation cannot change under a running `KafkaProducer`
-    /// (Kafka reads every producer setting at construction; these ones the simulation
-    /// also only reads then): changing them starts a new producer instance. `batch.size`
-    /// sizes the buffer pool's pooled buffers and the sticky partitioner's switch point
-    /// (`KafkaProducer` constructor → `RecordAccumulator`, `BufferPool`, `BuiltInPartitioner`).
-    pub fn producer_needs_restart(name: &str) -> bool {
-        matches!(
-            name,
-            "enable.idempotence"
-                | "batch.size"
-                | "buffer.memory"
-                | "partitioner.adaptive.partitioning.enable"
-                | "partitioner.availability.timeout.ms"
-                | "client.id"
-        )
+        Ok(applied)
     }
 
     /// Settings the running simulation picks up at once.

@@ -4,6 +4,7 @@
 
 use super::{Ctx, text};
 use crate::app::lesson::LessonState;
+use crate::i18n::trf;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -12,17 +13,19 @@ use ratatui::widgets::{Block, Borders, Clear, List, ListItem, Paragraph, Wrap};
 
 pub fn panel(frame: &mut Frame, area: Rect, cx: &Ctx, st: &LessonState) {
     let lang = cx.app.lang;
-    let zh = cx.zh();
     let step = st.current();
     let width = area.width.saturating_sub(2) as usize;
     let mut lines: Vec<Line> = Vec::new();
     let total = st.lesson.steps.len();
     lines.push(Line::from(Span::styled(
-        if zh {
-            format!("第 {}/{} 步", st.step + 1, total)
-        } else {
-            format!("Step {}/{}", st.step + 1, total)
-        },
+        trf(
+            lang,
+            "course.step",
+            &[
+                ("n", &(st.step + 1).to_string()),
+                ("total", &total.to_string()),
+            ],
+        ),
         cx.theme().accent,
     )));
     for para in step.text.get(lang).split("\n\n") {
@@ -32,7 +35,7 @@ pub fn panel(frame: &mut Frame, area: Rect, cx: &Ctx, st: &LessonState) {
         lines.push(Line::from(""));
     }
     lines.push(Line::from(Span::styled(
-        if zh { "目标" } else { "Goals" },
+        cx.t("course.goals"),
         cx.theme().title,
     )));
     for (g, met) in step
@@ -51,12 +54,11 @@ pub fn panel(frame: &mut Frame, area: Rect, cx: &Ctx, st: &LessonState) {
         ]));
     }
     if st.step_done {
-        let done = match (st.is_last(), zh) {
-            (false, false) => "Done! n: next step",
-            (false, true) => "完成！按 n 进入下一步",
-            (true, false) => "Lesson complete.",
-            (true, true) => "本课完成。",
-        };
+        let done = cx.t(if st.is_last() {
+            "course.lesson_complete"
+        } else {
+            "course.step_done"
+        });
         lines.push(Line::from(Span::styled(done, cx.theme().ok)));
         if st.is_last() {
             for l in text::wrap(st.lesson.closing.get(lang), width) {
@@ -67,7 +69,7 @@ pub fn panel(frame: &mut Frame, area: Rect, cx: &Ctx, st: &LessonState) {
     if let Some(q) = &step.question {
         lines.push(Line::from(""));
         lines.push(Line::from(Span::styled(
-            if zh { "先预测" } else { "Predict first" },
+            cx.t("course.predict_first"),
             cx.theme().title,
         )));
         for l in text::wrap(q.prompt.get(lang), width) {
@@ -78,19 +80,12 @@ pub fn panel(frame: &mut Frame, area: Rect, cx: &Ctx, st: &LessonState) {
             let mut tail = String::new();
             if st.answer == Some(i) {
                 style = cx.theme().selected;
-                tail = if zh {
-                    " ← 你的答案".into()
-                } else {
-                    " ← your answer".into()
-                };
+                tail = format!(" {}", cx.t("course.your_answer"));
             }
             if st.answer.is_some() && st.right == Some(i) {
                 style = cx.theme().ok;
-                tail.push_str(if zh {
-                    " ✓ 仿真结果"
-                } else {
-                    " ✓ the simulation says so"
-                });
+                tail.push(' ');
+                tail.push_str(cx.t("course.simulation_says_so"));
             }
             lines.push(Line::from(Span::styled(
                 format!("{} {}{tail}", i + 1, c.text.get(lang)),
@@ -99,22 +94,14 @@ pub fn panel(frame: &mut Frame, area: Rect, cx: &Ctx, st: &LessonState) {
         }
         if st.answer.is_none() {
             lines.push(Line::from(Span::styled(
-                if zh {
-                    "按数字键作答"
-                } else {
-                    "answer with its number"
-                },
+                cx.t("course.answer_with_number"),
                 cx.theme().dim,
             )));
         }
     }
     for (i, h) in step.hints.iter().take(st.hints_shown).enumerate() {
         lines.push(Line::from(""));
-        let label = if zh {
-            format!("提示 {}：", i + 1)
-        } else {
-            format!("Hint {}: ", i + 1)
-        };
+        let label = trf(lang, "course.hint", &[("n", &(i + 1).to_string())]);
         for (j, l) in text::wrap(&format!("{label}{}", h.get(lang)), width)
             .into_iter()
             .enumerate()
@@ -131,17 +118,7 @@ pub fn panel(frame: &mut Frame, area: Rect, cx: &Ctx, st: &LessonState) {
     }
     lines.push(Line::from(""));
     let knobs: Vec<&str> = step.knobs.iter().map(String::as_str).collect();
-    let keys = if zh {
-        format!(
-            "h 提示 · n 下一步 · p 上一步 · L 课程列表 · 可调：{}",
-            knobs.join(", ")
-        )
-    } else {
-        format!(
-            "h hint · n next · p previous · L lessons · knobs: {}",
-            knobs.join(", ")
-        )
-    };
+    let keys = trf(lang, "course.keys", &[("knobs", &knobs.join(", "))]);
     for l in text::wrap(&keys, width) {
         lines.push(Line::from(Span::styled(l, cx.theme().dim)));
     }
@@ -162,7 +139,6 @@ pub fn panel(frame: &mut Frame, area: Rect, cx: &Ctx, st: &LessonState) {
 /// The home screen: the lessons with progress marks, and the sandbox.
 pub fn home(frame: &mut Frame, area: Rect, cx: &Ctx, selected: usize) {
     let lang = cx.app.lang;
-    let zh = cx.zh();
     let progress = &cx.app.progress;
     let mut items: Vec<ListItem> = cx
         .app
@@ -186,11 +162,7 @@ pub fn home(frame: &mut Frame, area: Rect, cx: &Ctx, selected: usize) {
             ]))
         })
         .collect();
-    let sandbox = if zh {
-        "   ⋯  沙盒：内置场景，所有参数都可调"
-    } else {
-        "   ⋯  Sandbox: the built-in scenario, every knob"
-    };
+    let sandbox = format!("   ⋯  {}", cx.t("course.sandbox"));
     let style = if selected == cx.app.course.len() {
         cx.theme().selected
     } else {
@@ -206,11 +178,7 @@ pub fn home(frame: &mut Frame, area: Rect, cx: &Ctx, selected: usize) {
         height: h,
     };
     frame.render_widget(Clear, rect);
-    let title = if zh {
-        " 课程 · ↑/↓ 选择 · Enter 打开 · Esc 关闭 "
-    } else {
-        " Lessons · ↑/↓ pick · Enter open · Esc close "
-    };
+    let title = format!(" {} ", cx.t("course.home_title"));
     let block = Block::default()
         .borders(Borders::ALL)
         .border_set(cx.glyphs().border_focus)

@@ -98,6 +98,35 @@ pub(super) enum Access {
     Ignored,
 }
 
+/// How a change of a setting reaches a running simulation: the one list `Sim::apply`,
+/// the TUI and `kafka-flow settings` read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Effect {
+    /// Picked up at once. Kafka's producer reads every setting at construction; the
+    /// simulation lets these ones change under it so their effect can be watched.
+    /// Topic-level `min.insync.replicas` and `unclean.leader.election.enable` are dynamic in
+    /// Kafka too, and the simulation's own knobs are live.
+    Live,
+    /// Read only when the producer is constructed (`KafkaProducer` constructor →
+    /// `RecordAccumulator`, `BufferPool`, `BuiltInPartitioner`, the idempotent producer id):
+    /// the simulation starts a new producer instance with it.
+    RestartsProducer,
+    /// The cluster, the topic and the group's membership are built once: set it on the
+    /// command line or in the lesson's setup.
+    FixedAtStart,
+}
+
+impl Effect {
+    /// As `kafka-flow settings` shows it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Effect::Live => "live",
+            Effect::RestartsProducer => "restart",
+            Effect::FixedAtStart => "at start",
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug)]
 pub struct SettingInfo {
     pub name: &'static str,
@@ -106,10 +135,8 @@ pub struct SettingInfo {
     pub kind: SettingKind,
     /// `PRODUCER`, `TOPOLOGY` or `SIMULATION`.
     pub group: &'static str,
-    /// Kafka reads it only when the producer (or broker, or topic) is created, so a
-    /// change needs a restart to matter. Topic-level `min.insync.replicas` and
-    /// `unclean.leader.election.enable` are dynamic in Kafka; the simulation's own knobs are live.
-    pub restart_required: bool,
+    /// How a change to a running simulation takes effect (`Sim::apply`).
+    pub effect: Effect,
     pub doc: &'static str,
     pub(super) access: Access,
 }
@@ -185,22 +212,21 @@ const P: SettingInfo = SettingInfo {
     aliases: &[],
     kind: SettingKind::Bool,
     group: PRODUCER,
-    restart_required: true,
+    effect: Effect::Live,
     doc: "",
     access: Access::Ignored,
 };
 const T: SettingInfo = SettingInfo {
     group: TOPOLOGY,
+    effect: Effect::FixedAtStart,
     ..P
 };
 const C: SettingInfo = SettingInfo {
     group: CONSUMER,
-    restart_required: false,
     ..P
 };
 const S: SettingInfo = SettingInfo {
     group: SIMULATION,
-    restart_required: false,
     ..P
 };
 
@@ -215,6 +241,7 @@ pub static SETTINGS: &[SettingInfo] = &[
     },
     SettingInfo {
         name: "enable.idempotence",
+        effect: Effect::RestartsProducer,
         doc: "Producer id + sequence numbers so the broker drops retried duplicates (needs acks=all)",
         access: bool_field!(producer.enable_idempotence),
         ..P
@@ -242,6 +269,7 @@ pub static SETTINGS: &[SettingInfo] = &[
     },
     SettingInfo {
         name: "batch.size",
+        effect: Effect::RestartsProducer,
         kind: int(0, INT_MAX, Unit::Bytes),
         doc: "Bytes per partition batch; a full batch is sent at once (0 behaves as 1: no batching)",
         access: int_field!(producer.batch_size),
@@ -249,6 +277,7 @@ pub static SETTINGS: &[SettingInfo] = &[
     },
     SettingInfo {
         name: "buffer.memory",
+        effect: Effect::RestartsProducer,
         kind: int(0, LONG_MAX, Unit::Bytes),
         doc: "Memory for unsent batches; when full, send() blocks up to max.block.ms",
         access: int_field!(producer.buffer_memory),
@@ -298,12 +327,14 @@ pub static SETTINGS: &[SettingInfo] = &[
     },
     SettingInfo {
         name: "partitioner.adaptive.partitioning.enable",
+        effect: Effect::RestartsProducer,
         doc: "Keyless records go more often to partitions whose brokers answer faster (Kafka 3.3+)",
         access: bool_field!(producer.partitioner_adaptive_partitioning_enable),
         ..P
     },
     SettingInfo {
         name: "partitioner.availability.timeout.ms",
+        effect: Effect::RestartsProducer,
         kind: int(0, LONG_MAX, Unit::Ms),
         doc: "A partition whose broker accepts nothing for this long is skipped by keyless records (0 = off)",
         access: int_field!(producer.partitioner_availability_timeout_ms),
@@ -317,6 +348,7 @@ pub static SETTINGS: &[SettingInfo] = &[
     },
     SettingInfo {
         name: "client.id",
+        effect: Effect::RestartsProducer,
         kind: SettingKind::Text { allow_empty: true },
         doc: "The producer's name in broker logs and metrics",
         access: text_field!(producer.client_id),
@@ -356,14 +388,14 @@ pub static SETTINGS: &[SettingInfo] = &[
         name: "min.insync.replicas",
         kind: int(1, INT_MAX, Unit::None),
         doc: "With acks=all, the leader refuses writes while fewer replicas than this are in sync",
-        restart_required: false,
+        effect: Effect::Live,
         access: int_field!(topology.min_insync_replicas),
         ..T
     },
     SettingInfo {
         name: "unclean.leader.election.enable",
         doc: "Let an out-of-sync replica become leader when no in-sync one is alive (loses data)",
-        restart_required: false,
+        effect: Effect::Live,
         access: bool_field!(topology.unclean_leader_election_enable),
         ..T
     },
@@ -399,7 +431,7 @@ pub static SETTINGS: &[SettingInfo] = &[
         name: "consumers",
         kind: int(0, 8, Unit::None),
         doc: "Consumers in the group (0 = none); partitions are shared by the RangeAssignor",
-        restart_required: true,
+        effect: Effect::FixedAtStart,
         access: int_field!(consumer.consumers),
         ..C
     },
@@ -407,7 +439,7 @@ pub static SETTINGS: &[SettingInfo] = &[
         name: "group.id",
         kind: SettingKind::Text { allow_empty: false },
         doc: "The consumer group (the notes' testAPI); committed offsets belong to it",
-        restart_required: true,
+        effect: Effect::FixedAtStart,
         access: text_field!(consumer.group_id),
         ..C
     },
@@ -631,7 +663,7 @@ pub fn find_setting(name: &str) -> Option<&'static SettingInfo> {
 #[cfg(test)]
 mod tests {
     use super::{
-        COMPAT_SETTINGS, CONSUMER, PRODUCER, SETTINGS, SIMULATION, SettingKind, TOPOLOGY,
+        COMPAT_SETTINGS, CONSUMER, Effect, PRODUCER, SETTINGS, SIMULATION, SettingKind, TOPOLOGY,
         find_setting,
     };
     use std::collections::BTreeSet;
@@ -653,25 +685,26 @@ mod tests {
     }
 
     #[test]
-    fn producer_settings_need_a_restart_and_simulation_knobs_do_not() {
+    fn each_group_changes_as_its_kafka_counterpart_allows() {
         for info in SETTINGS {
             match info.group {
-                PRODUCER => assert!(info.restart_required, "{}", info.name),
-                SIMULATION => assert!(!info.restart_required, "{}", info.name),
+                SIMULATION => assert_eq!(info.effect, Effect::Live, "{}", info.name),
+                TOPOLOGY if info.effect == Effect::Live => assert!(
+                    // Dynamic topic configs in Kafka.
+                    ["min.insync.replicas", "unclean.leader.election.enable"].contains(&info.name),
+                    "{}",
+                    info.name
+                ),
+                PRODUCER => assert_ne!(info.effect, Effect::FixedAtStart, "{}", info.name),
                 _ => {}
             }
         }
-        // Dynamic topic configs in Kafka.
-        assert!(
-            !find_setting("min.insync.replicas")
-                .unwrap()
-                .restart_required
-        );
-        assert!(
-            !find_setting("unclean.leader.election.enable")
-                .unwrap()
-                .restart_required
-        );
+        let effect = |name| find_setting(name).unwrap().effect;
+        assert_eq!(effect("batch.size"), Effect::RestartsProducer);
+        assert_eq!(effect("linger.ms"), Effect::Live);
+        assert_eq!(effect("partitions"), Effect::FixedAtStart);
+        assert_eq!(effect("consumers"), Effect::FixedAtStart);
+        assert_eq!(effect("commit.mode"), Effect::Live);
     }
 
     #[test]
