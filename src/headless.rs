@@ -142,7 +142,8 @@ pub fn run(sim_args: &SimArgs, run: &RunArgs, out: &mut dyn Write) -> Result<(),
                     return;
                 }
                 for r in batch {
-                    if let Err(e) = serde_json::to_writer(&mut w, &r)
+                    if let Err(e) = crate::report::trace_json(&r)
+                        .and_then(|v| serde_json::to_writer(&mut w, &v))
                         .map_err(std::io::Error::from)
                         .and_then(|()| w.write_all(b"\n"))
                     {
@@ -161,7 +162,10 @@ pub fn run(sim_args: &SimArgs, run: &RunArgs, out: &mut dyn Write) -> Result<(),
     }
     let summary = Summary::of(&sim);
     let text = if run.json {
-        serde_json::to_string_pretty(&summary).map_err(|e| CliError::Io(e.to_string()))? + "\n"
+        crate::report::summary_json(&summary)
+            .and_then(|v| serde_json::to_string_pretty(&v))
+            .map_err(|e| CliError::Io(e.to_string()))?
+            + "\n"
     } else {
         summary.to_text()
     };

@@ -61,10 +61,10 @@ fn a_timeout_after_the_append_is_failed_yet_written_and_a_refusal_is_failed_not_
         let offset = e.offset.expect("a written record has an offset");
         assert_eq!(log_of(&r, e.partition)[offset as usize], e.record);
         assert!(
-            e.cause.contains("REQUEST_TIMED_OUT")
-                && e.cause.contains(&format!("offset {offset}"))
-                && e.cause.contains("request.timeout.ms=1000")
-                && e.cause.contains("writes it twice"),
+            e.cause.to_string().contains("REQUEST_TIMED_OUT")
+                && e.cause.to_string().contains(&format!("offset {offset}"))
+                && e.cause.to_string().contains("request.timeout.ms=1000")
+                && e.cause.to_string().contains("writes it twice"),
             "{}",
             e.cause
         );
@@ -77,7 +77,8 @@ fn a_timeout_after_the_append_is_failed_yet_written_and_a_refusal_is_failed_not_
         assert!(!log_of(&r, e.partition).contains(&e.record));
         assert_eq!(e.offset, None);
         assert!(
-            e.cause.contains("NOT_ENOUGH_REPLICAS") && e.cause.contains("not in the log"),
+            e.cause.to_string().contains("NOT_ENOUGH_REPLICAS")
+                && e.cause.to_string().contains("not in the log"),
             "{}",
             e.cause
         );
@@ -115,9 +116,10 @@ fn a_batch_that_expires_in_flight_after_its_append_is_failed_yet_written() {
         .find(|e| e.verdict == Verdict::FailedWritten)
         .expect("an example");
     assert!(
-        e.cause.contains("TimeoutException")
-            && e.cause.contains("delivery.timeout.ms=1100")
+        e.cause.to_string().contains("TimeoutException")
+            && e.cause.to_string().contains("delivery.timeout.ms=1100")
             && e.cause
+                .to_string()
                 .contains(&format!("offset {}", e.offset.unwrap_or(-1))),
         "{}",
         e.cause

@@ -44,6 +44,8 @@ const REASON_KEYS: [&str; SendReason::ALL.len()] = [
 /// includes per-record steps (a slow clock).
 pub fn narrate(t: SimTime, e: &TraceEvent, lang: Lang, detailed: bool) -> Option<LogLine> {
     let zh = lang == Lang::Zh;
+    // The event's typed reason in words (empty when it has none).
+    let why = crate::i18n::describe::event_reason(lang, e).unwrap_or_default();
     let (level, text) = match e {
         TraceEvent::RecordAppended {
             record,
@@ -233,7 +235,7 @@ pub fn narrate(t: SimTime, e: &TraceEvent, lang: Lang, detailed: bool) -> Option
             broker,
             partition,
             error,
-            reason: why,
+            reason: _,
             ..
         } => {
             let s = if zh {
@@ -254,7 +256,7 @@ pub fn narrate(t: SimTime, e: &TraceEvent, lang: Lang, detailed: bool) -> Option
         TraceEvent::IsrChanged {
             partition,
             isr,
-            reason: why,
+            reason: _,
         } => {
             let s = if zh {
                 format!("分区 {partition} 的 ISR 变为 {isr:?}：{why}")
@@ -268,7 +270,7 @@ pub fn narrate(t: SimTime, e: &TraceEvent, lang: Lang, detailed: bool) -> Option
             leader,
             leader_epoch,
             unclean,
-            reason: why,
+            reason: _,
         } => {
             let who = leader.map_or_else(
                 || {
@@ -305,7 +307,7 @@ pub fn narrate(t: SimTime, e: &TraceEvent, lang: Lang, detailed: bool) -> Option
             partition,
             to_offset,
             removed_records,
-            reason: why,
+            reason: _,
         } => {
             let s = if zh {
                 format!(
@@ -350,13 +352,24 @@ pub fn narrate(t: SimTime, e: &TraceEvent, lang: Lang, detailed: bool) -> Option
             };
             (Level::Info, s)
         }
-        TraceEvent::Fault { description } => (
+        TraceEvent::Fault { fault } => (
             Level::Bad,
-            if zh {
-                format!("故障：{description}")
-            } else {
-                format!("fault: {description}")
-            },
+            crate::i18n::trf(
+                lang,
+                "log.fault",
+                &[("fault", &crate::i18n::describe::fault(lang, fault))],
+            ),
+        ),
+        TraceEvent::CommandRefused { command, error } => (
+            Level::Bad,
+            crate::i18n::trf(
+                lang,
+                "log.command_refused",
+                &[
+                    ("command", &crate::i18n::describe::command(lang, command)),
+                    ("error", error),
+                ],
+            ),
         ),
         TraceEvent::ProducerRestarted => {
             let s = if zh {
@@ -367,7 +380,7 @@ pub fn narrate(t: SimTime, e: &TraceEvent, lang: Lang, detailed: bool) -> Option
             (Level::Warn, s)
         }
         TraceEvent::EpochBumped {
-            epoch, reason: why, ..
+            epoch, reason: _, ..
         } => {
             let s = if zh {
                 format!("幂等生产者 epoch 升为 {epoch}：{why}")
@@ -429,7 +442,7 @@ mod tests {
             TraceEvent::CommitFailedNotInGroup {
                 consumer: 0,
                 offsets: vec![(0, 500)],
-                kind: "commitSync after processing".to_string(),
+                kind: crate::sim::reason::CommitKind::SyncAfterProcessing,
             },
         ];
         let expect = [
@@ -438,7 +451,8 @@ mod tests {
             (
                 "CommitFailedException",
                 "p0=500",
-                "commitSync after processing",
+                // The commit's kind is told in the reader's language; the call keeps its name.
+                "commitSync",
             ),
         ];
         for (e, words) in events.iter().zip(expect) {

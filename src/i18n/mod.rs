@@ -14,6 +14,7 @@
 //! `reason.{SendReason::name()}` (and `.help`), `knob.{setting name}`,
 //! `commit_mode.{commit.mode with '-' as '_'}`.
 
+pub mod describe;
 mod reasons;
 mod screen;
 

@@ -474,7 +474,7 @@ impl Summary {
                 e.verdict.name(),
                 e.record,
                 e.partition,
-                e.cause
+                crate::i18n::describe::explanation(crate::i18n::Lang::En, &e.cause)
             );
         }
         let down: Vec<String> = self

@@ -75,7 +75,7 @@ pub fn ledger(frame: &mut Frame, area: Rect, cx: &Ctx) {
                 format!("{}: ", cx.t(verdict_key(e.verdict))),
                 cx.theme().bad,
             ),
-            Span::raw(e.cause.clone()),
+            Span::raw(crate::i18n::describe::explanation(cx.app.lang, &e.cause)),
         ]));
     }
     frame.render_widget(

@@ -2,10 +2,12 @@
 //! and members leaving (session expiry, LeaveGroup after max.poll.interval.ms).
 
 use super::Level;
+use crate::i18n::Lang;
 use crate::sim::trace::TraceEvent;
 
 /// One consumer-group event as (level, text), or `None` when it is not worth a line.
 pub(super) fn narrate_group(e: &TraceEvent, zh: bool, detailed: bool) -> Option<(Level, String)> {
+    let lang = if zh { Lang::Zh } else { Lang::En };
     let line = match e {
         TraceEvent::Rebalanced {
             generation,
@@ -29,8 +31,9 @@ pub(super) fn narrate_group(e: &TraceEvent, zh: bool, detailed: bool) -> Option<
             consumer,
             partition,
             offset,
-            reason: why,
+            reason,
         } => {
+            let why = crate::i18n::describe::position(lang, reason);
             let s = if zh {
                 format!("消费者 {consumer} 从分区 {partition} 的 offset {offset} 开始：{why}")
             } else {
@@ -69,6 +72,7 @@ pub(super) fn narrate_group(e: &TraceEvent, zh: bool, detailed: bool) -> Option<
             offsets,
             kind,
         } => {
+            let kind = crate::i18n::describe::commit_kind(lang, *kind);
             let o: Vec<String> = offsets.iter().map(|(p, o)| format!("p{p}={o}")).collect();
             let s = if zh {
                 format!("消费者 {consumer} 提交 {}：{kind}", o.join(" "))
@@ -170,6 +174,7 @@ pub(super) fn narrate_group(e: &TraceEvent, zh: bool, detailed: bool) -> Option<
             offsets,
             kind,
         } => {
+            let kind = crate::i18n::describe::commit_kind(lang, *kind);
             let o: Vec<String> = offsets.iter().map(|(p, o)| format!("p{p}={o}")).collect();
             let s = if zh {
                 format!(

@@ -1,0 +1,547 @@
+//! The simulation's typed reasons and causes (`sim::reason`) in words, in either
+//! language, through the `reasons.rs` table. This is the only place they become text.
+
+use super::{Lang, tr, trf};
+use crate::sim::command::{Command, Fault};
+use crate::sim::idempotence::BumpCause;
+use crate::sim::reason::{
+    Cause, CloseReason, CommitHabit, CommitKind, Departure, ElectionCause, ElectionOutcome,
+    Explanation, HiddenAppend, IsrReason, PositionReason, RejectReason, TruncateReason,
+};
+use crate::sim::trace::{BrokerId, TraceEvent};
+
+/// Brokers as Rust prints a list (`[0, 2]`): how the trace has always shown them.
+fn brokers(list: &[BrokerId]) -> String {
+    format!("{list:?}")
+}
+
+pub fn close(lang: Lang, r: CloseReason) -> String {
+    let key = match r {
+        CloseReason::ConnectionRefused => "close.connection_refused",
+        CloseReason::MetadataTimeout => "close.metadata_timeout",
+        CloseReason::InitProducerIdTimeout => "close.init_producer_id_timeout",
+        CloseReason::RequestTimeout => "close.request_timeout",
+        CloseReason::BrokerClosed => "close.broker_closed",
+    };
+    tr(lang, key).to_string()
+}
+
+pub fn bump(lang: Lang, c: &BumpCause) -> String {
+    match c {
+        BumpCause::OutOfOrder { partition } => {
+            trf(lang, "bump.out_of_order", &[("p", &partition.to_string())])
+        }
+        BumpCause::FailedBatch { partition, error } => trf(
+            lang,
+            "bump.failed_batch",
+            &[("p", &partition.to_string()), ("error", error.name())],
+        ),
+        BumpCause::Unresolved { partition } => {
+            trf(lang, "bump.unresolved", &[("p", &partition.to_string())])
+        }
+    }
+}
+
+pub fn reject(lang: Lang, r: &RejectReason) -> String {
+    match r {
+        RejectReason::NotLeader { broker, partition } => trf(
+            lang,
+            "reject.not_leader",
+            &[("b", &broker.to_string()), ("p", &partition.to_string())],
+        ),
+        RejectReason::InjectedFault => tr(lang, "reject.injected_fault").to_string(),
+        RejectReason::IsrTooSmall { isr, min_isr } => trf(
+            lang,
+            "reject.isr_too_small",
+            &[("isr", &brokers(isr)), ("min", &min_isr.to_string())],
+        ),
+        RejectReason::SequenceGap { got, expected } => trf(
+            lang,
+            "reject.sequence_gap",
+            &[
+                ("got", &got.to_string()),
+                ("expected", &expected.to_string()),
+            ],
+        ),
+        RejectReason::OldEpoch => tr(lang, "reject.old_epoch").to_string(),
+        RejectReason::NotReplicatedInTime => tr(lang, "reject.not_replicated").to_string(),
+    }
+}
+
+pub fn isr(lang: Lang, r: &IsrReason) -> String {
+    match r {
+        IsrReason::FellBehind { brokers: b, lag_ms } => trf(
+            lang,
+            "isr.fell_behind",
+            &[("brokers", &brokers(b)), ("ms", &lag_ms.to_string())],
+        ),
+        IsrReason::Fenced { broker } => trf(lang, "isr.fenced", &[("b", &broker.to_string())]),
+        IsrReason::CaughtUp {
+            broker,
+            high_watermark,
+        } => trf(
+            lang,
+            "isr.caught_up",
+            &[
+                ("b", &broker.to_string()),
+                ("hw", &high_watermark.to_string()),
+            ],
+        ),
+    }
+}
+
+pub fn election(lang: Lang, c: &ElectionCause) -> String {
+    match c {
+        ElectionCause::LeaderFenced {
+            leader,
+            crashed_at,
+            setting,
+            timeout_ms,
+        } => trf(
+            lang,
+            "election.leader_fenced",
+            &[
+                ("b", &leader.to_string()),
+                ("t", &crashed_at.to_string()),
+                ("setting", setting),
+                ("ms", &timeout_ms.to_string()),
+            ],
+        ),
+        ElectionCause::BrokerBack { broker } => {
+            trf(lang, "election.broker_back", &[("b", &broker.to_string())])
+        }
+        ElectionCause::Unspecified => tr(lang, "election.unspecified").to_string(),
+    }
+}
+
+/// The election's cause and how the leader was chosen, as the trace says it.
+pub fn election_result(lang: Lang, c: &ElectionCause, outcome: ElectionOutcome) -> String {
+    let key = match outcome {
+        ElectionOutcome::FromIsr => "election.outcome.from_isr",
+        ElectionOutcome::Unclean => "election.outcome.unclean",
+        ElectionOutcome::Offline => "election.outcome.offline",
+    };
+    trf(lang, key, &[("why", &election(lang, c))])
+}
+
+pub fn truncate(lang: Lang, r: &TruncateReason) -> String {
+    match r {
+        TruncateReason::Diverged { leader } => {
+            trf(lang, "truncate.diverged", &[("l", &leader.to_string())])
+        }
+        TruncateReason::BelowLogStart { leader, log_start } => trf(
+            lang,
+            "truncate.below_log_start",
+            &[
+                ("l", &leader.to_string()),
+                ("start", &log_start.to_string()),
+            ],
+        ),
+    }
+}
+
+pub fn position(lang: Lang, r: &PositionReason) -> String {
+    match r {
+        PositionReason::Committed { offset } => trf(
+            lang,
+            "position.committed",
+            &[("offset", &offset.to_string())],
+        ),
+        PositionReason::ResetEarliest => tr(lang, "position.reset_earliest").to_string(),
+        PositionReason::ResetLatest { skipped } => trf(
+            lang,
+            "position.reset_latest",
+            &[("n", &skipped.to_string())],
+        ),
+        PositionReason::ResetNone => tr(lang, "position.reset_none").to_string(),
+        PositionReason::OutOfRange { offset, reset } => trf(
+            lang,
+            "position.out_of_range",
+            &[("offset", &offset.to_string()), ("reset", reset.name())],
+        ),
+    }
+}
+
+pub fn commit_kind(lang: Lang, k: CommitKind) -> &'static str {
+    // The key is built at run time; `tr` returns text as long-lived as the table.
+    match super::lookup(&format!("commit_kind.{}", k.name())) {
+        Some((_, _, zh)) if lang == Lang::Zh && !zh.is_empty() => zh,
+        Some((_, en, _)) => en,
+        None => k.name(),
+    }
+}
+
+fn departure(lang: Lang, d: &Departure) -> String {
+    match *d {
+        Departure::Crash { consumer, at } => trf(
+            lang,
+            "departure.crash",
+            &[("c", &consumer.to_string()), ("t", &at.to_string())],
+        ),
+        Departure::PollTimeout {
+            consumer,
+            at,
+            interval_ms,
+            gap,
+            commit_failed,
+        } => {
+            let (c, t, ms) = (
+                consumer.to_string(),
+                at.to_string(),
+                interval_ms.to_string(),
+            );
+            let took = match gap {
+                Some(g) => trf(
+                    lang,
+                    "departure.poll_gap",
+                    &[("c", &c), ("gap", &g.to_string()), ("ms", &ms), ("t", &t)],
+                ),
+                None => trf(
+                    lang,
+                    "departure.poll_stuck",
+                    &[("c", &c), ("ms", &ms), ("t", &t)],
+                ),
+            };
+            if commit_failed {
+                trf(lang, "departure.commit_failed", &[("took", &took)])
+            } else {
+                took
+            }
+        }
+    }
+}
+
+fn habit(lang: Lang, h: &CommitHabit) -> String {
+    match h {
+        CommitHabit::Auto { interval_ms } => {
+            trf(lang, "habit.auto", &[("ms", &interval_ms.to_string())])
+        }
+        CommitHabit::Before { mode } => trf(lang, "habit.before", &[("mode", mode.name())]),
+        CommitHabit::After { mode } => trf(lang, "habit.after", &[("mode", mode.name())]),
+        CommitHabit::Never => tr(lang, "habit.never").to_string(),
+    }
+}
+
+/// A ledger cause in words.
+pub fn cause(lang: Lang, c: &Cause) -> String {
+    match c {
+        Cause::LeaderCut {
+            acks,
+            election: why,
+            new_leader,
+            unclean,
+            log_end,
+        } => {
+            let how = if *unclean {
+                "cause.elected_unclean"
+            } else {
+                "cause.elected_from_isr"
+            };
+            trf(
+                lang,
+                "cause.leader_cut",
+                &[
+                    ("acks", acks),
+                    ("why", &election(lang, why)),
+                    ("b", &new_leader.to_string()),
+                    ("how", tr(lang, how)),
+                    ("end", &log_end.to_string()),
+                ],
+            )
+        }
+        Cause::Duplicate {
+            batch,
+            retry,
+            idempotent,
+            offset,
+        } => {
+            let why = match retry {
+                Some((e, attempt)) => trf(
+                    lang,
+                    "cause.sent_again_error",
+                    &[("error", e.name()), ("attempt", &attempt.to_string())],
+                ),
+                None => tr(lang, "cause.sent_again").to_string(),
+            };
+            let key = if *idempotent {
+                "cause.duplicate_idempotent"
+            } else {
+                "cause.duplicate_plain"
+            };
+            trf(
+                lang,
+                key,
+                &[
+                    ("batch", &batch.to_string()),
+                    ("why", &why),
+                    ("offset", &offset.to_string()),
+                ],
+            )
+        }
+        Cause::Reordered {
+            batch,
+            retry_error,
+            overtaken_by,
+            max_in_flight,
+            idempotent,
+        } => {
+            let why = match retry_error {
+                Some(e) => trf(lang, "cause.retried_error", &[("error", e.name())]),
+                None => tr(lang, "cause.retried").to_string(),
+            };
+            trf(
+                lang,
+                "cause.reordered",
+                &[
+                    ("batch", &batch.to_string()),
+                    ("why", &why),
+                    ("record", &overtaken_by.to_string()),
+                    ("max", &max_in_flight.to_string()),
+                    ("idem", &idempotent.to_string()),
+                ],
+            )
+        }
+        Cause::ProducerStopped { crashed, at } => {
+            let key = if *crashed {
+                "cause.producer_crashed"
+            } else {
+                "cause.producer_closed"
+            };
+            trf(lang, key, &[("t", &at.to_string())])
+        }
+        Cause::Resume {
+            after,
+            consumer,
+            partition,
+            offset,
+            start,
+            habit: h,
+        } => {
+            let dep = after.as_ref().map(|d| departure(lang, d));
+            let mut args = vec![
+                ("c", consumer.to_string()),
+                ("p", partition.to_string()),
+                ("offset", offset.to_string()),
+                ("start", position(lang, start)),
+                ("habit", habit(lang, h)),
+            ];
+            let key = match dep {
+                Some(d) => {
+                    args.push(("departure", d));
+                    "cause.resume_after"
+                }
+                None => "cause.resume",
+            };
+            let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            trf(lang, key, &args)
+        }
+    }
+}
+
+fn stopped(lang: Lang, s: Option<&Cause>) -> String {
+    s.map_or_else(
+        || tr(lang, "cause.producer_closed_plain").to_string(),
+        |c| cause(lang, c),
+    )
+}
+
+fn hidden(lang: Lang, h: &HiddenAppend) -> String {
+    match h {
+        HiddenAppend::DeliveryTimeout {
+            delivery_timeout_ms,
+        } => trf(
+            lang,
+            "hidden.delivery_timeout",
+            &[("ms", &delivery_timeout_ms.to_string())],
+        ),
+        HiddenAppend::RequestTimeout { request_timeout_ms } => trf(
+            lang,
+            "hidden.request_timeout",
+            &[("ms", &request_timeout_ms.to_string())],
+        ),
+        HiddenAppend::AfterAppend {
+            min_insync_replicas,
+        } => trf(
+            lang,
+            "hidden.after_append",
+            &[("min", &min_insync_replicas.to_string())],
+        ),
+        HiddenAppend::ConnectionBroke => tr(lang, "hidden.connection_broke").to_string(),
+        HiddenAppend::Closed { stopped: s } => trf(
+            lang,
+            "hidden.closed",
+            &[("stopped", &stopped(lang, s.as_deref()))],
+        ),
+        HiddenAppend::EarlierAnswerLost => tr(lang, "hidden.earlier_answer_lost").to_string(),
+        HiddenAppend::AnswerLost => tr(lang, "hidden.answer_lost").to_string(),
+    }
+}
+
+/// A ledger example's explanation in words.
+pub fn explanation(lang: Lang, x: &Explanation) -> String {
+    use crate::sim::trace::KafkaError;
+    match x {
+        Explanation::FailedNotWritten {
+            error,
+            delivery_timeout_ms,
+            stopped: s,
+            cut,
+        } => {
+            let when = match error {
+                KafkaError::DeliveryTimeout => trf(
+                    lang,
+                    "explain.when_delivery_timeout",
+                    &[("ms", &delivery_timeout_ms.to_string())],
+                ),
+                KafkaError::ProducerClosed => trf(
+                    lang,
+                    "explain.when_closed",
+                    &[("stopped", &stopped(lang, s.as_ref()))],
+                ),
+                _ => String::new(),
+            };
+            let cut = cut.as_ref().map_or_else(String::new, |c| {
+                trf(lang, "explain.cut", &[("cut", &cause(lang, c))])
+            });
+            trf(
+                lang,
+                "explain.failed_not_written",
+                &[("error", error.name()), ("when", &when), ("cut", &cut)],
+            )
+        }
+        Explanation::FailedWritten {
+            error,
+            offset,
+            processed,
+            hidden: h,
+        } => {
+            let consumed = if *processed {
+                tr(lang, "explain.consumed")
+            } else {
+                ""
+            };
+            trf(
+                lang,
+                "explain.failed_written",
+                &[
+                    ("error", error.name()),
+                    ("offset", &offset.to_string()),
+                    ("hidden", &hidden(lang, h)),
+                    ("consumed", consumed),
+                ],
+            )
+        }
+        Explanation::Unsent { stopped: s } => match s {
+            Some(c) => cause(lang, c),
+            None => tr(lang, "explain.unsent").to_string(),
+        },
+        Explanation::Acks0NeverWritten => tr(lang, "explain.acks0").to_string(),
+        Explanation::NoLongerInLog => tr(lang, "explain.no_longer_in_log").to_string(),
+        Explanation::NeverProcessed { offset, resume } => trf(
+            lang,
+            "explain.never_processed",
+            &[
+                ("offset", &offset.to_string()),
+                ("why", &cause(lang, resume)),
+            ],
+        ),
+        Explanation::Skipped { offset, partition } => trf(
+            lang,
+            "explain.skipped",
+            &[
+                ("offset", &offset.to_string()),
+                ("p", &partition.to_string()),
+            ],
+        ),
+        Explanation::Cause(c) => cause(lang, c),
+        Explanation::None => String::new(),
+    }
+}
+
+/// The words for an event's typed reason, if it has one (the `--trace` lines carry it
+/// in English as `reason`).
+pub fn event_reason(lang: Lang, e: &TraceEvent) -> Option<String> {
+    Some(match e {
+        TraceEvent::ConnectionClosed { reason, .. } => close(lang, *reason),
+        TraceEvent::EpochBumped { reason, .. } => bump(lang, reason),
+        TraceEvent::ProduceRejected { reason, .. } => reject(lang, reason),
+        TraceEvent::IsrChanged { reason, .. } => isr(lang, reason),
+        TraceEvent::LeaderElected {
+            reason,
+            leader,
+            unclean,
+            ..
+        } => election_result(lang, reason, ElectionOutcome::of(*leader, *unclean)),
+        TraceEvent::Truncated { reason, .. } => truncate(lang, reason),
+        TraceEvent::PositionSet { reason, .. } => position(lang, reason),
+        _ => return None,
+    })
+}
+
+/// A fault as the log and the status line say it.
+pub fn fault(lang: Lang, f: &Fault) -> String {
+    let n = |v: &dyn ToString| v.to_string();
+    match f {
+        Fault::KillBroker { broker } => trf(lang, "fault_desc.kill_broker", &[("b", &n(broker))]),
+        Fault::RestartBroker { broker } => {
+            trf(lang, "fault_desc.restart_broker", &[("b", &n(broker))])
+        }
+        Fault::KillLeader { partition } => {
+            trf(lang, "fault_desc.kill_leader", &[("p", &n(partition))])
+        }
+        Fault::DropResponses { broker, count } => match broker {
+            Some(b) => trf(
+                lang,
+                "fault_desc.drop_responses_from",
+                &[("n", &n(count)), ("b", &n(b))],
+            ),
+            None => trf(lang, "fault_desc.drop_responses", &[("n", &n(count))]),
+        },
+        Fault::RejectProduce { broker, count } => match broker {
+            Some(b) => trf(
+                lang,
+                "fault_desc.reject_produce_on",
+                &[("n", &n(count)), ("b", &n(b))],
+            ),
+            None => trf(lang, "fault_desc.reject_produce", &[("n", &n(count))]),
+        },
+        Fault::IsolateBroker { broker } => {
+            trf(lang, "fault_desc.isolate_broker", &[("b", &n(broker))])
+        }
+        Fault::HealBroker { broker } => trf(lang, "fault_desc.heal_broker", &[("b", &n(broker))]),
+        Fault::SlowLink { broker, extra_ms } => trf(
+            lang,
+            "fault_desc.slow_link",
+            &[("b", &n(broker)), ("ms", &n(extra_ms))],
+        ),
+        Fault::SlowFollower { broker, extra_ms } => trf(
+            lang,
+            "fault_desc.slow_follower",
+            &[("b", &n(broker)), ("ms", &n(extra_ms))],
+        ),
+        Fault::CrashConsumer { consumer } => {
+            trf(lang, "fault_desc.crash_consumer", &[("c", &n(consumer))])
+        }
+        Fault::RestartConsumer { consumer } => {
+            trf(lang, "fault_desc.restart_consumer", &[("c", &n(consumer))])
+        }
+        Fault::CrashProducer => tr(lang, "fault_desc.crash_producer").to_string(),
+        Fault::CloseProducer => tr(lang, "fault_desc.close_producer").to_string(),
+    }
+}
+
+/// A command as the log says it.
+pub fn command(lang: Lang, c: &Command) -> String {
+    match c {
+        Command::Set { name, value } => format!("{name}={value}"),
+        Command::SetRate { rate } => trf(lang, "log.command_rate", &[("rate", &rate.to_string())]),
+        Command::Fault { fault: f } => fault(lang, f),
+    }
+}
+
+/// English, as `--trace`, the summary and the tests quote it.
+impl std::fmt::Display for Explanation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&explanation(Lang::En, self))
+    }
+}
