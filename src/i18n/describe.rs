@@ -545,3 +545,6 @@ impl std::fmt::Display for Explanation {
         f.write_str(&explanation(Lang::En, self))
     }
 }
+
+#[cfg(test)]
+mod tests;
