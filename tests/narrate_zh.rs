@@ -49,9 +49,15 @@ fn the_detector_finds_english() {
     );
 }
 
+/// Settings and timed faults of one run.
+type Scenario = (
+    &'static [(&'static str, &'static str)],
+    &'static [&'static str],
+);
+
 #[test]
 fn a_chinese_log_after_faults_has_no_english_sentence() {
-    let scenarios: [(&[(&str, &str)], &[&str]); 4] = [
+    let scenarios: [Scenario; 4] = [
         (
             &[
                 ("consumers", "1"),
