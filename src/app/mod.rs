@@ -23,7 +23,7 @@ use keys::Action;
 use knobs::{LiveKnob, RATE};
 use lesson::LessonState;
 use metrics::Metrics;
-use narrate::{Level, LogLine, narrate};
+use narrate::{Level, LogEntry};
 use std::collections::{BTreeMap, VecDeque};
 use std::time::Duration;
 
@@ -111,7 +111,7 @@ pub struct App {
     pub knob: usize,
     pub mode: Mode,
     pub status: Option<(Level, String)>,
-    pub log: VecDeque<LogLine>,
+    pub log: VecDeque<LogEntry>,
     pub metrics: Metrics,
     pub ledger: LedgerReport,
     /// Ledger counters that changed recently: name → frame of the change.
@@ -328,11 +328,11 @@ impl App {
             {
                 self.last_send = Some((record, partition, choice, r.t));
             }
-            if let Some(line) = narrate(r.t, &r.event, self.lang, detailed) {
+            if let Some(entry) = LogEntry::of(r.t, &r.event, detailed) {
                 if self.log.len() == LOG_LINES {
                     self.log.pop_front();
                 }
-                self.log.push_back(line);
+                self.log.push_back(entry);
             }
         }
     }

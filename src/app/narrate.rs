@@ -41,6 +41,36 @@ const REASON_KEYS: [&str; SendReason::ALL.len()] = [
     "reason.piggyback.help",
 ];
 
+/// An event kept in the log: told in words only when drawn, in the language of that
+/// moment, so switching the language rewrites the history too.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LogEntry {
+    pub t: SimTime,
+    pub level: Level,
+    /// Whether per-record detail was on when it was logged (it decided that it has a line).
+    detailed: bool,
+    pub event: TraceEvent,
+}
+
+impl LogEntry {
+    /// The entry for `e`, or `None` when the event is not worth a line.
+    pub fn of(t: SimTime, e: &TraceEvent, detailed: bool) -> Option<LogEntry> {
+        // The level does not depend on the language; English is the cheaper table lookup.
+        let line = narrate(t, e, Lang::En, detailed)?;
+        Some(LogEntry {
+            t,
+            level: line.level,
+            detailed,
+            event: e.clone(),
+        })
+    }
+
+    /// Its words in `lang`.
+    pub fn text(&self, lang: Lang) -> String {
+        narrate(self.t, &self.event, lang, self.detailed).map_or_else(String::new, |l| l.text)
+    }
+}
+
 /// Named values for a log line's template.
 type Args = Vec<(&'static str, String)>;
 
@@ -416,5 +446,21 @@ mod tests {
             let zh = narrate(t, e, Lang::Zh, false).unwrap().text;
             assert!(zh.contains("消费者"), "{zh}");
         }
+    }
+}
+
+#[cfg(test)]
+mod entry_tests {
+    use super::*;
+
+    #[test]
+    fn a_log_entry_is_told_in_the_language_of_the_moment() {
+        let e = TraceEvent::BrokerDown { broker: 1 };
+        let entry = LogEntry::of(SimTime::ZERO, &e, false).expect("worth a line");
+        assert_eq!(entry.level, Level::Bad);
+        assert_eq!(entry.text(Lang::En), "broker 1 is down");
+        assert_eq!(entry.text(Lang::Zh), "broker 1 宕机");
+        let quiet = TraceEvent::FlushStarted;
+        assert!(LogEntry::of(SimTime::ZERO, &quiet, false).is_none());
     }
 }

@@ -106,7 +106,7 @@ pub fn log(frame: &mut Frame, area: Rect, cx: &Ctx) {
             };
             Line::from(vec![
                 Span::styled(format!("{:>9} ", l.t.to_string()), cx.theme().dim),
-                Span::styled(l.text.clone(), style),
+                Span::styled(l.text(app.lang), style),
             ])
         })
         .collect();
