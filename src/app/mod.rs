@@ -769,19 +769,16 @@ impl App {
     }
 
     fn inject(&mut self, fault: Fault) {
-        let text = fault.to_string();
+        let text = crate::i18n::describe::fault(self.lang, &fault);
         let t = self.sim.now();
         match self.sim.apply(Command::Fault { fault }) {
             Ok(()) => {
-                let zh = self.lang == Lang::Zh;
-                self.say(
-                    Level::Bad,
-                    if zh {
-                        format!("{t} 注入故障：{text}")
-                    } else {
-                        format!("{t}: {text}")
-                    },
+                let status = crate::i18n::trf(
+                    self.lang,
+                    "status.fault_injected",
+                    &[("t", &t.to_string()), ("fault", &text)],
                 );
+                self.say(Level::Bad, status);
             }
             Err(e) => self.say(Level::Bad, e),
         }
@@ -791,9 +788,10 @@ impl App {
     /// The fault menu for the current topology.
     pub fn fault_menu(&self) -> Vec<FaultEntry> {
         let cfg = self.sim.config();
+        let lang = self.lang;
         let mut out = Vec::new();
         let mut add = |fault: Fault| {
-            let label = fault.to_string();
+            let label = crate::i18n::describe::fault(lang, &fault);
             out.push(FaultEntry { fault, label });
         };
         for p in 0..cfg.topology.partitions.min(3) {

@@ -128,7 +128,7 @@ pub(super) static TEXTS: &[(&str, &str, &str)] = &[
     ("log.request_timed_out", "request {request} to broker {b} passed request.timeout.ms: connection closed, its batches retry", "请求 {request} 等待 broker {b} 超过 request.timeout.ms：关闭连接，重试全部在途批次"),
     ("log.response_dropped", "broker {b}'s answer to request {request} is lost on the network", "broker {b} 的应答（请求 {request}）在网络中丢失"),
     ("log.retry_attempt", ", retry {attempt}", "，第 {attempt} 次重试"),
-    ("log.send_blocked", "send() blocks: record {record} needs {needed} B, buffer.memory has {available} B free", "send() 阻塞：记录 {record} 需要 {needed} 字节，buffer.memory 只剩 {available} 字节"),
+    ("log.send_blocked", "send() blocks: record {record} needs {needed} B, buffer.memory has {available} B free", "send() 阻塞：记录 {record} 需要 {needed} 字节，buffer.memory 只剩 {available}"),
     ("log.setting_changed", "setting {name} = {value}", "设置 {name} = {value}"),
     ("log.sticky_partitioner", "sticky partitioner", "粘性分区器"),
     ("log.truncated", "broker {b} truncates p{p} to offset {offset}, removing {removed} records: {why}", "broker {b} 截断分区 {p} 到 offset {offset}，删除 {removed} 条：{why}"),
@@ -143,6 +143,7 @@ pub(super) static TEXTS: &[(&str, &str, &str)] = &[
     ("reject.not_replicated", "acks=all: the ISR did not replicate it within request.timeout.ms (it stays in the log)", "acks=all：ISR 没有在 request.timeout.ms 内完成复制（消息仍留在日志里）"),
     ("reject.old_epoch", "producer epoch is older than the broker's", "生产者的 epoch 比 Broker 记录的旧"),
     ("reject.sequence_gap", "sequence {got} arrived but {expected} was expected", "收到序列号 {got}，但期望的是 {expected}"),
+    ("status.fault_injected", "{t}: {fault}", "{t} 注入故障：{fault}"),
     ("truncate.below_log_start", "its log ends below leader {l}'s log start offset {start}: it starts again there", "它的日志止于 leader {l} 的起始 offset {start} 之前：从那里重新开始"),
     ("truncate.diverged", "its log diverged from leader {l}'s (leader epochs)", "它的日志与 leader {l} 的日志分叉（按 leader epoch 判断）"),
 ];
