@@ -167,7 +167,7 @@ pub fn run(sim_args: &SimArgs, run: &RunArgs, out: &mut dyn Write) -> Result<(),
             .map_err(|e| CliError::Io(e.to_string()))?
             + "\n"
     } else {
-        summary.to_text()
+        crate::report::summary_text(&summary)
     };
     out.write_all(text.as_bytes()).map_err(|e| output_error(&e))
 }

@@ -166,7 +166,7 @@ fn an_offline_partition_keeps_its_delivered_records_and_its_last_watermarks() {
         "the last known high watermark"
     );
     assert_eq!(p0.log_end_offset, committed);
-    let text = s.to_text();
+    let text = kafka_flow::report::summary_text(&s);
     assert!(
         text.contains(&format!(
             "leader none, OFFLINE (last leader 0) (epoch 0)  replicas [0]  isr [0]  LEO {committed}  HW {committed} (last known)"
@@ -216,7 +216,7 @@ fn a_consumer_too_slow_to_finish_stops_at_the_settle_limit_and_shows_its_lag() {
     let json = serde_json::to_value(&s).unwrap();
     assert_eq!(json["stopped"]["reason"], "settle_limit");
     assert_eq!(json["stopped"]["waiting_for"][0], "consumers");
-    let text = s.to_text();
+    let text = kafka_flow::report::summary_text(&s);
     assert!(
         text.contains("stopped  settle_limit") && text.contains("lag (HW − position) p0="),
         "{text}"
