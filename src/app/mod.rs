@@ -756,14 +756,17 @@ impl App {
                 };
                 self.say(if restart { Level::Warn } else { Level::Good }, text);
             }
-            Err(e) => self.say(
-                Level::Bad,
-                if zh {
-                    format!("拒绝：{e}")
-                } else {
-                    format!("refused: {e}")
-                },
-            ),
+            Err(e) => {
+                // A value the setting itself refuses is said in the reader's language; a
+                // refusal by the checks across settings keeps its English.
+                let mut probe = self.sim.config().clone();
+                let reason = match (rate, probe.set(name, value)) {
+                    (None, Err(set)) => crate::i18n::describe::set_error(self.lang, &set),
+                    _ => e,
+                };
+                let text = crate::i18n::trf(self.lang, "status.refused", &[("reason", &reason)]);
+                self.say(Level::Bad, text);
+            }
         }
         self.absorb_trace();
     }

@@ -3,6 +3,7 @@
 
 use super::{Lang, tr, trf};
 use crate::sim::command::{Command, Fault};
+use crate::sim::config::{Problem, SetError, Unit, shown};
 use crate::sim::idempotence::BumpCause;
 use crate::sim::reason::{
     Cause, CloseReason, CommitHabit, CommitKind, Departure, ElectionCause, ElectionOutcome,
@@ -548,3 +549,60 @@ impl std::fmt::Display for Explanation {
 
 #[cfg(test)]
 mod tests;
+
+/// A refused setting value in words: `name: 'value' problem (accepted: …)`.
+pub fn set_error(lang: Lang, e: &SetError) -> String {
+    match e {
+        SetError::Unknown { name, suggestion } => match suggestion {
+            Some(s) => trf(
+                lang,
+                "refusal.unknown_suggest",
+                &[("name", &shown(name)), ("suggestion", s)],
+            ),
+            None => trf(lang, "refusal.unknown", &[("name", &shown(name))]),
+        },
+        SetError::BadValue {
+            name,
+            value,
+            problem,
+        } => {
+            let unit_word = |u: &Unit| match u {
+                Unit::None => None,
+                Unit::Ms => Some("unit.ms"),
+                Unit::Us => Some("unit.us"),
+                Unit::Bytes => Some("unit.bytes"),
+                Unit::Mbps => Some("unit.mbps"),
+            };
+            let (key, accepted, unit) = match problem {
+                Problem::NotBoolean { accepted } => ("refusal.not_boolean", accepted, None),
+                Problem::NotAccepted { accepted } => ("refusal.not_accepted", accepted, None),
+                Problem::TooSmall { accepted } => ("refusal.too_small", accepted, None),
+                Problem::TooLarge { accepted } => ("refusal.too_large", accepted, None),
+                Problem::Negative { accepted } => ("refusal.negative", accepted, None),
+                Problem::TooPrecise { accepted } => ("refusal.too_precise", accepted, None),
+                Problem::Empty { accepted } => ("refusal.empty", accepted, None),
+                Problem::NotWhole { unit, accepted } => match unit_word(unit) {
+                    Some(u) => ("refusal.not_whole_unit", accepted, Some(u)),
+                    None => ("refusal.not_whole", accepted, None),
+                },
+                Problem::NotNumber { unit, accepted } => match unit_word(unit) {
+                    Some(u) => ("refusal.not_number_unit", accepted, Some(u)),
+                    None => ("refusal.not_number", accepted, None),
+                },
+                // Rare refusals keep Kafka's English explanation.
+                Problem::Other(_) => return e.to_string(),
+            };
+            let unit = unit.map_or("", |u| tr(lang, u));
+            trf(
+                lang,
+                key,
+                &[
+                    ("name", name),
+                    ("value", &shown(value)),
+                    ("accepted", accepted),
+                    ("unit", unit),
+                ],
+            )
+        }
+    }
+}

@@ -364,3 +364,37 @@ fn departures_read_as_the_start_of_a_cause() {
         "{zh}"
     );
 }
+
+/// A refused value reads in English exactly as the CLI says it, and has Chinese words.
+#[test]
+fn refused_values_in_both_languages() {
+    let cases = [
+        ("linger.ms", "abc"),
+        ("linger.ms", "-5"),
+        ("linger.ms", "1.23456"),
+        ("batch.size", "x"),
+        ("batch.size", "99999999999999999999"),
+        ("batch.size", "0"),
+        ("enable.idempotence", "maybe"),
+        ("acks", "2"),
+        ("auto.offset.reset", "middle"),
+        ("lingerms", "5"),
+        ("no.such.thing", "5"),
+    ];
+    let mut seen = 0;
+    for (name, value) in cases {
+        let mut cfg = crate::sim::config::Config::default();
+        let Err(e) = cfg.set(name, value) else {
+            continue;
+        };
+        seen += 1;
+        assert_eq!(set_error(Lang::En, &e), e.to_string(), "{name}={value}");
+        let zh = set_error(Lang::Zh, &e);
+        check(&format!("{name}={value}"), &zh);
+        assert!(
+            zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+            "{zh}"
+        );
+    }
+    assert!(seen >= 9, "{seen}");
+}

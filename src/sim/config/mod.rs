@@ -13,7 +13,9 @@ pub use properties::{apply_properties, load_properties_file};
 pub use settings::PRODUCER as PRODUCER_GROUP;
 pub use settings::{COMPAT_SETTINGS, SETTINGS, SettingInfo, SettingKind, Unit, find_setting};
 pub use validate::{ConfigError, Effective};
-pub use values::{SetError, edit_distance, format_us_as_ms, parse_assignment, suggest};
+pub use values::{
+    Problem, SetError, edit_distance, format_us_as_ms, parse_assignment, shown, suggest,
+};
 
 use serde::Serialize;
 use std::collections::BTreeSet;
