@@ -708,14 +708,8 @@ impl App {
                     Some(p) => st.overrides.insert(name.to_string(), p),
                     None => st.overrides.remove(name),
                 };
-                self.say(
-                    Level::Bad,
-                    if zh {
-                        format!("拒绝：{e}")
-                    } else {
-                        format!("refused: {e}")
-                    },
-                );
+                let text = self.refusal(name, value, rate, e);
+                self.say(Level::Bad, text);
                 return;
             }
             self.restart_step();
@@ -757,18 +751,22 @@ impl App {
                 self.say(if restart { Level::Warn } else { Level::Good }, text);
             }
             Err(e) => {
-                // A value the setting itself refuses is said in the reader's language; a
-                // refusal by the checks across settings keeps its English.
-                let mut probe = self.sim.config().clone();
-                let reason = match (rate, probe.set(name, value)) {
-                    (None, Err(set)) => crate::i18n::describe::set_error(self.lang, &set),
-                    _ => e,
-                };
-                let text = crate::i18n::trf(self.lang, "status.refused", &[("reason", &reason)]);
+                let text = self.refusal(name, value, rate, e);
                 self.say(Level::Bad, text);
             }
         }
         self.absorb_trace();
+    }
+
+    /// The status line for a refused value. A value the setting itself refuses is said in
+    /// the reader's language; a refusal by the checks across settings keeps its English.
+    fn refusal(&self, name: &str, value: &str, rate: Option<f64>, error: String) -> String {
+        let mut probe = self.sim.config().clone();
+        let reason = match (rate, probe.set(name, value)) {
+            (None, Err(set)) => crate::i18n::describe::set_error(self.lang, &set),
+            _ => error,
+        };
+        crate::i18n::trf(self.lang, "status.refused", &[("reason", &reason)])
     }
 
     fn inject(&mut self, fault: Fault) {
