@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::sim::config::{CommitMode, OffsetReset};
+use crate::sim::reason::{Cause, CommitHabit, Departure, Explanation, HiddenAppend};
 use crate::sim::time::{SimDuration, SimTime};
 use crate::sim::trace::KafkaError;
 
