@@ -106,7 +106,8 @@ pub fn run(
                     return;
                 }
                 for r in batch {
-                    if let Err(e) = serde_json::to_writer(&mut w, &r)
+                    if let Err(e) = crate::report::trace_json(&r)
+                        .and_then(|v| serde_json::to_writer(&mut w, &v))
                         .map_err(std::io::Error::from)
                         .and_then(|()| w.write_all(b"\n"))
                     {
@@ -125,9 +126,12 @@ pub fn run(
     }
     let summary = Summary::of(&sim);
     let text = if run.json {
-        serde_json::to_string_pretty(&summary).map_err(|e| CliError::Io(e.to_string()))? + "\n"
+        crate::report::summary_json(&summary)
+            .and_then(|v| serde_json::to_string_pretty(&v))
+            .map_err(|e| CliError::Io(e.to_string()))?
+            + "\n"
     } else {
-        summary.to_text()
+        crate::report::summary_text(&summary)
     };
     out.write_all(text.as_bytes()).map_err(|e| output_error(&e))
 }

@@ -8,6 +8,7 @@ pub mod course;
 pub mod headless;
 pub mod i18n;
 pub mod lesson;
+pub mod report;
 pub mod scenario;
 pub mod sim;
 pub mod tui;

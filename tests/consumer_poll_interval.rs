@@ -5,7 +5,9 @@
 
 mod common;
 use common::{config, run, workload};
+use kafka_flow::i18n::{Lang, describe};
 use kafka_flow::sim::ledger::{LedgerReport, Verdict};
+use kafka_flow::sim::reason::{CommitKind, PositionReason};
 use kafka_flow::sim::{Command, KafkaVersion, Sim, SimDuration, SimTime, TraceEvent};
 
 const RECORDS: u64 = 3_000;
@@ -57,11 +59,11 @@ fn first_leave(r: &common::Run, consumer: u32) -> Option<(SimTime, u64, u64)> {
     })
 }
 
-fn duplicate_causes(rep: &LedgerReport) -> Vec<&str> {
+fn duplicate_causes(rep: &LedgerReport) -> Vec<String> {
     rep.examples
         .iter()
         .filter(|e| e.verdict == Verdict::DuplicatedProcessing)
-        .map(|e| e.cause.as_str())
+        .map(|e| describe::explanation(Lang::En, &e.cause))
         .collect()
 }
 
@@ -85,12 +87,12 @@ fn a_slow_consumer_leaves_the_group_its_commit_fails_and_it_processes_again() {
         .find_map(|(t, e)| match e {
             TraceEvent::CommitFailedNotInGroup {
                 consumer: 0, kind, ..
-            } => Some((t, kind.clone())),
+            } => Some((t, *kind)),
             _ => None,
         })
         .expect("the commit failed");
     assert!(failed_at > left_at);
-    assert_eq!(kind, "commitSync after processing");
+    assert_eq!(kind, CommitKind::SyncAfterProcessing);
     assert!(
         !r.events()
             .any(|(t, e)| t >= left_at && matches!(e, TraceEvent::CommitSent { .. })),
@@ -160,16 +162,16 @@ fn the_cures_are_a_longer_max_poll_interval_or_fewer_records_per_poll() {
 #[test]
 fn async_and_auto_commits_fail_the_same_way_and_committing_first_does_not_duplicate() {
     for (mode, kind) in [
-        ("async", "commitAsync after processing"),
+        ("async", CommitKind::AsyncAfterProcessing),
         // onJoinPrepare's auto-commit fails at once; the consumer joins anyway.
-        ("auto", "auto (before the rebalance)"),
+        ("auto", CommitKind::AutoBeforeRebalance),
     ] {
         let r = slow(mode, &[]);
         assert!(first_leave(&r, 0).is_some(), "{mode}");
         assert!(
             r.events().any(|(_, e)| matches!(
                 e,
-                TraceEvent::CommitFailedNotInGroup { kind: k, .. } if k == kind
+                TraceEvent::CommitFailedNotInGroup { kind: k, .. } if *k == kind
             )),
             "{mode}"
         );
@@ -258,7 +260,7 @@ fn with_two_consumers_the_slow_ones_partitions_move_to_the_other() {
             r.events().any(|(t, e)| t >= *moved_at
                 && t <= back_at
                 && matches!(e, TraceEvent::PositionSet { consumer: 1, partition, reason, .. }
-                    if *partition == p && reason.starts_with("the group's committed offset"))),
+                    if *partition == p && matches!(reason, PositionReason::Committed { .. }))),
             "consumer 1 took partition {p} over from the committed offset while consumer 0 was away"
         );
     }

@@ -3,6 +3,7 @@
 
 mod common;
 use kafka_flow::sim::command::Fault;
+use kafka_flow::sim::reason::CommitKind;
 use kafka_flow::sim::{Command, KafkaVersion, Sim, SimDuration, SimTime, TraceEvent};
 
 fn at(ms: u64) -> SimTime {
@@ -10,7 +11,7 @@ fn at(ms: u64) -> SimTime {
 }
 
 /// The commits consumer 0 sent, with their kind, from the trace.
-fn commits(sim: &mut Sim) -> Vec<(SimTime, String)> {
+fn commits(sim: &mut Sim) -> Vec<(SimTime, CommitKind)> {
     sim.drain_trace()
         .into_iter()
         .filter_map(|r| match r.event {
@@ -38,7 +39,7 @@ fn an_idle_consumer_commits_after_each_empty_poll_every_ten_seconds() {
     let sent = commits(&mut sim);
     let after_empty: Vec<SimTime> = sent
         .iter()
-        .filter(|(_, kind)| kind == "commitAsync after an empty poll()")
+        .filter(|(_, kind)| *kind == CommitKind::AsyncAfterEmptyPoll)
         .map(|(t, _)| *t)
         .collect();
     // The records are processed (and committed) at about 3 s, when the group forms; then
@@ -68,7 +69,7 @@ fn an_idle_auto_committing_consumer_commits_once_per_interval() {
     assert_eq!(sent.len(), 7, "{sent:?}");
     assert!(
         sent.iter()
-            .all(|(_, kind)| kind == "auto (async, inside poll)")
+            .all(|(_, kind)| *kind == CommitKind::AutoInsidePoll)
     );
 }
 

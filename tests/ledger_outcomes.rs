@@ -64,10 +64,10 @@ fn a_timeout_after_the_append_is_failed_yet_written_and_a_refusal_is_failed_not_
         let offset = e.offset.expect("a written record has an offset");
         assert_eq!(log_of(&r, e.partition)[offset as usize], e.record);
         assert!(
-            e.cause.contains("REQUEST_TIMED_OUT")
-                && e.cause.contains(&format!("offset {offset}"))
-                && e.cause.contains("request.timeout.ms=1000")
-                && e.cause.contains("writes it twice"),
+            e.cause.to_string().contains("REQUEST_TIMED_OUT")
+                && e.cause.to_string().contains(&format!("offset {offset}"))
+                && e.cause.to_string().contains("request.timeout.ms=1000")
+                && e.cause.to_string().contains("writes it twice"),
             "{}",
             e.cause
         );
@@ -80,7 +80,8 @@ fn a_timeout_after_the_append_is_failed_yet_written_and_a_refusal_is_failed_not_
         assert!(!log_of(&r, e.partition).contains(&e.record));
         assert_eq!(e.offset, None);
         assert!(
-            e.cause.contains("NOT_ENOUGH_REPLICAS") && e.cause.contains("not in the log"),
+            e.cause.to_string().contains("NOT_ENOUGH_REPLICAS")
+                && e.cause.to_string().contains("not in the log"),
             "{}",
             e.cause
         );
@@ -118,9 +119,10 @@ fn a_batch_that_expires_in_flight_after_its_append_is_failed_yet_written() {
         .find(|e| e.verdict == Verdict::FailedWritten)
         .expect("an example");
     assert!(
-        e.cause.contains("TimeoutException")
-            && e.cause.contains("delivery.timeout.ms=1100")
+        e.cause.to_string().contains("TimeoutException")
+            && e.cause.to_string().contains("delivery.timeout.ms=1100")
             && e.cause
+                .to_string()
                 .contains(&format!("offset {}", e.offset.unwrap_or(-1))),
         "{}",
         e.cause
@@ -172,7 +174,7 @@ fn an_offline_partition_keeps_its_delivered_records_and_its_last_watermarks() {
         "the last known high watermark"
     );
     assert_eq!(p0.log_end_offset, committed);
-    let text = s.to_text();
+    let text = kafka_flow::report::summary_text(&s);
     assert!(
         text.contains(&format!(
             "leader none, OFFLINE (last leader 0) (epoch 0)  replicas [0]  isr [0]  LEO {committed}  HW {committed} (last known)"
@@ -222,7 +224,7 @@ fn a_consumer_too_slow_to_finish_stops_at_the_settle_limit_and_shows_its_lag() {
     let json = serde_json::to_value(&s).unwrap();
     assert_eq!(json["stopped"]["reason"], "settle_limit");
     assert_eq!(json["stopped"]["waiting_for"][0], "consumers");
-    let text = s.to_text();
+    let text = kafka_flow::report::summary_text(&s);
     assert!(
         text.contains("stopped  settle_limit") && text.contains("lag (HW − position) p0="),
         "{text}"

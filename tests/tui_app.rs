@@ -130,7 +130,11 @@ fn a_start_up_only_setting_restarts_the_producer_and_says_so() {
     let (_, text) = a.status.clone().unwrap();
     assert!(text.contains("restarts"), "{text}");
     tick(&mut a, 60);
-    assert!(a.log.iter().any(|l| l.text.contains("producer restarted")));
+    assert!(
+        a.log
+            .iter()
+            .any(|l| l.text(a.lang).contains("producer restarted"))
+    );
 }
 
 #[test]
@@ -159,7 +163,7 @@ fn fault_keys_reach_the_simulation() {
     let applied = a.sim.commands().last().unwrap();
     assert!(matches!(&applied.1, Command::Fault { fault } if *fault == menu[1].fault));
     tick(&mut a, 3);
-    assert!(a.log.iter().any(|l| l.text.starts_with("fault:")));
+    assert!(a.log.iter().any(|l| l.text(a.lang).starts_with("fault:")));
 }
 
 #[test]

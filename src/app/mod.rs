@@ -3,7 +3,6 @@
 //! (`keys.rs`); `update` applies them; `on_tick` turns wall time into virtual time.
 //! Rendering (`ui`) only reads `&App`.
 
-pub mod faults;
 pub mod keys;
 pub mod knobs;
 pub mod lesson;
@@ -23,7 +22,7 @@ use keys::Action;
 use knobs::{LiveKnob, RATE};
 use lesson::LessonState;
 use metrics::Metrics;
-use narrate::{Level, LogLine, narrate};
+use narrate::{Level, LogEntry};
 use std::collections::{BTreeMap, VecDeque};
 use std::time::Duration;
 
@@ -111,7 +110,7 @@ pub struct App {
     pub knob: usize,
     pub mode: Mode,
     pub status: Option<(Level, String)>,
-    pub log: VecDeque<LogLine>,
+    pub log: VecDeque<LogEntry>,
     pub metrics: Metrics,
     pub ledger: LedgerReport,
     /// Ledger counters that changed recently: name → frame of the change.
@@ -321,11 +320,11 @@ impl App {
             {
                 self.last_send = Some((record, partition, choice, r.t));
             }
-            if let Some(line) = narrate(r.t, &r.event, self.lang, detailed) {
+            if let Some(entry) = LogEntry::of(r.t, &r.event, detailed) {
                 if self.log.len() == LOG_LINES {
                     self.log.pop_front();
                 }
-                self.log.push_back(line);
+                self.log.push_back(entry);
             }
         }
     }
@@ -670,7 +669,7 @@ impl App {
                     Some(p) => st.overrides.insert(name.to_string(), p),
                     None => st.overrides.remove(name),
                 };
-                let text = trf(self.lang, "apply.refused", &[("reason", &e)]);
+                let text = self.refusal(name, value, rate, e);
                 self.say(Level::Bad, text);
                 return;
             }
@@ -703,25 +702,35 @@ impl App {
                 self.say(Level::Good, text);
             }
             Err(e) => {
-                let text = trf(self.lang, "apply.refused", &[("reason", &e)]);
+                let text = self.refusal(name, value, rate, e);
                 self.say(Level::Bad, text);
             }
         }
         self.absorb_trace();
     }
 
+    /// The status line for a refused value. A value the setting itself refuses is said in
+    /// the reader's language; a refusal by the checks across settings keeps its English.
+    fn refusal(&self, name: &str, value: &str, rate: Option<f64>, error: String) -> String {
+        let mut probe = self.sim.config().clone();
+        let reason = match (rate, probe.set(name, value)) {
+            (None, Err(set)) => crate::i18n::describe::set_error(self.lang, &set),
+            _ => error,
+        };
+        crate::i18n::trf(self.lang, "status.refused", &[("reason", &reason)])
+    }
+
     fn inject(&mut self, fault: Fault) {
-        let text = faults::fault_text(self.lang, &fault);
+        let text = crate::i18n::describe::fault(self.lang, &fault);
         let t = self.sim.now();
         match self.sim.apply(Command::Fault { fault }) {
             Ok(_) => {
-                let t = t.to_string();
-                let said = trf(
+                let status = crate::i18n::trf(
                     self.lang,
                     "status.fault_injected",
-                    &[("t", &t), ("fault", &text)],
+                    &[("t", &t.to_string()), ("fault", &text)],
                 );
-                self.say(Level::Bad, said);
+                self.say(Level::Bad, status);
             }
             Err(e) => self.say(Level::Bad, e),
         }
@@ -731,9 +740,10 @@ impl App {
     /// The fault menu for the current topology.
     pub fn fault_menu(&self) -> Vec<FaultEntry> {
         let cfg = self.sim.config();
+        let lang = self.lang;
         let mut out = Vec::new();
         let mut add = |fault: Fault| {
-            let label = faults::fault_text(self.lang, &fault);
+            let label = crate::i18n::describe::fault(lang, &fault);
             out.push(FaultEntry { fault, label });
         };
         for p in 0..cfg.topology.partitions.min(3) {

@@ -2,8 +2,9 @@
 //! Chinese. Only what a person can follow is narrated; per-record steps are left out
 //! unless the clock runs slowly enough to watch them.
 
-use crate::i18n::Lang;
+use crate::i18n::{Lang, describe, tr, trf};
 use crate::sim::SimTime;
+use crate::sim::reason::ElectionOutcome;
 use crate::sim::trace::{PartitionChoice, SendReason, TraceEvent};
 
 mod group;
@@ -40,11 +41,66 @@ const REASON_KEYS: [&str; SendReason::ALL.len()] = [
     "reason.piggyback.help",
 ];
 
+/// An event kept in the log: told in words only when drawn, in the language of that
+/// moment, so switching the language rewrites the history too.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LogEntry {
+    pub t: SimTime,
+    pub level: Level,
+    /// Whether per-record detail was on when it was logged (it decided that it has a line).
+    detailed: bool,
+    pub event: TraceEvent,
+}
+
+impl LogEntry {
+    /// The entry for `e`, or `None` when the event is not worth a line.
+    pub fn of(t: SimTime, e: &TraceEvent, detailed: bool) -> Option<LogEntry> {
+        // The level does not depend on the language; English is the cheaper table lookup.
+        let line = narrate(t, e, Lang::En, detailed)?;
+        Some(LogEntry {
+            t,
+            level: line.level,
+            detailed,
+            event: e.clone(),
+        })
+    }
+
+    /// Its words in `lang`.
+    pub fn text(&self, lang: Lang) -> String {
+        narrate(self.t, &self.event, lang, self.detailed).map_or_else(String::new, |l| l.text)
+    }
+}
+
+/// Named values for a log line's template.
+type Args = Vec<(&'static str, String)>;
+
+/// The words of a log line: its template's key in the reasons table and the values.
+fn line(lang: Lang, key: &str, args: &Args) -> String {
+    let pairs: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    trf(lang, key, &pairs)
+}
+
 /// One trace event as a log line, or `None` when it is not worth a line. `detailed`
 /// includes per-record steps (a slow clock).
 pub fn narrate(t: SimTime, e: &TraceEvent, lang: Lang, detailed: bool) -> Option<LogLine> {
-    let zh = lang == Lang::Zh;
-    let (level, text) = match e {
+    let (level, key, args) = producer_line(e, lang, detailed)
+        .or_else(|| broker_line(e, lang, detailed))
+        .or_else(|| group::group_line(e, lang, detailed))?;
+    Some(LogLine {
+        t,
+        level,
+        text: line(lang, key, &args),
+    })
+}
+
+/// Lines about the producer: send(), the accumulator, the Sender and its requests.
+fn producer_line(
+    e: &TraceEvent,
+    lang: Lang,
+    detailed: bool,
+) -> Option<(Level, &'static str, Args)> {
+    let s = |v: &dyn ToString| v.to_string();
+    Some(match e {
         TraceEvent::RecordAppended {
             record,
             partition,
@@ -52,21 +108,21 @@ pub fn narrate(t: SimTime, e: &TraceEvent, lang: Lang, detailed: bool) -> Option
             choice,
             bytes,
         } if detailed => {
-            let how = match (choice, zh) {
-                (PartitionChoice::Key, _) => "murmur2(key)",
-                (PartitionChoice::Sticky, false) => "sticky partitioner",
-                (PartitionChoice::Sticky, true) => "粘性分区器",
+            let how = match choice {
+                PartitionChoice::Key => "murmur2(key)",
+                PartitionChoice::Sticky => tr(lang, "log.sticky_partitioner"),
             };
-            let s = if zh {
-                format!(
-                    "send() 记录 {record} → 分区 {partition}（{how}），进入批次 {batch}（{bytes} 字节）"
-                )
-            } else {
-                format!(
-                    "send() record {record} → partition {partition} ({how}), into batch {batch} ({bytes} B)"
-                )
-            };
-            (Level::Info, s)
+            (
+                Level::Info,
+                "log.record_appended",
+                vec![
+                    ("record", s(record)),
+                    ("p", s(partition)),
+                    ("how", how.to_string()),
+                    ("batch", s(batch)),
+                    ("bytes", s(bytes)),
+                ],
+            )
         }
         TraceEvent::BatchDrained {
             batch,
@@ -78,26 +134,26 @@ pub fn narrate(t: SimTime, e: &TraceEvent, lang: Lang, detailed: bool) -> Option
             ..
         } => {
             let again = if *attempt > 0 {
-                if zh {
-                    format!("，第 {attempt} 次重试")
-                } else {
-                    format!(", retry {attempt}")
-                }
+                trf(
+                    lang,
+                    "log.retry_attempt",
+                    &[("attempt", &attempt.to_string())],
+                )
             } else {
                 String::new()
             };
-            let s = if zh {
-                format!(
-                    "Sender 取出批次 {batch}（分区 {partition}，{records} 条，{bytes} 字节）：{}{again}",
-                    reason(*r, Lang::Zh)
-                )
-            } else {
-                format!(
-                    "Sender drains batch {batch} (p{partition}, {records} records, {bytes} B): {}{again}",
-                    reason(*r, Lang::En)
-                )
-            };
-            (Level::Info, s)
+            (
+                Level::Info,
+                "log.batch_drained",
+                vec![
+                    ("batch", s(batch)),
+                    ("p", s(partition)),
+                    ("records", s(records)),
+                    ("bytes", s(bytes)),
+                    ("why", reason(*r, lang).to_string()),
+                    ("again", again),
+                ],
+            )
         }
         TraceEvent::BatchAcked {
             batch,
@@ -105,199 +161,207 @@ pub fn narrate(t: SimTime, e: &TraceEvent, lang: Lang, detailed: bool) -> Option
             base_offset,
             records,
             latency_us,
-        } => {
-            let s = if zh {
-                format!(
-                    "批次 {batch} 已确认：分区 {partition} offset {base_offset} 起 {records} 条，用时 {:.1} ms",
-                    *latency_us as f64 / 1000.0
-                )
-            } else {
-                format!(
-                    "batch {batch} acked: p{partition} offset {base_offset}, {records} records, {:.1} ms",
-                    *latency_us as f64 / 1000.0
-                )
-            };
-            (Level::Good, s)
-        }
+        } => (
+            Level::Good,
+            "log.batch_acked",
+            vec![
+                ("batch", s(batch)),
+                ("p", s(partition)),
+                ("offset", s(base_offset)),
+                ("records", s(records)),
+                ("ms", format!("{:.1}", *latency_us as f64 / 1000.0)),
+            ],
+        ),
         TraceEvent::BatchRetry {
             batch,
             partition,
             error,
             attempt,
             backoff_us,
-        } => {
-            let s = if zh {
-                format!(
-                    "批次 {batch}（分区 {partition}）失败：{error}，{} ms 后第 {attempt} 次重试",
-                    backoff_us / 1000
-                )
-            } else {
-                format!(
-                    "batch {batch} (p{partition}) failed with {error}; retry {attempt} in {} ms",
-                    backoff_us / 1000
-                )
-            };
-            (Level::Warn, s)
-        }
+        } => (
+            Level::Warn,
+            "log.batch_retry",
+            vec![
+                ("batch", s(batch)),
+                ("p", s(partition)),
+                ("error", s(error)),
+                ("attempt", s(attempt)),
+                ("ms", s(&(backoff_us / 1000))),
+            ],
+        ),
         TraceEvent::BatchFailed {
             batch,
             partition,
             error,
             records,
-        } => {
-            let s = if zh {
-                format!(
-                    "批次 {batch}（分区 {partition}，{records} 条）最终失败：{error}，回调收到异常"
-                )
-            } else {
-                format!(
-                    "batch {batch} (p{partition}, {records} records) failed for good: {error}; the callback gets it"
-                )
-            };
-            (Level::Bad, s)
-        }
-        TraceEvent::RecordRejected { record, error } => {
-            let s = if zh {
-                format!("send() 记录 {record} 失败：{error}")
-            } else {
-                format!("send() of record {record} failed: {error}")
-            };
-            (Level::Bad, s)
-        }
+        } => (
+            Level::Bad,
+            "log.batch_failed",
+            vec![
+                ("batch", s(batch)),
+                ("p", s(partition)),
+                ("records", s(records)),
+                ("error", s(error)),
+            ],
+        ),
+        TraceEvent::RecordRejected { record, error } => (
+            Level::Bad,
+            "log.record_rejected",
+            vec![("record", s(record)), ("error", s(error))],
+        ),
         TraceEvent::SendBlocked {
             record,
             needed,
             available,
-        } => {
-            let s = if zh {
-                format!(
-                    "send() 阻塞：记录 {record} 需要 {needed} 字节，buffer.memory 只剩 {available}"
-                )
-            } else {
-                format!(
-                    "send() blocks: record {record} needs {needed} B, buffer.memory has {available} B free"
-                )
-            };
-            (Level::Warn, s)
-        }
-        TraceEvent::RequestTimedOut { request, broker } => {
-            let s = if zh {
-                format!(
-                    "请求 {request} 等待 broker {broker} 超过 request.timeout.ms：关闭连接，重试全部在途批次"
-                )
-            } else {
-                format!(
-                    "request {request} to broker {broker} passed request.timeout.ms: connection closed, its batches retry"
-                )
-            };
-            (Level::Warn, s)
-        }
+        } => (
+            Level::Warn,
+            "log.send_blocked",
+            vec![
+                ("record", s(record)),
+                ("needed", s(needed)),
+                ("available", s(available)),
+            ],
+        ),
+        TraceEvent::RequestTimedOut { request, broker } => (
+            Level::Warn,
+            "log.request_timed_out",
+            vec![("request", s(request)), ("b", s(broker))],
+        ),
+        TraceEvent::ProducerRestarted => (Level::Warn, "log.producer_restarted", vec![]),
+        TraceEvent::EpochBumped { epoch, reason, .. } => (
+            Level::Warn,
+            "log.epoch_bumped",
+            vec![("epoch", s(epoch)), ("why", describe::bump(lang, reason))],
+        ),
+        TraceEvent::ProducerClosed => (Level::Info, "log.producer_closed", vec![]),
+        TraceEvent::RecordsAbandoned { count } => (
+            Level::Bad,
+            "log.records_abandoned",
+            vec![("count", s(count))],
+        ),
+        TraceEvent::SettingChanged { name, value } => (
+            Level::Info,
+            "log.setting_changed",
+            vec![("name", name.clone()), ("value", value.clone())],
+        ),
+        TraceEvent::Fault { fault } => (
+            Level::Bad,
+            "log.fault",
+            vec![("fault", describe::fault(lang, fault))],
+        ),
+        TraceEvent::CommandRefused { command, error } => (
+            Level::Bad,
+            "log.command_refused",
+            vec![
+                ("command", describe::command(lang, command)),
+                ("error", error.clone()),
+            ],
+        ),
+        _ => return None,
+    })
+}
+
+/// Lines about the brokers: appends, refusals, replication, leaders.
+fn broker_line(e: &TraceEvent, lang: Lang, detailed: bool) -> Option<(Level, &'static str, Args)> {
+    let s = |v: &dyn ToString| v.to_string();
+    Some(match e {
         TraceEvent::Appended {
             broker,
             partition,
             batch,
             base_offset,
             records,
-        } if detailed => {
-            let s = if zh {
-                format!(
-                    "broker {broker} 写入批次 {batch}：分区 {partition} offset {base_offset}–{}",
-                    base_offset + i64::from(*records) - 1
-                )
-            } else {
-                format!(
-                    "broker {broker} appends batch {batch}: p{partition} offsets {base_offset}–{}",
-                    base_offset + i64::from(*records) - 1
-                )
-            };
-            (Level::Info, s)
-        }
+        } if detailed => (
+            Level::Info,
+            "log.appended",
+            vec![
+                ("b", s(broker)),
+                ("batch", s(batch)),
+                ("p", s(partition)),
+                ("from", s(base_offset)),
+                ("to", s(&(base_offset + i64::from(*records) - 1))),
+            ],
+        ),
         TraceEvent::DuplicateBatch {
             broker,
             partition,
             batch,
             base_offset,
-        } => {
-            let s = if zh {
-                format!(
-                    "broker {broker} 识别出重复批次 {batch}（幂等序号）：不再写入，返回原 offset {base_offset}（分区 {partition}）"
-                )
-            } else {
-                format!(
-                    "broker {broker} recognises batch {batch} as a duplicate (sequence numbers): not written again, original offset {base_offset} (p{partition})"
-                )
-            };
-            (Level::Good, s)
-        }
+        } => (
+            Level::Good,
+            "log.duplicate_batch",
+            vec![
+                ("b", s(broker)),
+                ("batch", s(batch)),
+                ("offset", s(base_offset)),
+                ("p", s(partition)),
+            ],
+        ),
         TraceEvent::ProduceRejected {
             broker,
             partition,
             error,
-            reason: why,
+            reason,
             ..
-        } => {
-            let s = if zh {
-                format!("broker {broker} 拒绝分区 {partition} 的批次：{error}（{why}）")
-            } else {
-                format!("broker {broker} refuses a batch for p{partition}: {error} ({why})")
-            };
-            (Level::Warn, s)
-        }
-        TraceEvent::ResponseDropped { broker, request } => {
-            let s = if zh {
-                format!("broker {broker} 的应答（请求 {request}）在网络中丢失")
-            } else {
-                format!("broker {broker}'s answer to request {request} is lost on the network")
-            };
-            (Level::Warn, s)
-        }
+        } => (
+            Level::Warn,
+            "log.produce_rejected",
+            vec![
+                ("b", s(broker)),
+                ("p", s(partition)),
+                ("error", s(error)),
+                ("why", describe::reject(lang, reason)),
+            ],
+        ),
+        TraceEvent::ResponseDropped { broker, request } => (
+            Level::Warn,
+            "log.response_dropped",
+            vec![("b", s(broker)), ("request", s(request))],
+        ),
         TraceEvent::IsrChanged {
             partition,
             isr,
-            reason: why,
-        } => {
-            let s = if zh {
-                format!("分区 {partition} 的 ISR 变为 {isr:?}：{why}")
-            } else {
-                format!("p{partition} ISR is now {isr:?}: {why}")
-            };
-            (Level::Warn, s)
-        }
+            reason,
+        } => (
+            Level::Warn,
+            "log.isr_changed",
+            vec![
+                ("p", s(partition)),
+                ("isr", format!("{isr:?}")),
+                ("why", describe::isr(lang, reason)),
+            ],
+        ),
         TraceEvent::LeaderElected {
             partition,
             leader,
             leader_epoch,
             unclean,
-            reason: why,
+            reason,
         } => {
             let who = leader.map_or_else(
-                || {
-                    if zh {
-                        "无（分区下线）".to_string()
-                    } else {
-                        "none (offline)".to_string()
-                    }
-                },
-                |l| format!("broker {l}"),
+                || tr(lang, "log.no_leader").to_string(),
+                |l| trf(lang, "log.broker", &[("b", &l.to_string())]),
             );
-            let s = if zh {
-                format!(
-                    "分区 {partition} 选出 leader：{who}，epoch {leader_epoch}{}：{why}",
-                    if *unclean { "（unclean）" } else { "" }
-                )
+            let outcome = ElectionOutcome::of(*leader, *unclean);
+            let key = if *unclean {
+                "log.leader_elected_unclean"
             } else {
-                format!(
-                    "p{partition} leader: {who}, epoch {leader_epoch}{}: {why}",
-                    if *unclean { " (unclean)" } else { "" }
-                )
+                "log.leader_elected"
+            };
+            let level = if *unclean || leader.is_none() {
+                Level::Bad
+            } else {
+                Level::Warn
             };
             (
-                if *unclean || leader.is_none() {
-                    Level::Bad
-                } else {
-                    Level::Warn
-                },
-                s,
+                level,
+                key,
+                vec![
+                    ("p", s(partition)),
+                    ("who", who),
+                    ("epoch", s(leader_epoch)),
+                    ("why", describe::election_result(lang, reason, outcome)),
+                ],
             )
         }
         TraceEvent::Truncated {
@@ -305,97 +369,27 @@ pub fn narrate(t: SimTime, e: &TraceEvent, lang: Lang, detailed: bool) -> Option
             partition,
             to_offset,
             removed_records,
-            reason: why,
-        } => {
-            let s = if zh {
-                format!(
-                    "broker {broker} 截断分区 {partition} 到 offset {to_offset}，删除 {removed_records} 条：{why}"
-                )
-            } else {
-                format!(
-                    "broker {broker} truncates p{partition} to offset {to_offset}, removing {removed_records} records: {why}"
-                )
-            };
-            (Level::Bad, s)
-        }
-        TraceEvent::BrokerDown { broker } => (
+            reason,
+        } => (
             Level::Bad,
-            if zh {
-                format!("broker {broker} 宕机")
-            } else {
-                format!("broker {broker} is down")
-            },
+            "log.truncated",
+            vec![
+                ("b", s(broker)),
+                ("p", s(partition)),
+                ("offset", s(to_offset)),
+                ("removed", s(removed_records)),
+                ("why", describe::truncate(lang, reason)),
+            ],
         ),
-        TraceEvent::BrokerUp { broker } => (
-            Level::Good,
-            if zh {
-                format!("broker {broker} 重新启动")
-            } else {
-                format!("broker {broker} is back")
-            },
-        ),
+        TraceEvent::BrokerDown { broker } => {
+            (Level::Bad, "log.broker_down", vec![("b", s(broker))])
+        }
+        TraceEvent::BrokerUp { broker } => (Level::Good, "log.broker_up", vec![("b", s(broker))]),
         TraceEvent::BrokerFenced { broker } => {
-            let s = if zh {
-                format!("controller 隔离 broker {broker}（心跳超时）")
-            } else {
-                format!("the controller fences broker {broker} (no heartbeats)")
-            };
-            (Level::Warn, s)
+            (Level::Warn, "log.broker_fenced", vec![("b", s(broker))])
         }
-        TraceEvent::SettingChanged { name, value } => {
-            let s = if zh {
-                format!("设置 {name} = {value}")
-            } else {
-                format!("setting {name} = {value}")
-            };
-            (Level::Info, s)
-        }
-        TraceEvent::Fault { description } => (
-            Level::Bad,
-            if zh {
-                format!("故障：{description}")
-            } else {
-                format!("fault: {description}")
-            },
-        ),
-        TraceEvent::ProducerRestarted => {
-            let s = if zh {
-                "生产者重启：新的 KafkaProducer 实例读取新设置".to_string()
-            } else {
-                "producer restarted: a new KafkaProducer reads the new settings".to_string()
-            };
-            (Level::Warn, s)
-        }
-        TraceEvent::EpochBumped {
-            epoch, reason: why, ..
-        } => {
-            let s = if zh {
-                format!("幂等生产者 epoch 升为 {epoch}：{why}")
-            } else {
-                format!("idempotent producer bumps its epoch to {epoch}: {why}")
-            };
-            (Level::Warn, s)
-        }
-        TraceEvent::ProducerClosed => (
-            Level::Info,
-            if zh {
-                "生产者已关闭".to_string()
-            } else {
-                "producer closed".to_string()
-            },
-        ),
-        TraceEvent::RecordsAbandoned { count } => {
-            let s = if zh {
-                format!("生产者退出，{count} 条记录未发送")
-            } else {
-                format!("the producer is gone with {count} records unsent")
-            };
-            (Level::Bad, s)
-        }
-        // The consumer group's events, or nothing worth a line.
-        _ => group::narrate_group(e, zh, detailed)?,
-    };
-    Some(LogLine { t, level, text })
+        _ => return None,
+    })
 }
 
 #[cfg(test)]
@@ -429,7 +423,7 @@ mod tests {
             TraceEvent::CommitFailedNotInGroup {
                 consumer: 0,
                 offsets: vec![(0, 500)],
-                kind: "commitSync after processing".to_string(),
+                kind: crate::sim::reason::CommitKind::SyncAfterProcessing,
             },
         ];
         let expect = [
@@ -438,7 +432,8 @@ mod tests {
             (
                 "CommitFailedException",
                 "p0=500",
-                "commitSync after processing",
+                // The commit's kind is told in the reader's language; the call keeps its name.
+                "commitSync",
             ),
         ];
         for (e, words) in events.iter().zip(expect) {
@@ -451,5 +446,21 @@ mod tests {
             let zh = narrate(t, e, Lang::Zh, false).unwrap().text;
             assert!(zh.contains("消费者"), "{zh}");
         }
+    }
+}
+
+#[cfg(test)]
+mod entry_tests {
+    use super::*;
+
+    #[test]
+    fn a_log_entry_is_told_in_the_language_of_the_moment() {
+        let e = TraceEvent::BrokerDown { broker: 1 };
+        let entry = LogEntry::of(SimTime::ZERO, &e, false).expect("worth a line");
+        assert_eq!(entry.level, Level::Bad);
+        assert_eq!(entry.text(Lang::En), "broker 1 is down");
+        assert_eq!(entry.text(Lang::Zh), "broker 1 宕机");
+        let quiet = TraceEvent::FlushStarted;
+        assert!(LogEntry::of(SimTime::ZERO, &quiet, false).is_none());
     }
 }

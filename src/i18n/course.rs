@@ -6,7 +6,6 @@
 pub(super) static TEXTS: &[(&str, &str, &str)] = &[
     ("apply.live", "{name} = {value} from {t}", "{t} 起 {name} = {value}"),
     ("apply.producer_restarted", "{name} = {value} at {t}: Kafka reads it only at start-up, so the producer restarts", "{t} 设置 {name} = {value}：Kafka 只在启动时读取它，生产者重启"),
-    ("apply.refused", "refused: {reason}", "拒绝：{reason}"),
     ("apply.step_restarts", "{name} = {value}: the step restarts with it, so the goals measure it from the start", "{name} = {value}：本步从头重新运行，目标按新设置衡量"),
     ("course.answer_with_number", "answer with its number", "按数字键作答"),
     ("course.goals", "Goals", "目标"),

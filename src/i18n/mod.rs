@@ -15,6 +15,7 @@
 //! `commit_mode.{commit.mode with '-' as '_'}`.
 
 mod course;
+pub mod describe;
 #[cfg(test)]
 pub(crate) mod glossary_test;
 mod reasons;

@@ -5,7 +5,6 @@
 use super::time::{SimDuration, parse_duration};
 use super::trace::BrokerId;
 use serde::Serialize;
-use std::fmt;
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "command", rename_all = "snake_case")]
@@ -77,60 +76,6 @@ pub enum Fault {
     CrashProducer,
     /// `close(Duration.ZERO)`: incomplete batches fail with "Producer is closed forcefully".
     CloseProducer,
-}
-
-impl fmt::Display for Fault {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Fault::KillBroker { broker } => write!(f, "kill broker {broker}"),
-            Fault::RestartBroker { broker } => write!(f, "restart broker {broker}"),
-            Fault::KillLeader { partition } => {
-                write!(f, "kill the leader of partition {partition}")
-            }
-            Fault::DropResponses {
-                broker: Some(b),
-                count,
-            } => {
-                write!(f, "drop the next {count} produce responses from broker {b}")
-            }
-            Fault::DropResponses {
-                broker: None,
-                count,
-            } => {
-                write!(f, "drop the next {count} produce responses")
-            }
-            Fault::RejectProduce {
-                broker: Some(b),
-                count,
-            } => {
-                write!(
-                    f,
-                    "refuse the next {count} produce batches on broker {b} (NOT_ENOUGH_REPLICAS)"
-                )
-            }
-            Fault::RejectProduce {
-                broker: None,
-                count,
-            } => {
-                write!(
-                    f,
-                    "refuse the next {count} produce batches (NOT_ENOUGH_REPLICAS)"
-                )
-            }
-            Fault::IsolateBroker { broker } => write!(f, "isolate broker {broker}"),
-            Fault::HealBroker { broker } => write!(f, "reconnect broker {broker}"),
-            Fault::SlowLink { broker, extra_ms } => {
-                write!(f, "add {extra_ms} ms latency to broker {broker}")
-            }
-            Fault::SlowFollower { broker, extra_ms } => {
-                write!(f, "slow broker {broker}'s replication by {extra_ms} ms")
-            }
-            Fault::CrashConsumer { consumer } => write!(f, "crash consumer {consumer}"),
-            Fault::RestartConsumer { consumer } => write!(f, "restart consumer {consumer}"),
-            Fault::CrashProducer => f.write_str("crash the producer"),
-            Fault::CloseProducer => f.write_str("force-close the producer"),
-        }
-    }
 }
 
 /// The fault names `--fault` accepts, with their argument.

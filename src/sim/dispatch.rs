@@ -112,10 +112,9 @@ impl Sim {
             Event::Command(c) => {
                 self.pending_commands -= 1;
                 // Scheduled commands were validated when they were parsed; a refusal is traced.
-                if let Err(e) = self.apply(c) {
-                    self.core.emit(TraceEvent::Fault {
-                        description: format!("command refused: {e}"),
-                    });
+                if let Err(error) = self.apply(c.clone()) {
+                    self.core
+                        .emit(TraceEvent::CommandRefused { command: c, error });
                 }
             }
         }

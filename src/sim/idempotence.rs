@@ -52,7 +52,8 @@ impl Default for PartitionEntry {
 }
 
 /// Why the epoch was bumped, for the trace.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum BumpCause {
     /// OUT_OF_ORDER_SEQUENCE_NUMBER for the next expected batch: a real gap.
     OutOfOrder { partition: u32 },

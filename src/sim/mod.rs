@@ -10,13 +10,14 @@ mod completion;
 pub mod config;
 pub mod consumer;
 mod dispatch;
-mod idempotence;
+pub mod idempotence;
 pub mod kernel;
 pub mod ledger;
 pub mod network;
 pub mod partitioner;
 pub mod producer;
 pub mod queue;
+pub mod reason;
 pub mod record;
 pub mod record_ids;
 pub mod record_log;
@@ -358,7 +359,7 @@ impl Sim {
     fn apply_fault(&mut self, fault: &Fault) {
         let core = &mut self.core;
         core.emit(TraceEvent::Fault {
-            description: fault.to_string(),
+            fault: fault.clone(),
         });
         match *fault {
             Fault::KillBroker { broker } => self.kill_broker(broker),

@@ -610,11 +610,11 @@ impl Producer {
         for d in &mut self.acc.deques {
             d.clear();
         }
-        core.ledger.on_unsent(if dead {
-            format!("the producer crashed at {} with it still in the accumulator (or in flight, unanswered)", core.now)
-        } else {
-            format!("the producer was force-closed at {}", core.now)
-        });
+        core.ledger
+            .on_unsent(crate::sim::reason::Cause::ProducerStopped {
+                crashed: dead,
+                at: core.now,
+            });
         if dead {
             self.stats.unsent += count;
         } else {

@@ -5,13 +5,13 @@
 //! (Kafka: `Sender.java`, `NetworkClient.java`, `InFlightRequests.java`.)
 
 use super::accumulator::BatchKey;
-use super::idempotence::BumpCause;
 use super::kernel::{
     Core, Event, Message, PartitionResult, ProduceRequest, ProduceResponse, WireBatch,
 };
 use super::network::Node;
 use super::producer::{AppState, Producer};
 use super::queue::EventId;
+use super::reason::CloseReason;
 use super::time::{SimDuration, SimTime};
 use super::trace::{BatchId, BrokerId, KafkaError, RequestId, TraceEvent};
 use super::workload::Workload;
@@ -252,7 +252,7 @@ impl Producer {
                 core.emit(TraceEvent::EpochBumped {
                     producer_id: self.idem.producer_id,
                     epoch: self.idem.epoch,
-                    reason: bump_reason(&cause),
+                    reason: cause,
                 });
             }
         }
@@ -378,12 +378,8 @@ impl Producer {
             if core.now.since(req.sent_at) >= timeout {
                 if self.sender.conns[req.broker as usize].cgen == req.cgen {
                     let reason = match which {
-                        ControlKind::Metadata => {
-                            "the metadata request got no answer within request.timeout.ms"
-                        }
-                        ControlKind::ProducerId => {
-                            "the InitProducerId request got no answer within request.timeout.ms"
-                        }
+                        ControlKind::Metadata => CloseReason::MetadataTimeout,
+                        ControlKind::ProducerId => CloseReason::InitProducerIdTimeout,
                     };
                     self.close_connection(core, w, req.broker, KafkaError::RequestTimedOut, reason);
                 }
@@ -631,7 +627,7 @@ impl Producer {
             self.sender.metadata_stale = true;
             core.emit(TraceEvent::ConnectionClosed {
                 broker,
-                reason: "connection refused".to_string(),
+                reason: CloseReason::ConnectionRefused,
             });
         }
         let now = core.now;
@@ -645,7 +641,7 @@ impl Producer {
         w: &Workload,
         broker: BrokerId,
         error: KafkaError,
-        reason: &str,
+        reason: CloseReason,
     ) {
         let conn = &self.sender.conns[broker as usize];
         if conn.state == ConnState::Disconnected {
@@ -665,10 +661,7 @@ impl Producer {
         conn.cgen += 1;
         conn.backoff_until = core.now + SimDuration::from_millis(RECONNECT_BACKOFF_MS);
         let ids: Vec<RequestId> = conn.in_flight.drain(..).collect();
-        core.emit(TraceEvent::ConnectionClosed {
-            broker,
-            reason: reason.to_string(),
-        });
+        core.emit(TraceEvent::ConnectionClosed { broker, reason });
         for id in ids {
             if let Some(req) = self.sender.in_flight.remove(&id) {
                 if let Some(timer) = req.timeout_event {
@@ -706,7 +699,7 @@ impl Producer {
             w,
             broker,
             KafkaError::RequestTimedOut,
-            "request.timeout.ms expired: the client closes the connection",
+            CloseReason::RequestTimeout,
         );
     }
 
@@ -717,7 +710,7 @@ impl Producer {
                 w,
                 broker,
                 KafkaError::NetworkException,
-                "the broker closed the connection",
+                CloseReason::BrokerClosed,
             );
         }
     }
@@ -779,19 +772,4 @@ impl Producer {
 enum ControlKind {
     Metadata,
     ProducerId,
-}
-
-/// The trace's words for why the epoch was bumped.
-fn bump_reason(cause: &BumpCause) -> String {
-    match cause {
-        BumpCause::OutOfOrder { partition } => {
-            format!("OUT_OF_ORDER_SEQUENCE_NUMBER on partition {partition}: a gap in its sequences")
-        }
-        BumpCause::FailedBatch { partition, error } => {
-            format!("a sent batch of partition {partition} failed with {error}")
-        }
-        BumpCause::Unresolved { partition } => format!(
-            "batches of partition {partition} expired after being sent and nothing acknowledged the sequences after them"
-        ),
-    }
 }

@@ -2,6 +2,11 @@
 //! The ledger, the statistics and the UI read these; `--trace` writes them as
 //! JSON lines. Ids are plain integers so the trace stays compact.
 
+use super::command::{Command, Fault};
+use super::idempotence::BumpCause;
+use super::reason::{
+    CloseReason, CommitKind, ElectionCause, IsrReason, PositionReason, RejectReason, TruncateReason,
+};
 use super::time::SimTime;
 use serde::Serialize;
 use std::fmt;
@@ -243,7 +248,8 @@ pub enum TraceEvent {
     },
     ConnectionClosed {
         broker: BrokerId,
-        reason: String,
+        #[serde(rename = "why")]
+        reason: CloseReason,
     },
     Connected {
         broker: BrokerId,
@@ -258,7 +264,8 @@ pub enum TraceEvent {
     EpochBumped {
         producer_id: i64,
         epoch: i16,
-        reason: String,
+        #[serde(rename = "why")]
+        reason: BumpCause,
     },
 
     // ---- brokers ----------------------------------------------------------------
@@ -282,7 +289,8 @@ pub enum TraceEvent {
         partition: u32,
         batch: BatchId,
         error: KafkaError,
-        reason: String,
+        #[serde(rename = "why")]
+        reason: RejectReason,
     },
     /// The broker wrote the response but it never reached the producer (fault).
     ResponseDropped {
@@ -302,21 +310,24 @@ pub enum TraceEvent {
     IsrChanged {
         partition: u32,
         isr: Vec<BrokerId>,
-        reason: String,
+        #[serde(rename = "why")]
+        reason: IsrReason,
     },
     LeaderElected {
         partition: u32,
         leader: Option<BrokerId>,
         leader_epoch: u32,
         unclean: bool,
-        reason: String,
+        #[serde(rename = "why")]
+        reason: ElectionCause,
     },
     Truncated {
         broker: BrokerId,
         partition: u32,
         to_offset: i64,
         removed_records: u32,
-        reason: String,
+        #[serde(rename = "why")]
+        reason: TruncateReason,
     },
     BrokerDown {
         broker: BrokerId,
@@ -371,7 +382,8 @@ pub enum TraceEvent {
         consumer: u32,
         partition: u32,
         offset: i64,
-        reason: String,
+        #[serde(rename = "why")]
+        reason: PositionReason,
     },
     Polled {
         consumer: u32,
@@ -388,7 +400,7 @@ pub enum TraceEvent {
     CommitSent {
         consumer: u32,
         offsets: Vec<(u32, i64)>,
-        kind: String,
+        kind: CommitKind,
     },
     Committed {
         consumer: u32,
@@ -405,7 +417,7 @@ pub enum TraceEvent {
     CommitFailedNotInGroup {
         consumer: u32,
         offsets: Vec<(u32, i64)>,
-        kind: String,
+        kind: CommitKind,
     },
 
     // ---- commands --------------------------------------------------------------
@@ -414,6 +426,11 @@ pub enum TraceEvent {
         value: String,
     },
     Fault {
-        description: String,
+        fault: Fault,
+    },
+    /// A scheduled command that the simulation refused when its time came.
+    CommandRefused {
+        command: Command,
+        error: String,
     },
 }

@@ -75,7 +75,7 @@ pub fn ledger(frame: &mut Frame, area: Rect, cx: &Ctx) {
                 format!("{}: ", cx.t(verdict_key(e.verdict))),
                 cx.theme().bad,
             ),
-            Span::raw(e.cause.clone()),
+            Span::raw(crate::i18n::describe::explanation(cx.app.lang, &e.cause)),
         ]));
     }
     frame.render_widget(
@@ -106,7 +106,7 @@ pub fn log(frame: &mut Frame, area: Rect, cx: &Ctx) {
             };
             Line::from(vec![
                 Span::styled(format!("{:>9} ", l.t.to_string()), cx.theme().dim),
-                Span::styled(l.text.clone(), style),
+                Span::styled(l.text(app.lang), style),
             ])
         })
         .collect();

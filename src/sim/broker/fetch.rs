@@ -7,6 +7,7 @@ use crate::sim::kernel::{
     Core, Event, FetchPartition, FetchRequest, FetchResponse, FetchedPartition, Message,
 };
 use crate::sim::network::Node;
+use crate::sim::reason::{IsrReason, TruncateReason};
 use crate::sim::time::SimDuration;
 use crate::sim::trace::{BrokerId, TraceEvent};
 
@@ -158,7 +159,10 @@ impl Cluster {
                 core.emit(TraceEvent::IsrChanged {
                     partition: p,
                     isr,
-                    reason: format!("broker {f} caught up to the high watermark {hw}"),
+                    reason: IsrReason::CaughtUp {
+                        broker: f,
+                        high_watermark: hw,
+                    },
                 });
             }
             self.maybe_advance_hw(core, p);
@@ -289,7 +293,7 @@ impl Cluster {
                         partition: p,
                         to_offset: to,
                         removed_records: removed,
-                        reason: format!("its log diverged from leader {l}'s (leader epochs)"),
+                        reason: TruncateReason::Diverged { leader: l },
                     });
                 }
                 continue;
@@ -304,9 +308,10 @@ impl Cluster {
                         partition: p,
                         to_offset: start,
                         removed_records: removed,
-                        reason: format!(
-                            "its log ends below leader {l}'s log start offset {start}: it starts again there"
-                        ),
+                        reason: TruncateReason::BelowLogStart {
+                            leader: l,
+                            log_start: start,
+                        },
                     });
                 }
                 continue;

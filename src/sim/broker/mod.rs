@@ -10,6 +10,7 @@ pub mod replica;
 use super::kernel::{Core, Event};
 use super::network::Node;
 use super::queue::EventId;
+use super::reason::{ElectionCause, IsrReason};
 use super::time::{SimDuration, SimTime};
 use super::trace::{BrokerId, TraceEvent};
 use produce::{BrokerQueue, DelayedProduce};
@@ -259,10 +260,10 @@ impl Cluster {
                 core.emit(TraceEvent::IsrChanged {
                     partition: p,
                     isr,
-                    reason: format!(
-                        "broker(s) {out:?} did not catch up within replica.lag.time.max.ms={}",
-                        lag.as_millis()
-                    ),
+                    reason: IsrReason::FellBehind {
+                        brokers: out.clone(),
+                        lag_ms: lag.as_millis(),
+                    },
                 });
                 self.maybe_advance_hw(core, p);
                 self.complete_delayed(core, leader);
@@ -320,18 +321,20 @@ impl Cluster {
                 core.emit(TraceEvent::IsrChanged {
                     partition: p,
                     isr,
-                    reason: format!("broker {b} was fenced by the controller"),
+                    reason: IsrReason::Fenced { broker: b },
                 });
             }
             if part.leader == Some(b) {
+                let (setting, timeout_ms) = core.cfg.fencing_timeout();
                 self.elect(
                     core,
                     p,
-                    &format!(
-                        "leader {b} crashed at {killed_at} and was fenced when {}={} ran out",
-                        core.cfg.fencing_timeout().0,
-                        core.cfg.fencing_timeout().1
-                    ),
+                    ElectionCause::LeaderFenced {
+                        leader: b,
+                        crashed_at: killed_at,
+                        setting,
+                        timeout_ms,
+                    },
                 );
             } else if part.leader.is_some() {
                 self.maybe_advance_hw(core, p);
@@ -391,7 +394,7 @@ impl Cluster {
         for p in 0..self.partitions.len() as u32 {
             let part = &self.partitions[p as usize];
             if part.replicas.contains(&b) && part.leader.is_none_or(|l| l == b) {
-                self.elect(core, p, &format!("broker {b} came back"));
+                self.elect(core, p, ElectionCause::BrokerBack { broker: b });
             }
         }
         self.start_fetchers(core, b);
@@ -399,7 +402,7 @@ impl Cluster {
 
     /// `PartitionChangeBuilder.electAnyLeader`: keep a valid leader, else the first alive ISR
     /// replica in assignment order, else (only if enabled) the first alive replica (unclean).
-    pub fn elect(&mut self, core: &mut Core, p: u32, why: &str) {
+    pub fn elect(&mut self, core: &mut Core, p: u32, why: ElectionCause) {
         let unclean_ok = core.cfg.topology.unclean_leader_election_enable;
         let part = &self.partitions[p as usize];
         let usable =
@@ -441,31 +444,15 @@ impl Cluster {
             let leo = rep.log_end_offset;
             rep.epochs.push((epoch, leo));
             part.leader_epoch_start = leo;
-            let how = if unclean {
-                "out of sync (unclean election)"
-            } else {
-                "from the ISR"
-            };
-            core.ledger.on_leader_change(
-                p,
-                leo,
-                &format!("{why}; broker {l}, elected {how}, did not have it"),
-            );
+            core.ledger.on_leader_change(p, leo, why, l, unclean);
         }
         let epoch = part.leader_epoch;
-        let reason = if unclean {
-            format!("{why}; no in-sync replica alive, unclean.leader.election.enable=true")
-        } else if new_leader.is_none() {
-            format!("{why}; no in-sync replica alive, partition offline")
-        } else {
-            format!("{why}; first alive in-sync replica")
-        };
         core.emit(TraceEvent::LeaderElected {
             partition: p,
             leader: new_leader,
             leader_epoch: epoch,
             unclean,
-            reason,
+            reason: why,
         });
         if let Some(old) = old {
             self.fail_delayed_for_partition(core, old, p);

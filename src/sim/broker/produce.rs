@@ -7,6 +7,7 @@
 use super::Cluster;
 use super::replica::SequenceCheck;
 use crate::sim::kernel::{Core, Event, Message, PartitionResult, ProduceRequest, ProduceResponse};
+use crate::sim::reason::RejectReason;
 use crate::sim::time::SimDuration;
 use crate::sim::trace::{BatchId, BrokerId, KafkaError, RecordId, RequestId, TraceEvent};
 use std::collections::VecDeque;
@@ -85,7 +86,10 @@ impl Cluster {
                     partition: p,
                     batch: batch_id,
                     error: KafkaError::NotLeaderOrFollower,
-                    reason: format!("broker {b} is not the leader of partition {p}"),
+                    reason: RejectReason::NotLeader {
+                        broker: b,
+                        partition: p,
+                    },
                 });
                 PartitionResult::Err(KafkaError::NotLeaderOrFollower)
             } else if self.brokers[b as usize].reject_produce > 0 {
@@ -95,8 +99,7 @@ impl Cluster {
                     partition: p,
                     batch: batch_id,
                     error: KafkaError::NotEnoughReplicas,
-                    reason: "a transient error (fault): refused before anything was written"
-                        .to_string(),
+                    reason: RejectReason::InjectedFault,
                 });
                 PartitionResult::Err(KafkaError::NotEnoughReplicas)
             } else if req.acks_all && part.isr.len() < min_isr {
@@ -105,10 +108,10 @@ impl Cluster {
                     partition: p,
                     batch: batch_id,
                     error: KafkaError::NotEnoughReplicas,
-                    reason: format!(
-                        "acks=all and the ISR {:?} is smaller than min.insync.replicas={min_isr}: nothing written",
-                        part.isr
-                    ),
+                    reason: RejectReason::IsrTooSmall {
+                        isr: part.isr.clone(),
+                        min_isr: min_isr as u32,
+                    },
                 });
                 PartitionResult::Err(KafkaError::NotEnoughReplicas)
             } else {
@@ -154,10 +157,10 @@ impl Cluster {
                             partition: p,
                             batch: batch_id,
                             error: KafkaError::OutOfOrderSequenceNumber,
-                            reason: format!(
-                                "sequence {} arrived but {expected} was expected",
-                                wire.base_sequence
-                            ),
+                            reason: RejectReason::SequenceGap {
+                                got: wire.base_sequence,
+                                expected,
+                            },
                         });
                         PartitionResult::Err(KafkaError::OutOfOrderSequenceNumber)
                     }
@@ -167,7 +170,7 @@ impl Cluster {
                             partition: p,
                             batch: batch_id,
                             error: KafkaError::InvalidProducerEpoch,
-                            reason: "producer epoch is older than the broker's".to_string(),
+                            reason: RejectReason::OldEpoch,
                         });
                         PartitionResult::Err(KafkaError::InvalidProducerEpoch)
                     }
@@ -287,8 +290,7 @@ impl Cluster {
                 partition: p,
                 batch: d.results[idx].0,
                 error: KafkaError::RequestTimedOut,
-                reason: "acks=all: the ISR did not replicate it within request.timeout.ms (it stays in the log)"
-                    .to_string(),
+                reason: RejectReason::NotReplicatedInTime,
             });
         }
         self.respond(core, b, id, d.conn_gen, d.results);

@@ -15,7 +15,9 @@ pub use settings::{
     COMPAT_SETTINGS, Effect, SETTINGS, SettingInfo, SettingKind, Unit, find_setting,
 };
 pub use validate::{ConfigError, Effective};
-pub use values::{SetError, edit_distance, format_us_as_ms, parse_assignment, suggest};
+pub use values::{
+    Problem, SetError, edit_distance, format_us_as_ms, parse_assignment, shown, suggest,
+};
 
 use serde::Serialize;
 use std::collections::BTreeSet;

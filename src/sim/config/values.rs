@@ -1,7 +1,7 @@
 //! `Config::set` / `Config::get` over the name table, the value parsers behind them,
 //! and `SetError` with its "did you mean" suggestions.
 
-use super::settings::{Access, COMPAT_SETTINGS, SETTINGS, SettingInfo, SettingKind, lookup};
+use super::settings::{Access, COMPAT_SETTINGS, SETTINGS, SettingInfo, SettingKind, Unit, lookup};
 use super::{Acks, Config};
 use std::fmt;
 
@@ -16,8 +16,71 @@ pub enum SetError {
     BadValue {
         name: &'static str,
         value: String,
-        problem: String,
+        problem: Problem,
     },
+}
+
+/// What is wrong with a value, as data, so that the screen can say it in its language.
+/// `accepted` is the setting's accepted values or range, as `kafka-flow settings` shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Problem {
+    NotBoolean {
+        accepted: String,
+    },
+    NotAccepted {
+        accepted: String,
+    },
+    TooSmall {
+        accepted: String,
+    },
+    TooLarge {
+        accepted: String,
+    },
+    Negative {
+        accepted: String,
+    },
+    /// More than 3 decimals: the simulation counts whole microseconds.
+    TooPrecise {
+        accepted: String,
+    },
+    NotWhole {
+        unit: Unit,
+        accepted: String,
+    },
+    NotNumber {
+        unit: Unit,
+        accepted: String,
+    },
+    Empty {
+        accepted: String,
+    },
+    /// Rarer refusals (topic names, codecs, serializers), in English.
+    Other(String),
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (what, accepted) = match self {
+            Problem::NotBoolean { accepted } => ("is not a boolean".to_string(), accepted),
+            Problem::NotAccepted { accepted } => ("is not accepted".to_string(), accepted),
+            Problem::TooSmall { accepted } => ("is too small".to_string(), accepted),
+            Problem::TooLarge { accepted } => ("is too large".to_string(), accepted),
+            Problem::Negative { accepted } => ("is negative".to_string(), accepted),
+            Problem::TooPrecise { accepted } => (
+                "has more than 3 decimals: the simulation counts whole microseconds".to_string(),
+                accepted,
+            ),
+            Problem::NotWhole { unit, accepted } => {
+                (format!("is not a whole number{}", unit.phrase()), accepted)
+            }
+            Problem::NotNumber { unit, accepted } => {
+                (format!("is not a number{}", unit.phrase()), accepted)
+            }
+            Problem::Empty { accepted } => ("is empty".to_string(), accepted),
+            Problem::Other(text) => return f.write_str(text),
+        };
+        write!(f, "{what} (accepted: {accepted})")
+    }
 }
 
 impl SetError {
@@ -66,7 +129,7 @@ impl fmt::Display for SetError {
 impl std::error::Error for SetError {}
 
 /// A value as quoted in a one-line message: control characters escaped, long text cut.
-pub(super) fn shown(text: &str) -> String {
+pub fn shown(text: &str) -> String {
     const LIMIT: usize = 60;
     let mut out = String::new();
     for (i, c) in text.chars().enumerate() {
@@ -97,7 +160,7 @@ impl Config {
         };
         // ConfigDef trims every value before parsing it; so do we.
         let value = value.trim();
-        let bad = |problem: String| SetError::BadValue {
+        let bad = |problem: Problem| SetError::BadValue {
             name: written,
             value: value.to_string(),
             problem,
@@ -109,10 +172,9 @@ impl Config {
                 } else if value.eq_ignore_ascii_case("false") {
                     false
                 } else {
-                    return Err(bad(format!(
-                        "is not a boolean (accepted: {})",
-                        info.accepted()
-                    )));
+                    return Err(bad(Problem::NotBoolean {
+                        accepted: info.accepted(),
+                    }));
                 };
                 set(self, parsed);
             }
@@ -127,10 +189,9 @@ impl Config {
                     "1" => Acks::One,
                     "0" => Acks::Zero,
                     _ => {
-                        return Err(bad(format!(
-                            "is not accepted (accepted: {})",
-                            info.accepted()
-                        )));
+                        return Err(bad(Problem::NotAccepted {
+                            accepted: info.accepted(),
+                        }));
                     }
                 };
             }
@@ -167,28 +228,26 @@ impl Config {
     }
 }
 
-fn parse_number(value: &str, kind: SettingKind, info: &SettingInfo) -> Result<u64, String> {
+fn parse_number(value: &str, kind: SettingKind, info: &SettingInfo) -> Result<u64, Problem> {
     let accepted = info.accepted();
-    let (min, max, parsed, what) = match kind {
-        SettingKind::Int { min, max, unit } => (min, max, parse_whole(value), unit.phrase()),
+    let (min, max, parsed, unit) = match kind {
+        SettingKind::Int { min, max, unit } => (min, max, parse_whole(value), unit),
         SettingKind::DecimalMs { min_us, max_us } => {
-            (min_us, max_us, parse_decimal_ms(value), " of milliseconds")
+            (min_us, max_us, parse_decimal_ms(value), Unit::Ms)
         }
-        _ => return Err(format!("is not accepted (accepted: {accepted})")),
+        _ => return Err(Problem::NotAccepted { accepted }),
     };
     match parsed {
-        Number::Value(v) if v < min => Err(format!("is too small (accepted: {accepted})")),
-        Number::Value(v) if v > max => Err(format!("is too large (accepted: {accepted})")),
+        Number::Value(v) if v < min => Err(Problem::TooSmall { accepted }),
+        Number::Value(v) if v > max => Err(Problem::TooLarge { accepted }),
         Number::Value(v) => Ok(v),
-        Number::Negative => Err(format!("is negative (accepted: {accepted})")),
-        Number::TooLarge => Err(format!("is too large (accepted: {accepted})")),
-        Number::TooPrecise => Err(format!(
-            "has more than 3 decimals: the simulation counts whole microseconds (accepted: {accepted})"
-        )),
-        Number::Malformed if matches!(kind, SettingKind::Int { .. }) => Err(format!(
-            "is not a whole number{what} (accepted: {accepted})"
-        )),
-        Number::Malformed => Err(format!("is not a number{what} (accepted: {accepted})")),
+        Number::Negative => Err(Problem::Negative { accepted }),
+        Number::TooLarge => Err(Problem::TooLarge { accepted }),
+        Number::TooPrecise => Err(Problem::TooPrecise { accepted }),
+        Number::Malformed if matches!(kind, SettingKind::Int { .. }) => {
+            Err(Problem::NotWhole { unit, accepted })
+        }
+        Number::Malformed => Err(Problem::NotNumber { unit, accepted }),
     }
 }
 
@@ -271,12 +330,12 @@ pub fn format_us_as_ms(us: u64) -> String {
     }
 }
 
-fn check_text(value: &str, kind: SettingKind, info: &SettingInfo) -> Result<(), String> {
+fn check_text(value: &str, kind: SettingKind, info: &SettingInfo) -> Result<(), Problem> {
     match kind {
-        SettingKind::TopicName => check_topic_name(value),
-        SettingKind::Text { allow_empty: false } if value.is_empty() => {
-            Err(format!("is empty (accepted: {})", info.accepted()))
-        }
+        SettingKind::TopicName => check_topic_name(value).map_err(Problem::Other),
+        SettingKind::Text { allow_empty: false } if value.is_empty() => Err(Problem::Empty {
+            accepted: info.accepted(),
+        }),
         SettingKind::Choice(options) if !options.contains(&value) => {
             Err(choice_problem(info, value))
         }
@@ -284,9 +343,9 @@ fn check_text(value: &str, kind: SettingKind, info: &SettingInfo) -> Result<(), 
     }
 }
 
-fn choice_problem(info: &SettingInfo, value: &str) -> String {
+fn choice_problem(info: &SettingInfo, value: &str) -> Problem {
     let accepted = info.accepted();
-    match info.name {
+    Problem::Other(match info.name {
         "compression.type" if KAFKA_CODECS.contains(&value) => {
             format!("is not simulated yet: batches are sent uncompressed (accepted: {accepted})")
         }
@@ -297,8 +356,8 @@ fn choice_problem(info: &SettingInfo, value: &str) -> String {
         "key.serializer" | "value.serializer" => format!(
             "is not simulated: records are text, so only the String serializer is (accepted: {accepted})"
         ),
-        _ => format!("is not accepted (accepted: {accepted})"),
-    }
+        _ => return Problem::NotAccepted { accepted },
+    })
 }
 
 /// Kafka's `Topic.validate` rules.

@@ -6,6 +6,7 @@ use super::{
     ClusterView, ConsumerGroup, PendingCommit, Phase, REQUEST_TIMEOUT, RETRY_BACKOFF, Then,
 };
 use crate::sim::kernel::{Core, Message};
+use crate::sim::reason::CommitKind;
 use crate::sim::time::{SimDuration, SimTime};
 use crate::sim::trace::{KafkaError, TraceEvent};
 
@@ -41,7 +42,7 @@ impl ConsumerGroup {
         core: &mut Core,
         c: u32,
         sync: bool,
-        kind: &str,
+        kind: CommitKind,
         view: &ClusterView,
     ) -> CommitSend {
         let con = &mut self.consumers[c as usize];
@@ -59,7 +60,7 @@ impl ConsumerGroup {
             core.emit(TraceEvent::CommitFailedNotInGroup {
                 consumer: c,
                 offsets,
-                kind: kind.to_string(),
+                kind,
             });
             return CommitSend::NotInGroup;
         }
@@ -95,7 +96,7 @@ impl ConsumerGroup {
         core.emit(TraceEvent::CommitSent {
             consumer: c,
             offsets,
-            kind: kind.to_string(),
+            kind,
         });
         Self::to_coordinator(core, c, view, msg);
         CommitSend::Sent
@@ -115,7 +116,7 @@ impl ConsumerGroup {
             return;
         };
         self.take_commit(old);
-        if self.send_commit(core, c, true, "commitSync (retry)", view) != CommitSend::Sent {
+        if self.send_commit(core, c, true, CommitKind::SyncRetry, view) != CommitSend::Sent {
             // It left the group while retrying: commitSync throws, the application moves on.
             self.consumers[c as usize].sync_commit = None;
             self.after_sync_commit(core, c, then, view);

@@ -5,6 +5,7 @@ use super::{ClusterView, ConsumerGroup, Phase, REQUEST_TIMEOUT};
 use crate::sim::config::OffsetReset;
 use crate::sim::kernel::{ConsumerFetchRequest, ConsumerFetchResponse, Core, Message};
 use crate::sim::network::Node;
+use crate::sim::reason::PositionReason;
 use crate::sim::time::SimDuration;
 use crate::sim::trace::{BrokerId, KafkaError, TraceEvent};
 use std::collections::BTreeMap;
@@ -85,11 +86,10 @@ impl ConsumerGroup {
                     consumer: c,
                     partition: p,
                     offset: to,
-                    reason: format!(
-                        "offset {} is out of range; auto.offset.reset={}",
-                        part.fetch_offset,
-                        reset.name()
-                    ),
+                    reason: PositionReason::OutOfRange {
+                        offset: part.fetch_offset,
+                        reset,
+                    },
                 });
                 continue;
             }

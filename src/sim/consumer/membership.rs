@@ -5,62 +5,10 @@
 use super::{ClusterView, CommitSend, ConsumerGroup, Phase, Then};
 use crate::sim::config::{CommitMode, OffsetReset};
 use crate::sim::kernel::{AssignedPartition, Core, Message};
-use crate::sim::time::{SimDuration, SimTime};
+pub(super) use crate::sim::reason::Departure;
+use crate::sim::reason::{Cause, CommitHabit, CommitKind, PositionReason};
+use crate::sim::time::SimDuration;
 use crate::sim::trace::TraceEvent;
-
-/// The latest way a consumer left its partitions behind, for the resume causes.
-#[derive(Clone, Copy, Debug)]
-pub(super) enum Departure {
-    Crash {
-        consumer: u32,
-        at: SimTime,
-    },
-    /// The heartbeat thread left the group: poll() was not called within max.poll.interval.ms.
-    PollTimeout {
-        consumer: u32,
-        at: SimTime,
-        interval_ms: u64,
-        /// Time between the two poll() calls, once the second one happened.
-        gap: Option<SimDuration>,
-        /// A commit failed with CommitFailedException after the leave.
-        commit_failed: bool,
-    },
-}
-
-impl Departure {
-    /// "after …, " in front of a resume cause.
-    fn text(&self) -> String {
-        match *self {
-            Departure::Crash { consumer, at } => {
-                format!("after consumer {consumer} crashed at {at}, ")
-            }
-            Departure::PollTimeout {
-                consumer,
-                at,
-                interval_ms,
-                gap,
-                commit_failed,
-            } => {
-                let took = match gap {
-                    Some(g) => format!(
-                        "consumer {consumer} took {g} between two poll() calls, more than \
-                         max.poll.interval.ms={interval_ms}, so it left the group at {at}"
-                    ),
-                    None => format!(
-                        "consumer {consumer} went max.poll.interval.ms={interval_ms} without calling \
-                         poll() (still busy with its last poll), so it left the group at {at}"
-                    ),
-                };
-                let commit = if commit_failed {
-                    " and its commit failed (CommitFailedException)"
-                } else {
-                    ""
-                };
-                format!("after {took}{commit}, ")
-            }
-        }
-    }
-}
 
 impl ConsumerGroup {
     /// Consumer `c` leaves its partitions behind. Remember why for each partition it was in
@@ -113,9 +61,9 @@ impl ConsumerGroup {
         self.consumers[c as usize].rejoin_needed = false;
         if core.cfg.consumer.commit_mode == CommitMode::Auto {
             let kind = if self.consumers[c as usize].generation == 0 {
-                "auto (before the rebalance)"
+                CommitKind::AutoBeforeRebalance
             } else {
-                "auto (sync, before the rebalance)"
+                CommitKind::AutoSyncBeforeRebalance
             };
             if self.send_commit(core, c, true, kind, view) == CommitSend::Sent {
                 self.block_on_commit(core, c, Then::Rejoin);
@@ -202,17 +150,17 @@ impl ConsumerGroup {
             let (offset, reason) = start_offset(a, core.cfg.consumer.auto_offset_reset);
             con.positions.insert(a.partition, offset);
             con.fetch_offsets.insert(a.partition, offset);
-            let after = departures
-                .get(&a.partition)
-                .map(Departure::text)
-                .unwrap_or_default();
             let cause = core.ledger.on_resume(
                 a.partition,
                 offset,
-                format!(
-                    "{after}consumer {c} resumed partition {} at offset {offset} ({reason}); {commit}",
-                    a.partition
-                ),
+                Cause::Resume {
+                    after: departures.get(&a.partition).copied(),
+                    consumer: c,
+                    partition: a.partition,
+                    offset,
+                    start: reason,
+                    habit: commit,
+                },
             );
             con.resumed.insert(a.partition, cause);
             core.emit(TraceEvent::PositionSet {
@@ -230,80 +178,29 @@ impl ConsumerGroup {
 }
 
 /// Where a newly assigned partition starts, and why.
-fn start_offset(a: &AssignedPartition, reset: OffsetReset) -> (i64, String) {
+fn start_offset(a: &AssignedPartition, reset: OffsetReset) -> (i64, PositionReason) {
     match (a.committed, reset) {
-        (Some(o), _) => (o, format!("the group's committed offset {o}")),
-        (None, OffsetReset::Earliest) => (
-            0,
-            "no committed offset; auto.offset.reset=earliest".to_string(),
-        ),
+        (Some(o), _) => (o, PositionReason::Committed { offset: o }),
+        (None, OffsetReset::Earliest) => (0, PositionReason::ResetEarliest),
         (None, OffsetReset::Latest) => (
             a.high_watermark,
-            format!(
-                "no committed offset; auto.offset.reset=latest skips the {} records already there",
-                a.high_watermark
-            ),
+            PositionReason::ResetLatest {
+                skipped: a.high_watermark,
+            },
         ),
-        (None, OffsetReset::None) => (
-            0,
-            "no committed offset and auto.offset.reset=none: Kafka would throw \
-             NoOffsetForPartitionException; reading from 0"
-                .to_string(),
-        ),
+        (None, OffsetReset::None) => (0, PositionReason::ResetNone),
     }
 }
 
-/// When the consumer commits, in words, for the resume causes.
-fn commit_habit(core: &Core) -> String {
+/// When the consumer commits, for the resume causes.
+fn commit_habit(core: &Core) -> CommitHabit {
     let mode = core.cfg.consumer.commit_mode;
     match mode {
-        CommitMode::Auto => format!(
-            "commit.mode=auto commits every auto.commit.interval.ms={} inside poll()",
-            core.cfg.consumer.auto_commit_interval_ms
-        ),
-        CommitMode::SyncBefore | CommitMode::AsyncBefore => {
-            format!("commit.mode={} commits before processing", mode.name())
-        }
-        CommitMode::None => "commit.mode=none never commits".to_string(),
-        _ => format!("commit.mode={} commits after processing", mode.name()),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn departures_read_as_the_start_of_a_cause() {
-        let at = SimTime::ZERO + SimDuration::from_millis(3_504);
-        assert_eq!(
-            Departure::Crash { consumer: 1, at }.text(),
-            "after consumer 1 crashed at 3.504s, "
-        );
-        let mut d = Departure::PollTimeout {
-            consumer: 0,
-            at,
-            interval_ms: 500,
-            gap: None,
-            commit_failed: false,
-        };
-        assert_eq!(
-            d.text(),
-            "after consumer 0 went max.poll.interval.ms=500 without calling poll() (still busy \
-             with its last poll), so it left the group at 3.504s, "
-        );
-        if let Departure::PollTimeout {
-            gap, commit_failed, ..
-        } = &mut d
-        {
-            *gap = Some(SimDuration::from_millis(1_000));
-            *commit_failed = true;
-        }
-        assert_eq!(
-            d.text(),
-            "after consumer 0 took 1.000s between two poll() calls, more than \
-             max.poll.interval.ms=500, so it left the group at 3.504s and its commit failed \
-             (CommitFailedException), "
-        );
+        CommitMode::Auto => CommitHabit::Auto {
+            interval_ms: core.cfg.consumer.auto_commit_interval_ms,
+        },
+        CommitMode::SyncBefore | CommitMode::AsyncBefore => CommitHabit::Before { mode },
+        CommitMode::None => CommitHabit::Never,
+        _ => CommitHabit::After { mode },
     }
 }

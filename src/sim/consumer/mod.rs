@@ -20,6 +20,7 @@ use super::config::CommitMode;
 use super::kernel::{Core, Event, Message};
 use super::network::Node;
 use super::queue::EventId;
+use super::reason::CommitKind;
 use super::time::{SimDuration, SimTime};
 use super::trace::{BrokerId, KafkaError, RecordId, TraceEvent};
 use commit::CommitSend;
@@ -400,7 +401,7 @@ impl ConsumerGroup {
             CommitMode::Sync => {
                 // A member that left gets CommitFailedException at once; the application
                 // catches it and goes back to poll(), which rejoins.
-                if self.send_commit(core, c, true, "commitSync after processing", view)
+                if self.send_commit(core, c, true, CommitKind::SyncAfterProcessing, view)
                     == CommitSend::Sent
                 {
                     self.block_on_commit(core, c, Then::Poll);
@@ -409,7 +410,7 @@ impl ConsumerGroup {
                 }
             }
             CommitMode::Async => {
-                self.send_commit(core, c, false, "commitAsync after processing", view);
+                self.send_commit(core, c, false, CommitKind::AsyncAfterProcessing, view);
                 self.app_poll(core, c, view);
             }
             _ => self.app_poll(core, c, view),

@@ -13,6 +13,7 @@ use super::commit::CommitSend;
 use super::{ClusterView, ConsumerGroup, Phase, Then};
 use crate::sim::config::CommitMode;
 use crate::sim::kernel::Core;
+use crate::sim::reason::CommitKind;
 use crate::sim::time::{SimDuration, SimTime};
 use crate::sim::trace::TraceEvent;
 
@@ -70,7 +71,7 @@ impl ConsumerGroup {
             con.next_auto_commit =
                 core.now + SimDuration::from_millis(core.cfg.consumer.auto_commit_interval_ms);
             auto_commit = true;
-            self.send_commit(core, c, false, "auto (async, inside poll)", view);
+            self.send_commit(core, c, false, CommitKind::AutoInsidePoll, view);
         }
         let con = &mut self.consumers[c as usize];
         let max = core.cfg.consumer.max_poll_records as usize;
@@ -116,9 +117,9 @@ impl ConsumerGroup {
                 c,
                 sync,
                 if sync {
-                    "commitSync before processing"
+                    CommitKind::SyncBeforeProcessing
                 } else {
-                    "commitAsync before processing"
+                    CommitKind::AsyncBeforeProcessing
                 },
                 view,
             );
@@ -147,9 +148,9 @@ impl ConsumerGroup {
             con.poll_called = core.now;
             let sync = mode.is_sync();
             let kind = if sync {
-                "commitSync after an empty poll()"
+                CommitKind::SyncAfterEmptyPoll
             } else {
-                "commitAsync after an empty poll()"
+                CommitKind::AsyncAfterEmptyPoll
             };
             if self.send_commit(core, c, sync, kind, view) == CommitSend::Sent && sync {
                 self.block_on_commit(core, c, Then::Poll);

@@ -25,6 +25,7 @@ pub use report::{Example, LedgerReport, Verdict};
 pub use settle::{Floors, SettledCallback};
 
 use super::producer::RecordState;
+use super::reason::{Cause, ElectionCause};
 use super::record_ids::RecordIds;
 use super::trace::{BatchId, KafkaError, RecordId};
 use offsets::{OffsetCounts, OffsetLog};
@@ -166,8 +167,8 @@ pub struct Ledger {
     settled: settle::Settled,
     /// Per partition: the highest offset processed.
     max_processed: Vec<i64>,
-    /// Cause texts, shared by the records they explain.
-    causes: Vec<String>,
+    /// Causes, shared by the records they explain.
+    causes: Vec<Cause>,
     /// The cause of each anomaly (a record lost, duplicated or reordered).
     record_cause: BTreeMap<RecordId, u32>,
     /// Per batch in retry: the error that made the producer send it again.
@@ -257,8 +258,8 @@ impl Ledger {
             .fold(0u8, u8::saturating_add)
     }
 
-    pub fn cause(&mut self, text: String) -> u32 {
-        self.causes.push(text);
+    pub fn cause(&mut self, cause: Cause) -> u32 {
+        self.causes.push(cause);
         (self.causes.len() - 1) as u32
     }
 
@@ -281,7 +282,7 @@ impl Ledger {
         }
     }
 
-    pub fn on_unsent(&mut self, why: String) {
+    pub fn on_unsent(&mut self, why: Cause) {
         let c = self.cause(why);
         self.unsent_cause = Some(c);
     }
@@ -325,47 +326,30 @@ impl Ledger {
                 _ => None,
             };
             if copies > 1 && !self.record_cause.contains_key(&r) {
-                let text = self.duplicate_text(batch, base_offset);
-                let c = self.cause(text);
+                let cause = Cause::Duplicate {
+                    batch,
+                    retry: self.retry_error.get(&batch).copied(),
+                    idempotent: self.context.idempotence,
+                    offset: base_offset,
+                };
+                let c = self.cause(cause);
                 self.record_cause.insert(r, c);
             }
             if let Some(m) = newly_reordered {
-                let text = self.reorder_text(batch, m);
-                let c = self.cause(text);
+                let cause = Cause::Reordered {
+                    batch,
+                    retry_error: self.retry_error.get(&batch).map(|&(e, _)| e),
+                    overtaken_by: m,
+                    max_in_flight: self.context.max_in_flight,
+                    idempotent: self.context.idempotence,
+                };
+                let c = self.cause(cause);
                 self.record_cause.entry(r).or_insert(c);
             }
             if max_appended.is_none_or(|m| r >= m) {
                 self.max_appended[p_us] = Some(r);
             }
         }
-    }
-
-    fn duplicate_text(&self, batch: BatchId, base_offset: i64) -> String {
-        let why = match self.retry_error.get(&batch) {
-            Some((e, attempt)) => format!("its send failed with {e} (attempt {attempt})"),
-            None => "it was sent again".to_string(),
-        };
-        if self.context.idempotence {
-            format!(
-                "batch {batch} was already written, but {why}; after the failure the idempotent producer bumped its epoch and \
-                 resent it with new sequence numbers, which the broker cannot match, so it was written again at offset {base_offset}"
-            )
-        } else {
-            format!(
-                "retry without idempotence (enable.idempotence=false): batch {batch} was already written, but {why}, so the retry wrote it again at offset {base_offset}"
-            )
-        }
-    }
-
-    fn reorder_text(&self, batch: BatchId, overtaken_by: RecordId) -> String {
-        let why = match self.retry_error.get(&batch) {
-            Some((e, _)) => format!("failed with {e} and was retried"),
-            None => "was retried".to_string(),
-        };
-        format!(
-            "batch {batch} {why} after later records (up to record {overtaken_by}) were written: max.in.flight.requests.per.connection={} with enable.idempotence={}",
-            self.context.max_in_flight, self.context.idempotence
-        )
     }
 
     /// Removes offsets at or above `keep` of partition `p` from the official log; records
@@ -401,7 +385,15 @@ impl Ledger {
 
     /// A new leader took over partition `p` with `log_end_offset`: what the official
     /// log held beyond it is gone.
-    pub fn on_leader_change(&mut self, p: u32, log_end_offset: i64, why: &str) {
+    /// `why` started the election; broker `new_leader` (chosen `unclean`ly or not) won it.
+    pub fn on_leader_change(
+        &mut self,
+        p: u32,
+        log_end_offset: i64,
+        why: ElectionCause,
+        new_leader: u32,
+        unclean: bool,
+    ) {
         let p_us = p as usize;
         let keep = log_end_offset.max(0);
         if self.official[p_us].end() <= keep {
@@ -409,11 +401,13 @@ impl Ledger {
         }
         // Only a cut log un-commits: an unclean election can take back what was below the HW.
         self.committed_to[p_us] = self.committed_to[p_us].min(keep);
-        let text = format!(
-            "acks={}: the leader had written it, but {why} (the new leader's log ends at offset {keep})",
-            self.context.acks
-        );
-        let c = self.cause(text);
+        let c = self.cause(Cause::LeaderCut {
+            acks: self.context.acks.clone(),
+            election: why,
+            new_leader,
+            unclean,
+            log_end: keep,
+        });
         self.cut(p, keep, Some(c));
     }
 
@@ -461,7 +455,7 @@ impl Ledger {
 
     /// A consumer (re)starts reading partition `p` at `offset`, for the reason given.
     /// Returns the cause, for the duplicates this resume will produce.
-    pub fn on_resume(&mut self, p: u32, offset: i64, why: String) -> u32 {
+    pub fn on_resume(&mut self, p: u32, offset: i64, why: Cause) -> u32 {
         let c = self.cause(why);
         self.resumes.push(Resume {
             partition: p,

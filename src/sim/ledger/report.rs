@@ -4,6 +4,7 @@ use super::Ledger;
 use super::settle::Examples;
 use super::{Facts, REORDERED};
 use crate::sim::producer::RecordState;
+use crate::sim::reason::Explanation;
 use crate::sim::record_log::RecordLog;
 use crate::sim::trace::RecordId;
 use serde::Serialize;
@@ -96,7 +97,7 @@ pub struct Example {
     pub partition: u32,
     /// Its (first) offset in the committed log, if it is there.
     pub offset: Option<i64>,
-    pub cause: String,
+    pub cause: Explanation,
 }
 
 #[derive(Clone, Debug, Default, Serialize)]
@@ -262,25 +263,28 @@ impl Ledger {
         }
     }
 
-    pub(super) fn explain(&self, r: RecordId, v: Verdict, f: &Facts) -> String {
+    pub(super) fn explain(&self, r: RecordId, v: Verdict, f: &Facts) -> Explanation {
         let stored = self
             .record_cause
             .get(&r)
             .map(|c| self.causes[*c as usize].clone());
         let offset = f.offset;
         match v {
-            Verdict::FailedNotWritten => self.failed_not_written_text(r, stored),
-            Verdict::FailedWritten => self.failed_written_text(r, offset, f.processed),
-            Verdict::Unsent => self
-                .unsent_cause
-                .map_or_else(|| "never left the producer".to_string(), |c| self.causes[c as usize].clone()),
-            Verdict::LostBroker => stored.unwrap_or_else(|| {
-                if self.context.acks == "0" {
-                    "acks=0: the producer counted it as sent (offset -1) without any answer, and no broker wrote it".to_string()
-                } else {
-                    "acknowledged, but no longer in the log".to_string()
-                }
-            }),
+            Verdict::FailedNotWritten => self.failed_not_written(r, stored),
+            Verdict::FailedWritten => self.failed_written(r, offset, f.processed),
+            Verdict::Unsent => Explanation::Unsent {
+                stopped: self.stopped_cause(),
+            },
+            Verdict::LostBroker => stored.map_or_else(
+                || {
+                    if self.context.acks == "0" {
+                        Explanation::Acks0NeverWritten
+                    } else {
+                        Explanation::NoLongerInLog
+                    }
+                },
+                Explanation::Cause,
+            ),
             Verdict::LostConsumer => {
                 let p = f.partition;
                 let resume = self
@@ -289,11 +293,14 @@ impl Ledger {
                     .find(|res| res.partition == p && res.offset > offset)
                     .map(|res| self.causes[res.cause as usize].clone());
                 match resume {
-                    Some(why) => format!("offset {offset} was never processed: {why}"),
-                    None => format!("offset {offset} was skipped while later offsets of partition {p} were processed"),
+                    Some(resume) => Explanation::NeverProcessed { offset, resume },
+                    None => Explanation::Skipped {
+                        offset,
+                        partition: p,
+                    },
                 }
             }
-            _ => stored.unwrap_or_default(),
+            _ => stored.map_or(Explanation::None, Explanation::Cause),
         }
     }
 }

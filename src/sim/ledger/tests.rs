@@ -3,6 +3,7 @@
 
 use super::{Context, Ledger, Verdict};
 use crate::sim::producer::{RecordMeta, RecordState};
+use crate::sim::reason::ElectionCause;
 use crate::sim::time::SimTime;
 use crate::sim::trace::KafkaError;
 use std::collections::BTreeMap;
@@ -46,12 +47,15 @@ fn verdict(l: &Ledger, records: &[RecordMeta], consuming: bool) -> Verdict {
     found[0]
 }
 
+/// An election cause the tests can look for in the words.
+const BACK: ElectionCause = ElectionCause::BrokerBack { broker: 0 };
+
 fn cause(l: &Ledger, records: &[RecordMeta], consuming: bool, r: u32) -> String {
     l.report(&records.into(), consuming, &BTreeMap::new())
         .examples
         .into_iter()
         .find(|e| e.record == r)
-        .map(|e| e.cause)
+        .map(|e| crate::i18n::describe::explanation(crate::i18n::Lang::En, &e.cause))
         .unwrap_or_default()
 }
 
@@ -101,14 +105,14 @@ fn a_failed_record_cut_by_a_new_leader_is_failed_not_written() {
     l.on_send(0);
     l.on_leader_append(0, 0, &ids(&[0]), 1);
     l.on_failed(&[0], KafkaError::NotEnoughReplicasAfterAppend);
-    l.on_leader_change(0, 0, "leader 0 crashed");
+    l.on_leader_change(0, 0, BACK, 1, false);
     let records = [meta(RecordState::Failed)];
     assert_eq!(verdict(&l, &records, false), Verdict::FailedNotWritten);
     let why = cause(&l, &records, false, 0);
     assert!(
         why.contains("NOT_ENOUGH_REPLICAS_AFTER_APPEND")
             && why.contains("not in the log")
-            && why.contains("leader 0 crashed"),
+            && why.contains("broker 0 came back"),
         "{why}"
     );
 }
@@ -135,11 +139,11 @@ fn committed_records_stay_committed_until_the_log_itself_is_cut() {
     };
     assert_eq!(delivered(&l), 3);
     // A clean election: the new leader holds everything committed, whatever its own HW says.
-    l.on_leader_change(0, 3, "leader 0 crashed");
+    l.on_leader_change(0, 3, BACK, 1, false);
     l.on_high_watermark(0, 1);
     assert_eq!(delivered(&l), 3);
     // An unclean one cuts below the old high watermark: that is a real change.
-    l.on_leader_change(0, 1, "unclean election");
+    l.on_leader_change(0, 1, ElectionCause::Unspecified, 2, true);
     assert_eq!(delivered(&l), 1);
     let rep = l.report(&records[..].into(), false, &BTreeMap::new());
     assert_eq!(rep.lost.broker, 2, "{:?}", rep.counts);

@@ -5,7 +5,6 @@ use crate::sim::consumer::Phase;
 use crate::sim::{RunEnd, Sim};
 use serde::Serialize;
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 
 #[derive(Clone, Debug, Serialize)]
 pub struct StopSummary {
@@ -61,42 +60,5 @@ impl StopSummary {
             lag,
             committed_lag,
         })
-    }
-
-    /// One line for the text summary.
-    pub fn to_line(&self) -> String {
-        let mut out = format!("stopped  {}", self.reason.name());
-        let what = match self.reason {
-            RunEnd::Settled => {
-                "producer done, replication caught up, consumers caught up and committed"
-            }
-            RunEnd::SettleLimit => {
-                "120 s after the producer finished (and the last fault), not everything had settled"
-            }
-            RunEnd::Until => "the --until time was reached",
-            RunEnd::TimeLimit => "the default limit of 1 h of virtual time was reached",
-            RunEnd::Idle => "nothing left to happen",
-        };
-        let _ = write!(out, ": {what}");
-        if !self.waiting_for.is_empty() {
-            let _ = write!(out, " · waiting for {}", self.waiting_for.join(", "));
-        }
-        let fmt = |m: &BTreeMap<u32, i64>| {
-            m.iter()
-                .map(|(p, n)| format!("p{p}={n}"))
-                .collect::<Vec<_>>()
-                .join(" ")
-        };
-        if !self.lag.is_empty() {
-            let _ = write!(out, " · lag (HW − position) {}", fmt(&self.lag));
-        }
-        if !self.committed_lag.is_empty() {
-            let _ = write!(
-                out,
-                " · committed lag (HW − committed) {}",
-                fmt(&self.committed_lag)
-            );
-        }
-        out
     }
 }
