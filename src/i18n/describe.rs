@@ -3,7 +3,7 @@
 
 use super::{Lang, tr, trf};
 use crate::sim::command::{Command, Fault};
-use crate::sim::config::{Problem, SetError, Unit, shown};
+use crate::sim::config::{Problem, SetError, SettingKind, Unit, find_setting, shown};
 use crate::sim::reason::BumpCause;
 use crate::sim::reason::{
     CloseReason, CommitKind, ElectionCause, ElectionOutcome, IsrReason, PositionReason,
@@ -259,6 +259,31 @@ pub use ledger::{cause, explanation};
 #[cfg(test)]
 mod tests;
 
+/// A setting's accepted values in words, for the kinds whose words are not just the
+/// values themselves (booleans and choices are shown as Kafka spells them). The English
+/// equals `SettingInfo::accepted`, which the CLI prints.
+pub fn accepted_words(lang: Lang, kind: &SettingKind) -> Option<String> {
+    Some(match *kind {
+        SettingKind::Bool | SettingKind::Choice(_) => return None,
+        SettingKind::Int { min, max, .. } => trf(
+            lang,
+            "accepted.range",
+            &[("min", &min.to_string()), ("max", &max.to_string())],
+        ),
+        SettingKind::DecimalMs { min_us, max_us } => trf(
+            lang,
+            "accepted.range_ms",
+            &[
+                ("min", &crate::sim::config::format_us_as_ms(min_us)),
+                ("max", &crate::sim::config::format_us_as_ms(max_us)),
+            ],
+        ),
+        SettingKind::TopicName => tr(lang, "accepted.topic_name").to_string(),
+        SettingKind::Text { allow_empty: true } => tr(lang, "accepted.any_text").to_string(),
+        SettingKind::Text { allow_empty: false } => tr(lang, "accepted.non_empty_text").to_string(),
+    })
+}
+
 /// A refused setting value in words: `name: 'value' problem (accepted: …)`.
 pub fn set_error(lang: Lang, e: &SetError) -> String {
     match e {
@@ -302,13 +327,16 @@ pub fn set_error(lang: Lang, e: &SetError) -> String {
                 Problem::Other(_) => return e.to_string(),
             };
             let unit = unit.map_or("", |u| tr(lang, u));
+            let accepted = find_setting(name)
+                .and_then(|info| accepted_words(lang, &info.kind))
+                .unwrap_or_else(|| accepted.clone());
             trf(
                 lang,
                 key,
                 &[
                     ("name", name),
                     ("value", &shown(value)),
-                    ("accepted", accepted),
+                    ("accepted", &accepted),
                     ("unit", unit),
                 ],
             )

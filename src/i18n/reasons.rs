@@ -5,6 +5,11 @@
 /// `(key, English, Chinese)`, sorted by key (byte order).
 #[rustfmt::skip]
 pub(super) static TEXTS: &[(&str, &str, &str)] = &[
+    ("accepted.any_text", "any text", "任意文本"),
+    ("accepted.non_empty_text", "any non-empty text", "任意非空文本"),
+    ("accepted.range", "{min} to {max}", "{min} 到 {max}"),
+    ("accepted.range_ms", "{min} to {max} ms, up to 3 decimals", "{min} 到 {max} ms，最多 3 位小数"),
+    ("accepted.topic_name", "1 to 249 of a-z A-Z 0-9 . _ -", "1 到 249 个字符，取自 a-z A-Z 0-9 . _ -"),
     ("bump.failed_batch", "a sent batch of partition {p} failed with {error}", "分区 {p} 的一个已发送批次以 {error} 失败"),
     ("bump.out_of_order", "OUT_OF_ORDER_SEQUENCE_NUMBER on partition {p}: a gap in its sequences", "分区 {p} 出现 OUT_OF_ORDER_SEQUENCE_NUMBER：序列号有缺口"),
     ("bump.unresolved", "batches of partition {p} expired after being sent and nothing acknowledged the sequences after them", "分区 {p} 的批次发送后过期，之后的序列号都没有得到确认"),

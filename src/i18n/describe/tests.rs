@@ -417,3 +417,14 @@ fn refused_values_in_both_languages() {
     }
     assert!(seen >= 9, "{seen}");
 }
+
+#[test]
+fn accepted_values_read_as_the_cli_says_them_in_english_and_are_chinese_in_chinese() {
+    for info in crate::sim::config::SETTINGS {
+        if let Some(en) = accepted_words(Lang::En, &info.kind) {
+            assert_eq!(en, info.accepted(), "{}", info.name);
+            let zh = accepted_words(Lang::Zh, &info.kind).expect("both languages");
+            assert!(!zh.contains(" to "), "{}: {zh}", info.name);
+        }
+    }
+}
