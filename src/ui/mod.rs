@@ -22,7 +22,7 @@ pub mod too_small;
 
 use crate::app::narrate::Level;
 use crate::app::{App, Mode, Panel};
-use crate::i18n::{self, Lang};
+use crate::i18n;
 use glyphs::Glyphs;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -43,10 +43,6 @@ impl Ctx<'_> {
     /// [`Ctx::t`] with `{name}` placeholders filled in.
     pub fn tf(&self, key: &str, args: &[(&str, &str)]) -> String {
         i18n::trf(self.app.lang, key, args)
-    }
-    /// Only `lesson.rs` still branches on the language; everything else uses `t` / `tf`.
-    pub fn zh(&self) -> bool {
-        self.app.lang == Lang::Zh
     }
     pub fn theme(&self) -> &Theme {
         &self.app.theme
