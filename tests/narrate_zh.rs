@@ -132,3 +132,97 @@ fn a_chinese_log_after_faults_has_no_english_sentence() {
         "{lines} lines, {examples} examples"
     );
 }
+
+/// The whole Chinese screen, as a learner sees it after pressing `c` (crash the consumer),
+/// `k` (kill a leader), picking a slow follower in the fault menu and typing a value the
+/// setting refuses: no English sentence anywhere on it — panels, event log, ledger,
+/// status line.
+#[test]
+fn a_chinese_screen_after_faults_and_a_refused_value_has_no_english_sentence() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use kafka_flow::app::App;
+    use kafka_flow::sim::workload::{Template, Workload};
+    use kafka_flow::ui::theme::Theme;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use std::time::Duration;
+
+    let press = |app: &mut App, code: KeyCode| {
+        app.on_key(KeyEvent::new(code, KeyModifiers::NONE));
+    };
+    let ticks = |app: &mut App, n: u32| {
+        for _ in 0..n {
+            app.on_tick(Duration::from_millis(100));
+        }
+    };
+    // The built-in scenario of the screen snapshots (tests/tui_screens.rs): a consumer,
+    // 2,000 keyed records a second.
+    let mut cfg = kafka_flow::sim::Config::defaults(KafkaVersion::V4);
+    cfg.set("linger.ms", "20").expect("a valid value");
+    cfg.set("auto.offset.reset", "earliest")
+        .expect("a valid value");
+    let w = Workload {
+        records: 1_000_000,
+        rate: 2_000.0,
+        key: Some(Template::parse("hello{i}").expect("a template")),
+        ..Workload::notes_loop(1_000_000)
+    };
+    let mut app = App::with(cfg, w, 42, Lang::Zh, Theme::dark()).expect("the app starts");
+    app.speed = kafka_flow::app::SPEEDS
+        .iter()
+        .position(|s| (*s - 1.0).abs() < 1e-9)
+        .expect("1x is a speed");
+    let pick = |app: &mut App, wanted: fn(&kafka_flow::sim::Fault) -> bool| {
+        let at = app
+            .fault_menu()
+            .iter()
+            .position(|e| wanted(&e.fault))
+            .expect("the menu offers it");
+        app.on_key(KeyEvent::new(KeyCode::Char('f'), KeyModifiers::NONE));
+        for _ in 0..at {
+            app.on_key(KeyEvent::new(KeyCode::Down, KeyModifiers::NONE));
+        }
+        app.on_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+    };
+    // The consumer joins (about 3 s), processes, crashes inside a poll and comes back:
+    // it reads again what it processed after its last auto-commit (重复消费, with a cause).
+    ticks(&mut app, 60);
+    press(&mut app, KeyCode::Char('c'));
+    ticks(&mut app, 10);
+    pick(&mut app, |f| {
+        matches!(f, kafka_flow::sim::Fault::RestartConsumer { .. })
+    });
+    ticks(&mut app, 60);
+    press(&mut app, KeyCode::Char('k'));
+    ticks(&mut app, 10);
+    pick(&mut app, |f| {
+        matches!(f, kafka_flow::sim::Fault::SlowFollower { .. })
+    });
+    ticks(&mut app, 30);
+    // The selected knob (linger.ms) refuses a word.
+    press(&mut app, KeyCode::Enter);
+    for c in "abc".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    press(&mut app, KeyCode::Enter);
+
+    let mut t = Terminal::new(TestBackend::new(160, 48)).expect("a test terminal");
+    t.draw(|f| kafka_flow::ui::draw(f, &app)).expect("drawn");
+    let screen = t.backend().to_string();
+    for line in screen.lines() {
+        assert_eq!(
+            english_run(line),
+            None,
+            "English on the Chinese screen: {line}"
+        );
+    }
+    assert!(
+        screen.contains("已拒绝"),
+        "the refusal is on screen:\n{screen}"
+    );
+    assert!(
+        screen.contains("已崩溃") || screen.contains("重复消费"),
+        "{screen}"
+    );
+    insta::assert_snapshot!(screen);
+}
