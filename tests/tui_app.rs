@@ -106,9 +106,16 @@ fn a_knob_change_reaches_the_simulation_at_that_virtual_time() {
     }
     press(&mut a, KeyCode::Enter);
     assert_eq!(a.sim.config().producer.linger_ms, 250);
-    let (_, text) = a.status.clone().unwrap();
+    let text = a.status.clone().unwrap().1.get(a.lang).to_string();
     assert!(
         text.starts_with("refused") && text.contains("linger.ms"),
+        "{text}"
+    );
+    // `l` switches the status line with the rest of the screen.
+    press(&mut a, KeyCode::Char('l'));
+    let text = a.status.clone().unwrap().1.get(a.lang).to_string();
+    assert!(
+        text.starts_with("已拒绝") && text.contains("linger.ms"),
         "{text}"
     );
 }
@@ -127,7 +134,7 @@ fn a_start_up_only_setting_restarts_the_producer_and_says_so() {
     }
     press(&mut a, KeyCode::Left);
     assert!(!a.sim.effective().idempotence);
-    let (_, text) = a.status.clone().unwrap();
+    let text = a.status.clone().unwrap().1.get(a.lang).to_string();
     assert!(text.contains("restarts"), "{text}");
     tick(&mut a, 60);
     assert!(
@@ -324,7 +331,7 @@ fn a_bad_rate_is_refused_in_the_knobs_own_words() {
             press(&mut a, KeyCode::Char(c));
         }
         press(&mut a, KeyCode::Enter);
-        let (_, text) = a.status.clone().unwrap();
+        let text = a.status.clone().unwrap().1.get(a.lang).to_string();
         assert!(text.contains(words), "{typed}: {text}");
         assert!(!text.contains("--rate"), "the TUI has no flags: {text}");
         assert!((a.sim.workload().rate - 200.0).abs() < 1e-9, "unchanged");

@@ -191,10 +191,10 @@ fn the_status_line_says_when_progress_cannot_be_saved() {
     let path = dir.join("progress.toml");
 
     let mut a = with_progress(Lang::En, path.clone());
-    let (level, text) = a.status.clone().expect("a status message");
+    let (level, said) = a.status.clone().expect("a status message");
     assert_eq!(level, kafka_flow::app::narrate::Level::Bad);
     assert_eq!(
-        text,
+        said.get(Lang::En),
         format!("progress not saved: {} is read-only", dir.display())
     );
     assert!(screen_text(&a).contains("progress not saved:"), "on screen");
@@ -203,14 +203,14 @@ fn the_status_line_says_when_progress_cannot_be_saved() {
         key(&mut a, KeyCode::Right);
     }
     run(&mut a, 6_000);
-    let (_, text) = a.status.clone().unwrap();
+    let text = a.status.clone().unwrap().1.get(Lang::En).to_string();
     assert!(
         text.starts_with("step done!") && text.contains("progress not saved"),
         "{text}"
     );
 
     let a = with_progress(Lang::Zh, path.clone());
-    let (_, text) = a.status.clone().unwrap();
+    let text = a.status.clone().unwrap().1.get(a.lang).to_string();
     assert!(
         text.starts_with("学习进度未保存：") && text.ends_with("是只读的"),
         "{text}"
@@ -234,7 +234,7 @@ fn a_damaged_progress_file_is_set_aside_and_the_learner_told() {
         "resumed where it stopped"
     );
     let backup = dir.join("progress.toml.bak-1");
-    let (_, text) = a.status.clone().unwrap();
+    let text = a.status.clone().unwrap().1.get(a.lang).to_string();
     assert_eq!(
         text,
         format!(

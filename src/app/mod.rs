@@ -109,7 +109,7 @@ pub struct App {
     pub zoom: bool,
     pub knob: usize,
     pub mode: Mode,
-    pub status: Option<(Level, String)>,
+    pub status: Option<(Level, Said)>,
     pub log: VecDeque<LogEntry>,
     pub metrics: Metrics,
     pub ledger: LedgerReport,
@@ -130,6 +130,39 @@ pub struct App {
     pub last_send: Option<(u32, u32, crate::sim::trace::PartitionChoice, SimTime)>,
     since_refresh: Duration,
     quit: bool,
+}
+
+/// A status-line message, kept in both languages so that `l` switches it like the rest of
+/// the screen (messages are rare: making both costs nothing).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Said {
+    en: String,
+    zh: String,
+}
+
+impl Said {
+    /// The message in each language, from the same words.
+    pub fn new(words: impl Fn(Lang) -> String) -> Said {
+        Said {
+            en: words(Lang::En),
+            zh: words(Lang::Zh),
+        }
+    }
+
+    /// A message that exists in one language only (an error naming a file and a key).
+    pub fn text(text: String) -> Said {
+        Said {
+            zh: text.clone(),
+            en: text,
+        }
+    }
+
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::En => &self.en,
+            Lang::Zh => &self.zh,
+        }
+    }
 }
 
 impl App {
@@ -202,7 +235,7 @@ impl App {
                     self.tell_progress(&note);
                 }
             }
-            Err(e) => self.status = Some((Level::Bad, e)),
+            Err(e) => self.status = Some((Level::Bad, Said::text(e))),
         }
     }
 
@@ -336,19 +369,18 @@ impl App {
             let finished = self.sim.is_settled() || self.sim.now() >= st.lesson.setup.until;
             let mut note = None;
             if st.evaluate(&summary, finished, &mut note) {
-                let text = tr(
-                    self.lang,
-                    if st.is_last() {
-                        "status.lesson_complete"
-                    } else {
-                        "status.step_done"
-                    },
-                )
-                .to_string();
+                let key = if st.is_last() {
+                    "status.lesson_complete"
+                } else {
+                    "status.step_done"
+                };
                 // A progress problem is said after the good news, on the same line.
                 self.status = Some(match note {
-                    Some(n) => (n.level(), format!("{text} · {}", n.text(self.lang))),
-                    None => (Level::Good, text),
+                    Some(n) => (
+                        n.level(),
+                        Said::new(|lang| format!("{} · {}", tr(lang, key), n.text(lang))),
+                    ),
+                    None => (Level::Good, Said::new(|lang| tr(lang, key).to_string())),
                 });
             }
             summary.ledger
@@ -373,17 +405,22 @@ impl App {
             .is_some_and(|f| self.frame <= f + FLASH_FRAMES)
     }
 
-    fn say(&mut self, level: Level, text: String) {
-        self.status = Some((level, text));
+    /// A status message, made in both languages so that `l` switches it too.
+    fn say(&mut self, level: Level, words: impl Fn(Lang) -> String) {
+        self.status = Some((level, Said::new(words)));
+    }
+
+    /// A status message that has one language only (an error naming a file, in English).
+    fn say_text(&mut self, level: Level, text: String) {
+        self.status = Some((level, Said::text(text)));
     }
 
     /// What the progress file did, on the status line.
     fn tell_progress(&mut self, note: &lesson::ProgressNote) {
-        self.say(note.level(), note.text(self.lang));
+        self.say(note.level(), |lang| note.text(lang));
     }
 
     pub fn update(&mut self, action: Action) {
-        let lang = self.lang;
         match action {
             Action::Quit => self.quit = true,
             Action::TogglePause => self.paused = !self.paused,
@@ -403,7 +440,9 @@ impl App {
                 let (config, workload, seed) = self.base.clone();
                 if let Ok(sim) = Self::build(&config, &workload, seed) {
                     self.replace_sim(sim);
-                    self.say(Level::Info, tr(lang, "status.reset_same_seed").into());
+                    self.say(Level::Info, |lang| {
+                        tr(lang, "status.reset_same_seed").into()
+                    });
                 }
             }
             Action::NextKnob if !self.knobs.is_empty() => {
@@ -485,7 +524,7 @@ impl App {
                     .first()
                     .is_some_and(|c| c.phase == Phase::Dead);
                 if group.consumers.is_empty() {
-                    self.say(Level::Warn, tr(lang, "status.no_consumer").into());
+                    self.say(Level::Warn, |lang| tr(lang, "status.no_consumer").into());
                 } else if dead {
                     self.inject(Fault::RestartConsumer { consumer: 0 });
                 } else {
@@ -565,7 +604,7 @@ impl App {
                     crate::lesson::progress::default_path(),
                 ));
             }
-            (Err(e), _) | (_, Err(e)) => self.say(Level::Bad, e),
+            (Err(e), _) | (_, Err(e)) => self.say_text(Level::Bad, e),
         }
     }
 
@@ -583,7 +622,7 @@ impl App {
                 self.base = base;
                 self.replace_sim(sim);
             }
-            Err(e) => self.say(Level::Bad, e),
+            Err(e) => self.say_text(Level::Bad, e),
         }
     }
 
@@ -630,29 +669,31 @@ impl App {
 
     /// A typed rate, checked here so the refusal speaks of the knob: `Workload::validate`'s
     /// message names the `--rate` flag, which the TUI has no use for.
-    fn parse_rate(&self, value: &str) -> Result<f64, String> {
+    fn parse_rate(value: &str) -> Result<f64, Said> {
         value
             .parse::<f64>()
             .ok()
             .filter(|r| r.is_finite() && (0.0..=Workload::MAX_RATE).contains(r))
             .ok_or_else(|| {
-                crate::i18n::trf(
-                    self.lang,
-                    "knobs.rate_refused",
-                    &[
-                        ("value", value),
-                        ("max", &format!("{}", Workload::MAX_RATE)),
-                    ],
-                )
+                Said::new(|lang| {
+                    crate::i18n::trf(
+                        lang,
+                        "knobs.rate_refused",
+                        &[
+                            ("value", value),
+                            ("max", &format!("{}", Workload::MAX_RATE)),
+                        ],
+                    )
+                })
             })
     }
 
     fn set_knob(&mut self, name: &str, value: &str) {
         let rate = if name == RATE {
-            match self.parse_rate(value) {
+            match Self::parse_rate(value) {
                 Ok(rate) => Some(rate),
                 Err(refusal) => {
-                    self.say(Level::Bad, refusal);
+                    self.status = Some((Level::Bad, refusal));
                     return;
                 }
             }
@@ -669,17 +710,18 @@ impl App {
                     Some(p) => st.overrides.insert(name.to_string(), p),
                     None => st.overrides.remove(name),
                 };
-                let text = self.refusal(name, value, rate, e);
-                self.say(Level::Bad, text);
+                let said = Said::new(|lang| self.refusal(lang, name, value, rate, &e));
+                self.status = Some((Level::Bad, said));
                 return;
             }
             self.restart_step();
-            let text = trf(
-                self.lang,
-                "apply.step_restarts",
-                &[("name", name), ("value", value)],
-            );
-            self.say(Level::Good, text);
+            self.say(Level::Good, |lang| {
+                trf(
+                    lang,
+                    "apply.step_restarts",
+                    &[("name", name), ("value", value)],
+                )
+            });
             return;
         }
         let command = match rate {
@@ -694,16 +736,16 @@ impl App {
         let args = [("name", name), ("value", value), ("t", t.as_str())];
         match self.sim.apply(command) {
             Ok(Applied::ProducerRestarted) => {
-                let text = trf(self.lang, "apply.producer_restarted", &args);
-                self.say(Level::Warn, text);
+                self.say(Level::Warn, |lang| {
+                    trf(lang, "apply.producer_restarted", &args)
+                });
             }
             Ok(Applied::Live) => {
-                let text = trf(self.lang, "apply.live", &args);
-                self.say(Level::Good, text);
+                self.say(Level::Good, |lang| trf(lang, "apply.live", &args));
             }
             Err(e) => {
-                let text = self.refusal(name, value, rate, e);
-                self.say(Level::Bad, text);
+                let said = Said::new(|lang| self.refusal(lang, name, value, rate, &e));
+                self.status = Some((Level::Bad, said));
             }
         }
         self.absorb_trace();
@@ -711,28 +753,35 @@ impl App {
 
     /// The status line for a refused value. A value the setting itself refuses is said in
     /// the reader's language; a refusal by the checks across settings keeps its English.
-    fn refusal(&self, name: &str, value: &str, rate: Option<f64>, error: String) -> String {
+    fn refusal(
+        &self,
+        lang: Lang,
+        name: &str,
+        value: &str,
+        rate: Option<f64>,
+        error: &str,
+    ) -> String {
         let mut probe = self.sim.config().clone();
         let reason = match (rate, probe.set(name, value)) {
-            (None, Err(set)) => crate::i18n::describe::set_error(self.lang, &set),
-            _ => error,
+            (None, Err(set)) => crate::i18n::describe::set_error(lang, &set),
+            _ => error.to_string(),
         };
-        crate::i18n::trf(self.lang, "status.refused", &[("reason", &reason)])
+        crate::i18n::trf(lang, "status.refused", &[("reason", &reason)])
     }
 
     fn inject(&mut self, fault: Fault) {
-        let text = crate::i18n::describe::fault(self.lang, &fault);
-        let t = self.sim.now();
+        let t = self.sim.now().to_string();
+        let said = Said::new(|lang| {
+            let text = crate::i18n::describe::fault(lang, &fault);
+            crate::i18n::trf(
+                lang,
+                "status.fault_injected",
+                &[("t", &t), ("fault", &text)],
+            )
+        });
         match self.sim.apply(Command::Fault { fault }) {
-            Ok(_) => {
-                let status = crate::i18n::trf(
-                    self.lang,
-                    "status.fault_injected",
-                    &[("t", &t.to_string()), ("fault", &text)],
-                );
-                self.say(Level::Bad, status);
-            }
-            Err(e) => self.say(Level::Bad, e),
+            Ok(_) => self.status = Some((Level::Bad, said)),
+            Err(e) => self.say_text(Level::Bad, e),
         }
         self.absorb_trace();
     }

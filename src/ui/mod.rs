@@ -330,7 +330,7 @@ fn draw_status(frame: &mut Frame, area: Rect, cx: &Ctx) {
                 Level::Warn => cx.theme().warn,
                 Level::Bad => cx.theme().bad,
             };
-            Line::from(Span::styled(format!(" {text}"), style))
+            Line::from(Span::styled(format!(" {}", text.get(app.lang)), style))
         }
         _ => {
             let name = app.knobs.get(app.knob).map_or("-", |k| k.name.as_str());
