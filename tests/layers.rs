@@ -3,7 +3,11 @@
 //! the core depend on its screen or its command line. This test reads every `.rs` file under
 //! `src/` and fails naming `file:line` for each `crate::<higher layer>` it finds.
 
-use std::path::{Path, PathBuf};
+#[path = "common/source.rs"]
+#[allow(dead_code)] // layers.rs reads imports only; code_part is for the other scans
+mod source;
+
+use std::path::Path;
 
 /// The layer of each top-level module; a module may use its own layer and those below.
 const LAYERS: &[(&str, u8)] = &[
@@ -36,23 +40,10 @@ fn layer(module: &str) -> Option<u8> {
     LAYERS.iter().find(|(m, _)| *m == module).map(|(_, l)| *l)
 }
 
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let entries = std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
-    for entry in entries {
-        let path = entry.expect("directory entry").path();
-        if path.is_dir() {
-            rust_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
-}
-
 #[test]
 fn no_module_imports_a_higher_layer() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let mut files = Vec::new();
-    rust_files(&src, &mut files);
+    let files = source::rust_files(&src);
     let mut found = Vec::new();
     for file in files {
         let rel = file.strip_prefix(&src).expect("under src");

@@ -3,7 +3,10 @@
 //! (their iteration order differs between runs). This test reads every `.rs` file
 //! under `src/sim/` and fails naming `file:line` for each offending use.
 
-use std::path::{Path, PathBuf};
+#[path = "common/source.rs"]
+mod source;
+
+use std::path::Path;
 
 /// Substrings that must not appear in code (comments are ignored).
 const FORBIDDEN: &[&str] = &[
@@ -21,75 +24,12 @@ const FORBIDDEN: &[&str] = &[
     "std::env::var",
 ];
 
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let entries = std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
-    for entry in entries {
-        let path = entry.expect("directory entry").path();
-        if path.is_dir() {
-            rust_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
-}
-
-/// The code part of one line: everything before a `//` comment that is not inside a
-/// string literal. `in_string` carries a multi-line string literal over to the next line.
-fn code_part(line: &str, in_string: &mut bool) -> String {
-    let chars: Vec<char> = line.chars().collect();
-    let mut code = String::new();
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        if *in_string {
-            if c == '\\' {
-                code.push(c);
-                if let Some(&n) = chars.get(i + 1) {
-                    code.push(n);
-                }
-                i += 2;
-                continue;
-            }
-            if c == '"' {
-                *in_string = false;
-            }
-            code.push(c);
-            i += 1;
-            continue;
-        }
-        match c {
-            '/' if chars.get(i + 1) == Some(&'/') => break,
-            '"' => *in_string = true,
-            // A char literal such as '"' or '\'' must not open a string.
-            '\'' => {
-                let lit_len = match (chars.get(i + 1), chars.get(i + 2), chars.get(i + 3)) {
-                    (Some('\\'), Some(_), _) => chars[i + 3..]
-                        .iter()
-                        .position(|&c| c == '\'')
-                        .map(|p| p + 4),
-                    (Some(_), Some('\''), _) => Some(3),
-                    _ => None, // a lifetime
-                };
-                if let Some(len) = lit_len {
-                    code.extend(&chars[i..(i + len).min(chars.len())]);
-                    i += len;
-                    continue;
-                }
-            }
-            _ => {}
-        }
-        code.push(c);
-        i += 1;
-    }
-    code
-}
-
 /// Every `file:line: pattern` violation in `text`.
 fn violations(file: &str, text: &str) -> Vec<String> {
     let mut found = Vec::new();
     let mut in_string = false;
     for (n, line) in text.lines().enumerate() {
-        let code = code_part(line, &mut in_string);
+        let code = source::code_part(line, &mut in_string);
         for pattern in FORBIDDEN {
             if code.contains(pattern) {
                 found.push(format!(
@@ -108,8 +48,7 @@ fn the_simulation_core_is_pure() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("src")
         .join("sim");
-    let mut files = Vec::new();
-    rust_files(&root, &mut files);
+    let mut files = source::rust_files(&root);
     files.sort();
     assert!(
         files.len() > 10,
