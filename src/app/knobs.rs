@@ -45,14 +45,7 @@ pub const KNOBS: &[Knob] = &[
     },
     Knob {
         name: "commit.mode",
-        steps: &[
-            "auto",
-            "sync",
-            "async",
-            "sync-before",
-            "async-before",
-            "none",
-        ],
+        steps: crate::sim::config::CommitMode::NAMES,
     },
     Knob {
         name: "auto.commit.interval.ms",

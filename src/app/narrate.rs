@@ -55,11 +55,12 @@ pub struct LogEntry {
 impl LogEntry {
     /// The entry for `e`, or `None` when the event is not worth a line.
     pub fn of(t: SimTime, e: &TraceEvent, detailed: bool) -> Option<LogEntry> {
-        // The level does not depend on the language; English is the cheaper table lookup.
-        let line = narrate(t, e, Lang::En, detailed)?;
+        // Whether it has a line and its level do not depend on the language; the words
+        // are made when the line is drawn.
+        let (level, _, _) = parts(e, Lang::En, detailed)?;
         Some(LogEntry {
             t,
-            level: line.level,
+            level,
             detailed,
             event: e.clone(),
         })
@@ -83,14 +84,19 @@ fn line(lang: Lang, key: &str, args: &Args) -> String {
 /// One trace event as a log line, or `None` when it is not worth a line. `detailed`
 /// includes per-record steps (a slow clock).
 pub fn narrate(t: SimTime, e: &TraceEvent, lang: Lang, detailed: bool) -> Option<LogLine> {
-    let (level, key, args) = producer_line(e, lang, detailed)
-        .or_else(|| broker_line(e, lang, detailed))
-        .or_else(|| group::group_line(e, lang, detailed))?;
+    let (level, key, args) = parts(e, lang, detailed)?;
     Some(LogLine {
         t,
         level,
         text: line(lang, key, &args),
     })
+}
+
+/// A log line's level, template key and values, before they become words.
+fn parts(e: &TraceEvent, lang: Lang, detailed: bool) -> Option<(Level, &'static str, Args)> {
+    producer_line(e, lang, detailed)
+        .or_else(|| broker_line(e, lang, detailed))
+        .or_else(|| group::group_line(e, lang, detailed))
 }
 
 /// Lines about the producer: send(), the accumulator, the Sender and its requests.

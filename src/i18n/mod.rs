@@ -289,14 +289,7 @@ mod tests {
             assert!(has(&format!("reason.{}", r.name())), "{r:?}");
             assert!(has(&format!("reason.{}.help", r.name())), "{r:?}");
         }
-        for mode in [
-            "auto",
-            "sync",
-            "async",
-            "sync-before",
-            "async-before",
-            "none",
-        ] {
+        for mode in crate::sim::config::CommitMode::NAMES {
             assert!(
                 has(&format!("commit_mode.{}", mode.replace('-', "_"))),
                 "{mode}"
