@@ -232,8 +232,14 @@ impl Message {
 /// from their own schedule, position = (now - depart) / (arrive - depart)).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FlightKind {
-    Produce { batches: u32, records: u32 },
-    ProduceResponse { ok: bool },
+    /// A produce request: its correlation id, so a screen can label it (`#88`).
+    Produce {
+        request: RequestId,
+        batches: u32,
+        records: u32,
+    },
+    /// Its answer, with the same id.
+    ProduceResponse { request: RequestId, ok: bool },
     ReplicaFetch,
     ReplicaData { records: u32 },
     ConsumerFetch,
@@ -258,10 +264,12 @@ impl Message {
     fn flight_kind(&self) -> FlightKind {
         match self {
             Message::Produce(r) => FlightKind::Produce {
+                request: r.id,
                 batches: r.batches.len() as u32,
                 records: r.batches.iter().map(|b| b.records.len() as u32).sum(),
             },
             Message::ProduceResponse(r) => FlightKind::ProduceResponse {
+                request: r.id,
                 ok: r
                     .results
                     .iter()

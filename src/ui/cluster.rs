@@ -19,7 +19,7 @@ fn wire(cx: &Ctx, b: u32, width: usize) -> Vec<Span<'static>> {
             (Node::Producer, Node::Broker(x), FlightKind::Produce { .. }) if x == b => {
                 (true, cx.glyphs().request, cx.theme().request)
             }
-            (Node::Broker(x), Node::Producer, FlightKind::ProduceResponse { ok }) if x == b => (
+            (Node::Broker(x), Node::Producer, FlightKind::ProduceResponse { ok, .. }) if x == b => (
                 false,
                 cx.glyphs().ack,
                 if ok { cx.theme().ack } else { cx.theme().bad },

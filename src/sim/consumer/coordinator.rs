@@ -49,6 +49,10 @@ pub struct Coordinator {
     round: u64,
     /// The first rebalance waits group.initial.rebalance.delay.ms for more members.
     initial_wait_over: bool,
+    /// When the pending rebalance stops waiting for members, and whether that wait is
+    /// group.initial.rebalance.delay.ms (the group's first) rather than the rebalance
+    /// timeout: shown as a countdown.
+    pub(crate) rebalance_deadline: Option<(SimTime, bool)>,
     pub(crate) committed: BTreeMap<u32, i64>,
     pub(crate) assignment: Vec<(u32, Vec<u32>)>,
     next_serial: u64,
@@ -163,6 +167,7 @@ impl Coordinator {
         } else {
             SimDuration::from_millis(core.cfg.consumer.group_initial_rebalance_delay_ms)
         };
+        self.rebalance_deadline = Some((core.now + wait, !self.initial_wait_over));
         core.after(wait, Event::RebalanceDeadline { round: self.round });
     }
 
@@ -176,6 +181,7 @@ impl Coordinator {
         if round != self.round || !self.rebalancing {
             return;
         }
+        self.rebalance_deadline = None;
         if self.initial_wait_over {
             // Members that never rejoined within the rebalance timeout are dropped.
             self.members.retain(|_, m| {

@@ -127,20 +127,25 @@ impl<'a> View<'a> {
                     .filter_map(|s| p.acc.get(s.key).filter(|b| b.id == s.id))
                     .map(super::accumulator::ProducerBatch::record_count)
                     .sum();
-                // The request's own flight left the producer when it was sent.
-                let arrives = self
-                    .sim
-                    .core
-                    .flights
-                    .iter()
-                    .find(|f| {
-                        f.to == Node::Broker(r.broker)
-                            && f.depart == r.sent_at
-                            && matches!(f.kind, FlightKind::Produce { .. })
-                            && !f.lost
-                            && f.arrive > now
-                    })
-                    .map(|f| f.arrive);
+                // The request's own flight, and its answer's, found by correlation id.
+                let mut arrives = None;
+                let mut response = None;
+                for f in self.sim.core.flights.iter().filter(|f| f.arrive > now) {
+                    match f.kind {
+                        FlightKind::Produce { request, .. } if request == id && !f.lost => {
+                            arrives = Some(f.arrive);
+                        }
+                        FlightKind::ProduceResponse { request, ok } if request == id => {
+                            response = Some(Answer {
+                                depart: f.depart,
+                                arrive: f.arrive,
+                                ok,
+                                lost: f.lost,
+                            });
+                        }
+                        _ => {}
+                    }
+                }
                 Request {
                     id,
                     broker: r.broker,
@@ -149,6 +154,7 @@ impl<'a> View<'a> {
                     records,
                     sent: r.sent_at,
                     arrives,
+                    response,
                 }
             })
             .collect();
@@ -272,6 +278,35 @@ impl<'a> View<'a> {
             .collect()
     }
 
+    /// (offset, record) in `broker`'s replica of `partition` for offsets in `from..to`, in
+    /// offset order. Walks the log from its end, so a window near the end costs its size,
+    /// not the log's.
+    pub fn log_window(&self, partition: u32, broker: BrokerId, from: i64, to: i64) -> Vec<(i64, RecordId)> {
+        let part = &self.sim.cluster.partitions[partition as usize];
+        let Some(Some(rep)) = part.logs.get(broker as usize) else {
+            return Vec::new();
+        };
+        // The batches that reach into the window, found from the end.
+        let first = rep
+            .log
+            .iter()
+            .rev()
+            .position(|b| b.base_offset + b.wire.records.len() as i64 <= from)
+            .map_or(0, |from_end| rep.log.len() - from_end);
+        rep.log
+            .range(first..)
+            .take_while(|b| b.base_offset < to)
+            .flat_map(|b| {
+                b.wire
+                    .records
+                    .iter()
+                    .enumerate()
+                    .map(move |(i, r)| (b.base_offset + i as i64, r))
+            })
+            .filter(|&(o, _)| o >= from && o < to)
+            .collect()
+    }
+
     /// The consumer group: members, positions, committed offsets, the poll in hand.
     pub fn consumer_group(&self) -> ConsumerGroup<'a> {
         let g = &self.sim.group;
@@ -314,6 +349,10 @@ impl<'a> View<'a> {
                 .collect(),
             generation: g.coordinator.generation,
             rebalancing: g.coordinator.rebalancing,
+            rebalance_deadline: g
+                .coordinator
+                .rebalance_deadline
+                .filter(|_| g.coordinator.rebalancing),
             stats: &g.stats,
         }
     }

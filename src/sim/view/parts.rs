@@ -115,6 +115,27 @@ pub struct Request {
     /// When it reaches the broker, if it is still on the wire (only while flights are
     /// tracked, as the TUI does); `None` once it arrived or when it will never arrive.
     pub arrives: Option<SimTime>,
+    /// The broker's answer while it is on the wire back (tracked flights only).
+    pub response: Option<Answer>,
+}
+
+/// A produce response on its way back to the producer.
+#[derive(Clone, Copy, Debug)]
+pub struct Answer {
+    pub depart: SimTime,
+    pub arrive: SimTime,
+    /// Every batch in it succeeded.
+    pub ok: bool,
+    /// It will never arrive (a fault dropped it or cut the broker off).
+    pub lost: bool,
+}
+
+impl Answer {
+    /// How far back it travelled at `now`, 0.0 (just left the broker) to 1.0.
+    pub fn progress(&self, now: SimTime) -> f64 {
+        let span = self.arrive.since(self.depart).as_micros().max(1) as f64;
+        (now.since(self.depart).as_micros() as f64 / span).clamp(0.0, 1.0)
+    }
 }
 
 impl Request {
@@ -277,6 +298,9 @@ pub struct ConsumerGroup<'a> {
     /// The group's generation (a rebalance increments it).
     pub generation: u32,
     pub rebalancing: bool,
+    /// While a rebalance waits for members: until when, and whether the wait is
+    /// group.initial.rebalance.delay.ms (true) or the rebalance timeout (false).
+    pub rebalance_deadline: Option<(SimTime, bool)>,
     /// Polls, records processed, commits sent / ok / failed, rebalances…
     pub stats: &'a ConsumerStats,
 }
