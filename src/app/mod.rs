@@ -7,6 +7,7 @@ pub mod keys;
 pub mod knobs;
 pub mod lesson;
 pub mod metrics;
+pub mod memory;
 pub mod narrate;
 
 use crate::headless::CliError;
@@ -128,6 +129,8 @@ pub struct App {
     pub progress: crate::lesson::progress::Progress,
     /// The latest record `send()` handled: (index, partition, how the partition was chosen).
     pub last_send: Option<(u32, u32, crate::sim::trace::PartitionChoice, SimTime)>,
+    /// What the flow view remembers from the trace (last drains, truncations, dropped answers).
+    pub memory: memory::FlowMemory,
     since_refresh: Duration,
     quit: bool,
 }
@@ -269,6 +272,7 @@ impl App {
             flashes: BTreeMap::new(),
             frame: 0,
             last_send: None,
+            memory: memory::FlowMemory::default(),
             knobs: knobs::sandbox(),
             lesson: None,
             sandbox_args: WorldOptions::default(),
@@ -330,6 +334,9 @@ impl App {
         self.lagging = !self.sim.advance_to_budget(target, EVENT_BUDGET);
         self.sim.prune_flights();
         self.absorb_trace();
+        let requests = self.sim.view().network_client().requests;
+        self.memory
+            .prune(|id| requests.iter().any(|r| r.id == id));
         self.since_refresh += wall;
         if self.since_refresh >= REFRESH {
             self.since_refresh = Duration::ZERO;
@@ -344,6 +351,7 @@ impl App {
         let detailed = self.speed_factor() <= 0.05;
         for r in self.sim.drain_trace() {
             self.metrics.observe(&r.event);
+            self.memory.observe(r.t, &r.event);
             if let TraceEvent::RecordAppended {
                 record,
                 partition,
@@ -634,6 +642,7 @@ impl App {
         self.ledger = LedgerReport::default();
         self.flashes.clear();
         self.last_send = None;
+        self.memory = memory::FlowMemory::default();
         self.absorb_trace();
     }
 

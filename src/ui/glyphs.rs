@@ -53,7 +53,74 @@ pub struct Glyphs {
     pub rule: &'static str,
     /// Added where text was cut (`…` is itself ambiguous width).
     pub ellipsis: &'static str,
+    /// The flow view's objects.
+    pub flow: FlowGlyphs,
 }
+
+/// What the flow view draws records, batches, requests and log cells with; every one a
+/// single column.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FlowGlyphs {
+    /// A batch box's ends.
+    pub box_open: &'static str,
+    pub box_close: &'static str,
+    /// A record in a batch, or a log cell below the high watermark.
+    pub cell: &'static str,
+    /// A log cell above the high watermark: written, not yet committed.
+    pub uncommitted: &'static str,
+    /// Room left in a batch.
+    pub room: &'static str,
+    /// A log cell removed by truncation.
+    pub struck: &'static str,
+    /// A record lost here (the ledger's verdict).
+    pub lost: &'static str,
+    /// The second copy of a record in a log.
+    pub duplicate: &'static str,
+    /// The followed record.
+    pub followed: &'static str,
+    /// A request slot in use and a free one (max.in.flight.requests.per.connection).
+    pub slot_busy: &'static str,
+    pub slot_free: &'static str,
+    /// The wire a request travels on.
+    pub wire: &'static str,
+    /// A consumer's position (next offset to fetch) and its group's committed offset.
+    pub position: &'static str,
+    pub committed: &'static str,
+}
+
+const FLOW_UNICODE: FlowGlyphs = FlowGlyphs {
+    box_open: "[",
+    box_close: "]",
+    cell: "●",
+    uncommitted: "○",
+    room: "·",
+    struck: "╳",
+    lost: "✗",
+    duplicate: "²",
+    followed: "◉",
+    slot_busy: "▣",
+    slot_free: "□",
+    wire: "─",
+    position: "▼",
+    committed: "▽",
+};
+
+const FLOW_ASCII: FlowGlyphs = FlowGlyphs {
+    box_open: "[",
+    box_close: "]",
+    cell: "o",
+    uncommitted: ".",
+    room: " ",
+    struck: "x",
+    lost: "X",
+    duplicate: "2",
+    followed: "@",
+    slot_busy: "#",
+    slot_free: "_",
+    wire: "-",
+    position: "v",
+    committed: "c",
+};
 
 const ASCII_BORDER: border::Set<'static> = border::Set {
     top_left: "+",
@@ -124,6 +191,7 @@ impl Glyphs {
             separator: "│",
             rule: "─",
             ellipsis: text::ELLIPSIS,
+            flow: FLOW_UNICODE,
         }
     }
 
@@ -155,6 +223,7 @@ impl Glyphs {
             separator: "|",
             rule: "-",
             ellipsis: text::ASCII_ELLIPSIS,
+            flow: FLOW_ASCII,
         }
     }
 
@@ -265,6 +334,23 @@ mod tests {
             bars.empty,
         ];
         v.extend(g.gauge_partial);
+        let f = &g.flow;
+        v.extend([
+            f.box_open,
+            f.box_close,
+            f.cell,
+            f.uncommitted,
+            f.room,
+            f.struck,
+            f.lost,
+            f.duplicate,
+            f.followed,
+            f.slot_busy,
+            f.slot_free,
+            f.wire,
+            f.position,
+            f.committed,
+        ]);
         v.extend(b(g.border));
         v.extend(b(g.border_focus));
         v

@@ -253,6 +253,34 @@ impl Theme {
     }
 
     /// `no_color()` when `NO_COLOR` is set to a non-empty value, else `dark()`.
+    /// The colour of partition `p`, the same from the accumulator to the consumer. Symbols
+    /// and labels say the same thing (`p0`), so no-colour keeps the meaning.
+    pub fn partition(&self, p: u32) -> Style {
+        const DARK: [Color; 6] = [
+            Color::LightCyan,
+            Color::LightMagenta,
+            Color::LightGreen,
+            Color::LightYellow,
+            Color::LightBlue,
+            Color::LightRed,
+        ];
+        // Deep shades that read on white.
+        const LIGHT: [Color; 6] = [
+            Color::Indexed(23),
+            Color::Indexed(90),
+            Color::Indexed(22),
+            Color::Indexed(130),
+            Color::Indexed(19),
+            Color::Indexed(124),
+        ];
+        let i = p as usize % DARK.len();
+        match self.kind {
+            ThemeKind::NoColor => Style::new(),
+            ThemeKind::Light => Style::new().fg(LIGHT[i]),
+            _ => Style::new().fg(DARK[i]),
+        }
+    }
+
     pub fn from_env() -> Theme {
         Theme::from_no_color(std::env::var_os("NO_COLOR").as_deref())
     }
