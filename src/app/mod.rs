@@ -7,6 +7,7 @@ pub mod keys;
 pub mod knobs;
 pub mod lesson;
 pub mod metrics;
+mod follow;
 pub mod memory;
 pub mod narrate;
 
@@ -27,14 +28,18 @@ use narrate::{Level, LogEntry};
 use std::collections::{BTreeMap, VecDeque};
 use std::time::Duration;
 
-/// Virtual seconds per wall second, slowest to fastest.
+/// Virtual seconds per wall second, slowest to fastest (`+`/`-` step through them).
 pub const SPEEDS: &[f64] = &[
-    0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 50.0, 200.0,
+    0.0001, 0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 50.0, 200.0,
 ];
-/// 0.005×: one record's trip (about 10 ms of virtual time) takes two seconds to watch.
-pub const DEFAULT_SPEED: usize = 3;
-/// The built-in scenario's application: a watchable 200 records per second.
-pub const TUI_RATE: f64 = 200.0;
+/// 0.0005×: one millisecond of virtual time takes two seconds to watch. The notes' producer
+/// lingers 1 ms and the network takes about 1 ms each way, so a batch visibly fills for two
+/// seconds, and a request crosses the wire in two.
+pub const DEFAULT_SPEED: usize = 2;
+/// The built-in scenario's application: 20,000 records per second of virtual time, which at
+/// the opening speed is 10 a second on screen (a class can read their ids) and about seven
+/// records per batch (so batches are seen filling, not leaving with one record each).
+pub const TUI_RATE: f64 = 20_000.0;
 /// Most events one frame may process; beyond that the clock falls behind (and says so).
 const EVENT_BUDGET: u64 = 200_000;
 const LOG_LINES: usize = 400;
@@ -189,7 +194,14 @@ impl App {
             rate: TUI_RATE,
             ..WorkloadSpec::notes_loop()
         };
-        let s = Scenario::builtin(world, &workload).map_err(CliError::BadInput)?;
+        // The broker as Kafka's own config/server.properties ships it for development:
+        // group.initial.rebalance.delay.ms=0, so the consumer joins in milliseconds instead of
+        // after 3 s (an hour and a half at the opening speed). The user's --set still wins.
+        let mut world = world.clone();
+        world
+            .set
+            .insert(0, "group.initial.rebalance.delay.ms=0".to_string());
+        let s = Scenario::builtin(&world, &workload).map_err(CliError::BadInput)?;
         Ok((s.config, s.workload, s.seed))
     }
 

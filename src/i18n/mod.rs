@@ -15,6 +15,7 @@
 //! `commit_mode.{commit.mode with '-' as '_'}`.
 
 mod course;
+mod flow;
 pub mod describe;
 #[cfg(test)]
 pub(crate) mod glossary_test;
@@ -149,7 +150,7 @@ fn entries() -> impl Iterator<Item = &'static (&'static str, &'static str, &'sta
 /// one table only. They are split by subject so that the screen's words, the
 /// simulation's reasons and the lessons' words can each be kept in one file.
 type Table = &'static [(&'static str, &'static str, &'static str)];
-static TABLES: &[Table] = &[screen::TEXTS, reasons::TEXTS, course::TEXTS];
+static TABLES: &[Table] = &[screen::TEXTS, reasons::TEXTS, course::TEXTS, flow::TEXTS];
 
 fn lookup(key: &str) -> Option<(&'static str, &'static str, &'static str)> {
     TABLES.iter().find_map(|t| {

@@ -11,10 +11,11 @@
 //! for a bigger terminal. `z` gives the focused panel the whole screen.
 
 mod cluster;
+pub mod flow;
 pub mod glyphs;
 pub mod help;
 mod lesson;
-mod panels;
+pub(crate) mod panels;
 mod pipeline;
 pub mod text;
 pub mod theme;
@@ -83,6 +84,11 @@ impl PanelId {
 
 /// A bordered block titled in the current language; the focused panel stands out.
 pub fn block<'a>(cx: &Ctx, title_key: &str, id: PanelId) -> Block<'a> {
+    block_titled(cx, cx.t(title_key).to_string(), id)
+}
+
+/// [`block`] with a title already in words.
+pub fn block_titled<'a>(cx: &Ctx, title: String, id: PanelId) -> Block<'a> {
     let focused = PanelId::of(cx.app.focus) == id;
     let number = Panel::ALL
         .iter()
@@ -101,7 +107,7 @@ pub fn block<'a>(cx: &Ctx, title_key: &str, id: PanelId) -> Block<'a> {
             cx.theme().border
         })
         .title(Span::styled(
-            format!(" {number}{} ", cx.t(title_key)),
+            format!(" {number}{title} "),
             if focused {
                 cx.theme().selected
             } else {
@@ -141,6 +147,11 @@ pub fn gauge<'a>(cx: &Ctx, label: &str, used: u64, total: u64, width: u16) -> Li
     ])
 }
 
+/// `used/total` in K / M.
+pub fn human_pair(used: u64, total: u64) -> String {
+    format!("{}/{}", human(used), human(total))
+}
+
 fn human(b: u64) -> String {
     if b >= 1 << 20 {
         format!("{:.1}M", b as f64 / f64::from(1 << 20))
@@ -176,15 +187,13 @@ pub fn draw(frame: &mut Frame, app: &App) {
         if app.zoom {
             draw_panel(frame, main, &cx, PanelId::of(app.focus));
         } else {
-            draw_compact(frame, main, &cx);
+            flow::draw(frame, main, &cx);
         }
         lesson::panel(frame, panel, &cx, st);
     } else if app.zoom {
         draw_panel(frame, body, &cx, PanelId::of(app.focus));
-    } else if area.width >= 120 && area.height >= 36 {
-        draw_large(frame, body, &cx);
     } else {
-        draw_compact(frame, body, &cx);
+        flow::draw(frame, body, &cx);
     }
     draw_status(frame, status, &cx);
     let hints = match app.mode {
@@ -216,65 +225,6 @@ fn draw_panel(frame: &mut Frame, area: Rect, cx: &Ctx, id: PanelId) {
         PanelId::Metrics => panels::metrics(frame, area, cx),
         PanelId::Knobs => panels::knobs(frame, area, cx),
     }
-}
-
-fn draw_large(frame: &mut Frame, area: Rect, cx: &Ctx) {
-    let parts = cx.app.sim.config().topology.partitions as u16;
-    let brokers = cx.app.sim.config().topology.brokers as u16;
-    let [top, mid, bottom] = Layout::vertical([
-        Constraint::Length((parts + 3).max(8)),
-        Constraint::Length(brokers + parts + 2),
-        Constraint::Min(8),
-    ])
-    .areas(area);
-    let [producer, acc, sender] = Layout::horizontal([
-        Constraint::Percentage(28),
-        Constraint::Percentage(44),
-        Constraint::Percentage(28),
-    ])
-    .areas(top);
-    pipeline::producer(frame, producer, cx);
-    pipeline::accumulator(frame, acc, cx);
-    pipeline::sender(frame, sender, cx);
-    let [brokers_area, consumer] =
-        Layout::horizontal([Constraint::Percentage(66), Constraint::Percentage(34)]).areas(mid);
-    cluster::brokers(frame, brokers_area, cx);
-    cluster::consumer(frame, consumer, cx);
-    let [ledger, log, side] = Layout::horizontal([
-        Constraint::Percentage(34),
-        Constraint::Percentage(40),
-        Constraint::Percentage(26),
-    ])
-    .areas(bottom);
-    panels::ledger(frame, ledger, cx);
-    panels::log(frame, log, cx);
-    let [metrics, knobs] =
-        Layout::vertical([Constraint::Length(8), Constraint::Min(3)]).areas(side);
-    panels::metrics(frame, metrics, cx);
-    panels::knobs(frame, knobs, cx);
-}
-
-fn draw_compact(frame: &mut Frame, area: Rect, cx: &Ctx) {
-    let parts = cx.app.sim.config().topology.partitions as u16;
-    let brokers = cx.app.sim.config().topology.brokers as u16;
-    let [top, mid, bottom] = Layout::vertical([
-        Constraint::Length(parts + 3),
-        Constraint::Length(brokers + parts + 2),
-        Constraint::Min(4),
-    ])
-    .areas(area);
-    let [acc, sender] =
-        Layout::horizontal([Constraint::Percentage(62), Constraint::Percentage(38)]).areas(top);
-    pipeline::accumulator(frame, acc, cx);
-    pipeline::sender(frame, sender, cx);
-    let [brokers_area, consumer] =
-        Layout::horizontal([Constraint::Percentage(64), Constraint::Percentage(36)]).areas(mid);
-    cluster::brokers(frame, brokers_area, cx);
-    cluster::consumer(frame, consumer, cx);
-    let [ledger, log] =
-        Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(bottom);
-    panels::ledger(frame, ledger, cx);
-    panels::log(frame, log, cx);
 }
 
 fn draw_header(frame: &mut Frame, area: Rect, cx: &Ctx) {

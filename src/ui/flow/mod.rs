@@ -1,0 +1,91 @@
+//! The flow view: the pipeline in the order a record travels, every Kafka object drawn as
+//! an object (design.md §5).
+//!
+//! ```text
+//! ┌ application thread ┐┌ RecordAccumulator ──────────────┐┌ Sender ─────────┐
+//! │ #1042 → p1 murmur2 ││ p0 [●●●····] [●●●●●●●] linger … ││ b0 ▣▣□□□ 2/5    │
+//! └────────────────────┘└─────────────────────────────────┘└─────────────────┘
+//!  b0 ─────[#88 p0×77]▶──────────────◀#86 ✓──────────── broker 0
+//! ┌ partition logs ─────────────────────────────────────────────────────────┐
+//! │ p0 ★b0 ●●●●●●●●●●●●●●○○○   LEO 1042                                     │
+//! │     b1 ●●●●●●●●●●●●●●○     ISR                                          │
+//! │        1020  ▲HW 1040 ▼c0 ▽                                             │
+//! └─────────────────────────────────────────────────────────────────────────┘
+//!  c0 processing p0 1036–1039 · ledger delivered 1030 · lost 0 · dup 0
+//!  ▸ 2.341 s Sender drains batch 88 (p0, 77 records): it was full
+//! ```
+//! Everything moving is placed from its own departure and arrival times, so a paused
+//! screen is frozen and a snapshot at a virtual time is exact. Row heights adapt: 80×24
+//! keeps one tape per partition, 120×36 adds the followers and the knobs, taller screens
+//! the event log.
+
+mod canvas;
+mod logs;
+mod producer;
+mod story;
+mod wire;
+
+pub use canvas::Canvas;
+
+use super::Ctx;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+
+/// Rows the producer row wants: one per partition's deque (up to a cap) and borders.
+const MAX_LANES: u16 = 6;
+
+/// Draws the flow view into `area`.
+pub fn draw(frame: &mut Frame, area: Rect, cx: &Ctx) {
+    let cfg = cx.app.sim.config();
+    let parts = cfg.topology.partitions as u16;
+    let brokers = cfg.topology.brokers as u16;
+    let tall = area.height >= 30;
+    let lanes = parts.min(MAX_LANES) + u16::from(parts > MAX_LANES);
+    let producer_h = lanes + 2 + u16::from(tall && lanes < 4);
+    let knobs_h = if tall {
+        story::knob_lines(cx, area.width).len() as u16
+    } else {
+        0
+    };
+    let consumers = story::consumer_lines_wanted(cx);
+    let bottom_h = consumers + 1;
+    let narration_h = 2;
+    let fixed = producer_h + brokers + bottom_h + narration_h + knobs_h;
+    let logs_h = area.height.saturating_sub(fixed).max(3);
+    // Tall screens give what the tapes do not need to the event log.
+    let wanted_logs = logs::rows_wanted(cx, logs_h);
+    let events_h = if area.height >= 44 {
+        logs_h.saturating_sub(wanted_logs)
+    } else {
+        0
+    };
+    let logs_h = logs_h - events_h;
+    let [prod, wires, logs_area, events, bottom, narration, knobs] = Layout::vertical([
+        Constraint::Length(producer_h),
+        Constraint::Length(brokers),
+        Constraint::Length(logs_h),
+        Constraint::Length(events_h),
+        Constraint::Length(bottom_h),
+        Constraint::Length(narration_h),
+        Constraint::Length(knobs_h),
+    ])
+    .areas(area);
+    producer::draw(frame, prod, cx);
+    wire::draw(frame, wires, cx);
+    logs::draw(frame, logs_area, cx);
+    if events_h >= 3 {
+        super::panels::log(frame, events, cx);
+    }
+    story::bottom(frame, bottom, cx);
+    story::narration(frame, narration, cx);
+    if knobs_h > 0 {
+        story::knobs(frame, knobs, cx);
+    }
+}
+
+/// `area` split into columns of the given widths, the last taking the rest.
+pub(crate) fn columns<const N: usize>(area: Rect, widths: [u16; N]) -> [Rect; N] {
+    let mut c = widths.map(Constraint::Length);
+    c[N - 1] = Constraint::Min(0);
+    Layout::horizontal(c).areas(area)
+}

@@ -1,0 +1,215 @@
+//! The lines under the tapes: each consumer with what it is doing (and any wait as a
+//! countdown), the ledger's counts, the narration of the latest event, and the knobs.
+
+use super::producer::short;
+use crate::app::narrate::Level;
+use crate::sim::view::Phase;
+use crate::ui::{Ctx, text};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+/// Consumers drawn one per line, up to this many (the rest are counted).
+const MAX_CONSUMERS: u16 = 3;
+
+pub fn consumer_lines_wanted(cx: &Ctx) -> u16 {
+    (cx.app.sim.config().consumer.consumers as u16).clamp(1, MAX_CONSUMERS)
+}
+
+pub fn bottom(frame: &mut Frame, area: Rect, cx: &Ctx) {
+    let mut lines = consumer_lines(cx);
+    lines.truncate(area.height.saturating_sub(1) as usize);
+    lines.push(ledger_line(cx));
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+fn consumer_lines(cx: &Ctx) -> Vec<Line<'static>> {
+    let view = cx.app.sim.view();
+    let now = view.now();
+    let group = view.consumer_group();
+    let g = cx.glyphs();
+    let mut lines = Vec::new();
+    for c in group.consumers.iter().take(MAX_CONSUMERS as usize) {
+        let mut spans = vec![Span::styled(format!(" c{} ", c.index), cx.theme().accent)];
+        let (phase, style) = match c.phase {
+            Phase::Dead => (cx.t("consumer_phase.dead").to_string(), cx.theme().bad),
+            Phase::Joining => (cx.t("consumer_phase.joining").to_string(), cx.theme().warn),
+            Phase::Polling => ("poll()".to_string(), cx.theme().ok),
+            Phase::Processing => (
+                cx.t("consumer_phase.processing").to_string(),
+                cx.theme().accent,
+            ),
+            Phase::CommitSync => ("commitSync()".to_string(), cx.theme().warn),
+        };
+        spans.push(Span::styled(phase, style));
+        if c.phase == Phase::Joining {
+            if let Some((until, initial)) = group.rebalance_deadline {
+                let left = short(until.since(now).as_micros());
+                let key = if initial {
+                    "flow.wait_initial_rebalance"
+                } else {
+                    "flow.wait_rebalance"
+                };
+                spans.push(Span::styled(
+                    format!(" · {}", cx.tf(key, &[("left", &left)])),
+                    cx.theme().warn,
+                ));
+            }
+        }
+        if let Some(poll) = &c.poll {
+            for &(p, from, to, n) in &poll.ranges {
+                spans.push(Span::styled(
+                    format!(" p{p} {from}–{to} ({n})"),
+                    cx.theme().partition(p).add_modifier(ratatui::style::Modifier::UNDERLINED),
+                ));
+            }
+        }
+        if !c.assignment.is_empty() && c.alive {
+            let parts: Vec<String> = c.assignment.iter().map(|p| format!("p{p}")).collect();
+            spans.push(Span::styled(
+                format!(" {} {}", g.bullet, parts.join(" ")),
+                cx.theme().dim,
+            ));
+        }
+        lines.push(Line::from(spans));
+    }
+    let s = group.stats;
+    if let Some(first) = lines.first_mut() {
+        first.spans.push(Span::styled(
+            format!(
+                " {} {} {} {} {}",
+                g.bullet,
+                cx.tf("flow.processed", &[("n", &s.processed.to_string())]),
+                g.bullet,
+                cx.t("consumer.commits"),
+                s.commits_ok
+            ),
+            cx.theme().dim,
+        ));
+    }
+    lines
+}
+
+fn ledger_line(cx: &Ctx) -> Line<'static> {
+    let app = cx.app;
+    let l = &app.ledger;
+    let f = &cx.glyphs().flow;
+    let count = |name: &str| l.counts.get(name).copied().unwrap_or(0);
+    let item = |name: &'static str, label: String, n: u64, bad: bool| -> Span<'static> {
+        let style = if app.flashing(name) {
+            cx.theme().flash
+        } else if bad && n > 0 {
+            cx.theme().bad
+        } else {
+            cx.theme().dim
+        };
+        Span::styled(format!(" {label} {n} "), style)
+    };
+    Line::from(vec![
+        Span::styled(format!(" {}", cx.t("flow.ledger")), cx.theme().title),
+        item(
+            "delivered",
+            cx.t("flow.ledger.delivered").to_string(),
+            count("delivered"),
+            false,
+        ),
+        item(
+            "lost_broker",
+            format!("{} {}", f.lost, cx.t("flow.ledger.lost")),
+            l.lost.broker + l.lost.consumer,
+            true,
+        ),
+        item(
+            "duplicated_log",
+            format!("{} {}", f.duplicate, cx.t("flow.ledger.duplicated")),
+            l.duplicated.log + l.duplicated.processing,
+            true,
+        ),
+        item(
+            "reordered",
+            cx.t("flow.ledger.reordered").to_string(),
+            l.reordered,
+            true,
+        ),
+        item(
+            "failed_not_written",
+            cx.t("flow.ledger.failed").to_string(),
+            count("failed_not_written") + count("failed_written"),
+            true,
+        ),
+        item(
+            "in_progress",
+            cx.t("flow.ledger.in_progress").to_string(),
+            count("in_progress"),
+            false,
+        ),
+    ])
+}
+
+/// The latest event in plain words, full width, on two lines if it needs them.
+pub fn narration(frame: &mut Frame, area: Rect, cx: &Ctx) {
+    let app = cx.app;
+    let Some(entry) = app.log.back() else {
+        return;
+    };
+    let style = match entry.level {
+        Level::Info => Style::default(),
+        Level::Good => cx.theme().ok,
+        Level::Warn => cx.theme().warn,
+        Level::Bad => cx.theme().bad,
+    };
+    let said = format!(
+        "{} {} {}",
+        cx.glyphs().selected,
+        entry.t,
+        entry.text(app.lang)
+    );
+    let width = area.width.saturating_sub(2) as usize;
+    let mut rows = text::wrap(&said, width.max(10));
+    if rows.len() > area.height as usize {
+        rows.truncate(area.height as usize);
+        if let Some(last) = rows.last_mut() {
+            *last = cx.glyphs().truncate(&format!("{last}  "), width);
+        }
+    }
+    let lines: Vec<Line> = rows
+        .into_iter()
+        .map(|r| Line::styled(format!(" {r}"), style))
+        .collect();
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// Every knob, `name value`, wrapped to `width`, the selected one highlighted.
+pub fn knob_lines(cx: &Ctx, width: u16) -> Vec<Line<'static>> {
+    let app = cx.app;
+    let width = width as usize;
+    let mut lines: Vec<Line<'static>> = Vec::new();
+    let mut line: Vec<Span<'static>> = Vec::new();
+    let mut used = 0;
+    for (i, k) in app.knobs.iter().enumerate() {
+        let item = format!(" {} {} ", k.name, app.knob_display(i));
+        let w = text::width(&item) + 1;
+        if used + w > width && !line.is_empty() {
+            lines.push(Line::from(std::mem::take(&mut line)));
+            used = 0;
+        }
+        let style = if i == app.knob {
+            cx.theme().selected
+        } else {
+            cx.theme().key_desc
+        };
+        line.push(Span::styled(item, style));
+        line.push(Span::raw(" "));
+        used += w;
+    }
+    if !line.is_empty() {
+        lines.push(Line::from(line));
+    }
+    lines
+}
+
+pub fn knobs(frame: &mut Frame, area: Rect, cx: &Ctx) {
+    frame.render_widget(Paragraph::new(knob_lines(cx, area.width)), area);
+}
