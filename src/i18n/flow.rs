@@ -22,7 +22,6 @@ pub(super) static TEXTS: &[(&str, &str, &str)] = &[
     ("flow.legend.truncated", "truncated", "被截断"),
     ("flow.legend.uncommitted", "above HW", "HW 之上"),
     ("flow.linger_left", "linger {left} left", "linger 剩余 {left}"),
-    ("flow.logs", "partition logs (one tape per replica)", "分区日志（每个副本一条）"),
     ("flow.more_lanes", "+{n} partitions ({batches} batches)", "另有 {n} 个分区（{batches} 个批次）"),
     ("flow.more_partitions", "+{n} partitions not shown", "另有 {n} 个分区未显示"),
     ("flow.muted", "muted: one in flight", "已静音：有一个在途"),
@@ -31,6 +30,7 @@ pub(super) static TEXTS: &[(&str, &str, &str)] = &[
     ("flow.out_of_isr", "out of ISR", "不在 ISR"),
     ("flow.processed", "processed {n}", "已处理 {n}"),
     ("flow.ready", "ready to send", "可发送"),
+    ("flow.tapes", "partition logs (one tape per replica)", "分区日志（每个副本一条）"),
     ("flow.wait_initial_rebalance", "group.initial.rebalance.delay.ms {left} left", "group.initial.rebalance.delay.ms 剩余 {left}"),
     ("flow.wait_rebalance", "rebalance: waiting for members, {left} left", "再均衡：等待成员，剩余 {left}"),
 ];

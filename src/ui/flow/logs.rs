@@ -82,7 +82,7 @@ pub fn draw(frame: &mut Frame, area: Rect, cx: &Ctx) {
         f.struck,
         cx.t("flow.legend.truncated"),
     );
-    let mut b = block_titled(cx, cx.t("flow.logs").to_string(), PanelId::Brokers);
+    let mut b = block_titled(cx, cx.t("flow.tapes").to_string(), PanelId::Brokers);
     if text::width(&legend) + 4 <= area.width as usize {
         b = b.title_bottom(Span::styled(legend, cx.theme().dim));
     }
@@ -260,7 +260,11 @@ fn marker_line(
         let w = text::width(&s);
         let x = (o - start).clamp(0, tape_w as i64 - 1) as usize;
         // The nearest free room at or after its offset (markers at one offset line up).
-        if let Some(x) = (x..tape_w).find(|&x| c.is_free(x, w, " ")) {
+        // A free cell after it keeps neighbouring labels apart.
+        if let Some(x) = (x..tape_w)
+            .find(|&x| c.is_free(x, w + 1, " "))
+            .or_else(|| (x..tape_w).find(|&x| c.is_free(x, w, " ")))
+        {
             c.put(x, &s, style);
         } else if let Some(x) = (0..x).rev().find(|&x| c.is_free(x, w, " ")) {
             c.put(x, &s, style);

@@ -21,7 +21,7 @@
 
 mod canvas;
 mod logs;
-mod producer;
+mod sending;
 mod story;
 mod wire;
 
@@ -70,7 +70,7 @@ pub fn draw(frame: &mut Frame, area: Rect, cx: &Ctx) {
         Constraint::Length(knobs_h),
     ])
     .areas(area);
-    producer::draw(frame, prod, cx);
+    sending::draw(frame, prod, cx);
     wire::draw(frame, wires, cx);
     logs::draw(frame, logs_area, cx);
     if events_h >= 3 {

@@ -1,7 +1,7 @@
 //! The lines under the tapes: each consumer with what it is doing (and any wait as a
 //! countdown), the ledger's counts, the narration of the latest event, and the knobs.
 
-use super::producer::short;
+use super::sending::short;
 use crate::app::narrate::Level;
 use crate::sim::view::Phase;
 use crate::ui::{Ctx, text};
@@ -21,7 +21,7 @@ pub fn consumer_lines_wanted(cx: &Ctx) -> u16 {
 pub fn bottom(frame: &mut Frame, area: Rect, cx: &Ctx) {
     let mut lines = consumer_lines(cx);
     lines.truncate(area.height.saturating_sub(1) as usize);
-    lines.push(ledger_line(cx));
+    lines.push(ledger_line(cx, area.width));
     frame.render_widget(Paragraph::new(lines), area);
 }
 
@@ -92,7 +92,7 @@ fn consumer_lines(cx: &Ctx) -> Vec<Line<'static>> {
     lines
 }
 
-fn ledger_line(cx: &Ctx) -> Line<'static> {
+fn ledger_line(cx: &Ctx, width: u16) -> Line<'static> {
     let app = cx.app;
     let l = &app.ledger;
     let f = &cx.glyphs().flow;
@@ -107,7 +107,10 @@ fn ledger_line(cx: &Ctx) -> Line<'static> {
         };
         Span::styled(format!(" {label} {n} "), style)
     };
-    Line::from(vec![
+    let failed = count("failed_not_written") + count("failed_written");
+    // Narrow screens keep the anomalies and drop what is zero and not one.
+    let narrow = width < 100;
+    let mut spans = vec![
         Span::styled(format!(" {}", cx.t("flow.ledger")), cx.theme().title),
         item(
             "delivered",
@@ -127,31 +130,44 @@ fn ledger_line(cx: &Ctx) -> Line<'static> {
             l.duplicated.log + l.duplicated.processing,
             true,
         ),
-        item(
+    ];
+    if !narrow || l.reordered > 0 {
+        spans.push(item(
             "reordered",
             cx.t("flow.ledger.reordered").to_string(),
             l.reordered,
             true,
-        ),
-        item(
+        ));
+    }
+    if !narrow || failed > 0 {
+        spans.push(item(
             "failed_not_written",
             cx.t("flow.ledger.failed").to_string(),
-            count("failed_not_written") + count("failed_written"),
+            failed,
             true,
-        ),
-        item(
-            "in_progress",
-            cx.t("flow.ledger.in_progress").to_string(),
-            count("in_progress"),
-            false,
-        ),
-    ])
+        ));
+    }
+    spans.push(item(
+        "in_progress",
+        cx.t("flow.ledger.in_progress").to_string(),
+        count("in_progress"),
+        false,
+    ));
+    Line::from(spans)
 }
 
 /// The latest event in plain words, full width, on two lines if it needs them.
 pub fn narration(frame: &mut Frame, area: Rect, cx: &Ctx) {
     let app = cx.app;
-    let Some(entry) = app.log.back() else {
+    // The latest event that matters: a send() happens every few virtual microseconds and
+    // would wipe the story before anyone reads it, so sends tell it only when nothing else
+    // happened in the last few entries.
+    let recent = app.log.iter().rev().take(64);
+    let Some(entry) = recent
+        .clone()
+        .find(|e| !matches!(e.event, crate::sim::TraceEvent::RecordAppended { .. }))
+        .or_else(|| app.log.back())
+    else {
         return;
     };
     let style = match entry.level {

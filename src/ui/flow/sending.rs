@@ -17,7 +17,7 @@ const BOX_CELLS: usize = 8;
 pub fn draw(frame: &mut Frame, area: Rect, cx: &Ctx) {
     let wide = area.width >= 110;
     let app_w = if wide { area.width / 5 + 4 } else { 0 };
-    let sender_w = if area.width >= 100 { 29 } else { 21 };
+    let sender_w = if area.width >= 100 { 29 } else { 25 };
     let acc_w = area.width.saturating_sub(app_w + sender_w);
     let [app_area, acc_area, sender_area] = columns(area, [app_w, acc_w, sender_w]);
     if wide {
