@@ -3,6 +3,7 @@
 pub(super) static TEXTS: &[(&str, &str, &str)] = &[
     ("flow.application", "application thread", "应用线程"),
     ("flow.backoff_left", "backoff {left} left", "退避剩余 {left}"),
+    ("flow.behind", "{n} behind the leader", "落后 leader {n} 条"),
     ("flow.broker", "broker", "broker"),
     ("flow.broker_down", "broker down", "broker 已宕机"),
     ("flow.broker_isolated", "cut off", "网络隔离"),

@@ -103,7 +103,12 @@ fn window_start(cx: &Ctx, p: &Partition, tape_w: usize) -> i64 {
         .max()
         .unwrap_or(0);
     let first = p.replicas.iter().map(|r| r.log_start_offset).min().unwrap_or(0);
-    (end - tape_w as i64 + 1).max(first).max(0)
+    let start = (end - tape_w as i64 + 1).max(first).max(0);
+    // A followed record left of the window brings the window to it.
+    match cx.app.follow_offset() {
+        Some((fp, o)) if fp == p.id && o < start => (o - tape_w as i64 / 4).max(first).max(0),
+        _ => start,
+    }
 }
 
 fn partition_lines(
@@ -164,6 +169,14 @@ fn partition_lines(
                 style = style.add_modifier(Modifier::UNDERLINED);
             }
             c.put(x, glyph, style);
+        }
+        // A replica whose log ends before the window: how far behind it is.
+        if r.log_end_offset < start {
+            let behind = cx.tf(
+                "flow.behind",
+                &[("n", &(p.log_end_offset - r.log_end_offset).to_string())],
+            );
+            c.put(0, &format!("{} {behind}", g.arrow_left), cx.theme().warn);
         }
         // Lost records beyond the log end (truncated away and not rewritten).
         for &o in lost.iter().filter(|&&o| o >= r.log_end_offset && i == 0) {
@@ -257,6 +270,12 @@ fn marker_line(
         marks.push((o, format!("{}{o}", f.committed), cx.theme().ok));
     }
     for (o, s, style) in marks {
+        // Left of the window: pinned to its edge, pointing left.
+        let s = if o < start {
+            format!("{}{s}", g.arrow_left)
+        } else {
+            s
+        };
         let w = text::width(&s);
         let x = (o - start).clamp(0, tape_w as i64 - 1) as usize;
         // The nearest free room at or after its offset (markers at one offset line up).

@@ -166,21 +166,20 @@ fn lane_line(
                 &[("reason", cx.t(&format!("reason.{}", d.reason.name())))],
             )
         });
-    let tail_w = timer.as_ref().map_or(0, |t| crate::ui::text::width(t) + 1)
-        + last.as_ref().map_or(0, |l| crate::ui::text::width(l) + 3);
-    let room = width.saturating_sub(used + tail_w);
+    // The boxes come first; why the last batch left only where room is left over.
+    let timer_w = timer.as_ref().map_or(0, |t| crate::ui::text::width(t) + 3);
+    let room = width.saturating_sub(used + timer_w);
     let mut boxes: Vec<Vec<Span<'static>>> = Vec::new();
     let mut boxes_w = 0;
     // From the head (oldest) back: the head always shows, newer ones while there is room.
     for (i, b) in batches.iter().enumerate() {
         let (spans, w) = batch_box(cx, b, colour, followed == Some(b.id));
         let more = batches.len() - i - 1;
-        let reserve = if more > 0 { 4 } else { 0 };
+        let reserve = if more > 0 { 5 } else { 0 };
         if boxes_w + w + 1 + reserve > room && i > 0 {
-            boxes.push(vec![Span::styled(
-                format!("+{}", batches.len() - i),
-                cx.theme().dim,
-            )]);
+            let rest = format!("+{}", batches.len() - i);
+            boxes_w += rest.len() + 1;
+            boxes.push(vec![Span::styled(rest, cx.theme().dim)]);
             break;
         }
         boxes.push(spans);
@@ -202,10 +201,9 @@ fn lane_line(
         ));
         used += crate::ui::text::width(&t) + 2;
     }
+    let last = last.filter(|l| used + crate::ui::text::width(l) + 2 <= width);
     if let Some(l) = last {
-        if used + crate::ui::text::width(&l) + 3 <= width {
-            spans.push(Span::styled(format!("  {l}"), cx.theme().dim));
-        }
+        spans.push(Span::styled(format!("  {l}"), cx.theme().dim));
     }
     Line::from(spans)
 }

@@ -57,6 +57,10 @@ pub fn draw(frame: &mut Frame, area: Rect, cx: &Ctx) {
                 let s = packet(r, g.request);
                 let w = text::width(&s);
                 let x = (progress * len.saturating_sub(w) as f64).round() as usize;
+                // Packets that would overlap queue up behind the one ahead.
+                let Some(x) = free_at_or_before(&c, x, w, f.wire) else {
+                    continue;
+                };
                 let style = if highlight {
                     cx.theme().selected
                 } else {
@@ -72,6 +76,9 @@ pub fn draw(frame: &mut Frame, area: Rect, cx: &Ctx) {
                 let s = format!("{}#{}{mark}", g.ack, r.id);
                 let w = text::width(&s);
                 let x = ((1.0 - a.progress(now)) * len.saturating_sub(w) as f64).round() as usize;
+                let Some(x) = free_at_or_before(&c, x, w, f.wire) else {
+                    continue;
+                };
                 let style = if a.lost {
                     cx.theme().bad.add_modifier(Modifier::CROSSED_OUT)
                 } else if highlight {
@@ -97,6 +104,14 @@ pub fn draw(frame: &mut Frame, area: Rect, cx: &Ctx) {
         lines.push(line);
     }
     frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// The nearest column at or before `x` (then after it) where `w` cells of wire are free.
+fn free_at_or_before(c: &Canvas, x: usize, w: usize, wire: &str) -> Option<usize> {
+    (0..=x)
+        .rev()
+        .find(|&x| c.is_free(x, w, wire))
+        .or_else(|| (x..c.width()).find(|&x| c.is_free(x, w, wire)))
 }
 
 /// `#88 p0×77▶`, or `#88 p0,p2×90▶` for a request carrying several partitions' batches.
