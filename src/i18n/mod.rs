@@ -18,6 +18,7 @@ mod course;
 pub mod describe;
 #[cfg(test)]
 pub(crate) mod glossary_test;
+mod journey;
 mod reasons;
 mod screen;
 
@@ -149,7 +150,7 @@ fn entries() -> impl Iterator<Item = &'static (&'static str, &'static str, &'sta
 /// one table only. They are split by subject so that the screen's words, the
 /// simulation's reasons and the lessons' words can each be kept in one file.
 type Table = &'static [(&'static str, &'static str, &'static str)];
-static TABLES: &[Table] = &[screen::TEXTS, reasons::TEXTS, course::TEXTS];
+static TABLES: &[Table] = &[screen::TEXTS, reasons::TEXTS, course::TEXTS, journey::TEXTS];
 
 fn lookup(key: &str) -> Option<(&'static str, &'static str, &'static str)> {
     TABLES.iter().find_map(|t| {

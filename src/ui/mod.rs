@@ -13,6 +13,7 @@
 mod cluster;
 pub mod glyphs;
 pub mod help;
+pub mod journey;
 mod lesson;
 mod panels;
 mod pipeline;
