@@ -430,22 +430,22 @@ impl Journey {
                 partition,
                 from_offset,
                 to_offset,
-            } if *partition == self.partition && self.leader_has_it() => {
+            } if *partition == self.partition
+                && self.leader_has_it()
                 // `to_offset` is exclusive (`ConsumerGroup::mark_processed`).
-                if self
+                && self
                     .offset
-                    .is_some_and(|o| *from_offset <= o && o < *to_offset)
-                {
-                    self.processed = self.processed.saturating_add(1);
-                    self.in_poll_of = None;
-                    self.push(
-                        t,
-                        Stage::Processed {
-                            consumer: *consumer,
-                            times: self.processed,
-                        },
-                    );
-                }
+                    .is_some_and(|o| *from_offset <= o && o < *to_offset) =>
+            {
+                self.processed = self.processed.saturating_add(1);
+                self.in_poll_of = None;
+                self.push(
+                    t,
+                    Stage::Processed {
+                        consumer: *consumer,
+                        times: self.processed,
+                    },
+                );
             }
             TraceEvent::ConsumerCrashed { consumer, .. }
             | TraceEvent::LeftGroupPollTimeout { consumer, .. }

@@ -3,9 +3,9 @@
 /// `(key, English, Chinese)`, sorted by key (byte order).
 #[rustfmt::skip]
 pub(super) static TEXTS: &[(&str, &str, &str)] = &[
-    ("journey.key.anomaly", "follow the latest anomaly", "跟踪最近的异常"),
-    ("journey.key.by_id", "follow record # (type its id)", "跟踪指定编号的消息（输入编号）"),
-    ("journey.key.next", "follow the next record sent", "跟踪下一条发送的消息"),
+    ("journey.key.anomaly", "follow latest anomaly", "跟踪最近的异常"),
+    ("journey.key.by_id", "follow a record by id", "按编号跟踪消息"),
+    ("journey.key.next", "follow the next send", "跟踪下一条发送"),
     ("journey.next.append", "leader append", "leader 写入"),
     ("journey.next.commit", "offset commit", "提交 offset"),
     ("journey.next.drain", "drain into a request", "被取出放进请求"),

@@ -205,3 +205,74 @@ pub fn lines(cx: &Ctx, j: &Journey, width: u16) -> Vec<Line<'static>> {
     out.push(Line::from(line));
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::keys::Action;
+    use crate::app::{App, SPEEDS};
+    use crate::sim::workload::{Template, Workload};
+    use crate::sim::{Config, KafkaVersion};
+    use crate::ui::theme::Theme;
+    use std::time::Duration;
+
+    /// An app that followed the first record sent after 0.5 s until about 10 s.
+    fn followed(lang: Lang) -> App {
+        let mut cfg = Config::defaults(KafkaVersion::V4);
+        cfg.set("linger.ms", "1").unwrap();
+        cfg.set("auto.offset.reset", "earliest").unwrap();
+        let w = Workload {
+            records: 1_000_000,
+            rate: 200.0,
+            key: Some(Template::parse("hello{i}").unwrap()),
+            ..Workload::notes_loop(1_000_000)
+        };
+        let mut a = App::with(cfg, w, 42, lang, Theme::dark()).unwrap();
+        a.speed = SPEEDS.iter().position(|&s| s == 1.0).unwrap();
+        a.on_tick(Duration::from_millis(500));
+        a.update(Action::FollowNext);
+        for _ in 0..20 {
+            a.on_tick(Duration::from_millis(500));
+        }
+        a
+    }
+
+    #[test]
+    fn the_line_goes_from_send_to_commit_in_both_languages_and_fits() {
+        for lang in Lang::ALL {
+            let a = followed(lang);
+            let j = a.follow.as_ref().expect("followed");
+            let words: Vec<String> = pieces(lang, j).into_iter().map(|p| p.0).collect();
+            let (first, last) = (&words[0], words.last().unwrap());
+            assert!(first.starts_with("send() → p"), "{words:?}");
+            let done = if lang == Lang::En {
+                "committed"
+            } else {
+                "已提交"
+            };
+            assert!(last.starts_with(done), "{words:?}");
+            // Two followers copying at once are one piece.
+            assert!(
+                words
+                    .iter()
+                    .any(|w| w.contains("b1,b2") || w.contains("b2,b1")),
+                "{words:?}"
+            );
+            let cx = crate::ui::Ctx { app: &a };
+            for width in [30u16, 60, 200] {
+                let lines = lines(&cx, j, width);
+                for l in &lines {
+                    assert!(l.width() <= usize::from(width), "{l:?}");
+                }
+                let all: String = lines
+                    .iter()
+                    .flat_map(|l| l.spans.iter().map(|s| s.content.to_string()))
+                    .collect();
+                assert!(all.starts_with(&format!("#{} ", j.record())), "{all}");
+                assert!(all.contains(done), "{all}");
+            }
+            // Everything done: no dim "next" at the end.
+            assert_eq!(j.next(), None);
+        }
+    }
+}
