@@ -228,7 +228,8 @@ mod tests {
             ..Workload::notes_loop(1_000_000)
         };
         let mut a = App::with(cfg, w, 42, lang, Theme::dark()).unwrap();
-        a.speed = SPEEDS.iter().position(|&s| s == 1.0).unwrap();
+        // 1×: half a second of virtual time per half-second tick.
+        a.speed = SPEEDS.iter().position(|&s| s >= 1.0).unwrap();
         a.on_tick(Duration::from_millis(500));
         a.update(Action::FollowNext);
         for _ in 0..20 {
