@@ -529,7 +529,10 @@ impl App {
                     self.mode == Mode::Normal && !self.show_help && self.follow_entry.is_none();
                 self.mode = Mode::Normal;
                 self.show_help = false;
-                self.follow_entry = None;
+                if self.follow_entry.take().is_some() {
+                    // The prompt on the status line goes with the entry.
+                    self.status = None;
+                }
                 if nothing_open && (self.follow.is_some() || self.follow_armed) {
                     self.follow = None;
                     self.follow_armed = false;
@@ -735,8 +738,8 @@ impl App {
     }
 
     /// Follows a record already sent, from what the simulation holds now (`hint`: its
-    /// partition and offset from a ledger example, for a record the producer forgot).
-    /// Returns whether it could.
+    /// partition and offset from a ledger example, for a record the producer forgot); says
+    /// why not on the status line when nothing is known of it.
     fn follow_record(&mut self, r: RecordId, origin: Origin, hint: Option<(u32, Option<i64>)>) {
         self.follow_armed = false;
         let sent = self.sim.view().records().len() as u64;

@@ -322,3 +322,35 @@ fn a_record_acked_by_a_leader_that_dies_is_seen_truncated() {
     );
     assert!(!j.on_broker(0) && j.next().is_none());
 }
+
+#[test]
+fn the_keys_reach_the_journey() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let press = |a: &mut App, c: KeyCode| a.on_key(KeyEvent::new(c, KeyModifiers::NONE));
+    let mut a = app(&[], 200.0, 42);
+    run_to(&mut a, SimTime::ZERO + SimDuration::from_millis(500));
+    // Shift-F arrives as an upper-case F with SHIFT.
+    assert!(a.on_key(KeyEvent::new(KeyCode::Char('F'), KeyModifiers::SHIFT)));
+    assert!(a.follow_armed);
+    press(&mut a, KeyCode::Esc);
+    assert!(!a.follow_armed);
+    // While an id is typed, letters are not keys: `q` does not quit, `k` kills nothing.
+    press(&mut a, KeyCode::Char('#'));
+    for c in ['1', 'q', 'k', '2'] {
+        press(&mut a, KeyCode::Char(c));
+    }
+    assert_eq!(a.follow_entry.as_deref(), Some("12"));
+    assert!(!a.quit_requested());
+    press(&mut a, KeyCode::Backspace);
+    press(&mut a, KeyCode::Enter);
+    assert_eq!(a.follow.as_ref().map(Journey::record), Some(1));
+    // Esc with an entry open closes the entry only.
+    press(&mut a, KeyCode::Char('#'));
+    press(&mut a, KeyCode::Esc);
+    assert!(a.follow_entry.is_none() && a.follow.is_some() && a.status.is_none());
+    press(&mut a, KeyCode::Esc);
+    assert!(a.follow.is_none());
+    press(&mut a, KeyCode::Char('a'));
+    let said = a.status.as_ref().unwrap().1.get(Lang::Zh).to_string();
+    assert!(said.starts_with("目前没有异常"), "{said}");
+}
