@@ -447,15 +447,10 @@ impl Journey {
                     },
                 );
             }
-            TraceEvent::ConsumerCrashed { consumer, .. }
-            | TraceEvent::LeftGroupPollTimeout { consumer, .. }
-                if self.in_poll_of == Some(*consumer) =>
-            {
-                // A crashed consumer's poll is gone; one that left the group still
-                // processes what it holds, but its commit will fail.
-                if matches!(event, TraceEvent::ConsumerCrashed { .. }) {
-                    self.in_poll_of = None;
-                }
+            // A crashed consumer's poll is gone (one that left the group on a poll timeout
+            // still processes what it holds: its Processed event ends the poll).
+            TraceEvent::ConsumerCrashed { consumer, .. } if self.in_poll_of == Some(*consumer) => {
+                self.in_poll_of = None;
             }
             TraceEvent::Committed { consumer, offsets }
                 if !self.committed && self.leader_has_it() =>
