@@ -1,4 +1,4 @@
-//! What the flow view highlights for the followed record (see `journey`).
+//! What the flow view highlights for the followed record (`journey::Journey`).
 
 use super::App;
 use crate::sim::view::{BatchId, RecordId, RequestId};
@@ -6,18 +6,20 @@ use crate::sim::view::{BatchId, RecordId, RequestId};
 impl App {
     /// The record being followed, if any.
     pub fn follow_target(&self) -> Option<RecordId> {
-        None
+        self.follow.as_ref().map(|j| j.record())
     }
     /// Its batch while it is in the accumulator or in a request.
     pub fn follow_batch(&self) -> Option<BatchId> {
-        None
+        self.follow.as_ref().and_then(|j| j.batch())
     }
     /// The request carrying it while one is in flight.
     pub fn follow_request(&self) -> Option<RequestId> {
-        None
+        self.follow.as_ref().and_then(|j| j.request())
     }
     /// (partition, offset) once a leader appended it.
     pub fn follow_offset(&self) -> Option<(u32, i64)> {
-        None
+        self.follow
+            .as_ref()
+            .and_then(|j| j.offset().map(|o| (j.partition(), o)))
     }
 }

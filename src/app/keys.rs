@@ -43,6 +43,15 @@ pub enum Action {
     NextStep,
     PrevStep,
     Answer(usize),
+    /// `F`: follow the next record `send()` handles.
+    FollowNext,
+    /// `#`: type a record id to follow.
+    FollowById,
+    FollowDigit(char),
+    FollowBackspace,
+    FollowCommit,
+    /// `a`: follow the newest anomaly and say its cause.
+    FollowAnomaly,
 }
 
 /// What the keys mean while a lesson is open (only the ones that differ).
@@ -54,6 +63,20 @@ pub fn lesson_action(question_pending: bool, key: KeyEvent) -> Option<Action> {
         KeyCode::Char(c @ '1'..='9') if question_pending => {
             Some(Action::Answer(c as usize - '1' as usize))
         }
+        _ => None,
+    }
+}
+
+/// What the keys mean while a record id is being typed after `#`.
+pub fn follow_entry_action(key: KeyEvent) -> Option<Action> {
+    if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+        return Some(Action::Quit);
+    }
+    match key.code {
+        KeyCode::Enter => Some(Action::FollowCommit),
+        KeyCode::Esc => Some(Action::Cancel),
+        KeyCode::Backspace => Some(Action::FollowBackspace),
+        KeyCode::Char(c) if c.is_ascii_digit() => Some(Action::FollowDigit(c)),
         _ => None,
     }
 }
@@ -108,6 +131,9 @@ pub fn action(mode: &Mode, key: KeyEvent) -> Option<Action> {
             KeyCode::Char('t') => Some(Action::NextTheme),
             KeyCode::Char('g') => Some(Action::ToggleGlyphs),
             KeyCode::Char('z') => Some(Action::ToggleZoom),
+            KeyCode::Char('F') => Some(Action::FollowNext),
+            KeyCode::Char('#') => Some(Action::FollowById),
+            KeyCode::Char('a') => Some(Action::FollowAnomaly),
             KeyCode::Char(c @ '1'..='8') => {
                 Some(Action::Focus(Panel::ALL[c as usize - '1' as usize]))
             }
@@ -148,5 +174,18 @@ mod tests {
             Some(Action::Quit)
         );
         assert_eq!(action(&Mode::Normal, key(KeyCode::F(5))), None);
+        assert_eq!(
+            action(&Mode::Normal, key(KeyCode::Char('F'))),
+            Some(Action::FollowNext)
+        );
+        assert_eq!(
+            action(&Mode::Normal, key(KeyCode::Char('#'))),
+            Some(Action::FollowById)
+        );
+        assert_eq!(
+            follow_entry_action(key(KeyCode::Char('7'))),
+            Some(Action::FollowDigit('7'))
+        );
+        assert_eq!(follow_entry_action(key(KeyCode::Char('q'))), None);
     }
 }

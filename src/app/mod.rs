@@ -3,6 +3,7 @@
 //! (`keys.rs`); `update` applies them; `on_tick` turns wall time into virtual time.
 //! Rendering (`ui`) only reads `&App`.
 
+pub mod journey;
 pub mod keys;
 pub mod knobs;
 pub mod lesson;
@@ -15,11 +16,12 @@ use crate::headless::CliError;
 use crate::i18n::{Lang, tr, trf};
 use crate::scenario::{Scenario, WorkloadSpec, WorldOptions};
 use crate::sim::command::Fault;
-use crate::sim::view::{LedgerReport, Phase};
+use crate::sim::view::{LedgerReport, Phase, RecordId};
 use crate::sim::{Applied, Command, Config, Sim, SimDuration, SimTime, TraceEvent, Workload};
 use crate::ui::glyphs::Glyphs;
 use crate::ui::theme::Theme;
 use crossterm::event::KeyEvent;
+use journey::{Journey, Origin, Sends};
 use keys::Action;
 use knobs::{LiveKnob, RATE};
 use lesson::LessonState;
@@ -136,6 +138,14 @@ pub struct App {
     pub last_send: Option<(u32, u32, crate::sim::trace::PartitionChoice, SimTime)>,
     /// What the flow view remembers from the trace (last drains, truncations, dropped answers).
     pub memory: memory::FlowMemory,
+    /// The record being followed (`F`, `#`, `a`), fed with every trace event.
+    pub follow: Option<Journey>,
+    /// `F` was pressed: the next record `send()` handles becomes [`App::follow`].
+    pub follow_armed: bool,
+    /// `#` was pressed: the record id typed so far (shown on the status line).
+    pub follow_entry: Option<String>,
+    /// Recent sends: a followed record's batch and its place in it.
+    sends: Sends,
     since_refresh: Duration,
     quit: bool,
 }
@@ -285,6 +295,10 @@ impl App {
             frame: 0,
             last_send: None,
             memory: memory::FlowMemory::default(),
+            follow: None,
+            follow_armed: false,
+            follow_entry: None,
+            sends: Sends::default(),
             knobs: knobs::sandbox(),
             lesson: None,
             sandbox_args: WorldOptions::default(),
@@ -318,6 +332,15 @@ impl App {
 
     /// A key was pressed. Returns whether anything on screen changed.
     pub fn on_key(&mut self, key: KeyEvent) -> bool {
+        if self.follow_entry.is_some() && self.mode == Mode::Normal {
+            return match keys::follow_entry_action(key) {
+                Some(a) => {
+                    self.update(a);
+                    true
+                }
+                None => false,
+            };
+        }
         let lesson_key = match (&self.mode, &self.lesson) {
             (Mode::Normal, Some(st)) => keys::lesson_action(st.question_pending(), key),
             _ => None,
@@ -364,6 +387,22 @@ impl App {
         for r in self.sim.drain_trace() {
             self.metrics.observe(&r.event);
             self.memory.observe(r.t, &r.event);
+            let sent = self.sends.observe(&r.event);
+            match (sent, &mut self.follow) {
+                (Some(s), _) if self.follow_armed => {
+                    self.follow_armed = false;
+                    self.follow = Some(Journey::sent(r.t, s));
+                    self.say(Level::Info, |lang| {
+                        trf(
+                            lang,
+                            "journey.status.following",
+                            &[("r", &s.record.to_string())],
+                        )
+                    });
+                }
+                (_, Some(j)) => j.observe(r.t, &r.event),
+                _ => {}
+            }
             if let TraceEvent::RecordAppended {
                 record,
                 partition,
@@ -505,9 +544,57 @@ impl App {
                 }
             }
             Action::Cancel => {
+                // Esc closes what is open first; with nothing open it stops following.
+                let nothing_open =
+                    self.mode == Mode::Normal && !self.show_help && self.follow_entry.is_none();
                 self.mode = Mode::Normal;
                 self.show_help = false;
+                if self.follow_entry.take().is_some() {
+                    // The prompt on the status line goes with the entry.
+                    self.status = None;
+                }
+                if nothing_open && (self.follow.is_some() || self.follow_armed) {
+                    self.follow = None;
+                    self.follow_armed = false;
+                    self.say(Level::Info, |lang| {
+                        tr(lang, "journey.status.stopped").into()
+                    });
+                }
             }
+            Action::FollowNext => {
+                self.follow_armed = true;
+                self.say(Level::Info, |lang| tr(lang, "journey.status.armed").into());
+            }
+            Action::FollowById => {
+                self.follow_entry = Some(String::new());
+                self.show_entry();
+            }
+            Action::FollowDigit(c) => {
+                if let Some(s) = &mut self.follow_entry {
+                    // A record id is a u32: ten digits.
+                    if c.is_ascii_digit() && s.len() < 10 {
+                        s.push(c);
+                    }
+                }
+                self.show_entry();
+            }
+            Action::FollowBackspace => {
+                if let Some(s) = &mut self.follow_entry {
+                    s.pop();
+                }
+                self.show_entry();
+            }
+            Action::FollowCommit => {
+                if let Some(s) = self.follow_entry.take() {
+                    match s.parse::<RecordId>() {
+                        Ok(r) => self.follow_record(r, Origin::ById, None),
+                        Err(_) => self.say(Level::Warn, |lang| {
+                            trf(lang, "journey.status.bad_id", &[("text", &s)])
+                        }),
+                    }
+                }
+            }
+            Action::FollowAnomaly => self.follow_anomaly(),
             Action::OpenFaults => self.mode = Mode::Faults(0),
             Action::MenuUp => {
                 if let Mode::Faults(i) = self.mode {
@@ -655,7 +742,88 @@ impl App {
         self.flashes.clear();
         self.last_send = None;
         self.memory = memory::FlowMemory::default();
+        // The followed record belonged to the old world.
+        self.follow = None;
+        self.follow_armed = false;
+        self.follow_entry = None;
+        self.sends = Sends::default();
         self.absorb_trace();
+    }
+
+    /// The record id being typed, on the status line.
+    fn show_entry(&mut self) {
+        let text = self.follow_entry.clone().unwrap_or_default();
+        self.say(Level::Info, |lang| {
+            trf(lang, "journey.status.prompt", &[("text", &text)])
+        });
+    }
+
+    /// Follows a record already sent, from what the simulation holds now (`hint`: its
+    /// partition and offset from a ledger example, for a record the producer forgot); says
+    /// why not on the status line when nothing is known of it.
+    fn follow_record(&mut self, r: RecordId, origin: Origin, hint: Option<(u32, Option<i64>)>) {
+        self.follow_armed = false;
+        let sent = self.sim.view().records().len() as u64;
+        match Journey::join(&self.sim.view(), r, origin, &self.sends, hint) {
+            Some(j) => {
+                self.follow = Some(j);
+                if origin == Origin::ById {
+                    self.say(Level::Info, |lang| {
+                        trf(lang, "journey.status.joined", &[("r", &r.to_string())])
+                    });
+                }
+            }
+            None if u64::from(r) >= sent => self.say(Level::Warn, |lang| {
+                trf(lang, "journey.status.not_sent", &[("r", &r.to_string())])
+            }),
+            None => self.say(Level::Warn, |lang| {
+                trf(lang, "journey.status.forgotten", &[("r", &r.to_string())])
+            }),
+        }
+    }
+
+    /// `a`: follows the newest anomaly among the ledger's examples (the highest record id:
+    /// the report keeps, per verdict, the examples of the smallest ids, so this is the
+    /// newest of those kept) and says its cause in full.
+    fn follow_anomaly(&mut self) {
+        // The panel's report may be a quarter of a second old: ask for a fresh one (in a
+        // lesson the refresh also judges the goals, so the lesson keeps its own rhythm).
+        if self.lesson.is_none() {
+            self.refresh_ledger();
+        }
+        let Some(ex) = self
+            .ledger
+            .examples
+            .iter()
+            .filter(|e| e.verdict.is_anomaly())
+            .max_by_key(|e| e.record)
+            .cloned()
+        else {
+            self.say(Level::Info, |lang| {
+                tr(lang, "journey.status.no_anomaly").into()
+            });
+            return;
+        };
+        self.follow_record(
+            ex.record,
+            Origin::Anomaly(ex.verdict),
+            Some((ex.partition, ex.offset)),
+        );
+        let r = ex.record.to_string();
+        self.say(Level::Bad, |lang| {
+            let verdict = tr(lang, &format!("verdict.{}", ex.verdict.name())).to_string();
+            let cause = crate::i18n::describe::explanation(lang, &ex.cause);
+            let key = if cause.is_empty() {
+                "journey.status.anomaly_no_cause"
+            } else {
+                "journey.status.anomaly"
+            };
+            trf(
+                lang,
+                key,
+                &[("r", &r), ("verdict", &verdict), ("cause", &cause)],
+            )
+        });
     }
 
     /// The knob's value as the screen shows it: the setting, and what Kafka makes of it when

@@ -19,6 +19,7 @@ mod flow;
 pub mod describe;
 #[cfg(test)]
 pub(crate) mod glossary_test;
+mod journey;
 mod reasons;
 mod screen;
 
@@ -150,7 +151,13 @@ fn entries() -> impl Iterator<Item = &'static (&'static str, &'static str, &'sta
 /// one table only. They are split by subject so that the screen's words, the
 /// simulation's reasons and the lessons' words can each be kept in one file.
 type Table = &'static [(&'static str, &'static str, &'static str)];
-static TABLES: &[Table] = &[screen::TEXTS, reasons::TEXTS, course::TEXTS, flow::TEXTS];
+static TABLES: &[Table] = &[
+    screen::TEXTS,
+    reasons::TEXTS,
+    course::TEXTS,
+    flow::TEXTS,
+    journey::TEXTS,
+];
 
 fn lookup(key: &str) -> Option<(&'static str, &'static str, &'static str)> {
     TABLES.iter().find_map(|t| {

@@ -390,6 +390,10 @@ pub enum TraceEvent {
         records: u32,
         /// Auto-commit ran at the start of this poll (covering earlier polls).
         auto_commit: bool,
+        /// What `poll()` returned, per run of one partition: (partition, first offset, last
+        /// offset), both inclusive, in the order the records were handed out. A reader can
+        /// tell which poll returned a given offset (the TUI follows one record this way).
+        ranges: Vec<(u32, i64, i64)>,
     },
     Processed {
         consumer: u32,

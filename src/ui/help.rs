@@ -42,6 +42,9 @@ pub const KEYS: &[(&str, &str)] = &[
     ("k", "key.kill_leader"),
     ("d", "key.drop_acks"),
     ("c", "key.consumer"),
+    ("F", "journey.key.next"),
+    ("#", "journey.key.by_id"),
+    ("a", "journey.key.anomaly"),
     ("1-8", "key.focus"),
     ("z", "key.zoom"),
     ("l", "key.lang"),
@@ -62,9 +65,15 @@ pub const FOOTER: &[(&str, &str)] = &[
     ("f", "key.faults"),
     ("z", "key.zoom"),
     ("l", "key.lang"),
+    ("F", "journey.key.next"),
+    ("a", "journey.key.anomaly"),
+    ("#", "journey.key.by_id"),
     ("?", "key.help"),
     ("q", "key.quit"),
 ];
+
+/// The footer while a record id is being typed after `#` (`App::follow_entry`).
+pub const FOLLOW_FOOTER: &[(&str, &str)] = &[("Enter", "key.confirm"), ("Esc", "key.cancel")];
 
 /// The footer while a value is being typed.
 pub const EDIT_FOOTER: &[(&str, &str)] = &[("Enter", "key.confirm"), ("Esc", "key.cancel")];

@@ -14,6 +14,7 @@ mod cluster;
 pub mod flow;
 pub mod glyphs;
 pub mod help;
+pub mod journey;
 mod lesson;
 pub(crate) mod panels;
 mod pipeline;

@@ -52,6 +52,7 @@ pub(super) fn group_line(
             consumer,
             records,
             auto_commit,
+            ..
         } if detailed || *auto_commit => {
             let after = if *auto_commit {
                 tr(lang, "log.polled_after_auto_commit")

@@ -106,6 +106,7 @@ impl ConsumerGroup {
             consumer: c,
             records: records.len() as u32,
             auto_commit,
+            ranges: ranges_of(&records),
         });
         let con = &mut self.consumers[c as usize];
         con.in_hand = records;
@@ -180,4 +181,17 @@ impl ConsumerGroup {
         let calls = waited / POLL_TIMEOUT.as_micros();
         con_poll_called + SimDuration(calls * POLL_TIMEOUT.as_micros())
     }
+}
+
+/// (partition, first, last) per run of one partition in what `poll()` hands out. Records of
+/// one partition come out of its fetch buffer in offset order, so a run covers its offsets.
+fn ranges_of(records: &[(u32, i64)]) -> Vec<(u32, i64, i64)> {
+    let mut out: Vec<(u32, i64, i64)> = Vec::new();
+    for &(p, o) in records {
+        match out.last_mut() {
+            Some(last) if last.0 == p => last.2 = o,
+            _ => out.push((p, o, o)),
+        }
+    }
+    out
 }

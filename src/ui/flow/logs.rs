@@ -130,7 +130,7 @@ fn partition_lines(
     let mut replicas = p.replicas.clone();
     replicas.sort_by_key(|r| !r.leader);
     let lost = lost_offsets(cx, p.id, start, end);
-    let followed = app.follow_offset().filter(|(fp, _)| *fp == p.id).map(|(_, o)| o);
+    let followed = app.follow_target();
     let in_poll: Vec<(i64, i64)> = group
         .consumers
         .iter()
@@ -154,7 +154,7 @@ fn partition_lines(
         for (o, rec) in view.log_window(p.id, r.broker, start, end) {
             let x = (o - start) as usize;
             let dup = !seen.insert(rec);
-            let (glyph, mut style) = if followed == Some(o) {
+            let (glyph, mut style) = if followed == Some(rec) {
                 (f.followed, cx.theme().selected)
             } else if dup {
                 (f.duplicate, cx.theme().bad)

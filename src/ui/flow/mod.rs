@@ -50,7 +50,9 @@ pub fn draw(frame: &mut Frame, area: Rect, cx: &Ctx) {
     let consumers = story::consumer_lines_wanted(cx);
     let bottom_h = consumers + 1;
     let narration_h = 2;
-    let fixed = producer_h + brokers + bottom_h + narration_h + knobs_h;
+    let journey = story::journey_lines(cx, area.width);
+    let journey_h = journey.len() as u16;
+    let fixed = producer_h + brokers + bottom_h + narration_h + knobs_h + journey_h;
     let logs_h = area.height.saturating_sub(fixed).max(3);
     // Tall screens give what the tapes do not need to the event log.
     let wanted_logs = logs::rows_wanted(cx, logs_h);
@@ -60,16 +62,18 @@ pub fn draw(frame: &mut Frame, area: Rect, cx: &Ctx) {
         0
     };
     let logs_h = logs_h - events_h;
-    let [prod, wires, logs_area, events, bottom, narration, knobs] = Layout::vertical([
-        Constraint::Length(producer_h),
-        Constraint::Length(brokers),
-        Constraint::Length(logs_h),
-        Constraint::Length(events_h),
-        Constraint::Length(bottom_h),
-        Constraint::Length(narration_h),
-        Constraint::Length(knobs_h),
-    ])
-    .areas(area);
+    let [prod, wires, logs_area, events, bottom, journey_area, narration, knobs] =
+        Layout::vertical([
+            Constraint::Length(producer_h),
+            Constraint::Length(brokers),
+            Constraint::Length(logs_h),
+            Constraint::Length(events_h),
+            Constraint::Length(bottom_h),
+            Constraint::Length(journey_h),
+            Constraint::Length(narration_h),
+            Constraint::Length(knobs_h),
+        ])
+        .areas(area);
     sending::draw(frame, prod, cx);
     wire::draw(frame, wires, cx);
     logs::draw(frame, logs_area, cx);
@@ -77,6 +81,9 @@ pub fn draw(frame: &mut Frame, area: Rect, cx: &Ctx) {
         super::panels::log(frame, events, cx);
     }
     story::bottom(frame, bottom, cx);
+    if journey_h > 0 {
+        frame.render_widget(ratatui::widgets::Paragraph::new(journey), journey_area);
+    }
     story::narration(frame, narration, cx);
     if knobs_h > 0 {
         story::knobs(frame, knobs, cx);

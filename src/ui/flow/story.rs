@@ -58,6 +58,13 @@ fn consumer_lines(cx: &Ctx) -> Vec<Line<'static>> {
                 ));
             }
         }
+        let follow = cx.app.follow.as_ref();
+        if let Some(j) = follow.filter(|j| j.in_poll_of() == Some(c.index)) {
+            spans.push(Span::styled(
+                format!(" {}#{}", cx.glyphs().flow.followed, j.record()),
+                cx.theme().selected,
+            ));
+        }
         if let Some(poll) = &c.poll {
             for &(p, from, to, n) in &poll.ranges {
                 spans.push(Span::styled(
@@ -154,6 +161,27 @@ fn ledger_line(cx: &Ctx, width: u16) -> Line<'static> {
         false,
     ));
     Line::from(spans)
+}
+
+/// Rows the followed record's journey may take: its latest stages win.
+const JOURNEY_ROWS: usize = 3;
+
+/// The followed record's journey so far, with times (empty when nothing is followed).
+pub fn journey_lines(cx: &Ctx, width: u16) -> Vec<Line<'static>> {
+    let Some(j) = cx.app.follow.as_ref() else {
+        return Vec::new();
+    };
+    let mut lines = crate::ui::journey::lines(cx, j, width.saturating_sub(1));
+    if lines.len() > JOURNEY_ROWS {
+        lines.drain(..lines.len() - JOURNEY_ROWS);
+    }
+    lines
+        .into_iter()
+        .map(|mut l| {
+            l.spans.insert(0, Span::raw(" "));
+            l
+        })
+        .collect()
 }
 
 /// The latest event in plain words, full width, on two lines if it needs them.
