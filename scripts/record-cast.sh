@@ -15,8 +15,9 @@
 #
 # It runs kafka-flow at 120x36 in a private tmux server (like .ci/tui-e2e.sh), samples the pane
 # with `capture-pane -e -p` (the text with its colours), and writes one frame per sample that
-# differs from the one before: ESC[H, then the pane's lines joined with \r\n. The header's
-# timestamp is fixed, so a re-made cast differs from the old one only where the screen does.
+# differs from the one before: first ESC[H and the pane's lines joined with \r\n, then only the
+# rows that changed (keeps the cast small). The header's timestamp is fixed, so a re-made cast
+# differs from the old one only where the screen does.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -76,9 +77,19 @@ def capture():
     # -e: colours and attributes as escape sequences; -N: keep trailing spaces, so each line
     # overwrites the whole row of the frame before it (and keeps its background colour).
     text = tmux("capture-pane", "-t", "cast", "-e", "-p", "-N").decode("utf-8", "replace")
-    lines = text.split("\n")[:height]
     # Each line starts from plain attributes, as the pane's own rows do.
-    return "\x1b[H" + "\r\n".join("\x1b[0m" + l for l in lines)
+    return ["\x1b[0m" + l for l in text.split("\n")[:height]]
+
+
+def frame(lines, before):
+    """The first frame is the whole screen (ESC[H, the lines joined with \\r\\n); later ones
+    rewrite only the rows that changed, each after a cursor move to its start: the header's
+    clock changes every sample, most panels do not, and whole frames would make a 20 s cast
+    several megabytes."""
+    if before is None:
+        return "\x1b[H" + "\r\n".join(lines)
+    return "".join(f"\x1b[{row + 1};1H{line}"
+                   for row, (line, old) in enumerate(zip(lines, before)) if line != old)
 
 
 schedule = []
@@ -111,10 +122,10 @@ while True:
     while schedule and schedule[0][0] <= t:
         key = schedule.pop(0)[1]
         tmux("send-keys", "-t", "cast", *(["-l", key] if len(key) == 1 else [key]))
-    frame = capture()
-    if frame != last:
-        events.append([round(t, 3), "o", frame])
-        last = frame
+    lines = capture()
+    if lines != last:
+        events.append([round(t, 3), "o", frame(lines, last)])
+        last = lines
     n += 1
 tmux("send-keys", "-t", "cast", "q")
 events.append([round(seconds, 3), "o", "\x1b[0m\x1b[?25h"])
