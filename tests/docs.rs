@@ -2,6 +2,7 @@
 //! shell example that starts with `#   ` (a hash and three spaces) quotes the output of the
 //! next `kafka-flow` command in that block, and must appear in it verbatim.
 
+use std::fmt::Write;
 use std::path::Path;
 use std::process::Command;
 
@@ -211,12 +212,14 @@ fn the_readme_lists_the_lessons_by_their_titles() {
     let mut want = String::from("| # | lesson | 课程 |\n| --- | --- | --- |\n");
     for (i, p) in paths.iter().enumerate() {
         let text = std::fs::read_to_string(p).unwrap();
-        want.push_str(&format!(
-            "| {} | {} | {} |\n",
+        writeln!(
+            want,
+            "| {} | {} | {} |",
             i + 1,
             title(&text, "en"),
             title(&text, "zh")
-        ));
+        )
+        .unwrap();
     }
     let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
     let table = readme
