@@ -2,6 +2,7 @@
 //! shell example that starts with `#   ` (a hash and three spaces) quotes the output of the
 //! next `kafka-flow` command in that block, and must appear in it verbatim.
 
+use std::fmt::Write;
 use std::path::Path;
 use std::process::Command;
 
@@ -122,4 +123,109 @@ fn the_example_parser_reads_quotes_and_continued_commands() {
         words(&ex[0].1),
         vec!["kafka-flow", "run", "--records", "5", "--key", "a b"]
     );
+}
+
+/// GitHub's anchor for a heading: lower case, spaces to hyphens, punctuation dropped.
+fn anchor(heading: &str) -> String {
+    heading
+        .trim()
+        .to_lowercase()
+        .chars()
+        .filter_map(|c| match c {
+            ' ' => Some('-'),
+            c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Content moves between the README and docs/: every relative link `](path#anchor)` must still
+/// reach a file, and its anchor a heading of that file.
+#[test]
+fn every_relative_link_reaches_a_file_and_a_heading() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = vec![root.join("README.md")];
+    for e in std::fs::read_dir(root.join("docs")).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "md") {
+            files.push(p);
+        }
+    }
+    files.sort();
+    let mut checked = 0;
+    let mut wrong = Vec::new();
+    for f in &files {
+        let text = std::fs::read_to_string(f).unwrap();
+        for link in text.split("](").skip(1) {
+            let Some(target) = link.split(')').next() else {
+                continue;
+            };
+            if target.contains("://") || target.starts_with("mailto:") {
+                continue;
+            }
+            let (path, frag) = target.split_once('#').unwrap_or((target, ""));
+            let file = if path.is_empty() {
+                f.clone()
+            } else {
+                f.parent().unwrap().join(path)
+            };
+            checked += 1;
+            let Ok(body) = std::fs::read_to_string(&file) else {
+                if !file.exists() {
+                    wrong.push(format!("{}: ({target}): no such file", f.display()));
+                }
+                continue;
+            };
+            if !frag.is_empty()
+                && !body
+                    .lines()
+                    .filter_map(|l| l.strip_prefix('#'))
+                    .any(|h| anchor(h.trim_start_matches('#')) == frag)
+            {
+                wrong.push(format!("{}: ({target}): no such heading", f.display()));
+            }
+        }
+    }
+    assert!(checked >= 10, "only {checked} links found");
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// The README's lesson table is the lessons' own titles, in order (a lesson renamed or added
+/// in lessons/*.toml must be renamed or added there too).
+#[test]
+fn the_readme_lists_the_lessons_by_their_titles() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut paths: Vec<_> = std::fs::read_dir(root.join("lessons"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    paths.sort();
+    let title = |text: &str, lang: &str| -> String {
+        let table = text.split("[title]").nth(1).unwrap_or("");
+        let line = table
+            .lines()
+            .find(|l| l.trim_start().starts_with(&format!("{lang} =")))
+            .unwrap_or("");
+        line.split('"').nth(1).unwrap_or("").to_string()
+    };
+    let mut want = String::from("| # | lesson | 课程 |\n| --- | --- | --- |\n");
+    for (i, p) in paths.iter().enumerate() {
+        let text = std::fs::read_to_string(p).unwrap();
+        writeln!(
+            want,
+            "| {} | {} | {} |",
+            i + 1,
+            title(&text, "en"),
+            title(&text, "zh")
+        )
+        .unwrap();
+    }
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let table = readme
+        .split("<!-- lessons:start -->\n")
+        .nth(1)
+        .and_then(|s| s.split("<!-- lessons:end -->").next())
+        .expect("README has <!-- lessons:start --> … <!-- lessons:end -->");
+    assert_eq!(table, want);
 }
