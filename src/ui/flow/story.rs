@@ -44,6 +44,12 @@ fn consumer_lines(cx: &Ctx) -> Vec<Line<'static>> {
             Phase::CommitSync => ("commitSync()".to_string(), cx.theme().warn),
         };
         spans.push(Span::styled(phase, style));
+        if c.left_group {
+            spans.push(Span::styled(
+                format!(" · {}", cx.t("consumer.left_group")),
+                cx.theme().bad,
+            ));
+        }
         if c.phase == Phase::Joining {
             if let Some((until, initial)) = group.rebalance_deadline {
                 let left = short(until.since(now).as_micros());
