@@ -159,7 +159,7 @@ fn a_consumer_that_left_on_a_poll_timeout_says_so_in_en_and_zh() {
         let text = screen(&app, 160, 48).to_string();
         let consumer_line = text
             .lines()
-            .find(|l| l.trim_start().starts_with("c0 "))
+            .find(|l| l.trim_start_matches('"').trim_start().starts_with("c0 "))
             .unwrap_or_else(|| panic!("{lang:?}: no consumer line\n{text}"));
         assert!(consumer_line.contains(marker), "{lang:?}: {consumer_line}");
         assert!(text.contains(narration), "{lang:?}:\n{text}");
