@@ -165,12 +165,21 @@ snapshots! {
 fn busy_scene_draws_deques_and_every_request_in_flight() {
     let a = busy(Lang::En);
     let view = a.sim.view();
-    assert!(view.accumulator().lanes.iter().any(|l| l.batches.len() >= 3));
+    assert!(
+        view.accumulator()
+            .lanes
+            .iter()
+            .any(|l| l.batches.len() >= 3)
+    );
     let nc = view.network_client();
     assert!(nc.connections.iter().any(|c| c.in_flight.len() == 5));
     let shown = text(&screen(&a, 160, 48));
     for r in nc.requests.iter().filter(|r| r.arrives.is_some()) {
-        assert!(shown.contains(&format!("#{} p", r.id)), "request #{} not drawn", r.id);
+        assert!(
+            shown.contains(&format!("#{} p", r.id)),
+            "request #{} not drawn",
+            r.id
+        );
     }
 }
 
@@ -191,4 +200,104 @@ fn faults_scene_marks_lost_duplicated_and_truncated_cells() {
             "no {mark} on the tapes:\n{shown}"
         );
     }
+}
+
+/// Where the followed record is drawn on one frame.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Drawn {
+    InBatch,
+    InRequest,
+    OnTape,
+    InPoll,
+    Committed,
+}
+
+fn drawn_at(app: &App, b: &TestBackend) -> Vec<Drawn> {
+    let buf = b.buffer();
+    let selected = app.theme.selected;
+    let id = app.follow.as_ref().expect("following").record();
+    let f = &app.glyphs.flow;
+    let mut out = Vec::new();
+    let mut acc_rows = 0..0;
+    let mut wire_rows = Vec::new();
+    for y in 0..buf.area.height {
+        let row: String = (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect();
+        if row.contains("RecordAccumulator") {
+            acc_rows = y + 1..y + 4;
+        }
+        if row.starts_with(" b") && row.contains(f.wire) {
+            wire_rows.push(y);
+        }
+        if row.contains(f.followed) && !row.contains(&format!("{}#{id}", f.followed)) {
+            out.push(Drawn::OnTape);
+        }
+        if row.contains(&format!("{}#{id}", f.followed)) {
+            out.push(Drawn::InPoll);
+        }
+        // The journey's last stage, `committed 57 (c0)` (the legend says `▽committed`).
+        if row.contains(" committed ") && row.contains("(c0)") {
+            out.push(Drawn::Committed);
+        }
+    }
+    let highlighted = |y: u16, sym: &str| {
+        (0..buf.area.width).any(|x| {
+            let c = &buf[(x, y)];
+            c.symbol() == sym && c.bg == selected.bg.unwrap_or_default()
+        })
+    };
+    if acc_rows.clone().any(|y| highlighted(y, f.cell)) {
+        out.push(Drawn::InBatch);
+    }
+    if wire_rows.iter().any(|&y| highlighted(y, "#")) {
+        out.push(Drawn::InRequest);
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// `F` follows the next record sent; frame by frame it is drawn in its batch, then in its
+/// request on the wire, then on the tapes, then in the consumer's poll, and its journey
+/// ends committed.
+#[test]
+fn a_followed_record_is_drawn_at_every_stage_in_order() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let mut cfg = config(&[("linger.ms", "5"), ("network.latency.ms", "2")]);
+    cfg.set("commit.mode", "sync").unwrap();
+    let mut a = app(Lang::En, cfg, 200.0, &[]);
+    run_to(&mut a, 300);
+    a.on_key(KeyEvent::new(KeyCode::Char('F'), KeyModifiers::SHIFT));
+    let mut first_seen: Vec<(Drawn, u64)> = Vec::new();
+    for step in 0..40_000u64 {
+        // A tenth of a millisecond of virtual time per frame; once it is processed, the
+        // commit is waited for without drawing every frame.
+        a.on_tick(Duration::from_micros(100));
+        let Some(j) = a.follow.as_ref() else {
+            continue;
+        };
+        let processed = first_seen.iter().any(|(s, _)| *s == Drawn::InPoll);
+        if processed && !j.committed() {
+            continue;
+        }
+        for d in drawn_at(&a, &screen(&a, 120, 36)) {
+            if !first_seen.iter().any(|(s, _)| *s == d) {
+                first_seen.push((d, step));
+            }
+        }
+        if first_seen.iter().any(|(s, _)| *s == Drawn::Committed) {
+            break;
+        }
+    }
+    let order: Vec<Drawn> = first_seen.iter().map(|(d, _)| *d).collect();
+    assert_eq!(
+        order,
+        vec![
+            Drawn::InBatch,
+            Drawn::InRequest,
+            Drawn::OnTape,
+            Drawn::InPoll,
+            Drawn::Committed
+        ],
+        "{first_seen:?}"
+    );
 }

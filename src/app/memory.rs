@@ -117,7 +117,13 @@ mod tests {
         // New records cover the struck cells one by one.
         assert_eq!(m.struck(0, 1, 12), Some((12, 14)));
         assert_eq!(m.struck(0, 1, 14), None);
-        m.observe(t, &TraceEvent::ResponseDropped { broker: 0, request: 5 });
+        m.observe(
+            t,
+            &TraceEvent::ResponseDropped {
+                broker: 0,
+                request: 5,
+            },
+        );
         m.prune(|r| r == 5);
         assert!(m.dropped.contains(&5));
         m.prune(|_| false);

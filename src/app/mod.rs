@@ -3,13 +3,13 @@
 //! (`keys.rs`); `update` applies them; `on_tick` turns wall time into virtual time.
 //! Rendering (`ui`) only reads `&App`.
 
+mod follow;
 pub mod journey;
 pub mod keys;
 pub mod knobs;
 pub mod lesson;
-pub mod metrics;
-mod follow;
 pub mod memory;
+pub mod metrics;
 pub mod narrate;
 
 use crate::headless::CliError;
@@ -32,7 +32,8 @@ use std::time::Duration;
 
 /// Virtual seconds per wall second, slowest to fastest (`+`/`-` step through them).
 pub const SPEEDS: &[f64] = &[
-    0.0001, 0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 50.0, 200.0,
+    0.0001, 0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0,
+    10.0, 50.0, 200.0,
 ];
 /// 0.0005×: one millisecond of virtual time takes two seconds to watch. The notes' producer
 /// lingers 1 ms and the network takes about 1 ms each way, so a batch visibly fills for two
@@ -370,8 +371,7 @@ impl App {
         self.sim.prune_flights();
         self.absorb_trace();
         let requests = self.sim.view().network_client().requests;
-        self.memory
-            .prune(|id| requests.iter().any(|r| r.id == id));
+        self.memory.prune(|id| requests.iter().any(|r| r.id == id));
         self.since_refresh += wall;
         if self.since_refresh >= REFRESH {
             self.since_refresh = Duration::ZERO;

@@ -15,8 +15,8 @@
 //! `commit_mode.{commit.mode with '-' as '_'}`.
 
 mod course;
-mod flow;
 pub mod describe;
+mod flow;
 #[cfg(test)]
 pub(crate) mod glossary_test;
 mod journey;

@@ -239,11 +239,18 @@ pub enum FlightKind {
         records: u32,
     },
     /// Its answer, with the same id.
-    ProduceResponse { request: RequestId, ok: bool },
+    ProduceResponse {
+        request: RequestId,
+        ok: bool,
+    },
     ReplicaFetch,
-    ReplicaData { records: u32 },
+    ReplicaData {
+        records: u32,
+    },
     ConsumerFetch,
-    ConsumerRecords { records: u32 },
+    ConsumerRecords {
+        records: u32,
+    },
     Commit,
     Group,
     Metadata,

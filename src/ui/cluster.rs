@@ -19,11 +19,13 @@ fn wire(cx: &Ctx, b: u32, width: usize) -> Vec<Span<'static>> {
             (Node::Producer, Node::Broker(x), FlightKind::Produce { .. }) if x == b => {
                 (true, cx.glyphs().request, cx.theme().request)
             }
-            (Node::Broker(x), Node::Producer, FlightKind::ProduceResponse { ok, .. }) if x == b => (
-                false,
-                cx.glyphs().ack,
-                if ok { cx.theme().ack } else { cx.theme().bad },
-            ),
+            (Node::Broker(x), Node::Producer, FlightKind::ProduceResponse { ok, .. }) if x == b => {
+                (
+                    false,
+                    cx.glyphs().ack,
+                    if ok { cx.theme().ack } else { cx.theme().bad },
+                )
+            }
             _ => continue,
         };
         let pos = (f.progress * (width.saturating_sub(1)) as f64).round() as usize;

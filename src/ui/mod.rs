@@ -302,7 +302,11 @@ fn draw_fault_menu(frame: &mut Frame, area: Rect, cx: &Ctx, selected: usize) {
     let menu = cx.app.fault_menu();
     let h = (menu.len() as u16 + 2).min(area.height);
     // As wide as the longest label (with its number and borders), so none is cut.
-    let longest = menu.iter().map(|e| text::width(&e.label)).max().unwrap_or(0);
+    let longest = menu
+        .iter()
+        .map(|e| text::width(&e.label))
+        .max()
+        .unwrap_or(0);
     let w = (longest as u16 + 4).max(30).min(area.width);
     let rect = Rect {
         x: area.x + (area.width - w) / 2,

@@ -281,7 +281,13 @@ impl<'a> View<'a> {
     /// (offset, record) in `broker`'s replica of `partition` for offsets in `from..to`, in
     /// offset order. Walks the log from its end, so a window near the end costs its size,
     /// not the log's.
-    pub fn log_window(&self, partition: u32, broker: BrokerId, from: i64, to: i64) -> Vec<(i64, RecordId)> {
+    pub fn log_window(
+        &self,
+        partition: u32,
+        broker: BrokerId,
+        from: i64,
+        to: i64,
+    ) -> Vec<(i64, RecordId)> {
         let part = &self.sim.cluster.partitions[partition as usize];
         let Some(Some(rep)) = part.logs.get(broker as usize) else {
             return Vec::new();

@@ -102,7 +102,12 @@ fn window_start(cx: &Ctx, p: &Partition, tape_w: usize) -> i64 {
         })
         .max()
         .unwrap_or(0);
-    let first = p.replicas.iter().map(|r| r.log_start_offset).min().unwrap_or(0);
+    let first = p
+        .replicas
+        .iter()
+        .map(|r| r.log_start_offset)
+        .min()
+        .unwrap_or(0);
     let start = (end - tape_w as i64 + 1).max(first).max(0);
     // A followed record left of the window brings the window to it.
     match cx.app.follow_offset() {
@@ -198,7 +203,12 @@ fn partition_lines(
                 Span::styled(format!(" LEO {}", r.log_end_offset), cx.theme().dim)
             } else {
                 Span::styled(
-                    format!(" LEO {} ISR {}/{}", r.log_end_offset, p.isr.len(), p.replicas.len()),
+                    format!(
+                        " LEO {} ISR {}/{}",
+                        r.log_end_offset,
+                        p.isr.len(),
+                        p.replicas.len()
+                    ),
                     cx.theme().dim,
                 )
             }

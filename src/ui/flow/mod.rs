@@ -62,18 +62,26 @@ pub fn draw(frame: &mut Frame, area: Rect, cx: &Ctx) {
         0
     };
     let logs_h = logs_h - events_h;
-    let [prod, wires, logs_area, events, bottom, journey_area, narration, knobs] =
-        Layout::vertical([
-            Constraint::Length(producer_h),
-            Constraint::Length(brokers),
-            Constraint::Length(logs_h),
-            Constraint::Length(events_h),
-            Constraint::Length(bottom_h),
-            Constraint::Length(journey_h),
-            Constraint::Length(narration_h),
-            Constraint::Length(knobs_h),
-        ])
-        .areas(area);
+    let [
+        prod,
+        wires,
+        logs_area,
+        events,
+        bottom,
+        journey_area,
+        narration,
+        knobs,
+    ] = Layout::vertical([
+        Constraint::Length(producer_h),
+        Constraint::Length(brokers),
+        Constraint::Length(logs_h),
+        Constraint::Length(events_h),
+        Constraint::Length(bottom_h),
+        Constraint::Length(journey_h),
+        Constraint::Length(narration_h),
+        Constraint::Length(knobs_h),
+    ])
+    .areas(area);
     sending::draw(frame, prod, cx);
     wire::draw(frame, wires, cx);
     logs::draw(frame, logs_area, cx);

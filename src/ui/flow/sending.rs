@@ -113,14 +113,27 @@ fn accumulator(frame: &mut Frame, area: Rect, cx: &Ctx) {
         .iter()
         .enumerate()
         .take(shown)
-        .map(|(p, lane)| lane_line(cx, p as u32, &lane.batches, lane.muted, now, inner, followed_batch))
+        .map(|(p, lane)| {
+            lane_line(
+                cx,
+                p as u32,
+                &lane.batches,
+                lane.muted,
+                now,
+                inner,
+                followed_batch,
+            )
+        })
         .collect();
     if parts > shown {
         let rest: usize = acc.lanes[shown..].iter().map(|l| l.batches.len()).sum();
         lines.push(Line::styled(
             cx.tf(
                 "flow.more_lanes",
-                &[("n", &(parts - shown).to_string()), ("batches", &rest.to_string())],
+                &[
+                    ("n", &(parts - shown).to_string()),
+                    ("batches", &rest.to_string()),
+                ],
             ),
             cx.theme().dim,
         ));
@@ -149,7 +162,10 @@ fn lane_line(
     let g = cx.glyphs();
     let f = &g.flow;
     let colour = cx.theme().partition(p);
-    let mut spans = vec![Span::styled(format!("p{p} "), colour.add_modifier(Modifier::BOLD))];
+    let mut spans = vec![Span::styled(
+        format!("p{p} "),
+        colour.add_modifier(Modifier::BOLD),
+    )];
     let mut used = 3 + p.to_string().len();
     // What follows the boxes: the head's timer, then why the last batch left.
     let timer = batches.first().map(|head| head_timer(cx, head, now, muted));

@@ -75,7 +75,9 @@ fn consumer_lines(cx: &Ctx) -> Vec<Line<'static>> {
             for &(p, from, to, n) in &poll.ranges {
                 spans.push(Span::styled(
                     format!(" p{p} {from}–{to} ({n})"),
-                    cx.theme().partition(p).add_modifier(ratatui::style::Modifier::UNDERLINED),
+                    cx.theme()
+                        .partition(p)
+                        .add_modifier(ratatui::style::Modifier::UNDERLINED),
                 ));
             }
         }

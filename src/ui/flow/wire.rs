@@ -38,7 +38,10 @@ pub fn draw(frame: &mut Frame, area: Rect, cx: &Ctx) {
         let mut c = Canvas::new(len, f.wire, cx.theme().dim);
         let mine: Vec<&Request> = nc.requests.iter().filter(|r| r.broker == b.id).collect();
         // Parked first: anything moving is drawn over them.
-        for r in mine.iter().filter(|r| r.arrives.is_none() && r.response.is_none()) {
+        for r in mine
+            .iter()
+            .filter(|r| r.arrives.is_none() && r.response.is_none())
+        {
             let dropped = app.memory.dropped.contains(&r.id);
             let (s, style) = if dropped {
                 (
