@@ -8,7 +8,6 @@ pub(super) static TEXTS: &[(&str, &str, &str)] = &[
         "退避剩余 {left}",
     ),
     ("flow.behind", "{n} behind the leader", "落后 leader {n} 条"),
-    ("flow.broker", "broker", "broker"),
     ("flow.broker_down", "broker down", "broker 已宕机"),
     ("flow.broker_isolated", "cut off", "网络隔离"),
     (
@@ -49,6 +48,7 @@ pub(super) static TEXTS: &[(&str, &str, &str)] = &[
     ("flow.not_connected", "not connected", "未连接"),
     ("flow.offline", "OFFLINE", "离线"),
     ("flow.out_of_isr", "out of ISR", "不在 ISR"),
+    ("flow.parked", "#{id} waits", "#{id} 等待中"),
     ("flow.processed", "processed {n}", "已处理 {n}"),
     ("flow.ready", "ready to send", "可发送"),
     (

@@ -83,6 +83,8 @@ pub struct FlowGlyphs {
     pub slot_free: &'static str,
     /// The wire a request travels on.
     pub wire: &'static str,
+    /// `p0×77`: records in a request (`×` is ambiguous width).
+    pub times: &'static str,
     /// A consumer's position (next offset to fetch) and its group's committed offset.
     pub position: &'static str,
     pub committed: &'static str,
@@ -101,6 +103,7 @@ const FLOW_UNICODE: FlowGlyphs = FlowGlyphs {
     slot_busy: "▣",
     slot_free: "□",
     wire: "─",
+    times: "×",
     position: "▼",
     committed: "▽",
 };
@@ -118,6 +121,7 @@ const FLOW_ASCII: FlowGlyphs = FlowGlyphs {
     slot_busy: "#",
     slot_free: "_",
     wire: "-",
+    times: "x",
     position: "v",
     committed: "c",
 };
@@ -348,6 +352,7 @@ mod tests {
             f.slot_busy,
             f.slot_free,
             f.wire,
+            f.times,
             f.position,
             f.committed,
         ]);

@@ -74,7 +74,7 @@ fn consumer_lines(cx: &Ctx) -> Vec<Line<'static>> {
         if let Some(poll) = &c.poll {
             for &(p, from, to, n) in &poll.ranges {
                 spans.push(Span::styled(
-                    format!(" p{p} {from}–{to} ({n})"),
+                    format!(" p{p} {from}-{to} ({n})"),
                     cx.theme()
                         .partition(p)
                         .add_modifier(ratatui::style::Modifier::UNDERLINED),

@@ -18,6 +18,7 @@ pub fn draw(frame: &mut Frame, area: Rect, cx: &Ctx) {
     let now = view.now();
     let nc = view.network_client();
     let brokers = view.brokers();
+    let partitions = view.partitions();
     let g = cx.glyphs();
     let f = &g.flow;
     let width = area.width as usize;
@@ -30,7 +31,13 @@ pub fn draw(frame: &mut Frame, area: Rect, cx: &Ctx) {
         } else if b.isolated {
             format!(" {} {}", g.cross, cx.t("flow.broker_isolated"))
         } else {
-            format!(" {} {}", cx.t("flow.broker"), b.id)
+            // What it leads: where this wire's requests go.
+            let leads: Vec<String> = partitions
+                .iter()
+                .filter(|p| p.leader == Some(b.id))
+                .map(|p| format!("p{}", p.id))
+                .collect();
+            format!(" {}{}", g.leader, leads.join(","))
         };
         let lw = text::width(&label);
         let ew = text::width(&end);
@@ -49,7 +56,11 @@ pub fn draw(frame: &mut Frame, area: Rect, cx: &Ctx) {
                     cx.theme().bad.add_modifier(Modifier::CROSSED_OUT),
                 )
             } else {
-                (format!("#{}", r.id), cx.theme().dim)
+                // At the broker: with acks=all it waits for the followers.
+                (
+                    cx.tf("flow.parked", &[("id", &r.id.to_string())]),
+                    cx.theme().dim,
+                )
             };
             let w = text::width(&s);
             c.put(len.saturating_sub(w), &s, style);
@@ -57,7 +68,7 @@ pub fn draw(frame: &mut Frame, area: Rect, cx: &Ctx) {
         for r in &mine {
             let highlight = followed == Some(r.id);
             if let Some(progress) = r.progress(now) {
-                let s = packet(r, g.request);
+                let s = packet(r, g.request, f.times);
                 let w = text::width(&s);
                 let x = (progress * len.saturating_sub(w) as f64).round() as usize;
                 // Packets that would overlap queue up behind the one ahead.
@@ -118,12 +129,12 @@ fn free_at_or_before(c: &Canvas, x: usize, w: usize, wire: &str) -> Option<usize
 }
 
 /// `#88 p0×77▶`, or `#88 p0,p2×90▶` for a request carrying several partitions' batches.
-fn packet(r: &Request, arrow: &str) -> String {
+fn packet(r: &Request, arrow: &str, times: &str) -> String {
     let mut parts: Vec<String> = r.partitions.iter().map(|p| format!("p{p}")).collect();
     parts.dedup();
     if parts.len() > 2 {
         parts.truncate(2);
         parts.push("+".to_string());
     }
-    format!("#{} {}×{}{arrow}", r.id, parts.join(","), r.records)
+    format!("#{} {}{times}{}{arrow}", r.id, parts.join(","), r.records)
 }
