@@ -11,6 +11,9 @@ pub mod lesson;
 pub mod memory;
 pub mod metrics;
 pub mod narrate;
+mod pacing;
+
+pub use pacing::{DEFAULT_SPEED, SPEEDS, TUI_RATE, speed_for_rate};
 
 use crate::headless::CliError;
 use crate::i18n::{Lang, tr, trf};
@@ -30,19 +33,6 @@ use narrate::{Level, LogEntry};
 use std::collections::{BTreeMap, VecDeque};
 use std::time::Duration;
 
-/// Virtual seconds per wall second, slowest to fastest (`+`/`-` step through them).
-pub const SPEEDS: &[f64] = &[
-    0.0001, 0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0,
-    10.0, 50.0, 200.0,
-];
-/// 0.0005×: one millisecond of virtual time takes two seconds to watch. The notes' producer
-/// lingers 1 ms and the network takes about 1 ms each way, so a batch visibly fills for two
-/// seconds, and a request crosses the wire in two.
-pub const DEFAULT_SPEED: usize = 2;
-/// The built-in scenario's application: 20,000 records per second of virtual time, which at
-/// the opening speed is 10 a second on screen (a class can read their ids) and about seven
-/// records per batch (so batches are seen filling, not leaving with one record each).
-pub const TUI_RATE: f64 = 20_000.0;
 /// Most events one frame may process; beyond that the clock falls behind (and says so).
 const EVENT_BUDGET: u64 = 200_000;
 const LOG_LINES: usize = 400;
@@ -274,10 +264,11 @@ impl App {
         theme: Theme,
     ) -> Result<App, String> {
         let sim = Self::build(&config, &workload, seed)?;
+        let speed = speed_for_rate(workload.rate);
         let mut app = App {
             sim,
             base: (config, workload, seed),
-            speed: DEFAULT_SPEED,
+            speed,
             paused: false,
             lagging: false,
             lang,
@@ -705,6 +696,7 @@ impl App {
             crate::lesson::check::setup_workload(&lesson),
         ) {
             (Ok(config), Ok(workload)) => {
+                self.speed = speed_for_rate(workload.rate);
                 self.base = (config, workload, lesson.setup.scenario.seed);
                 self.start_lesson(LessonState::new(
                     lesson,
@@ -726,6 +718,7 @@ impl App {
             Ok(((config, workload, seed), sim))
         }) {
             Ok((base, sim)) => {
+                self.speed = speed_for_rate(base.1.rate);
                 self.base = base;
                 self.replace_sim(sim);
             }

@@ -278,10 +278,20 @@ fn sender(frame: &mut Frame, area: Rect, cx: &Ctx) {
     let nc = view.network_client();
     let f = &cx.glyphs().flow;
     let stats = view.application().stats;
+    let inner = area.width.saturating_sub(2) as usize;
     let mut lines = Vec::new();
     for c in &nc.connections {
         let busy = c.in_flight.len();
         let slots = nc.max_in_flight.min(8);
+        let state = match c.state {
+            ConnState::Ready => None,
+            ConnState::Connecting => Some((cx.t("connection.connecting"), cx.theme().warn)),
+            ConnState::Disconnected => Some((cx.t("flow.not_connected"), cx.theme().dim)),
+        };
+        let count = format!(" {busy}/{}", nc.max_in_flight);
+        let state_w = state.map_or(0, |(s, _)| crate::ui::text::width(s) + 1);
+        // The slots already show the count: it goes first when the state needs the room.
+        let with_count = 3 + slots + count.len() + state_w <= inner || state.is_none();
         let mut spans = vec![
             Span::raw(format!("b{} ", c.broker)),
             Span::styled(f.slot_busy.repeat(busy.min(slots)), cx.theme().request),
@@ -289,18 +299,12 @@ fn sender(frame: &mut Frame, area: Rect, cx: &Ctx) {
                 f.slot_free.repeat(slots.saturating_sub(busy)),
                 cx.theme().dim,
             ),
-            Span::raw(format!(" {busy}/{}", nc.max_in_flight)),
         ];
-        match c.state {
-            ConnState::Ready => {}
-            ConnState::Connecting => spans.push(Span::styled(
-                format!(" {}", cx.t("connection.connecting")),
-                cx.theme().warn,
-            )),
-            ConnState::Disconnected => spans.push(Span::styled(
-                format!(" {}", cx.t("flow.not_connected")),
-                cx.theme().dim,
-            )),
+        if with_count {
+            spans.push(Span::raw(count));
+        }
+        if let Some((s, style)) = state {
+            spans.push(Span::styled(format!(" {s}"), style));
         }
         lines.push(Line::from(spans));
     }
