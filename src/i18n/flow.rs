@@ -1,20 +1,15 @@
 //! The flow view's words (src/ui/flow).
 
+/// `(key, English, Chinese)`, sorted by key (byte order).
+#[rustfmt::skip]
 pub(super) static TEXTS: &[(&str, &str, &str)] = &[
     ("flow.application", "application thread", "应用线程"),
-    (
-        "flow.backoff_left",
-        "backoff {left} left",
-        "退避剩余 {left}",
-    ),
+    ("flow.backoff_left", "backoff {left} left", "退避剩余 {left}"),
     ("flow.behind", "{n} behind the leader", "落后 leader {n} 条"),
     ("flow.broker_down", "broker down", "broker 已宕机"),
     ("flow.broker_isolated", "cut off", "网络隔离"),
-    (
-        "flow.last_left",
-        "last left: {reason}",
-        "上一批离开：{reason}",
-    ),
+    ("flow.in_flight_full", "ready, waits: max.in.flight reached", "已就绪，等待：在途请求已达 max.in.flight"),
+    ("flow.last_left", "last left: {reason}", "上一批离开：{reason}"),
     ("flow.ledger", "ledger", "账本"),
     ("flow.ledger.delivered", "delivered", "已送达"),
     ("flow.ledger.duplicated", "duplicated", "重复"),
@@ -29,21 +24,9 @@ pub(super) static TEXTS: &[(&str, &str, &str)] = &[
     ("flow.legend.position", "position", "位置"),
     ("flow.legend.truncated", "truncated", "被截断"),
     ("flow.legend.uncommitted", "above HW", "HW 之上"),
-    (
-        "flow.linger_left",
-        "linger {left} left",
-        "linger 剩余 {left}",
-    ),
-    (
-        "flow.more_lanes",
-        "+{n} partitions ({batches} batches)",
-        "另有 {n} 个分区（{batches} 个批次）",
-    ),
-    (
-        "flow.more_partitions",
-        "+{n} partitions not shown",
-        "另有 {n} 个分区未显示",
-    ),
+    ("flow.linger_left", "linger {left} left", "linger 剩余 {left}"),
+    ("flow.more_lanes", "+{n} partitions ({batches} batches)", "另有 {n} 个分区（{batches} 个批次）"),
+    ("flow.more_partitions", "+{n} partitions not shown", "另有 {n} 个分区未显示"),
     ("flow.muted", "muted: one in flight", "已静音：有一个在途"),
     ("flow.not_connected", "not connected", "未连接"),
     ("flow.offline", "OFFLINE", "离线"),
@@ -51,19 +34,7 @@ pub(super) static TEXTS: &[(&str, &str, &str)] = &[
     ("flow.parked", "#{id} waits", "#{id} 等待中"),
     ("flow.processed", "processed {n}", "已处理 {n}"),
     ("flow.ready", "ready to send", "可发送"),
-    (
-        "flow.tapes",
-        "partition logs (one tape per replica)",
-        "分区日志（每个副本一条）",
-    ),
-    (
-        "flow.wait_initial_rebalance",
-        "group.initial.rebalance.delay.ms {left} left",
-        "group.initial.rebalance.delay.ms 剩余 {left}",
-    ),
-    (
-        "flow.wait_rebalance",
-        "rebalance: waiting for members, {left} left",
-        "再均衡：等待成员，剩余 {left}",
-    ),
+    ("flow.tapes", "partition logs (one tape per replica)", "分区日志（每个副本一条）"),
+    ("flow.wait_initial_rebalance", "group.initial.rebalance.delay.ms {left} left", "group.initial.rebalance.delay.ms 剩余 {left}"),
+    ("flow.wait_rebalance", "rebalance: waiting for members, {left} left", "再均衡：等待成员，剩余 {left}"),
 ];

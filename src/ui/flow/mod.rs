@@ -104,3 +104,27 @@ pub(crate) fn columns<const N: usize>(area: Rect, widths: [u16; N]) -> [Rect; N]
     c[N - 1] = Constraint::Min(0);
     Layout::horizontal(c).areas(area)
 }
+
+#[cfg(test)]
+mod tests {
+    /// Every `flow.*` key the view asks for has words (a missing one would show the key).
+    #[test]
+    fn every_key_the_flow_view_uses_is_translated() {
+        let sources = [
+            include_str!("mod.rs"),
+            include_str!("sending.rs"),
+            include_str!("wire.rs"),
+            include_str!("logs.rs"),
+            include_str!("story.rs"),
+        ];
+        let mut checked = 0;
+        for src in sources {
+            for (i, _) in src.match_indices("\"flow.") {
+                let key: String = src[i + 1..].chars().take_while(|c| *c != '"').collect();
+                assert!(crate::i18n::has(&key), "{key} has no words");
+                checked += 1;
+            }
+        }
+        assert!(checked > 20, "found only {checked} keys");
+    }
+}

@@ -106,6 +106,20 @@ fn accumulator(frame: &mut Frame, area: Rect, cx: &Ctx) {
     let now = view.now();
     let inner = area.width.saturating_sub(2) as usize;
     let followed_batch = app.follow_batch();
+    // Partitions whose leader's connection has max.in.flight requests out: a ready batch
+    // waits for one of them to be answered.
+    let nc = view.network_client();
+    let full: Vec<bool> = view
+        .partitions()
+        .iter()
+        .map(|p| {
+            p.leader.is_some_and(|b| {
+                nc.connections
+                    .get(b as usize)
+                    .is_some_and(|c| c.in_flight.len() >= nc.max_in_flight)
+            })
+        })
+        .collect();
     let parts = acc.lanes.len();
     let shown = parts.min(super::MAX_LANES as usize);
     let mut lines: Vec<Line> = acc
@@ -114,11 +128,15 @@ fn accumulator(frame: &mut Frame, area: Rect, cx: &Ctx) {
         .enumerate()
         .take(shown)
         .map(|(p, lane)| {
+            let gate = Gate {
+                muted: lane.muted,
+                in_flight_full: full.get(p).copied().unwrap_or(false),
+            };
             lane_line(
                 cx,
                 p as u32,
                 &lane.batches,
-                lane.muted,
+                gate,
                 now,
                 inner,
                 followed_batch,
@@ -148,13 +166,22 @@ fn accumulator(frame: &mut Frame, area: Rect, cx: &Ctx) {
     frame.render_widget(Paragraph::new(lines).block(b), area);
 }
 
+/// What holds a ready batch back besides its timer.
+#[derive(Clone, Copy)]
+struct Gate {
+    /// max.in.flight.requests.per.connection=1 keeps one batch per partition in flight.
+    muted: bool,
+    /// The leader's connection has max.in.flight requests unanswered.
+    in_flight_full: bool,
+}
+
 /// `p0 [●●●·····] [●●●●●●●●]77 → linger 3.2ms · last: full`: the newest batch on the left,
 /// the head (next to leave) on the right beside its timer.
 fn lane_line(
     cx: &Ctx,
     p: u32,
     batches: &[Batch],
-    muted: bool,
+    gate: Gate,
     now: SimTime,
     width: usize,
     followed: Option<u64>,
@@ -168,7 +195,7 @@ fn lane_line(
     )];
     let mut used = 3 + p.to_string().len();
     // What follows the boxes: the head's timer, then why the last batch left.
-    let timer = batches.first().map(|head| head_timer(cx, head, now, muted));
+    let timer = batches.first().map(|head| head_timer(cx, head, now, gate));
     let last = cx
         .app
         .memory
@@ -225,9 +252,13 @@ fn lane_line(
 }
 
 /// The head batch's wait: linger or backoff time left, or why it does not wait.
-fn head_timer(cx: &Ctx, b: &Batch, now: SimTime, muted: bool) -> String {
-    if muted {
+fn head_timer(cx: &Ctx, b: &Batch, now: SimTime, gate: Gate) -> String {
+    if gate.muted {
         return cx.t("flow.muted").to_string();
+    }
+    let ready = b.bytes >= b.batch_size || b.deadline <= now;
+    if ready && gate.in_flight_full {
+        return cx.t("flow.in_flight_full").to_string();
     }
     if b.bytes >= b.batch_size {
         return cx.t("reason.full").to_string();
