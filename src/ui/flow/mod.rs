@@ -121,6 +121,9 @@ mod tests {
         for src in sources {
             for (i, _) in src.match_indices("\"flow.") {
                 let key: String = src[i + 1..].chars().take_while(|c| *c != '"').collect();
+                if key.ends_with('.') {
+                    continue; // this test's own pattern
+                }
                 assert!(crate::i18n::has(&key), "{key} has no words");
                 checked += 1;
             }
