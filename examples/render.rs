@@ -10,7 +10,7 @@ fn main() {
     let h: u16 = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(48);
     // Wall milliseconds to run, and the speed (virtual seconds per wall second).
     let ms: u64 = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(3_500);
-    let speed: f64 = args.get(4).and_then(|s| s.parse().ok()).unwrap_or(0.005);
+    let speed: f64 = args.get(4).and_then(|s| s.parse().ok()).unwrap_or(0.0005);
     // An optional fifth argument opens that lesson instead of the sandbox.
     let mut app = match args.get(5) {
         Some(n) => {
