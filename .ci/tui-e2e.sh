@@ -272,4 +272,6 @@ keys_then_q big 160 48
 keys_then_q small 80 24
 ctrl_c ctrl-c 160 48
 sigterm sigterm 160 48
+# The budgets: bytes written while animating and while paused, CPU while paused.
+bash scripts/budgets.sh "$bin" || fail "over a budget (see the lines above)"
 printf 'tui e2e: all checks passed in %ds\n' "$((SECONDS - started))"

@@ -32,8 +32,16 @@ use tokio_util::sync::CancellationToken;
 
 /// Frames per second of the TUI.
 ///
-/// FPS_WHY
-pub const FPS: f64 = 30.0;
+/// 20, not 30: the budget is 30 KB/s written to the terminal while animating at 120×36
+/// (an SSH link, a slow terminal). What costs bytes is text that moves every frame (the
+/// event log scrolls by a line per event and is repainted whole), so bytes grow with the
+/// frame rate once something changes every frame. Measured with scripts/budgets.sh,
+/// 30 → 20 fps: 0.05× 52 → 38 KB/s, 1× 53 → 34, 10× 67 → 37; the calm speeds, where
+/// changes come less than once a frame, hardly move (0.005× 4.2 → 4.0, 0.02× 23 → 20).
+/// 20 fps is still smooth for dots that move a cell at a time, and a key is drawn within
+/// 50 ms, under the ~100 ms at which a reaction stops feeling immediate.
+/// `app::FLASH_FRAMES` counts frames at this rate.
+pub const FPS: f64 = 20.0;
 
 /// The longest wall time one tick reports. A process that was stopped (SIGSTOP, a
 /// suspended laptop, a stalled SSH link) would otherwise wake up and ask the simulation
@@ -103,8 +111,11 @@ pub struct Screen<B: Backend> {
     dirty: bool,
     frames: u64,
     /// Writes a synchronized-update mark through the backend; `None`: no marks.
-    sync: Option<fn(&mut B, Mark) -> Result<(), B::Error>>,
+    sync: Option<MarkWriter<B>>,
 }
+
+/// Writes one [`Mark`] through a backend.
+type MarkWriter<B> = fn(&mut B, Mark) -> Result<(), <B as Backend>::Error>;
 
 /// The two ends of a synchronized update.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -374,6 +385,7 @@ mod tests {
     #[test]
     fn period_is_one_over_fps() {
         assert_eq!(frame_period(30.0), Duration::from_nanos(33_333_333));
+        assert_eq!(frame_period(20.0), Duration::from_millis(50));
         assert!((frame_period(FPS).as_secs_f64() * FPS - 1.0).abs() < 1e-6);
     }
 
@@ -514,7 +526,10 @@ mod tests {
         let frame = out.take();
         assert!(frame.starts_with(BSU), "{frame:?}");
         assert!(frame.ends_with(ESU), "{frame:?}");
-        assert!(frame.contains("fake"), "the frame is inside the marks: {frame:?}");
+        assert!(
+            frame.contains("fake"),
+            "the frame is inside the marks: {frame:?}"
+        );
         assert_eq!(frame.matches(BSU).count(), 1, "{frame:?}");
         assert_eq!(frame.matches(ESU).count(), 1, "{frame:?}");
 
@@ -543,7 +558,10 @@ mod tests {
         let mut s = Screen::new(terminal);
         s.handle(&mut Fake::default(), &tick()).expect("draw");
         let frame = out.take();
-        assert!(frame.contains("fake") && !frame.contains("2026"), "{frame:?}");
+        assert!(
+            frame.contains("fake") && !frame.contains("2026"),
+            "{frame:?}"
+        );
     }
 
     #[test]
@@ -613,7 +631,11 @@ mod tests {
             .expect("loop");
         assert_eq!(exit, Exit::Quit);
         assert_eq!(s.frames(), 2, "ticks: {:?}", m.ticks);
-        assert_eq!(m.ticks.len(), 2, "one tick for the first frame, one for `?`");
+        assert_eq!(
+            m.ticks.len(),
+            2,
+            "one tick for the first frame, one for `?`"
+        );
         assert_eq!(m.ticks_at_keys, [1, 2]);
     }
 
@@ -638,8 +660,52 @@ mod tests {
         assert!(m.ticks.len() >= 4, "ticking again after p: {:?}", m.ticks);
         // The ticks' scheduled instants are used, so a late tick on a loaded machine
         // still reports exactly one period here.
-        assert_eq!(m.ticks[1], period, "first tick after resuming: {:?}", m.ticks);
+        assert_eq!(
+            m.ticks[1], period,
+            "first tick after resuming: {:?}",
+            m.ticks
+        );
         assert!(m.ticks[1..].iter().all(|t| *t < Duration::from_millis(150)));
+    }
+
+    fn app() -> App {
+        let config = crate::sim::Config::defaults(crate::sim::KafkaVersion::V4);
+        let workload = crate::sim::workload::Workload::notes_loop(1_000);
+        App::with(
+            config,
+            workload,
+            42,
+            crate::i18n::Lang::En,
+            crate::ui::theme::Theme::dark(),
+        )
+        .expect("app")
+    }
+
+    #[test]
+    fn the_app_is_idle_when_paused_once_a_highlight_has_gone_out() {
+        let mut a = app();
+        assert!(Model::on_tick(&mut a, frame_period(FPS)));
+        assert!(!Model::idle(&a), "running");
+        a.update(crate::app::keys::Action::TogglePause);
+        assert!(Model::idle(&a), "paused with nothing highlighted");
+
+        // A counter that just changed stays highlighted for 1.5 s of frames; paused, the
+        // only frame that changes the screen is the first one without the highlight.
+        a.flashes.insert("duplicated", a.frame);
+        let mut ticks = 0;
+        while !Model::idle(&a) {
+            ticks += 1;
+            let changed = Model::on_tick(&mut a, frame_period(FPS));
+            assert_eq!(changed, !a.flashing("duplicated"), "tick {ticks}");
+            assert!(ticks < 1000, "never idle");
+        }
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let highlighted = (1.5 * FPS) as usize;
+        assert_eq!(
+            ticks,
+            highlighted + 1,
+            "1.5 s at FPS, then the frame that clears it"
+        );
     }
 
     /// `inputs`, each 50 ms after the previous one has been taken, then silence (like a
