@@ -44,6 +44,10 @@ cleanup() {
     rm -rf "$work"
 }
 trap cleanup EXIT
+# A session that lives as long as the script. Without it, killing the last scenario's
+# session stops the server, and the next new-session can reach the server while it exits
+# ("server exited unexpectedly", about one run in twenty).
+tmx new-session -d -s keep-alive
 
 screen() { tmx capture-pane -p -t "$session"; }
 pane() { tmx display -p -t "$session" "$1"; }
