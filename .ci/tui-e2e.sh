@@ -44,6 +44,10 @@ cleanup() {
     rm -rf "$work"
 }
 trap cleanup EXIT
+# A session that lives as long as the script. Without it, killing the last scenario's
+# session stops the server, and the next new-session can reach the server while it exits
+# ("server exited unexpectedly", about one run in twenty).
+tmx new-session -d -s keep-alive
 
 screen() { tmx capture-pane -p -t "$session"; }
 pane() { tmx display -p -t "$session" "$1"; }
@@ -272,4 +276,6 @@ keys_then_q big 160 48
 keys_then_q small 80 24
 ctrl_c ctrl-c 160 48
 sigterm sigterm 160 48
+# The budgets: bytes written while animating and while paused, CPU while paused.
+bash scripts/budgets.sh "$bin" || fail "over a budget (see the lines above)"
 printf 'tui e2e: all checks passed in %ds\n' "$((SECONDS - started))"

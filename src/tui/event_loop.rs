@@ -12,19 +12,36 @@
 //! Drawing happens on frame ticks only: keys and resizes just mark the screen dirty.
 //! This bounds what we write to the terminal at `fps` frames per second however fast
 //! input arrives (key repeat, a paste, a window being dragged), which matters over SSH,
-//! and costs at most one frame period (33 ms at 30 fps) of latency.
+//! and costs at most one frame period of latency.
+//!
+//! When the model is idle (paused, nothing fading) and the screen is clean, the frame
+//! interval is left out of the `select!`: a paused app wakes for keys and signals only,
+//! and writes nothing. Each drawn frame is bracketed by synchronized-update marks (mode
+//! 2026) so a terminal that knows them shows it whole, never half-painted.
 
 use crate::app::App;
 use crossterm::event::{Event, KeyEvent, KeyEventKind};
+use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
 use futures::{Stream, StreamExt};
-use ratatui::backend::Backend;
+use ratatui::backend::{Backend, CrosstermBackend};
 use ratatui::{Frame, Terminal};
+use std::io::Write;
 use std::time::Duration;
 use tokio::time::{Instant, MissedTickBehavior};
 use tokio_util::sync::CancellationToken;
 
 /// Frames per second of the TUI.
-pub const FPS: f64 = 30.0;
+///
+/// 20, not 30: the budget is 30 KB/s written to the terminal while animating at 120×36
+/// (an SSH link, a slow terminal). What costs bytes is text that moves every frame (the
+/// event log scrolls by a line per event and is repainted whole), so bytes grow with the
+/// frame rate once something changes every frame. Measured with scripts/budgets.sh,
+/// 30 → 20 fps: 0.05× 52 → 38 KB/s, 1× 53 → 34, 10× 67 → 37; the calm speeds, where
+/// changes come less than once a frame, hardly move (0.005× 4.2 → 4.0, 0.02× 23 → 20).
+/// 20 fps is still smooth for dots that move a cell at a time, and a key is drawn within
+/// 50 ms, under the ~100 ms at which a reaction stops feeling immediate.
+/// `app::FLASH_FRAMES` counts frames at this rate.
+pub const FPS: f64 = 20.0;
 
 /// The longest wall time one tick reports. A process that was stopped (SIGSTOP, a
 /// suspended laptop, a stalled SSH link) would otherwise wake up and ask the simulation
@@ -43,6 +60,9 @@ pub trait Model {
     fn on_key(&mut self, key: KeyEvent) -> bool;
     /// `wall` time passed since the last tick. Returns whether the screen needs redrawing.
     fn on_tick(&mut self, wall: Duration) -> bool;
+    /// Whether ticks would change nothing until the next key (paused, no highlight left
+    /// to fade). The loop then stops its frame clock instead of waking every frame.
+    fn idle(&self) -> bool;
     fn quit_requested(&self) -> bool;
     fn request_quit(&mut self);
     fn draw(&self, frame: &mut Frame);
@@ -54,6 +74,9 @@ impl Model for App {
     }
     fn on_tick(&mut self, wall: Duration) -> bool {
         App::on_tick(self, wall)
+    }
+    fn idle(&self) -> bool {
+        App::idle(self)
     }
     fn quit_requested(&self) -> bool {
         App::quit_requested(self)
@@ -87,6 +110,41 @@ pub struct Screen<B: Backend> {
     terminal: Terminal<B>,
     dirty: bool,
     frames: u64,
+    /// Writes a synchronized-update mark through the backend; `None`: no marks.
+    sync: Option<MarkWriter<B>>,
+}
+
+/// Writes one [`Mark`] through a backend.
+type MarkWriter<B> = fn(&mut B, Mark) -> Result<(), <B as Backend>::Error>;
+
+/// The two ends of a synchronized update.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Mark {
+    Begin,
+    End,
+}
+
+/// Writes `mark` into the crossterm backend's own writer, so it reaches the terminal in
+/// order with the frame. Begin is only queued: it leaves in the frame's first write.
+fn crossterm_mark<W: Write>(backend: &mut CrosstermBackend<W>, mark: Mark) -> std::io::Result<()> {
+    // The backend is itself a `Write` over its writer.
+    match mark {
+        Mark::Begin => crossterm::queue!(backend, BeginSynchronizedUpdate),
+        Mark::End => crossterm::execute!(backend, EndSynchronizedUpdate),
+    }
+}
+
+impl<W: Write> Screen<CrosstermBackend<W>> {
+    /// Brackets every drawn frame with Begin/EndSynchronizedUpdate (`CSI ?2026h` /
+    /// `CSI ?2026l`). The terminal then paints the frame at once instead of as the bytes
+    /// arrive (ratatui flushes more than once per frame: after hiding the cursor, after a
+    /// clear on resize), so moving dots do not tear; terminals without mode 2026 ignore
+    /// the marks (setting an unknown private mode does nothing).
+    #[must_use]
+    pub fn synchronized(mut self) -> Self {
+        self.sync = Some(crossterm_mark::<W>);
+        self
+    }
 }
 
 impl<B: Backend> Screen<B> {
@@ -96,6 +154,7 @@ impl<B: Backend> Screen<B> {
             terminal,
             dirty: true,
             frames: 0,
+            sync: None,
         }
     }
 
@@ -145,11 +204,25 @@ impl<B: Backend> Screen<B> {
             return Ok(Flow::Quit);
         }
         if tick && self.dirty {
-            self.terminal.draw(|frame| model.draw(frame))?;
+            if let Some(mark) = self.sync {
+                mark(self.terminal.backend_mut(), Mark::Begin)?;
+            }
+            let drawn = self.terminal.draw(|frame| model.draw(frame)).map(|_| ());
+            if let Some(mark) = self.sync {
+                // Even after a failed draw: a terminal left in mode 2026 would stop
+                // painting until its own timeout.
+                mark(self.terminal.backend_mut(), Mark::End)?;
+            }
+            drawn?;
             self.dirty = false;
             self.frames += 1;
         }
         Ok(Flow::Continue)
+    }
+
+    /// Whether the loop may stop ticking: the model is idle and nothing waits to be drawn.
+    fn at_rest<M: Model>(&self, model: &M) -> bool {
+        model.idle() && !self.dirty
     }
 }
 
@@ -167,7 +240,9 @@ pub enum Exit {
 /// Runs until the model quits, `token` is cancelled or `events` ends.
 ///
 /// One `select!`, biased so that cancellation wins over everything and a frame tick
-/// (ready once per period) is never starved by a flood of terminal events.
+/// (ready once per period) is never starved by a flood of terminal events. While the
+/// model is idle and the screen clean the tick branch is switched off: the process sleeps
+/// until a terminal event or the token.
 pub async fn run_loop<B, M, S>(
     screen: &mut Screen<B>,
     model: &mut M,
@@ -186,14 +261,27 @@ where
     // frames (the elapsed wall time is passed on instead).
     interval.set_missed_tick_behavior(MissedTickBehavior::Skip);
     let mut last_tick: Option<Instant> = None;
+    let mut ticking = true;
     loop {
+        let resting = screen.at_rest(model);
+        if ticking && resting {
+            ticking = false;
+        } else if !ticking && !resting {
+            // Back on a fresh grid one period from now, measured from now: the first
+            // tick after a pause reports one period, not the pause (which the paused
+            // model ignored anyway, but a model that just un-paused would not).
+            let now = Instant::now();
+            ticking = true;
+            interval.reset_at(now + period);
+            last_tick = Some(now);
+        }
         let input = tokio::select! {
             biased;
             () = token.cancelled() => {
                 model.request_quit();
                 return Ok(Exit::Cancelled);
             }
-            at = interval.tick() => {
+            at = interval.tick(), if ticking => {
                 // The scheduled instants, not `Instant::now()`: ticks that are on time
                 // report exactly one period, so motion is even; the sum still follows
                 // the wall clock.
@@ -225,7 +313,11 @@ mod tests {
     struct Fake {
         /// What the next `on_tick` returns.
         changes_on_tick: bool,
+        /// What `idle` answers; `p` flips it (like Space on a paused App).
+        idle: bool,
         keys: Vec<KeyEvent>,
+        /// How many ticks had arrived when each key did.
+        ticks_at_keys: Vec<usize>,
         ticks: Vec<Duration>,
         quit: bool,
         draws: std::cell::Cell<u32>,
@@ -234,9 +326,14 @@ mod tests {
     impl Model for Fake {
         fn on_key(&mut self, key: KeyEvent) -> bool {
             self.keys.push(key);
+            self.ticks_at_keys.push(self.ticks.len());
             match key.code {
                 KeyCode::Char('q') => {
                     self.quit = true;
+                    true
+                }
+                KeyCode::Char('p') => {
+                    self.idle = !self.idle;
                     true
                 }
                 KeyCode::Char('?') => true,
@@ -246,6 +343,9 @@ mod tests {
         fn on_tick(&mut self, wall: Duration) -> bool {
             self.ticks.push(wall);
             self.changes_on_tick
+        }
+        fn idle(&self) -> bool {
+            self.idle
         }
         fn quit_requested(&self) -> bool {
             self.quit
@@ -285,6 +385,7 @@ mod tests {
     #[test]
     fn period_is_one_over_fps() {
         assert_eq!(frame_period(30.0), Duration::from_nanos(33_333_333));
+        assert_eq!(frame_period(20.0), Duration::from_millis(50));
         assert!((frame_period(FPS).as_secs_f64() * FPS - 1.0).abs() < 1e-6);
     }
 
@@ -383,6 +484,228 @@ mod tests {
         let (mut s, mut m) = (screen(), Fake::default());
         assert_eq!(handle(&mut s, &mut m, key('q')), Flow::Quit);
         assert_eq!(s.frames(), 0);
+    }
+
+    /// Everything written to it, readable after the writer moved into a backend.
+    #[derive(Clone, Default)]
+    struct Shared(std::rc::Rc<std::cell::RefCell<Vec<u8>>>);
+
+    impl Write for Shared {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.borrow_mut().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl Shared {
+        fn take(&self) -> String {
+            String::from_utf8(std::mem::take(&mut *self.0.borrow_mut())).expect("utf-8")
+        }
+    }
+
+    const BSU: &str = "\x1b[?2026h";
+    const ESU: &str = "\x1b[?2026l";
+
+    #[test]
+    fn a_drawn_frame_is_one_synchronized_update_and_a_still_tick_writes_nothing() {
+        let out = Shared::default();
+        // A fixed viewport: the backend never asks a real terminal for its size.
+        let options = ratatui::TerminalOptions {
+            viewport: ratatui::Viewport::Fixed(ratatui::layout::Rect::new(0, 0, 20, 4)),
+        };
+        let terminal =
+            Terminal::with_options(CrosstermBackend::new(out.clone()), options).expect("terminal");
+        let mut s = Screen::new(terminal).synchronized();
+        let mut m = Fake::default();
+        let ok = |r: std::io::Result<Flow>| r.expect("in-memory writes do not fail");
+
+        ok(s.handle(&mut m, &tick()));
+        let frame = out.take();
+        assert!(frame.starts_with(BSU), "{frame:?}");
+        assert!(frame.ends_with(ESU), "{frame:?}");
+        assert!(
+            frame.contains("fake"),
+            "the frame is inside the marks: {frame:?}"
+        );
+        assert_eq!(frame.matches(BSU).count(), 1, "{frame:?}");
+        assert_eq!(frame.matches(ESU).count(), 1, "{frame:?}");
+
+        // Nothing changed: no draw, so no marks either (a paused screen stays silent).
+        for _ in 0..10 {
+            ok(s.handle(&mut m, &tick()));
+        }
+        assert_eq!(out.take(), "");
+
+        // A change draws again, bracketed again.
+        ok(s.handle(&mut m, &key('?')));
+        assert_eq!(out.take(), "", "keys do not draw");
+        ok(s.handle(&mut m, &tick()));
+        let frame = out.take();
+        assert!(frame.starts_with(BSU) && frame.ends_with(ESU), "{frame:?}");
+    }
+
+    #[test]
+    fn a_plain_screen_writes_no_marks() {
+        let out = Shared::default();
+        let options = ratatui::TerminalOptions {
+            viewport: ratatui::Viewport::Fixed(ratatui::layout::Rect::new(0, 0, 20, 4)),
+        };
+        let terminal =
+            Terminal::with_options(CrosstermBackend::new(out.clone()), options).expect("terminal");
+        let mut s = Screen::new(terminal);
+        s.handle(&mut Fake::default(), &tick()).expect("draw");
+        let frame = out.take();
+        assert!(
+            frame.contains("fake") && !frame.contains("2026"),
+            "{frame:?}"
+        );
+    }
+
+    #[test]
+    fn an_idle_model_on_a_clean_screen_is_at_rest() {
+        let (mut s, mut m) = (screen(), Fake::default());
+        m.idle = true;
+        assert!(!s.at_rest(&m), "the first frame is still to draw");
+        handle(&mut s, &mut m, tick());
+        assert!(s.at_rest(&m));
+        handle(&mut s, &mut m, key('?'));
+        assert!(!s.at_rest(&m), "a changed screen needs one more tick");
+        handle(&mut s, &mut m, tick());
+        assert!(s.at_rest(&m));
+        m.idle = false;
+        assert!(!s.at_rest(&m));
+    }
+
+    /// Each `(ms, event)` comes `ms` after the previous one has been taken, then silence.
+    fn timed(inputs: Vec<(u64, Event)>) -> impl Stream<Item = std::io::Result<Event>> + Unpin {
+        let timed = futures::stream::iter(inputs).then(|(ms, event)| async move {
+            tokio::time::sleep(Duration::from_millis(ms)).await;
+            Ok(event)
+        });
+        Box::pin(timed.chain(futures::stream::pending()))
+    }
+
+    fn press(c: char) -> Event {
+        Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
+    }
+
+    #[test]
+    fn an_idle_model_consumes_no_ticks() {
+        let (mut s, mut m) = (screen(), Fake::default());
+        m.idle = true;
+        let token = CancellationToken::new();
+        // 10 ms frames: 300 ms of ticking would be about 30 ticks.
+        let exit = rt()
+            .block_on(run_loop(
+                &mut s,
+                &mut m,
+                timed(vec![(300, press('z')), (300, press('q'))]),
+                &token,
+                frame_period(100.0),
+            ))
+            .expect("loop");
+        assert_eq!(exit, Exit::Quit);
+        // The first frame's tick, then nothing: `z` changes nothing, so it does not wake
+        // the clock either.
+        assert_eq!(m.ticks, [Duration::ZERO]);
+        assert_eq!(m.ticks_at_keys, [1, 1]);
+        assert_eq!(s.frames(), 1);
+    }
+
+    #[test]
+    fn a_key_that_changes_an_idle_screen_gets_one_tick_to_draw_it() {
+        let (mut s, mut m) = (screen(), Fake::default());
+        m.idle = true;
+        let token = CancellationToken::new();
+        let exit = rt()
+            .block_on(run_loop(
+                &mut s,
+                &mut m,
+                timed(vec![(200, press('?')), (300, press('q'))]),
+                &token,
+                frame_period(100.0),
+            ))
+            .expect("loop");
+        assert_eq!(exit, Exit::Quit);
+        assert_eq!(s.frames(), 2, "ticks: {:?}", m.ticks);
+        assert_eq!(
+            m.ticks.len(),
+            2,
+            "one tick for the first frame, one for `?`"
+        );
+        assert_eq!(m.ticks_at_keys, [1, 2]);
+    }
+
+    #[test]
+    fn resuming_reports_one_period_not_the_pause() {
+        let (mut s, mut m) = (screen(), Fake::default());
+        m.idle = true;
+        let period = frame_period(50.0);
+        let token = CancellationToken::new();
+        let exit = rt()
+            .block_on(run_loop(
+                &mut s,
+                &mut m,
+                // Idle for 400 ms, then `p` resumes for 200 ms (about 10 ticks).
+                timed(vec![(400, press('p')), (200, press('q'))]),
+                &token,
+                period,
+            ))
+            .expect("loop");
+        assert_eq!(exit, Exit::Quit);
+        assert_eq!(m.ticks_at_keys[0], 1, "no ticks while idle: {:?}", m.ticks);
+        assert!(m.ticks.len() >= 4, "ticking again after p: {:?}", m.ticks);
+        // The ticks' scheduled instants are used, so a late tick on a loaded machine
+        // still reports exactly one period here.
+        assert_eq!(
+            m.ticks[1], period,
+            "first tick after resuming: {:?}",
+            m.ticks
+        );
+        assert!(m.ticks[1..].iter().all(|t| *t < Duration::from_millis(150)));
+    }
+
+    fn app() -> App {
+        let config = crate::sim::Config::defaults(crate::sim::KafkaVersion::V4);
+        let workload = crate::sim::workload::Workload::notes_loop(1_000);
+        App::with(
+            config,
+            workload,
+            42,
+            crate::i18n::Lang::En,
+            crate::ui::theme::Theme::dark(),
+        )
+        .expect("app")
+    }
+
+    #[test]
+    fn the_app_is_idle_when_paused_once_a_highlight_has_gone_out() {
+        let mut a = app();
+        assert!(Model::on_tick(&mut a, frame_period(FPS)));
+        assert!(!Model::idle(&a), "running");
+        a.update(crate::app::keys::Action::TogglePause);
+        assert!(Model::idle(&a), "paused with nothing highlighted");
+
+        // A counter that just changed stays highlighted for 1.5 s of frames; paused, the
+        // only frame that changes the screen is the first one without the highlight.
+        a.flashes.insert("duplicated", a.frame);
+        let mut ticks = 0;
+        while !Model::idle(&a) {
+            ticks += 1;
+            let changed = Model::on_tick(&mut a, frame_period(FPS));
+            assert_eq!(changed, !a.flashing("duplicated"), "tick {ticks}");
+            assert!(ticks < 1000, "never idle");
+        }
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let highlighted = (1.5 * FPS) as usize;
+        assert_eq!(
+            ticks,
+            highlighted + 1,
+            "1.5 s at FPS, then the frame that clears it"
+        );
     }
 
     /// `inputs`, each 50 ms after the previous one has been taken, then silence (like a

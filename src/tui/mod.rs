@@ -5,7 +5,7 @@
 //!  ├─ color_eyre::install()        error/panic reports (before ratatui's hook wraps it)
 //!  ├─ current-thread runtime, SIGTERM/SIGINT/SIGHUP registered   (terminal untouched yet)
 //!  ├─ ratatui::try_init()          raw mode + alternate screen + panic hook that restores
-//!  ├─ block_on(select!{ run_loop(..) , signal → token.cancel() })
+//!  ├─ block_on(select!{ run_loop(..) , signal → token.cancel() })   frames in mode 2026
 //!  └─ ratatui::restore()           on every return path; a panic restores in the hook
 //! ```
 
@@ -37,7 +37,7 @@ pub fn run(mut app: App) -> color_eyre::Result<()> {
             return Err(e.into());
         }
     };
-    let mut screen = Screen::new(terminal);
+    let mut screen = Screen::new(terminal).synchronized();
     let token = CancellationToken::new();
     let result = runtime.block_on(async {
         let forward_signal = async {
