@@ -167,10 +167,30 @@ cpu_ticks() {
 
 # ---- what the keys do to the simulation ----
 
-# The app is paused when these run; `+` was just pressed (0.005x → 0.01x).
+# The app is paused when these run; `+` was just pressed (0.0005x → 0.001x).
 check_speed_change() {
-    poll 3 screen_has 'speed 0.01×' || fail "$session: + did not raise the speed to 0.01x"
+    poll 3 screen_has 'speed 0.001×' || fail "$session: + did not raise the speed to 0.001x"
     note "$session: + raised the speed"
+}
+
+# F follows the next record sent: the status line names it, and its journey (send(), its
+# batch, its request…) appears above the narration once the clock runs. Leaves the app
+# paused at 0.01x.
+check_follow() {
+    tmx send-keys -t "$session" F
+    poll 3 screen_has 'next record sent will be followed' || fail "$session: F did not arm following"
+    # linger.ms is 50 now: at 0.01x a batch waits 5 s on screen.
+    local i
+    for i in 1 2 3; do tmx send-keys -t "$session" '+'; done
+    poll 3 screen_has 'speed 0.01×' || fail "$session: could not speed up to 0.01x"
+    tmx send-keys -t "$session" Space
+    poll 10 screen_has 'following record #[0-9]' || fail "$session: F followed no record"
+    local id
+    id=$(screen | grep -o 'following record #[0-9]*' | head -1)
+    id=${id##*#}
+    poll 10 screen_has "req #[0-9]" || fail "$session: record #$id's journey does not reach its request"
+    tmx send-keys -t "$session" Space
+    note "$session: F follows record #$id through its batch into a request"
 }
 
 # The selected knob is linger.ms (1 in the built-in scenario): → steps it to 5, and
@@ -192,15 +212,15 @@ check_knob_changes() {
 # k kills the leader of partition 0 (broker 0); once the controller fences it (9 s of
 # virtual time), broker 1 leads partition 0 in a new leader epoch.
 check_faults() {
-    poll 3 screen_has 'processing 0' || fail "$session: the ledger does not start clean"
+    poll 3 screen_has 'duplicated 0' || fail "$session: the ledger does not start clean"
     tmx send-keys -t "$session" k
-    poll 3 screen_has 'DOWN' || fail "$session: k did not take broker 0 down"
+    poll 3 screen_has 'broker down' || fail "$session: k did not take broker 0 down"
     tmx send-keys -t "$session" Space
     local i
-    for i in 1 2 3 4 5 6 7 8 9 10; do tmx send-keys -t "$session" '+'; done
+    for i in $(seq 1 10); do tmx send-keys -t "$session" '+'; done
     poll 3 screen_has 'speed 50×' || fail "$session: could not speed up to 50x"
-    poll 10 screen_has 'p0 e1 .*b1★' || fail "$session: no new leader for partition 0 after the kill"
-    note "$session: k killed broker 0; broker 1 became leader of partition 0"
+    poll 10 screen_has 'p0 *★b1' || fail "$session: no new leader for partition 0 after the kill"
+    note "$session: k killed broker 0; broker 1 became leader of partition 0 (its tape comes first)"
 }
 
 # c crashes the consumer, c again starts a new one; after the old member's session
@@ -209,8 +229,15 @@ check_ledger() {
     tmx send-keys -t "$session" c
     poll 3 screen_has 'crashed' || fail "$session: c did not crash the consumer"
     tmx send-keys -t "$session" c
-    poll 15 screen_has 'processing [1-9]' || fail "$session: the ledger shows no duplicated processing after a consumer crash"
+    poll 15 screen_has 'duplicated [1-9]' || fail "$session: the ledger shows no duplicated processing after a consumer crash"
     note "$session: consumer crash and restart; the ledger counts duplicated processing"
+}
+
+# a follows the latest anomaly: the status line names the record, the verdict and its cause.
+check_anomaly_jump() {
+    tmx send-keys -t "$session" a
+    poll 3 screen_has 'following #[0-9]*, ' || fail "$session: a did not follow an anomaly"
+    note "$session: a followed $(screen | grep -o 'following #[0-9]*, [^:]*' | head -1)"
 }
 
 # ---- the scenarios ----
@@ -243,8 +270,10 @@ keys_then_q() {
     tmx send-keys -t "$session" '+'
     check_speed_change
     check_knob_changes
+    check_follow
     check_faults
     check_ledger
+    check_anomaly_jump
 
     tmx send-keys -t "$session" q
     expect_restored

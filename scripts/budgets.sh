@@ -13,10 +13,11 @@
 #                            because a shared CI runner adds scheduler noise and /proc
 #                            counts whole ticks (one tick in 5 s is already 0.2 %).
 #   KF_WINDOW=5              seconds per measurement
-#   KF_FASTER=2              `+` presses before measuring: 0.005× → 0.02×, dots still
-#                            visibly travel (a trip takes half a second) and the event log
-#                            scrolls with every send(). Faster speeds scroll the log more
-#                            and write more (see the numbers in the commit that added this).
+#   KF_FASTER=10             `+` presses before measuring: 0.0005× → 1×, where every
+#                            tape, box and packet changes on every frame: the busiest the
+#                            flow view gets (measured: 1.6 KB/s at the opening 0.0005×,
+#                            24 KB/s at 0.01×, 20 KB/s at 1× where every other frame is
+#                            drawn).
 # Needs tmux. Takes about 2 × KF_WINDOW + 3 seconds.
 set -euo pipefail
 
@@ -26,7 +27,7 @@ anim_bps=${KF_ANIM_BPS:-30000}
 paused_bytes=${KF_PAUSED_BYTES:-200}
 paused_cpu=${KF_PAUSED_CPU:-1.0}
 window=${KF_WINDOW:-5}
-faster=${KF_FASTER:-2}
+faster=${KF_FASTER:-10}
 width=120
 height=36
 

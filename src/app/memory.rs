@@ -1,10 +1,11 @@
 //! What the flow view remembers from the trace that the simulation's state no longer shows:
 //! why each partition's last batch left, log cells a truncation removed, answers a broker
-//! dropped.
+//! dropped; and the narration line's current story.
 
+use super::narrate::{Level, LogEntry};
 use crate::sim::trace::{BatchId, BrokerId, RequestId, SendReason, TraceEvent};
 use crate::sim::view::SimTime;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 /// The last batch the Sender drained from one partition's deque.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -128,5 +129,55 @@ mod tests {
         assert!(m.dropped.contains(&5));
         m.prune(|_| false);
         assert!(m.dropped.is_empty());
+    }
+}
+
+/// The narration line's story: the latest event that matters, held long enough to be read.
+#[derive(Clone, Debug, Default)]
+pub struct Narration {
+    /// What the line says, and the frame it started saying it.
+    pub said: Option<(LogEntry, u64)>,
+}
+
+impl Narration {
+    /// Frames a story stays before an ordinary one replaces it (a second at 20 fps): at
+    /// speed events follow each other faster than anyone reads, and a line that changes
+    /// every frame also costs the most bytes to draw.
+    pub const HOLD_FRAMES: u64 = 20;
+
+    /// Considers the latest entries of the event log at `frame`. A send() happens every few
+    /// virtual microseconds and would wipe the story, so sends tell it only when nothing else
+    /// is near; a warning or an error replaces a calmer story at once, and so does anything
+    /// when `at_once` (stepping event by event).
+    pub fn update(&mut self, log: &VecDeque<LogEntry>, frame: u64, at_once: bool) {
+        let candidate = log
+            .iter()
+            .rev()
+            .take(64)
+            .find(|e| !matches!(e.event, TraceEvent::RecordAppended { .. }))
+            .or_else(|| log.back());
+        let Some(candidate) = candidate else {
+            return;
+        };
+        let replace = match &self.said {
+            None => true,
+            Some((now, since)) => {
+                now != candidate
+                    && (at_once
+                        || frame >= since + Self::HOLD_FRAMES
+                        || rank(candidate.level) > rank(now.level))
+            }
+        };
+        if replace {
+            self.said = Some((candidate.clone(), frame));
+        }
+    }
+}
+
+fn rank(l: Level) -> u8 {
+    match l {
+        Level::Info | Level::Good => 0,
+        Level::Warn => 1,
+        Level::Bad => 2,
     }
 }

@@ -22,7 +22,7 @@ const WATCHABLE_RECORDS_PER_SECOND: f64 = 10.0;
 /// for an unlimited rate. The sandbox (20,000/s) opens at 0.0005×, a lesson sending
 /// 1,000/s at 0.01×.
 pub fn speed_for_rate(rate: f64) -> usize {
-    if !(rate > 0.0) {
+    if rate.is_nan() || rate <= 0.0 {
         return DEFAULT_SPEED;
     }
     let want = (WATCHABLE_RECORDS_PER_SECOND / rate).ln();
@@ -41,10 +41,11 @@ mod tests {
 
     #[test]
     fn the_opening_speed_shows_about_ten_records_a_second() {
-        assert_eq!(SPEEDS[speed_for_rate(TUI_RATE)], 0.0005);
+        let at = |rate: f64| SPEEDS[speed_for_rate(rate)];
+        assert!((at(TUI_RATE) - 0.0005).abs() < 1e-12);
         assert_eq!(speed_for_rate(TUI_RATE), DEFAULT_SPEED);
-        assert_eq!(SPEEDS[speed_for_rate(1_000.0)], 0.01);
-        assert_eq!(SPEEDS[speed_for_rate(100.0)], 0.1);
+        assert!((at(1_000.0) - 0.01).abs() < 1e-12);
+        assert!((at(100.0) - 0.1).abs() < 1e-12);
         // Unlimited or nonsense rates keep the default.
         assert_eq!(speed_for_rate(0.0), DEFAULT_SPEED);
         assert_eq!(speed_for_rate(f64::NAN), DEFAULT_SPEED);

@@ -85,11 +85,11 @@ impl PanelId {
 
 /// A bordered block titled in the current language; the focused panel stands out.
 pub fn block<'a>(cx: &Ctx, title_key: &str, id: PanelId) -> Block<'a> {
-    block_titled(cx, cx.t(title_key).to_string(), id)
+    block_titled(cx, cx.t(title_key), id)
 }
 
 /// [`block`] with a title already in words.
-pub fn block_titled<'a>(cx: &Ctx, title: String, id: PanelId) -> Block<'a> {
+pub fn block_titled<'a>(cx: &Ctx, title: &str, id: PanelId) -> Block<'a> {
     let focused = PanelId::of(cx.app.focus) == id;
     let number = Panel::ALL
         .iter()

@@ -82,7 +82,7 @@ pub fn draw(frame: &mut Frame, area: Rect, cx: &Ctx) {
         f.struck,
         cx.t("flow.legend.truncated"),
     );
-    let mut b = block_titled(cx, cx.t("flow.tapes").to_string(), PanelId::Brokers);
+    let mut b = block_titled(cx, cx.t("flow.tapes"), PanelId::Brokers);
     if text::width(&legend) + 4 <= area.width as usize {
         b = b.title_bottom(Span::styled(legend, cx.theme().dim));
     }
@@ -108,7 +108,13 @@ fn window_start(cx: &Ctx, p: &Partition, tape_w: usize) -> i64 {
         .map(|r| r.log_start_offset)
         .min()
         .unwrap_or(0);
-    let start = (end - tape_w as i64 + 1).max(first).max(0);
+    // The window jumps a quarter of its width at a time instead of sliding by one offset per
+    // record: between jumps only new cells are drawn (at 1× a sliding tape rewrote every row on
+    // every frame, over the 30 KB/s budget for a terminal over SSH).
+    let step = (tape_w as i64 / 4).max(1);
+    let lowest = end - tape_w as i64 + 1;
+    let start = (lowest.max(0) + step - 1) / step * step;
+    let start = start.max(first).max(0);
     // A followed record left of the window brings the window to it.
     match cx.app.follow_offset() {
         Some((fp, o)) if fp == p.id && o < start => (o - tape_w as i64 / 4).max(first).max(0),
@@ -125,8 +131,8 @@ fn partition_lines(
 ) {
     let app = cx.app;
     let view = app.sim.view();
-    let g = cx.glyphs();
-    let f = &g.flow;
+    let glyphs = cx.glyphs();
+    let shapes = &glyphs.flow;
     let colour = cx.theme().partition(p.id);
     let start = window_start(cx, p, tape_w);
     let end = start + tape_w as i64;
@@ -139,7 +145,7 @@ fn partition_lines(
     let in_poll: Vec<(i64, i64)> = group
         .consumers
         .iter()
-        .filter_map(|c| c.poll.as_ref())
+        .filter_map(|cons| cons.poll.as_ref())
         .flat_map(|poll| poll.ranges.iter())
         .filter(|r| r.0 == p.id)
         .map(|r| (r.1, r.2))
@@ -149,31 +155,31 @@ fn partition_lines(
             break;
         }
         let label = if i == 0 {
-            let star = if r.leader { g.leader } else { " " };
+            let star = if r.leader { glyphs.leader } else { " " };
             format!("p{:<2}{star}b{:<2}", p.id, r.broker)
         } else {
             format!("    b{:<2}", r.broker)
         };
-        let mut c = Canvas::new(tape_w, " ", Style::new());
+        let mut canvas = Canvas::new(tape_w, " ", Style::new());
         let mut seen: BTreeSet<RecordId> = BTreeSet::new();
         for (o, rec) in view.log_window(p.id, r.broker, start, end) {
             let x = (o - start) as usize;
             let dup = !seen.insert(rec);
             let (glyph, mut style) = if followed == Some(rec) {
-                (f.followed, cx.theme().selected)
+                (shapes.followed, cx.theme().selected)
             } else if dup {
-                (f.duplicate, cx.theme().bad)
+                (shapes.duplicate, cx.theme().bad)
             } else if lost.contains(&o) {
-                (f.lost, cx.theme().bad)
+                (shapes.lost, cx.theme().bad)
             } else if o >= p.high_watermark {
-                (f.uncommitted, colour)
+                (shapes.uncommitted, colour)
             } else {
-                (f.cell, colour)
+                (shapes.cell, colour)
             };
             if i == 0 && in_poll.iter().any(|&(a, b)| o >= a && o <= b) {
                 style = style.add_modifier(Modifier::UNDERLINED);
             }
-            c.put(x, glyph, style);
+            canvas.put(x, glyph, style);
         }
         // A replica whose log ends before the window: how far behind it is.
         if r.log_end_offset < start {
@@ -181,17 +187,21 @@ fn partition_lines(
                 "flow.behind",
                 &[("n", &(p.log_end_offset - r.log_end_offset).to_string())],
             );
-            c.put(0, &format!("{} {behind}", g.arrow_left), cx.theme().warn);
+            canvas.put(
+                0,
+                &format!("{} {behind}", glyphs.arrow_left),
+                cx.theme().warn,
+            );
         }
         // Lost records beyond the log end (truncated away and not rewritten).
         for &o in lost.iter().filter(|&&o| o >= r.log_end_offset && i == 0) {
-            c.put((o - start) as usize, f.lost, cx.theme().bad);
+            canvas.put((o - start) as usize, shapes.lost, cx.theme().bad);
         }
         if let Some((from, to)) = app.memory.struck(p.id, r.broker, r.log_end_offset) {
             for o in from.max(start)..to.min(end) {
-                c.put(
+                canvas.put(
                     (o - start) as usize,
-                    f.struck,
+                    shapes.struck,
                     cx.theme().bad.add_modifier(Modifier::CROSSED_OUT),
                 );
             }
@@ -223,10 +233,10 @@ fn partition_lines(
         let label_style = if r.leader { cx.theme().leader } else { colour };
         let mut line = Line::from(Span::styled(label, label_style));
         line.spans.push(Span::styled(
-            if start > 0 { "…" } else { " " }.replace('…', g.ellipsis),
+            if start > 0 { "…" } else { " " }.replace('…', glyphs.ellipsis),
             cx.theme().dim,
         ));
-        line.spans.extend(c.into_line().spans);
+        line.spans.extend(canvas.into_line().spans);
         line.spans.push(note);
         lines.push(line);
     }
@@ -256,33 +266,33 @@ fn marker_line(
     tape_w: usize,
     group: &crate::sim::view::ConsumerGroup,
 ) -> Line<'static> {
-    let g = cx.glyphs();
-    let f = &g.flow;
-    let mut c = Canvas::new(tape_w, " ", Style::new());
+    let glyphs = cx.glyphs();
+    let shapes = &glyphs.flow;
+    let mut canvas = Canvas::new(tape_w, " ", Style::new());
     let mut marks: Vec<(i64, String, Style)> = Vec::new();
     if p.leader.is_some() {
         marks.push((
             p.high_watermark,
-            format!("{}HW {}", g.hw_mark, p.high_watermark),
+            format!("{}HW {}", glyphs.hw_mark, p.high_watermark),
             cx.theme().hw_mark,
         ));
     }
-    for cons in group.consumers.iter().filter(|c| c.alive) {
+    for cons in group.consumers.iter().filter(|cons| cons.alive) {
         if let Some(pos) = cons.position(p.id) {
             marks.push((
                 pos,
-                format!("{}c{}", f.position, cons.index),
+                format!("{}c{}", shapes.position, cons.index),
                 cx.theme().accent,
             ));
         }
     }
     if let Some(o) = group.committed(p.id) {
-        marks.push((o, format!("{}{o}", f.committed), cx.theme().ok));
+        marks.push((o, format!("{}{o}", shapes.committed), cx.theme().ok));
     }
     for (o, s, style) in marks {
         // Left of the window: pinned to its edge, pointing left.
         let s = if o < start {
-            format!("{}{s}", g.arrow_left)
+            format!("{}{s}", glyphs.arrow_left)
         } else {
             s
         };
@@ -291,15 +301,15 @@ fn marker_line(
         // The nearest free room at or after its offset (markers at one offset line up).
         // A free cell after it keeps neighbouring labels apart.
         if let Some(x) = (x..tape_w)
-            .find(|&x| c.is_free(x, w + 1, " "))
-            .or_else(|| (x..tape_w).find(|&x| c.is_free(x, w, " ")))
+            .find(|&x| canvas.is_free(x, w + 1, " "))
+            .or_else(|| (x..tape_w).find(|&x| canvas.is_free(x, w, " ")))
         {
-            c.put(x, &s, style);
-        } else if let Some(x) = (0..x).rev().find(|&x| c.is_free(x, w, " ")) {
-            c.put(x, &s, style);
+            canvas.put(x, &s, style);
+        } else if let Some(x) = (0..x).rev().find(|&x| canvas.is_free(x, w, " ")) {
+            canvas.put(x, &s, style);
         }
     }
     let mut line = Line::styled(format!("{:>w$} ", start, w = LABEL_W - 1), cx.theme().dim);
-    line.spans.extend(c.into_line().spans);
+    line.spans.extend(canvas.into_line().spans);
     line
 }

@@ -162,7 +162,7 @@ fn accumulator(frame: &mut Frame, area: Rect, cx: &Ctx) {
         acc.batch_size,
         short(acc.linger.as_micros()).trim_end_matches(".0ms")
     );
-    let b = block_titled(cx, title, PanelId::Accumulator);
+    let b = block_titled(cx, &title, PanelId::Accumulator);
     frame.render_widget(Paragraph::new(lines).block(b), area);
 }
 

@@ -182,6 +182,13 @@ pub fn journey_lines(cx: &Ctx, width: u16) -> Vec<Line<'static>> {
     let mut lines = crate::ui::journey::lines(cx, j, width.saturating_sub(1));
     if lines.len() > JOURNEY_ROWS {
         lines.drain(..lines.len() - JOURNEY_ROWS);
+        // The record's id leaves with the first line: it heads the rest instead.
+        if let Some(first) = lines.first_mut() {
+            first.spans.insert(
+                0,
+                Span::styled(format!("#{}", j.record()), cx.theme().selected),
+            );
+        }
     }
     lines
         .into_iter()
@@ -195,15 +202,7 @@ pub fn journey_lines(cx: &Ctx, width: u16) -> Vec<Line<'static>> {
 /// The latest event in plain words, full width, on two lines if it needs them.
 pub fn narration(frame: &mut Frame, area: Rect, cx: &Ctx) {
     let app = cx.app;
-    // The latest event that matters: a send() happens every few virtual microseconds and
-    // would wipe the story before anyone reads it, so sends tell it only when nothing else
-    // happened in the last few entries.
-    let recent = app.log.iter().rev().take(64);
-    let Some(entry) = recent
-        .clone()
-        .find(|e| !matches!(e.event, crate::sim::TraceEvent::RecordAppended { .. }))
-        .or_else(|| app.log.back())
-    else {
+    let Some((entry, _)) = app.narration.said.as_ref() else {
         return;
     };
     let style = match entry.level {

@@ -19,17 +19,17 @@ pub fn draw(frame: &mut Frame, area: Rect, cx: &Ctx) {
     let nc = view.network_client();
     let brokers = view.brokers();
     let partitions = view.partitions();
-    let g = cx.glyphs();
-    let f = &g.flow;
+    let glyphs = cx.glyphs();
+    let shapes = &glyphs.flow;
     let width = area.width as usize;
     let followed = app.follow_request();
     let mut lines = Vec::new();
     for b in &brokers {
         let label = format!(" b{} ", b.id);
         let end = if !b.alive {
-            format!(" {} {}", g.cross, cx.t("flow.broker_down"))
+            format!(" {} {}", glyphs.cross, cx.t("flow.broker_down"))
         } else if b.isolated {
-            format!(" {} {}", g.cross, cx.t("flow.broker_isolated"))
+            format!(" {} {}", glyphs.cross, cx.t("flow.broker_isolated"))
         } else {
             // What it leads: where this wire's requests go.
             let leads: Vec<String> = partitions
@@ -37,12 +37,12 @@ pub fn draw(frame: &mut Frame, area: Rect, cx: &Ctx) {
                 .filter(|p| p.leader == Some(b.id))
                 .map(|p| format!("p{}", p.id))
                 .collect();
-            format!(" {}{}", g.leader, leads.join(","))
+            format!(" {}{}", glyphs.leader, leads.join(","))
         };
         let lw = text::width(&label);
         let ew = text::width(&end);
         let len = width.saturating_sub(lw + ew);
-        let mut c = Canvas::new(len, f.wire, cx.theme().dim);
+        let mut canvas = Canvas::new(len, shapes.wire, cx.theme().dim);
         let mine: Vec<&Request> = nc.requests.iter().filter(|r| r.broker == b.id).collect();
         // Parked first: anything moving is drawn over them.
         for r in mine
@@ -52,7 +52,7 @@ pub fn draw(frame: &mut Frame, area: Rect, cx: &Ctx) {
             let dropped = app.memory.dropped.contains(&r.id);
             let (s, style) = if dropped {
                 (
-                    format!("#{}{}", r.id, g.cross),
+                    format!("#{}{}", r.id, glyphs.cross),
                     cx.theme().bad.add_modifier(Modifier::CROSSED_OUT),
                 )
             } else {
@@ -63,16 +63,16 @@ pub fn draw(frame: &mut Frame, area: Rect, cx: &Ctx) {
                 )
             };
             let w = text::width(&s);
-            c.put(len.saturating_sub(w), &s, style);
+            canvas.put(len.saturating_sub(w), &s, style);
         }
         for r in &mine {
             let highlight = followed == Some(r.id);
             if let Some(progress) = r.progress(now) {
-                let s = packet(r, g.request, f.times);
+                let s = packet(r, glyphs.request, shapes.times);
                 let w = text::width(&s);
                 let x = (progress * len.saturating_sub(w) as f64).round() as usize;
                 // Packets that would overlap queue up behind the one ahead.
-                let Some(x) = free_at_or_before(&c, x, w, f.wire) else {
+                let Some(x) = free_at_or_before(&canvas, x, w, shapes.wire) else {
                     continue;
                 };
                 let style = if highlight {
@@ -83,14 +83,14 @@ pub fn draw(frame: &mut Frame, area: Rect, cx: &Ctx) {
                         .map_or(cx.theme().request, |&p| cx.theme().partition(p))
                         .add_modifier(Modifier::BOLD)
                 };
-                c.put(x, &s, style);
+                canvas.put(x, &s, style);
             }
             if let Some(a) = r.response {
-                let mark = if a.ok { g.check } else { g.cross };
-                let s = format!("{}#{}{mark}", g.ack, r.id);
+                let mark = if a.ok { glyphs.check } else { glyphs.cross };
+                let s = format!("{}#{}{mark}", glyphs.ack, r.id);
                 let w = text::width(&s);
                 let x = ((1.0 - a.progress(now)) * len.saturating_sub(w) as f64).round() as usize;
-                let Some(x) = free_at_or_before(&c, x, w, f.wire) else {
+                let Some(x) = free_at_or_before(&canvas, x, w, shapes.wire) else {
                     continue;
                 };
                 let style = if a.lost {
@@ -102,11 +102,11 @@ pub fn draw(frame: &mut Frame, area: Rect, cx: &Ctx) {
                 } else {
                     cx.theme().bad
                 };
-                c.put(x, &s, style);
+                canvas.put(x, &s, style);
             }
         }
         let mut line = Line::styled(label, cx.theme().title);
-        line.spans.extend(c.into_line().spans);
+        line.spans.extend(canvas.into_line().spans);
         line.spans.push(ratatui::text::Span::styled(
             end,
             if b.alive && !b.isolated {
