@@ -136,6 +136,8 @@ pub struct App {
     pub narration: memory::Narration,
     /// The record being followed (`F`, `#`, `a`), fed with every trace event.
     pub follow: Option<Journey>,
+    /// Why the followed record is an anomaly (after `a`), in both languages.
+    pub follow_cause: Option<Said>,
     /// `F` was pressed: the next record `send()` handles becomes [`App::follow`].
     pub follow_armed: bool,
     /// `#` was pressed: the record id typed so far (shown on the status line).
@@ -294,6 +296,7 @@ impl App {
             memory: memory::FlowMemory::default(),
             narration: memory::Narration::default(),
             follow: None,
+            follow_cause: None,
             follow_armed: false,
             follow_entry: None,
             sends: Sends::default(),
@@ -399,6 +402,7 @@ impl App {
                 (Some(s), _) if self.follow_armed => {
                     self.follow_armed = false;
                     self.follow = Some(Journey::sent(r.t, s));
+                    self.follow_cause = None;
                     self.say(Level::Info, |lang| {
                         trf(
                             lang,
@@ -563,6 +567,7 @@ impl App {
                 }
                 if nothing_open && (self.follow.is_some() || self.follow_armed) {
                     self.follow = None;
+                    self.follow_cause = None;
                     self.follow_armed = false;
                     self.say(Level::Info, |lang| {
                         tr(lang, "journey.status.stopped").into()
@@ -571,6 +576,7 @@ impl App {
             }
             Action::FollowNext => {
                 self.follow_armed = true;
+                self.follow_cause = None;
                 self.say(Level::Info, |lang| tr(lang, "journey.status.armed").into());
             }
             Action::FollowById => {
@@ -755,6 +761,7 @@ impl App {
         self.narration = memory::Narration::default();
         // The followed record belonged to the old world.
         self.follow = None;
+        self.follow_cause = None;
         self.follow_armed = false;
         self.follow_entry = None;
         self.sends = Sends::default();
@@ -778,6 +785,7 @@ impl App {
         match Journey::join(&self.sim.view(), r, origin, &self.sends, hint) {
             Some(j) => {
                 self.follow = Some(j);
+                self.follow_cause = None;
                 if origin == Origin::ById {
                     self.say(Level::Info, |lang| {
                         trf(lang, "journey.status.joined", &[("r", &r.to_string())])
@@ -821,7 +829,7 @@ impl App {
             Some((ex.partition, ex.offset)),
         );
         let r = ex.record.to_string();
-        self.say(Level::Bad, |lang| {
+        let words = |lang| {
             let verdict = tr(lang, &format!("verdict.{}", ex.verdict.name())).to_string();
             let cause = crate::i18n::describe::explanation(lang, &ex.cause);
             let key = if cause.is_empty() {
@@ -834,7 +842,10 @@ impl App {
                 key,
                 &[("r", &r), ("verdict", &verdict), ("cause", &cause)],
             )
-        });
+        };
+        // On the status line, and in full above the journey while it is followed.
+        self.follow_cause = Some(Said::new(words));
+        self.say(Level::Bad, words);
     }
 
     /// The knob's value as the screen shows it: the setting, and what Kafka makes of it when

@@ -258,7 +258,8 @@ fn lost_offsets(cx: &Ctx, p: u32, start: i64, end: i64) -> BTreeSet<i64> {
 }
 
 /// `  1020      ▲HW 1040 ▼c0   ▽`: the window's first offset, then the markers under the
-/// cells they point at (a marker sits under the first offset it does not cover yet).
+/// cells they point at (a marker sits under the first offset it does not cover yet; one
+/// outside the window is pinned to its edge with an arrow).
 fn marker_line(
     cx: &Ctx,
     p: &Partition,
@@ -293,11 +294,13 @@ fn marker_line(
         // Left of the window: pinned to its edge, pointing left.
         let s = if o < start {
             format!("{}{s}", glyphs.arrow_left)
+        } else if o >= start + tape_w as i64 {
+            format!("{s}{}", glyphs.arrow_right)
         } else {
             s
         };
         let w = text::width(&s);
-        let x = (o - start).clamp(0, tape_w as i64 - 1) as usize;
+        let x = (o - start).clamp(0, (tape_w - w.min(tape_w)) as i64) as usize;
         // The nearest free room at or after its offset (markers at one offset line up).
         // A free cell after it keeps neighbouring labels apart.
         if let Some(x) = (x..tape_w)

@@ -190,14 +190,26 @@ pub fn journey_lines(cx: &Ctx, width: u16) -> Vec<Line<'static>> {
             );
         }
     }
-    lines
-        .into_iter()
-        .map(|mut l| {
-            l.spans.insert(0, Span::raw(" "));
-            l
-        })
-        .collect()
+    // After `a`: why it is an anomaly, in full (the status line may cut it).
+    let mut out: Vec<Line<'static>> = Vec::new();
+    if let Some(cause) = &cx.app.follow_cause {
+        let text = cause.get(cx.app.lang);
+        for row in text::wrap(&text, (width as usize).saturating_sub(2).max(10))
+            .into_iter()
+            .take(CAUSE_ROWS)
+        {
+            out.push(Line::styled(format!(" {row}"), cx.theme().bad));
+        }
+    }
+    out.extend(lines.into_iter().map(|mut l| {
+        l.spans.insert(0, Span::raw(" "));
+        l
+    }));
+    out
 }
+
+/// Rows for an anomaly's cause above the journey.
+const CAUSE_ROWS: usize = 3;
 
 /// The latest event in plain words, full width, on two lines if it needs them.
 pub fn narration(frame: &mut Frame, area: Rect, cx: &Ctx) {
