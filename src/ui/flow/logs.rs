@@ -300,7 +300,14 @@ fn marker_line(
             s
         };
         let w = text::width(&s);
-        let x = (o - start).clamp(0, (tape_w - w.min(tape_w)) as i64) as usize;
+        let right_edge = tape_w.saturating_sub(w);
+        let x = if o < start {
+            0
+        } else if o >= start + tape_w as i64 {
+            right_edge
+        } else {
+            (o - start) as usize
+        };
         // The nearest free room at or after its offset (markers at one offset line up).
         // A free cell after it keeps neighbouring labels apart.
         if let Some(x) = (x..tape_w)
