@@ -6,9 +6,10 @@
 #   bin  the binary to record (default target/release/kafka-flow; this script builds nothing)
 #   out  the cast to write (default assets/kafka-flow.cast)
 # Environment (all optional):
-#   CAST_SECONDS  how long to record (default 20)
+#   CAST_SECONDS  how long to record (default 26)
 #   CAST_FPS      samples per second (default 8)
-#   CAST_KEYS     "SECONDS:KEY ..." pressed during the recording (default "2:+ 6:+ 9:F 13:a");
+#   CAST_KEYS     "SECONDS:KEY ..." pressed during the recording (default "1:F 20:+ 21:+ 22:+":
+#                 follow the next record sent at the opening speed, then speed up);
 #                 a single character is typed as itself, a longer word is a tmux key name
 #                 (Space, Tab, Right...). A key kafka-flow does not know does nothing.
 #   CAST_ARGS     extra arguments for kafka-flow (default "--lang en")
@@ -23,9 +24,9 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bin=$(realpath "${1:-target/release/kafka-flow}")
 out=${2:-assets/kafka-flow.cast}
-seconds=${CAST_SECONDS:-20}
+seconds=${CAST_SECONDS:-26}
 fps=${CAST_FPS:-8}
-keys=${CAST_KEYS:-2:+ 6:+ 9:F 13:a}
+keys=${CAST_KEYS:-1:F 20:+ 21:+ 22:+}
 args=${CAST_ARGS:---lang en}
 width=120
 height=36
