@@ -112,3 +112,83 @@ fn a_dead_broker_and_a_crashed_consumer_show() {
     let c = &view.consumer_group().consumers[0];
     assert!(!c.alive && !c.member && c.phase == Phase::Dead);
 }
+
+#[test]
+fn a_log_window_is_the_matching_slice_of_the_whole_log() {
+    let sim = busy_sim();
+    let view = sim.view();
+    for p in view.partitions() {
+        for r in &p.replicas {
+            let whole = view.log(p.id, r.broker);
+            let leo = r.log_end_offset;
+            for (from, to) in [
+                (0, 5),
+                (leo - 40, leo),
+                (leo - 7, leo + 10),
+                (leo + 1, leo + 9),
+            ] {
+                let want: Vec<(i64, RecordId)> = whole
+                    .iter()
+                    .copied()
+                    .filter(|&(o, _)| o >= from && o < to)
+                    .collect();
+                assert_eq!(
+                    view.log_window(p.id, r.broker, from, to),
+                    want,
+                    "{from}..{to}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_request_and_its_answer_are_found_by_correlation_id() {
+    // Step event by event until a produce answer is on its way back.
+    let mut cfg = Config::defaults(KafkaVersion::V4);
+    cfg.set("network.latency.ms", "5").expect("valid");
+    let mut sim = Sim::new(cfg, Workload::notes_loop(1_000), 3).expect("valid");
+    sim.set_track_flights(true);
+    let mut seen_flying = false;
+    let mut seen_answer = false;
+    for _ in 0..20_000 {
+        if !sim.step() {
+            break;
+        }
+        let view = sim.view();
+        let now = view.now();
+        for r in view.network_client().requests {
+            let flights: Vec<Flight> = view.wire().collect();
+            if let Some(arrives) = r.arrives {
+                seen_flying = true;
+                assert!(flights.iter().any(|f| matches!(
+                    f.kind,
+                    FlightKind::Produce { request, .. } if request == r.id
+                ) && f.arrive == arrives));
+            }
+            if let Some(a) = r.response {
+                seen_answer = true;
+                assert!(r.arrives.is_none(), "an answer before its request arrived");
+                assert!(a.depart <= now && a.arrive > now);
+                assert!((0.0..=1.0).contains(&a.progress(now)));
+            }
+        }
+        sim.prune_flights();
+    }
+    assert!(seen_flying && seen_answer);
+}
+
+#[test]
+fn the_first_rebalance_counts_down_the_initial_delay() {
+    let mut cfg = Config::defaults(KafkaVersion::V4);
+    cfg.set("group.initial.rebalance.delay.ms", "3000")
+        .expect("valid");
+    let mut sim = Sim::new(cfg, Workload::notes_loop(10), 1).expect("valid");
+    sim.advance_to(SimTime::ZERO + SimDuration::from_millis(500));
+    let group = sim.view().consumer_group();
+    let (until, initial) = group.rebalance_deadline.expect("waiting for members");
+    assert!(initial);
+    assert!(until > sim.now() && until <= SimTime::ZERO + SimDuration::from_millis(3_100));
+    sim.advance_to(SimTime::ZERO + SimDuration::from_millis(4_000));
+    assert!(sim.view().consumer_group().rebalance_deadline.is_none());
+}
