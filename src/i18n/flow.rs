@@ -19,7 +19,7 @@ pub(super) static TEXTS: &[(&str, &str, &str)] = &[
     ("flow.ledger.reordered", "reordered", "乱序"),
     ("flow.legend.committed", "below HW", "HW 之下"),
     ("flow.legend.committed_offset", "committed", "已提交"),
-    ("flow.legend.duplicate", "copy", "副本重复"),
+    ("flow.legend.duplicate", "written twice", "重复写入"),
     ("flow.legend.lost", "lost", "丢失"),
     ("flow.legend.position", "position", "位置"),
     ("flow.legend.truncated", "truncated", "被截断"),

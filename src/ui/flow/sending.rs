@@ -325,7 +325,7 @@ fn sender(frame: &mut Frame, area: Rect, cx: &Ctx) {
         let with_count = 3 + slots + count.len() + state_w <= inner || state.is_none();
         let mut spans = vec![
             Span::raw(format!("b{} ", c.broker)),
-            Span::styled(f.slot_busy.repeat(busy.min(slots)), cx.theme().request),
+            Span::styled(f.slot_busy.repeat(busy.min(slots)), cx.theme().accent),
             Span::styled(
                 f.slot_free.repeat(slots.saturating_sub(busy)),
                 cx.theme().dim,
