@@ -37,4 +37,5 @@ pub(super) static TEXTS: &[(&str, &str, &str)] = &[
     ("flow.tapes", "partition logs (one tape per replica)", "分区日志（每个副本一条）"),
     ("flow.wait_initial_rebalance", "group.initial.rebalance.delay.ms {left} left", "group.initial.rebalance.delay.ms 剩余 {left}"),
     ("flow.wait_rebalance", "rebalance: waiting for members, {left} left", "再均衡：等待成员，剩余 {left}"),
+    ("flow.wait_session", "still a member: session.timeout.ms {left} left", "仍是组成员：session.timeout.ms 剩余 {left}"),
 ];

@@ -335,6 +335,24 @@ impl<'a> View<'a> {
                             .values()
                             .any(|m| m.consumer == c.index && m.incarnation == c.incarnation),
                     left_group: c.has_left_group(),
+                    // A crashed consumer stays a member until the coordinator has heard no
+                    // heartbeat for session.timeout.ms (`GroupCoordinator` session expiry).
+                    session_expires: (!alive)
+                        .then(|| {
+                            g.coordinator
+                                .members
+                                .values()
+                                // The dead instance's (a crash starts a new incarnation).
+                                .filter(|m| m.consumer == c.index)
+                                .map(|m| m.last_heartbeat)
+                                .max()
+                                .map(|last| {
+                                    last + SimDuration::from_millis(
+                                        self.sim.core.cfg.consumer.session_timeout_ms,
+                                    )
+                                })
+                        })
+                        .flatten(),
                     assignment: c.assignment.clone(),
                     positions: c
                         .assignment

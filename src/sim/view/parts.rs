@@ -271,6 +271,9 @@ pub struct Consumer {
     /// The heartbeat thread left the group (max.poll.interval.ms) and `poll()` was not called
     /// since: its commits would fail.
     pub left_group: bool,
+    /// Crashed but still a member: when the coordinator will give up on its heartbeats
+    /// (last heartbeat + session.timeout.ms) and rebalance its partitions to the others.
+    pub session_expires: Option<SimTime>,
     /// Its assigned partitions.
     pub assignment: Vec<u32>,
     /// Per assigned partition: (partition, position = the next offset `poll()` returns).

@@ -192,3 +192,34 @@ fn the_first_rebalance_counts_down_the_initial_delay() {
     sim.advance_to(SimTime::ZERO + SimDuration::from_millis(4_000));
     assert!(sim.view().consumer_group().rebalance_deadline.is_none());
 }
+
+#[test]
+fn a_crashed_consumer_counts_down_its_session_timeout() {
+    let mut cfg = Config::defaults(KafkaVersion::V4);
+    cfg.set("group.initial.rebalance.delay.ms", "0")
+        .expect("valid");
+    cfg.set("session.timeout.ms", "10000").expect("valid");
+    let mut sim = Sim::new(cfg, Workload::notes_loop(100_000), 1).expect("valid");
+    let at = |ms| SimTime::ZERO + SimDuration::from_millis(ms);
+    sim.advance_to(at(1_000));
+    assert!(
+        sim.view().consumer_group().consumers[0]
+            .session_expires
+            .is_none()
+    );
+    sim.apply(crate::sim::Command::Fault {
+        fault: crate::sim::Fault::CrashConsumer { consumer: 0 },
+    })
+    .expect("applies");
+    sim.advance_to(at(2_000));
+    let until = sim.view().consumer_group().consumers[0]
+        .session_expires
+        .expect("still a member");
+    assert!(until > at(10_000) && until <= at(11_000), "{until}");
+    sim.advance_to(at(12_000));
+    assert!(
+        sim.view().consumer_group().consumers[0]
+            .session_expires
+            .is_none()
+    );
+}

@@ -50,6 +50,13 @@ fn consumer_lines(cx: &Ctx) -> Vec<Line<'static>> {
                 cx.theme().bad,
             ));
         }
+        if let Some(until) = c.session_expires.filter(|t| *t > now) {
+            let left = short(until.since(now).as_micros());
+            spans.push(Span::styled(
+                format!(" · {}", cx.tf("flow.wait_session", &[("left", &left)])),
+                cx.theme().warn,
+            ));
+        }
         if c.phase == Phase::Joining {
             if let Some((until, initial)) = group.rebalance_deadline {
                 let left = short(until.since(now).as_micros());
@@ -194,7 +201,7 @@ pub fn journey_lines(cx: &Ctx, width: u16) -> Vec<Line<'static>> {
     let mut out: Vec<Line<'static>> = Vec::new();
     if let Some(cause) = &cx.app.follow_cause {
         let text = cause.get(cx.app.lang);
-        for row in text::wrap(&text, (width as usize).saturating_sub(2).max(10))
+        for row in text::wrap(text, (width as usize).saturating_sub(2).max(10))
             .into_iter()
             .take(CAUSE_ROWS)
         {
