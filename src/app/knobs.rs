@@ -10,6 +10,11 @@ pub struct Knob {
 
 pub use crate::scenario::RATE;
 
+use super::Said;
+use super::narrate::Level;
+use crate::i18n::{Lang, tr, trf};
+use crate::sim::{Applied, Command, Workload};
+
 pub const KNOBS: &[Knob] = &[
     Knob {
         name: "batch.size",
@@ -153,6 +158,141 @@ fn step_in(steps: &[&'static str], current: &str, up: bool) -> &'static str {
                 None => steps[0],
             }
         }
+    }
+}
+
+/// The knobs as the screen shows them and as the keyboard turns them.
+impl super::App {
+    /// The knob's value as the screen shows it: the setting, and what Kafka makes of it when
+    /// that differs (idempotence left on by default is silently off with acks≠all or retries=0).
+    pub fn knob_display(&self, i: usize) -> String {
+        let value = self.knob_value(i);
+        let idem = self
+            .knobs
+            .get(i)
+            .is_some_and(|k| k.name == "enable.idempotence");
+        if idem && value == "true" && !self.sim.effective().idempotence {
+            return format!("{value} ({})", tr(self.lang, "knobs.idempotence_off"));
+        }
+        value
+    }
+
+    /// The knob's current value as text.
+    pub fn knob_value(&self, i: usize) -> String {
+        let Some(name) = self.knobs.get(i).map(|k| k.name.as_str()) else {
+            return String::new();
+        };
+        if name == RATE {
+            let r = self.sim.workload().rate;
+            return if r.fract() == 0.0 {
+                format!("{r:.0}")
+            } else {
+                r.to_string()
+            };
+        }
+        self.sim.config().get(name).unwrap_or_default()
+    }
+
+    /// A typed rate, checked here so the refusal speaks of the knob: `Workload::validate`'s
+    /// message names the `--rate` flag, which the TUI has no use for.
+    fn parse_rate(value: &str) -> Result<f64, Said> {
+        value
+            .parse::<f64>()
+            .ok()
+            .filter(|r| r.is_finite() && (0.0..=Workload::MAX_RATE).contains(r))
+            .ok_or_else(|| {
+                Said::new(|lang| {
+                    crate::i18n::trf(
+                        lang,
+                        "knobs.rate_refused",
+                        &[
+                            ("value", value),
+                            ("max", &format!("{}", Workload::MAX_RATE)),
+                        ],
+                    )
+                })
+            })
+    }
+
+    pub(super) fn set_knob(&mut self, name: &str, value: &str) {
+        let rate = if name == RATE {
+            match Self::parse_rate(value) {
+                Ok(rate) => Some(rate),
+                Err(refusal) => {
+                    self.status = Some((Level::Bad, refusal));
+                    return;
+                }
+            }
+        } else {
+            None
+        };
+        if let Some(st) = &mut self.lesson {
+            let previous = st.overrides.insert(name.to_string(), value.to_string());
+            let step = st.current().clone();
+            if let Err(e) =
+                crate::lesson::check::step_sim_with(&st.lesson, &step, &st.overrides, &[])
+            {
+                match previous {
+                    Some(p) => st.overrides.insert(name.to_string(), p),
+                    None => st.overrides.remove(name),
+                };
+                let said = Said::new(|lang| self.refusal(lang, name, value, rate, &e));
+                self.status = Some((Level::Bad, said));
+                return;
+            }
+            self.restart_step();
+            self.say(Level::Good, |lang| {
+                trf(
+                    lang,
+                    "apply.step_restarts",
+                    &[("name", name), ("value", value)],
+                )
+            });
+            return;
+        }
+        let command = match rate {
+            Some(rate) => Command::SetRate { rate },
+            None => Command::Set {
+                name: name.to_string(),
+                value: value.to_string(),
+            },
+        };
+        let t = self.sim.now();
+        let t = t.to_string();
+        let args = [("name", name), ("value", value), ("t", t.as_str())];
+        match self.sim.apply(command) {
+            Ok(Applied::ProducerRestarted) => {
+                self.say(Level::Warn, |lang| {
+                    trf(lang, "apply.producer_restarted", &args)
+                });
+            }
+            Ok(Applied::Live) => {
+                self.say(Level::Good, |lang| trf(lang, "apply.live", &args));
+            }
+            Err(e) => {
+                let said = Said::new(|lang| self.refusal(lang, name, value, rate, &e));
+                self.status = Some((Level::Bad, said));
+            }
+        }
+        self.absorb_trace();
+    }
+
+    /// The status line for a refused value. A value the setting itself refuses is said in
+    /// the reader's language; a refusal by the checks across settings keeps its English.
+    fn refusal(
+        &self,
+        lang: Lang,
+        name: &str,
+        value: &str,
+        rate: Option<f64>,
+        error: &str,
+    ) -> String {
+        let mut probe = self.sim.config().clone();
+        let reason = match (rate, probe.set(name, value)) {
+            (None, Err(set)) => crate::i18n::describe::set_error(lang, &set),
+            _ => error.to_string(),
+        };
+        crate::i18n::trf(lang, "status.refused", &[("reason", &reason)])
     }
 }
 

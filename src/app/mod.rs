@@ -19,14 +19,14 @@ use crate::headless::CliError;
 use crate::i18n::{Lang, tr, trf};
 use crate::scenario::{Scenario, WorkloadSpec, WorldOptions};
 use crate::sim::command::Fault;
-use crate::sim::view::{LedgerReport, Phase, RecordId};
-use crate::sim::{Applied, Command, Config, Sim, SimDuration, SimTime, TraceEvent, Workload};
+use crate::sim::view::{LedgerReport, Phase};
+use crate::sim::{Command, Config, Sim, SimDuration, SimTime, TraceEvent, Workload};
 use crate::ui::glyphs::Glyphs;
 use crate::ui::theme::Theme;
 use crossterm::event::KeyEvent;
-use journey::{Journey, Origin, Sends};
+use journey::{Journey, Sends};
 use keys::Action;
-use knobs::{LiveKnob, RATE};
+use knobs::LiveKnob;
 use lesson::LessonState;
 use metrics::Metrics;
 use narrate::{Level, LogEntry};
@@ -574,41 +574,12 @@ impl App {
                     });
                 }
             }
-            Action::FollowNext => {
-                self.follow_armed = true;
-                self.follow_cause = None;
-                self.say(Level::Info, |lang| tr(lang, "journey.status.armed").into());
-            }
-            Action::FollowById => {
-                self.follow_entry = Some(String::new());
-                self.show_entry();
-            }
-            Action::FollowDigit(c) => {
-                if let Some(s) = &mut self.follow_entry {
-                    // A record id is a u32: ten digits.
-                    if c.is_ascii_digit() && s.len() < 10 {
-                        s.push(c);
-                    }
-                }
-                self.show_entry();
-            }
-            Action::FollowBackspace => {
-                if let Some(s) = &mut self.follow_entry {
-                    s.pop();
-                }
-                self.show_entry();
-            }
-            Action::FollowCommit => {
-                if let Some(s) = self.follow_entry.take() {
-                    match s.parse::<RecordId>() {
-                        Ok(r) => self.follow_record(r, Origin::ById, None),
-                        Err(_) => self.say(Level::Warn, |lang| {
-                            trf(lang, "journey.status.bad_id", &[("text", &s)])
-                        }),
-                    }
-                }
-            }
-            Action::FollowAnomaly => self.follow_anomaly(),
+            Action::FollowNext
+            | Action::FollowById
+            | Action::FollowDigit(_)
+            | Action::FollowBackspace
+            | Action::FollowCommit
+            | Action::FollowAnomaly => self.follow_action(action),
             Action::OpenFaults => self.mode = Mode::Faults(0),
             Action::MenuUp => {
                 if let Mode::Faults(i) = self.mode {
@@ -766,218 +737,6 @@ impl App {
         self.follow_entry = None;
         self.sends = Sends::default();
         self.absorb_trace();
-    }
-
-    /// The record id being typed, on the status line.
-    fn show_entry(&mut self) {
-        let text = self.follow_entry.clone().unwrap_or_default();
-        self.say(Level::Info, |lang| {
-            trf(lang, "journey.status.prompt", &[("text", &text)])
-        });
-    }
-
-    /// Follows a record already sent, from what the simulation holds now (`hint`: its
-    /// partition and offset from a ledger example, for a record the producer forgot); says
-    /// why not on the status line when nothing is known of it.
-    fn follow_record(&mut self, r: RecordId, origin: Origin, hint: Option<(u32, Option<i64>)>) {
-        self.follow_armed = false;
-        let sent = self.sim.view().records().len() as u64;
-        match Journey::join(&self.sim.view(), r, origin, &self.sends, hint) {
-            Some(j) => {
-                self.follow = Some(j);
-                self.follow_cause = None;
-                if origin == Origin::ById {
-                    self.say(Level::Info, |lang| {
-                        trf(lang, "journey.status.joined", &[("r", &r.to_string())])
-                    });
-                }
-            }
-            None if u64::from(r) >= sent => self.say(Level::Warn, |lang| {
-                trf(lang, "journey.status.not_sent", &[("r", &r.to_string())])
-            }),
-            None => self.say(Level::Warn, |lang| {
-                trf(lang, "journey.status.forgotten", &[("r", &r.to_string())])
-            }),
-        }
-    }
-
-    /// `a`: follows the newest anomaly among the ledger's examples (the highest record id:
-    /// the report keeps, per verdict, the examples of the smallest ids, so this is the
-    /// newest of those kept) and says its cause in full.
-    fn follow_anomaly(&mut self) {
-        // The panel's report may be a quarter of a second old: ask for a fresh one (in a
-        // lesson the refresh also judges the goals, so the lesson keeps its own rhythm).
-        if self.lesson.is_none() {
-            self.refresh_ledger();
-        }
-        let Some(ex) = self
-            .ledger
-            .examples
-            .iter()
-            .filter(|e| e.verdict.is_anomaly())
-            .max_by_key(|e| e.record)
-            .cloned()
-        else {
-            self.say(Level::Info, |lang| {
-                tr(lang, "journey.status.no_anomaly").into()
-            });
-            return;
-        };
-        self.follow_record(
-            ex.record,
-            Origin::Anomaly(ex.verdict),
-            Some((ex.partition, ex.offset)),
-        );
-        let r = ex.record.to_string();
-        let words = |lang| {
-            let verdict = tr(lang, &format!("verdict.{}", ex.verdict.name())).to_string();
-            let cause = crate::i18n::describe::explanation(lang, &ex.cause);
-            let key = if cause.is_empty() {
-                "journey.status.anomaly_no_cause"
-            } else {
-                "journey.status.anomaly"
-            };
-            trf(
-                lang,
-                key,
-                &[("r", &r), ("verdict", &verdict), ("cause", &cause)],
-            )
-        };
-        // On the status line, and in full above the journey while it is followed.
-        self.follow_cause = Some(Said::new(words));
-        self.say(Level::Bad, words);
-    }
-
-    /// The knob's value as the screen shows it: the setting, and what Kafka makes of it when
-    /// that differs (idempotence left on by default is silently off with acks≠all or retries=0).
-    pub fn knob_display(&self, i: usize) -> String {
-        let value = self.knob_value(i);
-        let idem = self
-            .knobs
-            .get(i)
-            .is_some_and(|k| k.name == "enable.idempotence");
-        if idem && value == "true" && !self.sim.effective().idempotence {
-            return format!("{value} ({})", tr(self.lang, "knobs.idempotence_off"));
-        }
-        value
-    }
-
-    /// The knob's current value as text.
-    pub fn knob_value(&self, i: usize) -> String {
-        let Some(name) = self.knobs.get(i).map(|k| k.name.as_str()) else {
-            return String::new();
-        };
-        if name == RATE {
-            let r = self.sim.workload().rate;
-            return if r.fract() == 0.0 {
-                format!("{r:.0}")
-            } else {
-                r.to_string()
-            };
-        }
-        self.sim.config().get(name).unwrap_or_default()
-    }
-
-    /// A typed rate, checked here so the refusal speaks of the knob: `Workload::validate`'s
-    /// message names the `--rate` flag, which the TUI has no use for.
-    fn parse_rate(value: &str) -> Result<f64, Said> {
-        value
-            .parse::<f64>()
-            .ok()
-            .filter(|r| r.is_finite() && (0.0..=Workload::MAX_RATE).contains(r))
-            .ok_or_else(|| {
-                Said::new(|lang| {
-                    crate::i18n::trf(
-                        lang,
-                        "knobs.rate_refused",
-                        &[
-                            ("value", value),
-                            ("max", &format!("{}", Workload::MAX_RATE)),
-                        ],
-                    )
-                })
-            })
-    }
-
-    fn set_knob(&mut self, name: &str, value: &str) {
-        let rate = if name == RATE {
-            match Self::parse_rate(value) {
-                Ok(rate) => Some(rate),
-                Err(refusal) => {
-                    self.status = Some((Level::Bad, refusal));
-                    return;
-                }
-            }
-        } else {
-            None
-        };
-        if let Some(st) = &mut self.lesson {
-            let previous = st.overrides.insert(name.to_string(), value.to_string());
-            let step = st.current().clone();
-            if let Err(e) =
-                crate::lesson::check::step_sim_with(&st.lesson, &step, &st.overrides, &[])
-            {
-                match previous {
-                    Some(p) => st.overrides.insert(name.to_string(), p),
-                    None => st.overrides.remove(name),
-                };
-                let said = Said::new(|lang| self.refusal(lang, name, value, rate, &e));
-                self.status = Some((Level::Bad, said));
-                return;
-            }
-            self.restart_step();
-            self.say(Level::Good, |lang| {
-                trf(
-                    lang,
-                    "apply.step_restarts",
-                    &[("name", name), ("value", value)],
-                )
-            });
-            return;
-        }
-        let command = match rate {
-            Some(rate) => Command::SetRate { rate },
-            None => Command::Set {
-                name: name.to_string(),
-                value: value.to_string(),
-            },
-        };
-        let t = self.sim.now();
-        let t = t.to_string();
-        let args = [("name", name), ("value", value), ("t", t.as_str())];
-        match self.sim.apply(command) {
-            Ok(Applied::ProducerRestarted) => {
-                self.say(Level::Warn, |lang| {
-                    trf(lang, "apply.producer_restarted", &args)
-                });
-            }
-            Ok(Applied::Live) => {
-                self.say(Level::Good, |lang| trf(lang, "apply.live", &args));
-            }
-            Err(e) => {
-                let said = Said::new(|lang| self.refusal(lang, name, value, rate, &e));
-                self.status = Some((Level::Bad, said));
-            }
-        }
-        self.absorb_trace();
-    }
-
-    /// The status line for a refused value. A value the setting itself refuses is said in
-    /// the reader's language; a refusal by the checks across settings keeps its English.
-    fn refusal(
-        &self,
-        lang: Lang,
-        name: &str,
-        value: &str,
-        rate: Option<f64>,
-        error: &str,
-    ) -> String {
-        let mut probe = self.sim.config().clone();
-        let reason = match (rate, probe.set(name, value)) {
-            (None, Err(set)) => crate::i18n::describe::set_error(lang, &set),
-            _ => error.to_string(),
-        };
-        crate::i18n::trf(lang, "status.refused", &[("reason", &reason)])
     }
 
     fn inject(&mut self, fault: Fault) {
