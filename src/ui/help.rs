@@ -9,7 +9,7 @@
 //!        │  .      step one event           c  crash / restart …      │
 //!        │  …                               …                         │
 //!        │                                                            │
-//!        │ Symbols: ● record  ■ batch  ▶ produce request  ◀ ack …     │
+//!        │ Symbols: ● record  [ batch  ▣ request slot  ▶ request  ◀ ack … │
 //!        │ Colours only repeat what symbols and words already say.    │
 //!        ╰─────────────────────────────────────────── ? or Esc closes ╯
 //! ```
@@ -173,15 +173,24 @@ fn key_lines<'a>(lang: Lang, theme: &Theme, glyphs: &Glyphs, inner: usize) -> Ve
 /// The symbol legend, items laid out greedily so that no item is split.
 fn legend_lines<'a>(lang: Lang, theme: &Theme, glyphs: &Glyphs, inner: usize) -> Vec<Line<'a>> {
     let heading = tr(lang, "help.symbols");
-    let items: [(&str, Style, &str); 8] = [
-        (glyphs.record, theme.record, "legend.record"),
-        (glyphs.batch, theme.batch, "legend.batch"),
+    let f = &glyphs.flow;
+    // What the flow view draws, in the order a record meets it.
+    let items: [(&str, Style, &str); 15] = [
+        (f.cell, theme.record, "legend.record"),
+        (f.box_open, theme.batch, "legend.batch"),
+        (f.slot_busy, theme.accent, "flow.legend.slot"),
         (glyphs.request, theme.request, "legend.request"),
         (glyphs.ack, theme.ack, "legend.ack"),
         (glyphs.leader, theme.leader, "legend.leader"),
+        (f.uncommitted, theme.record, "flow.legend.uncommitted"),
         (glyphs.hw_mark, theme.hw_mark, "legend.hw"),
+        (f.position, theme.accent, "flow.legend.position"),
+        (f.committed, theme.ok, "flow.legend.committed_offset"),
+        (f.followed, theme.selected, "flow.legend.followed"),
+        (f.lost, theme.bad, "flow.legend.lost"),
+        (f.duplicate, theme.bad, "flow.legend.duplicate"),
+        (f.struck, theme.bad, "flow.legend.truncated"),
         (glyphs.check, theme.ok, "legend.check"),
-        (glyphs.cross, theme.bad, "legend.cross"),
     ];
     let mut lines = Vec::new();
     let mut used = text::width(heading);
