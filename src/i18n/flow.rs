@@ -27,6 +27,7 @@ pub(super) static TEXTS: &[(&str, &str, &str)] = &[
     ("flow.legend.truncated", "truncated", "被截断"),
     ("flow.legend.uncommitted", "above HW", "HW 之上"),
     ("flow.linger_left", "linger {left} left", "linger 剩余 {left}"),
+    ("flow.more_consumers", " · +{n} more consumers", " · 另有 {n} 个消费者"),
     ("flow.more_lanes", "+{n} partitions ({batches} batches)", "另有 {n} 个分区（{batches} 个批次）"),
     ("flow.more_partitions", "+{n} partitions not shown", "另有 {n} 个分区未显示"),
     ("flow.muted", "muted: one in flight", "已静音：有一个在途"),

@@ -97,6 +97,13 @@ fn consumer_lines(cx: &Ctx) -> Vec<Line<'static>> {
         }
         lines.push(Line::from(spans));
     }
+    let hidden = group.consumers.len().saturating_sub(MAX_CONSUMERS as usize);
+    if let (true, Some(last)) = (hidden > 0, lines.last_mut()) {
+        last.spans.push(Span::styled(
+            cx.tf("flow.more_consumers", &[("n", &hidden.to_string())]),
+            cx.theme().dim,
+        ));
+    }
     let s = group.stats;
     if let Some(first) = lines.first_mut() {
         first.spans.push(Span::styled(
