@@ -371,8 +371,10 @@ impl App {
         self.lagging = !self.sim.advance_to_budget(target, EVENT_BUDGET);
         self.sim.prune_flights();
         self.absorb_trace();
-        let requests = self.sim.view().network_client().requests;
-        self.memory.prune(|id| requests.iter().any(|r| r.id == id));
+        if !self.memory.dropped.is_empty() {
+            let requests = self.sim.view().network_client().requests;
+            self.memory.prune(|id| requests.iter().any(|r| r.id == id));
+        }
         self.since_refresh += wall;
         if self.since_refresh >= REFRESH {
             self.since_refresh = Duration::ZERO;

@@ -15,6 +15,7 @@ pub use parts::*;
 
 use super::Sim;
 use super::trace::BrokerId;
+use std::collections::BTreeMap;
 
 pub use super::consumer::{ConsumerStats, Phase};
 pub use super::kernel::FlightKind;
@@ -116,6 +117,25 @@ impl<'a> View<'a> {
             })
             .collect();
         let now = self.now();
+        // Produce requests and answers on the wire, by correlation id: one pass over the
+        // flights, not one per request.
+        let mut on_wire: BTreeMap<RequestId, (Option<SimTime>, Option<Answer>)> = BTreeMap::new();
+        for f in self.sim.core.flights.iter().filter(|f| f.arrive > now) {
+            match f.kind {
+                FlightKind::Produce { request, .. } if !f.lost => {
+                    on_wire.entry(request).or_default().0 = Some(f.arrive);
+                }
+                FlightKind::ProduceResponse { request, ok } => {
+                    on_wire.entry(request).or_default().1 = Some(Answer {
+                        depart: f.depart,
+                        arrive: f.arrive,
+                        ok,
+                        lost: f.lost,
+                    });
+                }
+                _ => {}
+            }
+        }
         let requests = p
             .sender
             .in_flight
@@ -127,25 +147,7 @@ impl<'a> View<'a> {
                     .filter_map(|s| p.acc.get(s.key).filter(|b| b.id == s.id))
                     .map(super::accumulator::ProducerBatch::record_count)
                     .sum();
-                // The request's own flight, and its answer's, found by correlation id.
-                let mut arrives = None;
-                let mut response = None;
-                for f in self.sim.core.flights.iter().filter(|f| f.arrive > now) {
-                    match f.kind {
-                        FlightKind::Produce { request, .. } if request == id && !f.lost => {
-                            arrives = Some(f.arrive);
-                        }
-                        FlightKind::ProduceResponse { request, ok } if request == id => {
-                            response = Some(Answer {
-                                depart: f.depart,
-                                arrive: f.arrive,
-                                ok,
-                                lost: f.lost,
-                            });
-                        }
-                        _ => {}
-                    }
-                }
+                let (arrives, response) = on_wire.get(&id).copied().unwrap_or_default();
                 Request {
                     id,
                     broker: r.broker,

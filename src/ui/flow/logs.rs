@@ -4,7 +4,7 @@
 //! copy of a record, the poll being processed underlined; under the tapes ▲ HW, each
 //! consumer's position ▼ and the group's committed offset ▽.
 
-use super::Canvas;
+use super::{Canvas, Scene};
 use crate::sim::view::{Partition, RecordId, Verdict};
 use crate::ui::{Ctx, PanelId, block_titled, text};
 use ratatui::Frame;
@@ -38,10 +38,8 @@ fn followers_fit(parts: usize, rf: usize, inner_h: usize) -> bool {
     parts * (rf + 1) <= inner_h
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, cx: &Ctx) {
-    let app = cx.app;
-    let view = app.sim.view();
-    let partitions = view.partitions();
+pub fn draw(frame: &mut Frame, area: Rect, cx: &Ctx, scene: &Scene) {
+    let partitions = &scene.partitions;
     let inner_h = area.height.saturating_sub(2) as usize;
     let inner_w = area.width.saturating_sub(2) as usize;
     let rf = partitions.first().map_or(1, |p| p.replicas.len());
@@ -50,7 +48,7 @@ pub fn draw(frame: &mut Frame, area: Rect, cx: &Ctx) {
     let note_w = if with_followers { NOTE_W } else { NOTE_W + 8 };
     let tape_w = inner_w.saturating_sub(LABEL_W + note_w).max(4);
     let mut lines = Vec::new();
-    for p in &partitions {
+    for p in partitions {
         let rows = if with_followers { rf + 1 } else { 2 };
         if lines.len() + rows > inner_h {
             let more = partitions.len() - p.id as usize;
@@ -60,7 +58,7 @@ pub fn draw(frame: &mut Frame, area: Rect, cx: &Ctx) {
             ));
             break;
         }
-        partition_lines(cx, p, tape_w, with_followers, &mut lines);
+        partition_lines(cx, scene, p, tape_w, with_followers, &mut lines);
     }
     let g = cx.glyphs();
     let f = &g.flow;
@@ -124,19 +122,20 @@ fn window_start(cx: &Ctx, p: &Partition, tape_w: usize) -> i64 {
 
 fn partition_lines(
     cx: &Ctx,
+    scene: &Scene,
     p: &Partition,
     tape_w: usize,
     with_followers: bool,
     lines: &mut Vec<Line<'static>>,
 ) {
     let app = cx.app;
-    let view = app.sim.view();
+    let view = scene.view;
     let glyphs = cx.glyphs();
     let shapes = &glyphs.flow;
     let colour = cx.theme().partition(p.id);
     let start = window_start(cx, p, tape_w);
     let end = start + tape_w as i64;
-    let group = view.consumer_group();
+    let group = &scene.group;
     // The leader (or, offline, the first replica) first, then the followers.
     let mut replicas = p.replicas.clone();
     replicas.sort_by_key(|r| !r.leader);
@@ -240,7 +239,7 @@ fn partition_lines(
         line.spans.push(note);
         lines.push(line);
     }
-    lines.push(marker_line(cx, p, start, tape_w, &group));
+    lines.push(marker_line(cx, p, start, tape_w, group));
 }
 
 /// Offsets in `start..end` of partition `p` where the ledger found an acknowledged record

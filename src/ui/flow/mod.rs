@@ -28,14 +28,37 @@ mod wire;
 pub use canvas::Canvas;
 
 use super::Ctx;
+use crate::sim::view::{ConsumerGroup, NetworkClient, Partition, View};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 
 /// Rows the producer row wants: one per partition's deque (up to a cap) and borders.
 const MAX_LANES: u16 = 6;
 
+/// The parts of the simulation one frame reads, built once per frame and shared by the
+/// rows (the partitions, the Sender and the group are each needed by several of them).
+pub(crate) struct Scene<'a> {
+    pub view: View<'a>,
+    pub partitions: Vec<Partition>,
+    pub client: NetworkClient,
+    pub group: ConsumerGroup<'a>,
+}
+
+impl<'a> Scene<'a> {
+    fn of(cx: &Ctx<'a>) -> Scene<'a> {
+        let view = cx.app.sim.view();
+        Scene {
+            view,
+            partitions: view.partitions(),
+            client: view.network_client(),
+            group: view.consumer_group(),
+        }
+    }
+}
+
 /// Draws the flow view into `area`.
 pub fn draw(frame: &mut Frame, area: Rect, cx: &Ctx) {
+    let scene = Scene::of(cx);
     let cfg = cx.app.sim.config();
     let parts = cfg.topology.partitions as u16;
     let brokers = cfg.topology.brokers as u16;
@@ -82,13 +105,13 @@ pub fn draw(frame: &mut Frame, area: Rect, cx: &Ctx) {
         Constraint::Length(knobs_h),
     ])
     .areas(area);
-    sending::draw(frame, prod, cx);
-    wire::draw(frame, wires, cx);
-    logs::draw(frame, logs_area, cx);
+    sending::draw(frame, prod, cx, &scene);
+    wire::draw(frame, wires, cx, &scene);
+    logs::draw(frame, logs_area, cx, &scene);
     if events_h >= 3 {
         super::panels::log(frame, events, cx);
     }
-    story::bottom(frame, bottom, cx);
+    story::bottom(frame, bottom, cx, &scene);
     if journey_h > 0 {
         frame.render_widget(ratatui::widgets::Paragraph::new(journey), journey_area);
     }

@@ -1,7 +1,7 @@
 //! The producer's side of the flow: the application thread calling `send()`, the
 //! RecordAccumulator's deques of batches, and the Sender's connections.
 
-use super::columns;
+use super::{Scene, columns};
 use crate::sim::trace::PartitionChoice;
 use crate::sim::view::{AppState, Batch, ConnState, SimTime, Wait};
 use crate::ui::{Ctx, PanelId, block, block_titled};
@@ -14,7 +14,7 @@ use ratatui::widgets::Paragraph;
 /// Cells in a batch box: one per record while few, a fill against batch.size when many.
 const BOX_CELLS: usize = 8;
 
-pub fn draw(frame: &mut Frame, area: Rect, cx: &Ctx) {
+pub fn draw(frame: &mut Frame, area: Rect, cx: &Ctx, scene: &Scene) {
     let wide = area.width >= 110;
     let app_w = if wide { area.width / 5 + 4 } else { 0 };
     let sender_w = if area.width >= 100 { 29 } else { 25 };
@@ -23,8 +23,8 @@ pub fn draw(frame: &mut Frame, area: Rect, cx: &Ctx) {
     if wide {
         application(frame, app_area, cx);
     }
-    accumulator(frame, acc_area, cx);
-    sender(frame, sender_area, cx);
+    accumulator(frame, acc_area, cx, scene);
+    sender(frame, sender_area, cx, scene);
 }
 
 /// A duration as a short countdown: `850µs`, `3.2ms`, `2.1s`.
@@ -99,18 +99,18 @@ fn application(frame: &mut Frame, area: Rect, cx: &Ctx) {
     );
 }
 
-fn accumulator(frame: &mut Frame, area: Rect, cx: &Ctx) {
+fn accumulator(frame: &mut Frame, area: Rect, cx: &Ctx, scene: &Scene) {
     let app = cx.app;
-    let view = app.sim.view();
+    let view = scene.view;
     let acc = view.accumulator();
     let now = view.now();
     let inner = area.width.saturating_sub(2) as usize;
     let followed_batch = app.follow_batch();
     // Partitions whose leader's connection has max.in.flight requests out: a ready batch
     // waits for one of them to be answered.
-    let nc = view.network_client();
-    let full: Vec<bool> = view
-        .partitions()
+    let nc = &scene.client;
+    let full: Vec<bool> = scene
+        .partitions
         .iter()
         .map(|p| {
             p.leader.is_some_and(|b| {
@@ -303,10 +303,9 @@ fn batch_box(cx: &Ctx, b: &Batch, colour: Style, followed: bool) -> (Vec<Span<'s
     (spans, w)
 }
 
-fn sender(frame: &mut Frame, area: Rect, cx: &Ctx) {
-    let app = cx.app;
-    let view = app.sim.view();
-    let nc = view.network_client();
+fn sender(frame: &mut Frame, area: Rect, cx: &Ctx, scene: &Scene) {
+    let view = scene.view;
+    let nc = &scene.client;
     let f = &cx.glyphs().flow;
     let stats = view.application().stats;
     let inner = area.width.saturating_sub(2) as usize;

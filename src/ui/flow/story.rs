@@ -1,6 +1,7 @@
 //! The lines under the tapes: each consumer with what it is doing (and any wait as a
 //! countdown), the ledger's counts, the narration of the latest event, and the knobs.
 
+use super::Scene;
 use super::sending::short;
 use crate::app::narrate::Level;
 use crate::sim::view::Phase;
@@ -18,17 +19,16 @@ pub fn consumer_lines_wanted(cx: &Ctx) -> u16 {
     (cx.app.sim.config().consumer.consumers as u16).clamp(1, MAX_CONSUMERS)
 }
 
-pub fn bottom(frame: &mut Frame, area: Rect, cx: &Ctx) {
-    let mut lines = consumer_lines(cx);
+pub fn bottom(frame: &mut Frame, area: Rect, cx: &Ctx, scene: &Scene) {
+    let mut lines = consumer_lines(cx, scene);
     lines.truncate(area.height.saturating_sub(1) as usize);
     lines.push(ledger_line(cx, area.width));
     frame.render_widget(Paragraph::new(lines), area);
 }
 
-fn consumer_lines(cx: &Ctx) -> Vec<Line<'static>> {
-    let view = cx.app.sim.view();
-    let now = view.now();
-    let group = view.consumer_group();
+fn consumer_lines(cx: &Ctx, scene: &Scene) -> Vec<Line<'static>> {
+    let now = scene.view.now();
+    let group = &scene.group;
     let g = cx.glyphs();
     let mut lines = Vec::new();
     for c in group.consumers.iter().take(MAX_CONSUMERS as usize) {

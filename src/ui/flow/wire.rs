@@ -3,7 +3,7 @@
 //! answers travelling back (`◀#86✓`), requests parked at the broker while it waits (for the
 //! followers with acks=all, or for an answer that was dropped).
 
-use super::Canvas;
+use super::{Canvas, Scene};
 use crate::sim::view::Request;
 use crate::ui::{Ctx, text};
 use ratatui::Frame;
@@ -12,13 +12,13 @@ use ratatui::style::Modifier;
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
-pub fn draw(frame: &mut Frame, area: Rect, cx: &Ctx) {
+pub fn draw(frame: &mut Frame, area: Rect, cx: &Ctx, scene: &Scene) {
     let app = cx.app;
-    let view = app.sim.view();
+    let view = scene.view;
     let now = view.now();
-    let nc = view.network_client();
+    let nc = &scene.client;
     let brokers = view.brokers();
-    let partitions = view.partitions();
+    let partitions = &scene.partitions;
     let glyphs = cx.glyphs();
     let shapes = &glyphs.flow;
     let width = area.width as usize;
