@@ -93,12 +93,38 @@ impl<'a> View<'a> {
                     })
                     .collect(),
                 muted: acc.muted.get(p).copied().unwrap_or(false),
+                held: self.hold(p),
             })
             .collect();
         Accumulator {
             lanes,
             linger: acc.linger,
             batch_size,
+        }
+    }
+
+    /// What keeps partition `p`'s ready batches in their deque (see [`Hold`]), in the order the
+    /// Sender checks: the mute, the producer's metadata, then the leader's connection
+    /// (`NetworkClient.ready`: established, fewer than max.in.flight requests in flight).
+    fn hold(self, p: usize) -> Option<Hold> {
+        let producer = &self.sim.producer;
+        if producer.acc.muted.get(p).copied().unwrap_or(false) {
+            return Some(Hold::Muted);
+        }
+        let Some(Some((leader, _))) = producer.metadata.get(p) else {
+            return Some(Hold::NoLeader);
+        };
+        let conn = producer.sender.conns.get(*leader as usize)?;
+        let max = self
+            .sim
+            .core
+            .cfg
+            .producer
+            .max_in_flight_requests_per_connection as usize;
+        match conn.state {
+            ConnState::Ready if conn.in_flight.len() >= max => Some(Hold::InFlightFull),
+            ConnState::Ready => None,
+            ConnState::Connecting | ConnState::Disconnected => Some(Hold::NotConnected),
         }
     }
 

@@ -67,6 +67,23 @@ pub struct Lane {
     /// max.in.flight.requests.per.connection=1 (`guaranteeMessageOrder`): the partition has a
     /// batch in flight, so nothing more is drained from it until that one completes.
     pub muted: bool,
+    /// What keeps a batch of this deque that is ready (full or lingered) from leaving, if
+    /// anything: the Sender's `ready()` / `NetworkClient.ready(node)` for the leader the
+    /// producer knows.
+    pub held: Option<Hold>,
+}
+
+/// Why a ready batch stays in its deque.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Hold {
+    /// max.in.flight.requests.per.connection=1 and one of its batches is in flight.
+    Muted,
+    /// The producer knows no leader for the partition (metadata pending or offline).
+    NoLeader,
+    /// The connection to the leader is not established yet (or is backing off).
+    NotConnected,
+    /// The leader's connection has max.in.flight.requests.per.connection requests unanswered.
+    InFlightFull,
 }
 
 /// The RecordAccumulator: one lane per partition.

@@ -223,3 +223,34 @@ fn a_crashed_consumer_counts_down_its_session_timeout() {
             .is_none()
     );
 }
+
+#[test]
+fn a_lane_says_what_holds_its_ready_batches() {
+    let mut cfg = Config::defaults(KafkaVersion::V4);
+    cfg.set("network.latency.ms", "10").expect("valid");
+    cfg.set("batch.size", "1024").expect("valid");
+    let w = Workload {
+        rate: 40_000.0,
+        ..Workload::notes_loop(100_000)
+    };
+    let mut sim = Sim::new(cfg, w, 7).expect("valid");
+    // Before the first metadata answer the producer knows no leader.
+    sim.advance_to(SimTime::ZERO + SimDuration::from_micros(100));
+    let lanes = sim.view().accumulator().lanes;
+    assert!(
+        lanes.iter().all(|l| l.held == Some(Hold::NoLeader)),
+        "{lanes:?}"
+    );
+    // Busy on a slow network: five requests out on a connection hold the next batch.
+    sim.advance_to(SimTime::ZERO + SimDuration::from_millis(250));
+    let view = sim.view();
+    let client = view.network_client();
+    let lanes = view.accumulator().lanes;
+    assert!(lanes.iter().any(|l| l.held == Some(Hold::InFlightFull)));
+    for (p, lane) in lanes.iter().enumerate() {
+        if lane.held == Some(Hold::InFlightFull) {
+            let leader = sim.producer.metadata[p].expect("a leader").0;
+            assert_eq!(client.connections[leader as usize].in_flight.len(), 5);
+        }
+    }
+}

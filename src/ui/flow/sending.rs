@@ -3,7 +3,7 @@
 
 use super::{Scene, columns};
 use crate::sim::trace::PartitionChoice;
-use crate::sim::view::{AppState, Batch, ConnState, SimTime, Wait};
+use crate::sim::view::{AppState, Batch, ConnState, Hold, Lane, SimTime, Wait};
 use crate::ui::{Ctx, PanelId, block, block_titled};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -106,20 +106,6 @@ fn accumulator(frame: &mut Frame, area: Rect, cx: &Ctx, scene: &Scene) {
     let now = view.now();
     let inner = area.width.saturating_sub(2) as usize;
     let followed_batch = app.follow_batch();
-    // Partitions whose leader's connection has max.in.flight requests out: a ready batch
-    // waits for one of them to be answered.
-    let nc = &scene.client;
-    let full: Vec<bool> = scene
-        .partitions
-        .iter()
-        .map(|p| {
-            p.leader.is_some_and(|b| {
-                nc.connections
-                    .get(b as usize)
-                    .is_some_and(|c| c.in_flight.len() >= nc.max_in_flight)
-            })
-        })
-        .collect();
     let parts = acc.lanes.len();
     let shown = parts.min(super::MAX_LANES as usize);
     let mut lines: Vec<Line> = acc
@@ -127,21 +113,7 @@ fn accumulator(frame: &mut Frame, area: Rect, cx: &Ctx, scene: &Scene) {
         .iter()
         .enumerate()
         .take(shown)
-        .map(|(p, lane)| {
-            let gate = Gate {
-                muted: lane.muted,
-                in_flight_full: full.get(p).copied().unwrap_or(false),
-            };
-            lane_line(
-                cx,
-                p as u32,
-                &lane.batches,
-                gate,
-                now,
-                inner,
-                followed_batch,
-            )
-        })
+        .map(|(p, lane)| lane_line(cx, p as u32, lane, now, inner, followed_batch))
         .collect();
     if parts > shown {
         let rest: usize = acc.lanes[shown..].iter().map(|l| l.batches.len()).sum();
@@ -166,22 +138,12 @@ fn accumulator(frame: &mut Frame, area: Rect, cx: &Ctx, scene: &Scene) {
     frame.render_widget(Paragraph::new(lines).block(b), area);
 }
 
-/// What holds a ready batch back besides its timer.
-#[derive(Clone, Copy)]
-struct Gate {
-    /// max.in.flight.requests.per.connection=1 keeps one batch per partition in flight.
-    muted: bool,
-    /// The leader's connection has max.in.flight requests unanswered.
-    in_flight_full: bool,
-}
-
 /// `p0 [●●●·····] [●●●●●●●●]77 → linger 3.2ms · last: full`: the newest batch on the left,
 /// the head (next to leave) on the right beside its timer.
 fn lane_line(
     cx: &Ctx,
     p: u32,
-    batches: &[Batch],
-    gate: Gate,
+    lane: &Lane,
     now: SimTime,
     width: usize,
     followed: Option<u64>,
@@ -195,7 +157,10 @@ fn lane_line(
     )];
     let mut used = 3 + p.to_string().len();
     // What follows the boxes: the head's timer, then why the last batch left.
-    let timer = batches.first().map(|head| head_timer(cx, head, now, gate));
+    let batches = &lane.batches;
+    let timer = batches
+        .first()
+        .map(|head| head_timer(cx, head, now, lane.held));
     let last = cx
         .app
         .memory
@@ -252,13 +217,21 @@ fn lane_line(
 }
 
 /// The head batch's wait: linger or backoff time left, or why it does not wait.
-fn head_timer(cx: &Ctx, b: &Batch, now: SimTime, gate: Gate) -> String {
-    if gate.muted {
-        return cx.t("flow.muted").to_string();
-    }
+fn head_timer(cx: &Ctx, b: &Batch, now: SimTime, held: Option<Hold>) -> String {
     let ready = b.bytes >= b.batch_size || b.deadline <= now;
-    if ready && gate.in_flight_full {
-        return cx.t("flow.in_flight_full").to_string();
+    // Muted holds even a batch still lingering: nothing of the partition is drained.
+    match held {
+        Some(Hold::Muted) => return cx.t("flow.muted").to_string(),
+        Some(h) if ready => {
+            return cx
+                .t(match h {
+                    Hold::NoLeader => "flow.hold.no_leader",
+                    Hold::NotConnected => "flow.hold.not_connected",
+                    Hold::InFlightFull | Hold::Muted => "flow.in_flight_full",
+                })
+                .to_string();
+        }
+        _ => {}
     }
     if b.bytes >= b.batch_size {
         return cx.t("reason.full").to_string();
