@@ -3,7 +3,7 @@
 //! log), drawn at 160×48 into ratatui's TestBackend. `cargo bench --bench render`.
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use kafka_flow::app::{App, SPEEDS};
+use kafka_flow::app::App;
 use kafka_flow::i18n::Lang;
 use kafka_flow::sim::workload::{Template, Workload};
 use kafka_flow::sim::{Config, KafkaVersion};
@@ -23,10 +23,7 @@ fn busy_scene(lang: Lang) -> App {
         ..Workload::notes_loop(10_000_000)
     };
     let mut app = App::with(cfg, w, 42, lang, Theme::dark()).expect("valid scene");
-    app.speed = SPEEDS
-        .iter()
-        .position(|s| (*s - 1.0).abs() < 1e-9)
-        .expect("1x exists");
+    assert!(app.set_speed(1.0));
     for _ in 0..30 {
         app.on_tick(Duration::from_millis(100));
     }

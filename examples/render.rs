@@ -20,11 +20,11 @@ fn main() {
         }
         None => App::new(&AppOptions::default()).expect("app"),
     };
-    if let Some(i) = kafka_flow::app::SPEEDS
-        .iter()
-        .position(|s| (*s - speed).abs() < 1e-9)
-    {
-        app.speed = i;
+    if !app.set_speed(speed) {
+        eprintln!(
+            "{speed}× is not a speed preset; running at {}×",
+            app.speed_factor()
+        );
     }
     let frames = ms * 30 / 1000;
     for _ in 0..frames {

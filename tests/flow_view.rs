@@ -3,12 +3,12 @@
 //! in flight, then a leader crash with acks=1 (records lost), a dropped answer without
 //! idempotence (a record written twice) and the old leader's return (its log truncated).
 
+mod common;
+
 use kafka_flow::app::App;
 use kafka_flow::i18n::Lang;
 use kafka_flow::sim::command::Fault;
-use kafka_flow::sim::workload::{Template, Workload};
 use kafka_flow::sim::{Command, Config, KafkaVersion, SimTime};
-use kafka_flow::ui::theme::Theme;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::time::Duration;
@@ -51,17 +51,7 @@ fn config(settings: &[(&str, &str)]) -> Config {
 }
 
 fn app(lang: Lang, cfg: Config, rate: f64, faults: &[(u64, Fault)]) -> App {
-    let w = Workload {
-        records: 1_000_000,
-        rate,
-        key: Some(Template::parse("hello{i}").unwrap()),
-        ..Workload::notes_loop(1_000_000)
-    };
-    let mut app = App::with(cfg, w, 42, lang, Theme::dark()).unwrap();
-    app.speed = kafka_flow::app::SPEEDS
-        .iter()
-        .position(|s| (*s - 1.0).abs() < 1e-9)
-        .unwrap();
+    let mut app = common::tui::keyed_app(cfg, 1_000_000, rate, lang);
     for (ms, f) in faults {
         app.sim.schedule(
             SimTime::from_millis(*ms),

@@ -141,8 +141,7 @@ fn a_chinese_log_after_faults_has_no_english_sentence() {
 fn a_chinese_screen_after_faults_and_a_refused_value_has_no_english_sentence() {
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
     use kafka_flow::app::App;
-    use kafka_flow::sim::workload::{Template, Workload};
-    use kafka_flow::ui::theme::Theme;
+
     use ratatui::Terminal;
     use ratatui::backend::TestBackend;
     use std::time::Duration;
@@ -161,17 +160,7 @@ fn a_chinese_screen_after_faults_and_a_refused_value_has_no_english_sentence() {
     cfg.set("linger.ms", "20").expect("a valid value");
     cfg.set("auto.offset.reset", "earliest")
         .expect("a valid value");
-    let w = Workload {
-        records: 1_000_000,
-        rate: 2_000.0,
-        key: Some(Template::parse("hello{i}").expect("a template")),
-        ..Workload::notes_loop(1_000_000)
-    };
-    let mut app = App::with(cfg, w, 42, Lang::Zh, Theme::dark()).expect("the app starts");
-    app.speed = kafka_flow::app::SPEEDS
-        .iter()
-        .position(|s| (*s - 1.0).abs() < 1e-9)
-        .expect("1x is a speed");
+    let mut app = common::tui::keyed_app(cfg, 1_000_000, 2_000.0, Lang::Zh);
     let pick = |app: &mut App, wanted: fn(&kafka_flow::sim::Fault) -> bool| {
         let at = app
             .fault_menu()

@@ -1,25 +1,22 @@
 //! The app driven by key events, without a terminal: what each key changes, and that
 //! knob changes and faults reach the simulation at the virtual time they were made.
 
+mod common;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use kafka_flow::app::{App, Mode, SPEEDS};
 use kafka_flow::i18n::Lang;
-use kafka_flow::sim::workload::{Template, Workload};
 use kafka_flow::sim::{Command, Config, KafkaVersion};
-use kafka_flow::ui::theme::Theme;
 use std::time::Duration;
 
 fn app() -> App {
     let mut cfg = Config::defaults(KafkaVersion::V4);
     cfg.set("linger.ms", "1").unwrap();
     cfg.set("auto.offset.reset", "earliest").unwrap();
-    let w = Workload {
-        records: 1_000_000,
-        rate: 200.0,
-        key: Some(Template::parse("hello{i}").unwrap()),
-        ..Workload::notes_loop(1_000_000)
-    };
-    App::with(cfg, w, 42, Lang::En, Theme::dark()).unwrap()
+    let mut app = common::tui::keyed_app(cfg, 1_000_000, 200.0, Lang::En);
+    // The speed the sandbox opens at for this rate, as a user sees it.
+    app.speed = kafka_flow::app::speed_for_rate(200.0);
+    app
 }
 
 fn press(app: &mut App, code: KeyCode) -> bool {
@@ -218,14 +215,7 @@ fn a_smaller_batch_size_from_the_keyboard_makes_smaller_batches() {
     // The sandbox at 5,000 records/s with linger.ms 50: batches fill to batch.size.
     let mut cfg = Config::defaults(KafkaVersion::V4);
     cfg.set("linger.ms", "50").unwrap();
-    let w = Workload {
-        records: 1_000_000,
-        rate: 5_000.0,
-        key: Some(Template::parse("hello{i}").unwrap()),
-        ..Workload::notes_loop(1_000_000)
-    };
-    let mut a = App::with(cfg, w, 42, Lang::En, Theme::dark()).unwrap();
-    a.speed = SPEEDS.iter().position(|&s| (s - 1.0).abs() < 1e-9).unwrap();
+    let mut a = common::tui::keyed_app(cfg, 1_000_000, 5_000.0, Lang::En);
     tick(&mut a, 60);
     let knob = a.knobs.iter().position(|k| k.name == "batch.size").unwrap();
     while a.knob != knob {

@@ -71,10 +71,7 @@ fn key(app: &mut App, code: KeyCode) {
 }
 
 fn run(app: &mut App, wall_ms: u64) {
-    app.speed = kafka_flow::app::SPEEDS
-        .iter()
-        .position(|s| (*s - 1.0).abs() < 1e-9)
-        .unwrap();
+    assert!(app.set_speed(1.0));
     for _ in 0..wall_ms / 100 {
         app.on_tick(Duration::from_millis(100));
     }

@@ -2,11 +2,11 @@
 //! 80×24 and 160×48 (TestBackend + insta). Everything on screen comes from the
 //! simulation, which is deterministic, so the screens are too.
 
+mod common;
+
 use kafka_flow::app::App;
 use kafka_flow::i18n::Lang;
-use kafka_flow::sim::workload::{Template, Workload};
 use kafka_flow::sim::{Config, KafkaVersion};
-use kafka_flow::ui::theme::Theme;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::time::Duration;
@@ -16,18 +16,8 @@ fn scene(lang: Lang, virtual_ms: u64) -> App {
     let mut cfg = Config::defaults(KafkaVersion::V4);
     cfg.set("linger.ms", "20").unwrap();
     cfg.set("auto.offset.reset", "earliest").unwrap();
-    let w = Workload {
-        records: 1_000_000,
-        rate: 2_000.0,
-        key: Some(Template::parse("hello{i}").unwrap()),
-        ..Workload::notes_loop(1_000_000)
-    };
-    let mut app = App::with(cfg, w, 42, lang, Theme::dark()).unwrap();
     // 1× speed: each 100 ms tick is 100 ms of virtual time.
-    app.speed = kafka_flow::app::SPEEDS
-        .iter()
-        .position(|s| (*s - 1.0).abs() < 1e-9)
-        .unwrap();
+    let mut app = common::tui::keyed_app(cfg, 1_000_000, 2_000.0, lang);
     for _ in 0..virtual_ms / 100 {
         app.on_tick(Duration::from_millis(100));
     }
@@ -142,17 +132,7 @@ fn a_consumer_that_left_on_a_poll_timeout_says_so_in_en_and_zh() {
         ] {
             cfg.set(k, v).unwrap();
         }
-        let w = Workload {
-            records: 3_000,
-            rate: 1_000.0,
-            key: Some(Template::parse("hello{i}").unwrap()),
-            ..Workload::notes_loop(3_000)
-        };
-        let mut app = App::with(cfg, w, 42, lang, Theme::dark()).unwrap();
-        app.speed = kafka_flow::app::SPEEDS
-            .iter()
-            .position(|s| (*s - 1.0).abs() < 1e-9)
-            .unwrap();
+        let mut app = common::tui::keyed_app(cfg, 3_000, 1_000.0, lang);
         for _ in 0..37 {
             app.on_tick(Duration::from_millis(100));
         }

@@ -13,7 +13,7 @@ pub mod metrics;
 pub mod narrate;
 mod pacing;
 
-pub use pacing::{DEFAULT_SPEED, SPEEDS, TUI_RATE, speed_for_rate};
+pub use pacing::{DEFAULT_SPEED, SPEEDS, TUI_RATE, speed_for_rate, speed_index};
 
 use crate::headless::CliError;
 use crate::i18n::{Lang, tr, trf};
@@ -316,6 +316,11 @@ impl App {
         let mut sim = Scenario::new(config.clone(), workload.clone(), seed).build()?;
         sim.set_track_flights(true);
         Ok(sim)
+    }
+
+    /// Runs at `factor` virtual seconds per wall second, if that is one of the presets.
+    pub fn set_speed(&mut self, factor: f64) -> bool {
+        speed_index(factor).map(|i| self.speed = i).is_some()
     }
 
     pub fn speed_factor(&self) -> f64 {

@@ -35,6 +35,11 @@ pub fn speed_for_rate(rate: f64) -> usize {
         .unwrap_or(DEFAULT_SPEED)
 }
 
+/// The preset equal to `factor` (virtual seconds per wall second), if there is one.
+pub fn speed_index(factor: f64) -> Option<usize> {
+    SPEEDS.iter().position(|s| (s - factor).abs() < 1e-9)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -49,6 +54,8 @@ mod tests {
         // Unlimited or nonsense rates keep the default.
         assert_eq!(speed_for_rate(0.0), DEFAULT_SPEED);
         assert_eq!(speed_for_rate(f64::NAN), DEFAULT_SPEED);
+        assert_eq!(speed_index(1.0).map(|i| SPEEDS[i]), Some(1.0));
+        assert_eq!(speed_index(0.3), None);
         // Faster than any preset can slow down: the slowest one.
         assert_eq!(speed_for_rate(1e9), 0);
     }

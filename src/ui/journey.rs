@@ -209,8 +209,8 @@ pub fn lines(cx: &Ctx, j: &Journey, width: u16) -> Vec<Line<'static>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::app::App;
     use crate::app::keys::Action;
-    use crate::app::{App, SPEEDS};
     use crate::sim::workload::{Template, Workload};
     use crate::sim::{Config, KafkaVersion};
     use crate::ui::theme::Theme;
@@ -229,7 +229,7 @@ mod tests {
         };
         let mut a = App::with(cfg, w, 42, lang, Theme::dark()).unwrap();
         // 1×: half a second of virtual time per half-second tick.
-        a.speed = SPEEDS.iter().position(|&s| s >= 1.0).unwrap();
+        assert!(a.set_speed(1.0));
         a.on_tick(Duration::from_millis(500));
         a.update(Action::FollowNext);
         for _ in 0..20 {

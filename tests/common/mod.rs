@@ -2,6 +2,8 @@
 //! names, run it to the end, and look things up in its trace.
 #![allow(dead_code)]
 
+pub mod tui;
+
 use kafka_flow::sim::command::{Fault, parse_timed_fault};
 use kafka_flow::sim::workload::{Template, Workload};
 use kafka_flow::sim::{Command, Config, KafkaVersion, Sim, SimTime, TraceEvent, TraceRecord};
