@@ -25,22 +25,13 @@ note() { printf '  %s\n' "$*"; }
 
 [ -x "$bin" ] || fail "$bin is not built (run cargo build --release)"
 
-if ! command -v tmux >/dev/null; then
-    if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
-        apt-get update -qq </dev/null && apt-get install -y -qq tmux </dev/null >/dev/null
-    fi
-    command -v tmux >/dev/null || fail "tmux is needed (install it: apt-get install tmux)"
-fi
-
-# A private tmux server (own socket, no user config): nothing here touches the user's
-# sessions, and two runs at once do not collide.
-socket="kf-e2e-$$"
-tmx() { tmux -L "$socket" -f /dev/null "$@"; }
+# shellcheck source=scripts/lib/tmux.sh
+. scripts/lib/tmux.sh
+need_tmux
+private_tmux kf-e2e
 work=$(mktemp -d)
 cleanup() {
-    tmx kill-server 2>/dev/null || true
-    # tmux leaves its socket file behind.
-    rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$socket"
+    stop_private_tmux
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -52,16 +43,6 @@ tmx new-session -d -s keep-alive
 screen() { tmx capture-pane -p -t "$session"; }
 pane() { tmx display -p -t "$session" "$1"; }
 
-# poll SECONDS COMMAND...: runs COMMAND every 50 ms until it succeeds; fails after SECONDS.
-poll() {
-    local limit=$1 deadline
-    shift
-    deadline=$((SECONDS + limit))
-    until "$@"; do
-        [ "$SECONDS" -lt "$deadline" ] || return 1
-        sleep 0.05
-    done
-}
 
 screen_has() { screen | grep -q -- "$1"; }
 alt_is() { [ "$(pane '#{alternate_on}')" = "$1" ]; }
@@ -152,17 +133,6 @@ expect_restored() {
     finished 0
     note "$session: exited 0; main screen, icanon, echo, cursor visible"
     tmx kill-session -t "$session"
-}
-
-# cpu_ticks PID: user + system CPU time of PID in clock ticks (/proc/PID/stat fields 14, 15;
-# the command name in field 2 is cut off first since it may contain spaces).
-cpu_ticks() {
-    local stat
-    stat=$(cat "/proc/$1/stat")
-    stat=${stat##*) }
-    # shellcheck disable=SC2086 # split into fields on purpose
-    set -- $stat
-    echo $((${12} + ${13}))
 }
 
 # ---- what the keys do to the simulation ----

@@ -36,17 +36,15 @@ fail() {
     exit 1
 }
 [ -x "$bin" ] || fail "$bin is not built (run cargo build --release)"
-command -v tmux >/dev/null || fail "tmux is needed (apt-get install tmux)"
-
-# A private tmux server (own socket, no user config), as in .ci/tui-e2e.sh.
-socket="kf-budget-$$"
-tmx() { tmux -L "$socket" -f /dev/null "$@"; }
+# shellcheck source=scripts/lib/tmux.sh
+. scripts/lib/tmux.sh
+need_tmux
+private_tmux kf-budget
 work=$(mktemp -d)
 cleanup() {
-    tmx kill-server 2>/dev/null || true
+    stop_private_tmux
     # KF_KEEP=DIR keeps what the pane wrote (animating, paused) for a look at the bytes.
     if [ -n "${KF_KEEP:-}" ]; then cp "$work"/animating "$work"/paused "$KF_KEEP"/ 2>/dev/null || true; fi
-    rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$socket"
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -55,26 +53,6 @@ s=budget
 screen() { tmx capture-pane -p -t "$s"; }
 screen_has() { screen | grep -q -- "$1"; }
 alt_on() { [ "$(tmx display -p -t "$s" '#{alternate_on}')" = 1 ]; }
-poll() {
-    local limit=$1 deadline
-    shift
-    deadline=$((SECONDS + limit))
-    until "$@"; do
-        [ "$SECONDS" -lt "$deadline" ] || return 1
-        sleep 0.05
-    done
-}
-
-# cpu_ticks PID: utime + stime in clock ticks (fields 14 and 15 of /proc/PID/stat, counted
-# after the command name, which may contain spaces).
-cpu_ticks() {
-    local stat
-    stat=$(cat "/proc/$1/stat")
-    stat=${stat##*) }
-    # shellcheck disable=SC2086 # split into fields on purpose
-    set -- $stat
-    echo $((${12} + ${13}))
-}
 now_ns() { date +%s%N; }
 size_of() { stat -c %s "$1" 2>/dev/null || echo 0; }
 

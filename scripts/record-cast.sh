@@ -36,18 +36,14 @@ fail() {
     exit 1
 }
 [ -x "$bin" ] || fail "$bin is not built (run cargo build --release)"
-command -v tmux >/dev/null || fail "tmux is needed (apt-get install tmux)"
 command -v python3 >/dev/null || fail "python3 is needed"
-
-# A private tmux server (own socket, no user config): the user's sessions are untouched, and
-# two recordings at once do not collide. A UTF-8 locale makes tmux keep the box characters.
-socket="kf-cast-$$"
-tmx() { LC_ALL=C.UTF-8 tmux -L "$socket" -f /dev/null "$@"; }
+# shellcheck source=scripts/lib/tmux.sh
+. scripts/lib/tmux.sh
+need_tmux
+private_tmux kf-cast C.UTF-8
 work=$(mktemp -d)
 cleanup() {
-    tmx kill-server 2>/dev/null || true
-    # tmux leaves its socket file behind.
-    rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$socket"
+    stop_private_tmux
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -61,7 +57,7 @@ tmx new-session -d -s cast -x "$width" -y "$height" \
 tmx set-option -t cast remain-on-exit on >/dev/null
 
 mkdir -p "$(dirname "$out")"
-python3 - "$socket" "$width" "$height" "$seconds" "$fps" "$keys" "$out" <<'PY'
+python3 - "$tmux_socket" "$width" "$height" "$seconds" "$fps" "$keys" "$out" <<'PY'
 import json, os, subprocess, sys, time
 
 socket, width, height, seconds, fps, keys, out = sys.argv[1:]

@@ -9,9 +9,16 @@
 set -euo pipefail
 secs=${1:-600}
 bin=$(realpath "${2:-target/release/kafka-flow}")
-socket="kf-soak-$$"
-tmx() { tmux -L "$socket" -f /dev/null "$@"; }
-trap 'tmx kill-server 2>/dev/null || true' EXIT
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+fail() {
+    printf 'tui-soak: %s\n' "$*" >&2
+    exit 1
+}
+# shellcheck source=scripts/lib/tmux.sh
+. scripts/lib/tmux.sh
+need_tmux
+private_tmux kf-soak
+trap stop_private_tmux EXIT
 tmx new-session -d -s soak -x 160 -y 48 "$bin --lang en"
 sleep 2
 for _ in $(seq 1 16); do tmx send-keys -t soak '+'; done
