@@ -138,6 +138,7 @@ pub trait DrainGuard {
     fn on_drain(&mut self, batch: &mut ProducerBatch);
 }
 
+#[derive(Clone)]
 pub struct RecordAccumulator {
     slab: Vec<Option<ProducerBatch>>,
     free_slots: Vec<BatchKey>,

@@ -63,6 +63,7 @@ pub enum BumpCause {
     Unresolved { partition: u32 },
 }
 
+#[derive(Clone)]
 pub struct Idempotence {
     pub(crate) enabled: bool,
     /// -1 until InitProducerId answered.

@@ -312,7 +312,7 @@ impl Message {
 }
 
 /// Everything that can happen at a point in virtual time.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub enum Event {
     /// The application thread's next `send()` (or close/flush step).
     AppWake,
@@ -402,6 +402,7 @@ pub enum Event {
     Command(super::Command),
 }
 
+#[derive(Clone)]
 pub struct Core {
     pub now: SimTime,
     pub queue: EventQueue<Event>,
@@ -449,6 +450,11 @@ impl Core {
     /// Schedules an event; a time in the past is clamped to now (never schedule backwards).
     pub fn at(&mut self, t: SimTime, ev: Event) {
         self.queue.push(t.max(self.now), ev);
+    }
+
+    /// Like `at`, after every ordinary event of that instant (`EventQueue::push_late`).
+    pub fn at_late(&mut self, t: SimTime, ev: Event) {
+        self.queue.push_late(t.max(self.now), ev);
     }
 
     pub fn after(&mut self, d: SimDuration, ev: Event) {

@@ -53,6 +53,7 @@ pub const DEFAULT_SEED: u64 = 42;
 
 pub const DEFAULT_TIME_LIMIT: SimDuration = SimDuration(3_600_000_000);
 
+#[derive(Clone)]
 pub struct Sim {
     core: Core,
     cluster: Cluster,
@@ -278,10 +279,12 @@ impl Sim {
         std::mem::take(&mut self.core.trace)
     }
 
-    /// Schedules a command at a future virtual time (e.g. a `--fault`).
+    /// Schedules a command at a future virtual time (e.g. a `--fault`). It runs once every
+    /// other event of that instant has: exactly as `advance_to(at)` then `apply` would, which
+    /// is how the TUI applies a key, so a session saved from the TUI replays the same.
     pub fn schedule(&mut self, at: SimTime, command: Command) {
         self.pending_commands += 1;
-        self.core.at(at, Event::Command(command));
+        self.core.at_late(at, Event::Command(command));
     }
 
     /// Applies a command now and says what it did. A bad `Set`, or one of a setting fixed

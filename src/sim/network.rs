@@ -28,6 +28,7 @@ struct Link {
     extra_latency: SimDuration,
 }
 
+#[derive(Clone)]
 pub struct Network {
     links: Vec<Link>,
     pub latency: SimDuration,

@@ -39,6 +39,7 @@ pub struct RecordMeta {
     pub state: RecordState,
 }
 
+#[derive(Clone)]
 enum Partitioner {
     BuiltIn(BuiltInPartitioner),
     Kip480(StickyPartitionCache),
@@ -77,6 +78,7 @@ pub enum AppState {
     Dead,
 }
 
+#[derive(Clone)]
 pub struct Producer {
     pub(crate) acc: RecordAccumulator,
     partitioner: Partitioner,

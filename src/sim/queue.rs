@@ -1,5 +1,6 @@
-//! The event queue: a min-heap ordered by (time, insertion sequence), so two
-//! events at the same virtual time always run in the order they were scheduled.
+//! The event queue: a min-heap ordered by (time, late, insertion sequence), so two
+//! events at the same virtual time always run in the order they were scheduled, except
+//! that late ones (scheduled commands) wait for every ordinary one of their instant.
 //!
 //! A scheduled event can be cancelled (a timer superseded by a newer one, a timeout whose
 //! answer came): it never runs, and it does not stay in memory for long. Loops that turn
@@ -18,8 +19,11 @@ pub struct EventId(u64);
 /// half of it; then they are swept out in one pass.
 const SWEEP_AT: usize = 64;
 
+#[derive(Clone)]
 struct Entry<E> {
     at: SimTime,
+    /// Runs after every ordinary event at the same time (`push_late`).
+    late: bool,
     seq: u64,
     event: E,
 }
@@ -38,10 +42,11 @@ impl<E> PartialOrd for Entry<E> {
 impl<E> Ord for Entry<E> {
     fn cmp(&self, other: &Self) -> Ordering {
         // Reversed: BinaryHeap is a max-heap and we want the earliest first.
-        (other.at, other.seq).cmp(&(self.at, self.seq))
+        (other.at, other.late, other.seq).cmp(&(self.at, self.late, self.seq))
     }
 }
 
+#[derive(Clone)]
 pub struct EventQueue<E> {
     heap: BinaryHeap<Entry<E>>,
     next_seq: u64,
@@ -66,8 +71,28 @@ impl<E> EventQueue<E> {
     pub fn push(&mut self, at: SimTime, event: E) -> EventId {
         let seq = self.next_seq;
         self.next_seq += 1;
-        self.heap.push(Entry { at, seq, event });
+        self.heap.push(Entry {
+            at,
+            late: false,
+            seq,
+            event,
+        });
         EventId(seq)
+    }
+
+    /// Schedules `event` at `at`, after every ordinary event of that instant, even those
+    /// scheduled later for the same time (among late events, insertion order holds). A
+    /// command given at a time runs as a key pressed then would: once everything due at
+    /// that instant has happened.
+    pub fn push_late(&mut self, at: SimTime, event: E) {
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        self.heap.push(Entry {
+            at,
+            late: true,
+            seq,
+            event,
+        });
     }
 
     /// Cancels an event that has not run yet. The caller keeps the id only while the event
@@ -136,6 +161,19 @@ mod tests {
         q.push(SimTime(1), "b");
         let order: Vec<_> = std::iter::from_fn(|| q.pop().map(|(_, e)| e)).collect();
         assert_eq!(order, ["a", "b", "c", "d"]);
+    }
+
+    #[test]
+    fn a_late_event_waits_for_every_ordinary_event_of_its_instant() {
+        let mut q = EventQueue::default();
+        q.push_late(SimTime(5), "late1");
+        q.push(SimTime(5), "a");
+        q.push_late(SimTime(5), "late2");
+        q.push(SimTime(6), "c");
+        // Scheduled after the late ones, for the same instant: still runs before them.
+        q.push(SimTime(5), "b");
+        let order: Vec<_> = std::iter::from_fn(|| q.pop().map(|(_, e)| e)).collect();
+        assert_eq!(order, ["a", "b", "late1", "late2", "c"]);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 use rand_chacha::ChaCha8Rng;
 use rand_core::{Rng, SeedableRng};
 
+#[derive(Clone)]
 pub struct SimRng(ChaCha8Rng);
 
 impl SimRng {

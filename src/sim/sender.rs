@@ -71,6 +71,7 @@ pub struct ControlRequest {
     pub(crate) sent_at: SimTime,
 }
 
+#[derive(Clone)]
 pub struct Sender {
     pub(crate) conns: Vec<Connection>,
     pub(crate) in_flight: BTreeMap<RequestId, InFlightRequest>,

@@ -94,6 +94,7 @@ pub struct BrokerState {
     pub(crate) reject_produce: u32,
 }
 
+#[derive(Clone)]
 pub struct Cluster {
     pub(crate) brokers: Vec<BrokerState>,
     pub(crate) partitions: Vec<PartitionState>,

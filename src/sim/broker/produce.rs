@@ -12,7 +12,7 @@ use crate::sim::time::SimDuration;
 use crate::sim::trace::{BatchId, BrokerId, KafkaError, RecordId, RequestId, TraceEvent};
 use std::collections::VecDeque;
 
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct BrokerQueue {
     waiting: VecDeque<ProduceRequest>,
     /// The request being appended or parked in purgatory: the channel is muted meanwhile.

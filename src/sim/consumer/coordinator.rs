@@ -40,7 +40,7 @@ pub struct Member {
     session_check: Option<EventId>,
 }
 
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub struct Coordinator {
     /// By member id: the RangeAssignor orders members this way.
     pub(crate) members: BTreeMap<String, Member>,

@@ -57,6 +57,7 @@ enum Then {
     Rejoin,
 }
 
+#[derive(Clone)]
 pub struct Consumer {
     pub(crate) index: u32,
     pub(crate) incarnation: u32,
@@ -121,6 +122,7 @@ pub struct ConsumerStats {
 }
 
 /// A commit on its way.
+#[derive(Clone)]
 struct PendingCommit {
     consumer: u32,
     sent_at: SimTime,
@@ -130,6 +132,7 @@ struct PendingCommit {
     redundant: bool,
 }
 
+#[derive(Clone)]
 pub struct ConsumerGroup {
     pub(crate) consumers: Vec<Consumer>,
     pub(crate) coordinator: Coordinator,

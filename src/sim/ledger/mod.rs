@@ -142,7 +142,7 @@ impl Ledger {
 /// the producer or a leader change may still touch it (`lives`, from `base`); by offset
 /// once only consumers can (the usual case needs no per-record state at all); and counted
 /// for good (`settled`) once nothing can.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub struct Ledger {
     /// Per partition: record ids at each offset of the current leader's log.
     official: Vec<OffsetLog>,
