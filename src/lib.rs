@@ -10,6 +10,7 @@ pub mod i18n;
 pub mod lesson;
 pub mod report;
 pub mod scenario;
+pub mod scenarios;
 pub mod sim;
 pub mod tui;
 pub mod ui;

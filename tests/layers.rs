@@ -16,6 +16,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("scenario", 1),
     ("lesson", 2),
     ("report", 2),
+    ("scenarios", 2),
     ("headless", 3),
     ("app", 3),
     ("ui", 4),
