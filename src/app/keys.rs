@@ -9,6 +9,19 @@ pub enum Action {
     Quit,
     TogglePause,
     Step,
+    /// `,`: back to the previous event's instant.
+    StepBack,
+    /// `[` `]` (`{` `}` ten times as far): a second of what the screen plays, back or forward.
+    Skip {
+        back: bool,
+        long: bool,
+    },
+    /// `<` `>`: the previous / next timeline marker.
+    Marker {
+        forward: bool,
+    },
+    /// `s`: save the session as a scenario file.
+    Save,
     Faster,
     Slower,
     Reset,
@@ -112,6 +125,26 @@ pub fn action(mode: &Mode, key: KeyEvent) -> Option<Action> {
             KeyCode::Char('q') => Some(Action::Quit),
             KeyCode::Char(' ') => Some(Action::TogglePause),
             KeyCode::Char('.') => Some(Action::Step),
+            KeyCode::Char(',') => Some(Action::StepBack),
+            KeyCode::Char('[') => Some(Action::Skip {
+                back: true,
+                long: false,
+            }),
+            KeyCode::Char(']') => Some(Action::Skip {
+                back: false,
+                long: false,
+            }),
+            KeyCode::Char('{') => Some(Action::Skip {
+                back: true,
+                long: true,
+            }),
+            KeyCode::Char('}') => Some(Action::Skip {
+                back: false,
+                long: true,
+            }),
+            KeyCode::Char('<') => Some(Action::Marker { forward: false }),
+            KeyCode::Char('>') => Some(Action::Marker { forward: true }),
+            KeyCode::Char('s') => Some(Action::Save),
             KeyCode::Char('+' | '=') => Some(Action::Faster),
             KeyCode::Char('-' | '_') => Some(Action::Slower),
             KeyCode::Char('0') => Some(Action::Reset),

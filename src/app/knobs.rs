@@ -260,7 +260,7 @@ impl super::App {
         let t = self.sim.now();
         let t = t.to_string();
         let args = [("name", name), ("value", value), ("t", t.as_str())];
-        match self.sim.apply(command) {
+        match self.apply_command(command) {
             Ok(Applied::ProducerRestarted) => {
                 self.say(Level::Warn, |lang| {
                     trf(lang, "apply.producer_restarted", &args)
@@ -274,7 +274,7 @@ impl super::App {
                 self.status = Some((Level::Bad, said));
             }
         }
-        self.absorb_trace();
+        self.tell_new_future();
     }
 
     /// The status line for a refused value. A value the setting itself refuses is said in

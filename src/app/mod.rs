@@ -12,6 +12,8 @@ pub mod memory;
 pub mod metrics;
 pub mod narrate;
 mod pacing;
+mod scenario;
+pub mod timeline;
 
 pub use pacing::{DEFAULT_SPEED, SPEEDS, TUI_RATE, speed_for_rate, speed_index};
 
@@ -144,6 +146,14 @@ pub struct App {
     pub follow_entry: Option<String>,
     /// Recent sends: a followed record's batch and its place in it.
     sends: Sends,
+    /// The session's commands, checkpoints and markers (rewind, the timeline bar, save).
+    pub timeline: timeline::Timeline,
+    /// Moments seen since the last frame, for the scenario's beats.
+    seen_moments: Vec<crate::scenarios::Moment>,
+    /// The scenario file's title, when one is open.
+    pub scenario_title: Option<crate::lesson::Text>,
+    /// A command after a rewind dropped this many of the old future's (said once).
+    future_discarded: Option<usize>,
     since_refresh: Duration,
     quit: bool,
 }
@@ -300,6 +310,10 @@ impl App {
             follow_armed: false,
             follow_entry: None,
             sends: Sends::default(),
+            timeline: timeline::Timeline::default(),
+            seen_moments: Vec::new(),
+            future_discarded: None,
+            scenario_title: None,
             knobs: knobs::sandbox(),
             lesson: None,
             sandbox_args: WorldOptions::default(),
@@ -309,6 +323,7 @@ impl App {
             quit: false,
         };
         app.absorb_trace();
+        app.start_timeline(timeline::Timeline::default());
         Ok(app)
     }
 
@@ -373,9 +388,7 @@ impl App {
         }
         let dt = SimDuration((wall.as_secs_f64() * self.speed_factor() * 1e6).round() as u64);
         let target = self.sim.now() + dt;
-        self.lagging = !self.sim.advance_to_budget(target, EVENT_BUDGET);
-        self.sim.prune_flights();
-        self.absorb_trace();
+        self.lagging = !self.advance_world(target, Some(EVENT_BUDGET));
         if !self.memory.dropped.is_empty() {
             let requests = self.sim.view().network_client().requests;
             self.memory.prune(|id| requests.iter().any(|r| r.id == id));
@@ -402,6 +415,7 @@ impl App {
     fn absorb_trace(&mut self) {
         let detailed = self.speed_factor() <= 0.05;
         for r in self.sim.drain_trace() {
+            self.on_moment(r.t, &r.event);
             self.metrics.observe(&r.event);
             self.memory.observe(r.t, &r.event);
             let sent = self.sends.observe(&r.event);
@@ -474,6 +488,7 @@ impl App {
             }
         }
         self.ledger = new;
+        self.on_ledger();
     }
 
     /// Whether a ledger counter changed within the last second or so.
@@ -493,6 +508,26 @@ impl App {
         self.status = Some((level, Said::text(text)));
     }
 
+    /// After a command: if it started a new future, the status line says so too.
+    fn tell_new_future(&mut self) {
+        if self.future_discarded.take().is_none() {
+            return;
+        }
+        let t = self.sim.now().to_string();
+        let before = self.status.take();
+        let level = before.as_ref().map_or(Level::Warn, |(l, _)| *l);
+        self.status = Some((
+            level,
+            Said::new(|lang| {
+                let new = trf(lang, "time.new_future", &[("t", &t)]);
+                match &before {
+                    Some((_, said)) => format!("{} · {new}", said.get(lang)),
+                    None => new,
+                }
+            }),
+        ));
+    }
+
     /// What the progress file did, on the status line.
     fn tell_progress(&mut self, note: &lesson::ProgressNote) {
         self.say(note.level(), |lang| note.text(lang));
@@ -501,23 +536,37 @@ impl App {
     pub fn update(&mut self, action: Action) {
         match action {
             Action::Quit => self.quit = true,
-            Action::TogglePause => self.paused = !self.paused,
+            Action::TogglePause => {
+                self.paused = !self.paused;
+                if self.paused {
+                    self.settle_screen();
+                }
+            }
             Action::Step => {
                 self.paused = true;
                 if let Some(t) = self.sim.next_event_time() {
-                    self.sim.advance_to(t);
-                    self.sim.prune_flights();
-                    self.absorb_trace();
-                    self.refresh_ledger();
+                    self.advance_world(t, None);
+                    self.settle_screen();
                 }
             }
+            Action::StepBack => self.step_back(),
+            Action::Skip { back, long } => {
+                // One second (ten) of what the screen plays at this speed.
+                let wall = if long { 10.0 } else { 1.0 };
+                let us = (wall * self.speed_factor() * 1e6).round().max(1.0) as u64;
+                self.skip(SimDuration(us), back);
+            }
+            Action::Marker { forward } => self.jump_marker(forward),
+            Action::Save => self.save_session(),
             Action::Faster => self.speed = (self.speed + 1).min(SPEEDS.len() - 1),
             Action::Slower => self.speed = self.speed.saturating_sub(1),
             Action::Reset if self.lesson.is_some() => self.restart_step(),
             Action::Reset => {
                 let (config, workload, seed) = self.base.clone();
                 if let Ok(sim) = Self::build(&config, &workload, seed) {
+                    let (script, beats) = self.timeline.script();
                     self.replace_sim(sim);
+                    self.start_timeline(timeline::Timeline::new(&script, &beats));
                     self.say(Level::Info, |lang| {
                         tr(lang, "status.reset_same_seed").into()
                     });
@@ -743,7 +792,12 @@ impl App {
         self.follow_armed = false;
         self.follow_entry = None;
         self.sends = Sends::default();
+        self.seen_moments.clear();
+        self.future_discarded = None;
+        self.scenario_title = None;
+        self.timeline = timeline::Timeline::default();
         self.absorb_trace();
+        self.start_timeline(timeline::Timeline::default());
     }
 
     fn inject(&mut self, fault: Fault) {
@@ -756,11 +810,11 @@ impl App {
                 &[("t", &t), ("fault", &text)],
             )
         });
-        match self.sim.apply(Command::Fault { fault }) {
+        match self.apply_command(Command::Fault { fault }) {
             Ok(_) => self.status = Some((Level::Bad, said)),
             Err(e) => self.say_text(Level::Bad, e),
         }
-        self.absorb_trace();
+        self.tell_new_future();
     }
 
     /// The fault menu for the current topology.

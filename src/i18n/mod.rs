@@ -22,6 +22,7 @@ pub(crate) mod glossary_test;
 mod journey;
 mod reasons;
 mod screen;
+mod time;
 
 use std::fmt;
 use std::str::FromStr;
@@ -157,6 +158,7 @@ static TABLES: &[Table] = &[
     course::TEXTS,
     flow::TEXTS,
     journey::TEXTS,
+    time::TEXTS,
 ];
 
 fn lookup(key: &str) -> Option<(&'static str, &'static str, &'static str)> {

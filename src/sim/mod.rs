@@ -64,6 +64,8 @@ pub struct Sim {
     commands: Vec<(SimTime, Command)>,
     settled_at: Option<SimTime>,
     events: u64,
+    /// When the last event processed happened (the clock may have moved on since).
+    last_event: SimTime,
     /// Scheduled commands not yet applied: a run is not over while one is pending.
     pending_commands: usize,
     /// When settled records are compacted (`compaction.rs`).
@@ -142,6 +144,7 @@ impl Sim {
             commands: Vec::new(),
             settled_at: None,
             events: 0,
+            last_event: SimTime::ZERO,
             pending_commands: 0,
             stopped: None,
             compaction: compaction::Compaction::default(),
@@ -232,6 +235,11 @@ impl Sim {
     pub fn commands(&self) -> &[(SimTime, Command)] {
         &self.commands
     }
+    /// When the last event processed so far happened (a UI steps back to it).
+    pub fn last_event_time(&self) -> SimTime {
+        self.last_event
+    }
+
     /// Events processed so far.
     pub fn events(&self) -> u64 {
         self.events
@@ -449,6 +457,7 @@ impl Sim {
             return false;
         };
         self.core.now = self.core.now.max(t);
+        self.last_event = t;
         self.events += 1;
         self.dispatch(ev);
         self.maybe_compact();
