@@ -431,16 +431,20 @@ impl App {
     /// Goes back (or forward) to virtual time `target`: the world as it was then, paused.
     pub fn seek(&mut self, target: SimTime) {
         let now = self.sim.now();
-        if target >= now {
+        // The latest copy at or before the target; going forward, only one ahead of the
+        // screen is worth restoring (every copy belongs to this future: a new one drops
+        // those after it).
+        let cp = self
+            .timeline
+            .checkpoints
+            .iter()
+            .rev()
+            .find(|c| c.snapshot.sim.now() <= target)
+            .filter(|c| target < now || c.snapshot.sim.now() > now)
+            .cloned();
+        if target >= now && cp.is_none() {
             self.advance_world(target, None);
         } else {
-            let cp = self
-                .timeline
-                .checkpoints
-                .iter()
-                .rev()
-                .find(|c| c.snapshot.sim.now() <= target)
-                .cloned();
             let Some(cp) = cp else { return };
             self.restore(cp.snapshot);
             self.timeline.next = cp.next;

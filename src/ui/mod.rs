@@ -20,6 +20,7 @@ pub(crate) mod panels;
 mod pipeline;
 pub mod text;
 pub mod theme;
+mod timeline;
 pub mod too_small;
 
 use crate::app::narrate::Level;
@@ -172,7 +173,8 @@ pub fn draw(frame: &mut Frame, app: &App) {
     }
     let cx = Ctx { app };
     frame.render_widget(Block::default().style(app.theme.base), area);
-    let [header, body, status, footer] = Layout::vertical([
+    let [header, bar, body, status, footer] = Layout::vertical([
+        Constraint::Length(1),
         Constraint::Length(1),
         Constraint::Min(10),
         Constraint::Length(1),
@@ -180,6 +182,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
     ])
     .areas(area);
     draw_header(frame, header, &cx);
+    timeline::draw(frame, bar, &cx);
     if let Some(st) = &app.lesson {
         // The lesson beside the animation.
         let side = (body.width * 38 / 100).max(34).min(body.width / 2);
