@@ -187,7 +187,7 @@ impl MarkerKind {
         let key = match self {
             MarkerKind::Fault => "time.marker.fault".to_string(),
             MarkerKind::Setting => "time.marker.setting".to_string(),
-            MarkerKind::Moment(m) => format!("time.marker.{}", m.name()),
+            MarkerKind::Moment(m) => format!("time.marker.{}", m.name().replace('-', "_")),
         };
         tr(lang, &key).to_string()
     }

@@ -33,9 +33,7 @@ use std::borrow::Cow;
 pub const KEYS: &[(&str, &str)] = &[
     ("Space", "key.pause"),
     (".", "key.step"),
-    (",", "time.key.step_back"),
-    ("[ ]", "time.key.skip"),
-    ("{ }", "time.key.skip_long"),
+    (",[]{}", "time.key.rewind"),
     ("< >", "time.key.markers"),
     ("s", "time.key.save"),
     ("+/-", "key.speed"),
@@ -64,7 +62,6 @@ pub const KEYS: &[(&str, &str)] = &[
 pub const FOOTER: &[(&str, &str)] = &[
     ("Space", "key.pause"),
     (".", "key.step"),
-    ("[ ]", "time.key.skip"),
     ("+/-", "key.speed"),
     ("Tab", "key.pick_knob"),
     ("←/→", "key.change_knob"),
