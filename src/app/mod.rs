@@ -130,6 +130,8 @@ pub struct App {
     /// not per frame).
     pub course: Vec<crate::lesson::Lesson>,
     pub progress: crate::lesson::progress::Progress,
+    /// The built-in scenarios, for the home screen's picker (read when it opens).
+    pub scenarios: Vec<crate::scenarios::ScenarioFile>,
     /// The latest record `send()` handled: (index, partition, how the partition was chosen).
     pub last_send: Option<(u32, u32, crate::sim::trace::PartitionChoice, SimTime)>,
     /// What the flow view remembers from the trace (last drains, truncations, dropped answers).
@@ -319,6 +321,7 @@ impl App {
             sandbox_args: WorldOptions::default(),
             course: Vec::new(),
             progress: crate::lesson::progress::Progress::default(),
+            scenarios: Vec::new(),
             since_refresh: Duration::ZERO,
             quit: false,
         };
@@ -693,6 +696,7 @@ impl App {
                 self.progress = crate::lesson::progress::default_path()
                     .map(|p| crate::lesson::progress::Progress::load(&p))
                     .unwrap_or_default();
+                self.scenarios = crate::scenarios::builtin::builtin();
                 self.mode = Mode::Home(0);
             }
             Action::HomeUp => {
@@ -702,15 +706,21 @@ impl App {
             }
             Action::HomeDown => {
                 if let Mode::Home(i) = self.mode {
-                    self.mode = Mode::Home((i + 1).min(self.course.len()));
+                    let last = self.course.len() + self.scenarios.len();
+                    self.mode = Mode::Home((i + 1).min(last));
                 }
             }
             Action::HomeChoose => {
                 if let Mode::Home(i) = self.mode {
                     self.mode = Mode::Normal;
-                    match self.course.get(i).cloned() {
-                        Some(lesson) => self.open_lesson(lesson),
-                        None => self.open_sandbox(),
+                    let scenario = i
+                        .checked_sub(self.course.len())
+                        .and_then(|j| self.scenarios.get(j))
+                        .cloned();
+                    match (self.course.get(i).cloned(), scenario) {
+                        (Some(lesson), _) => self.open_lesson(lesson),
+                        (None, Some(file)) => self.open_scenario(&file),
+                        (None, None) => self.open_sandbox(),
                     }
                 }
             }

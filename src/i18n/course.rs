@@ -14,6 +14,7 @@ pub(super) static TEXTS: &[(&str, &str, &str)] = &[
     ("course.keys", "h hint · n next · p previous · L lessons · knobs: {knobs}", "h 提示 · n 下一步 · p 上一步 · L 课程列表 · 可调：{knobs}"),
     ("course.lesson_complete", "Lesson complete.", "本课完成。"),
     ("course.predict_first", "Predict first", "先预测"),
+    ("course.scenarios_title", "Scenarios · the notes' demos", "场景 · 笔记里的演示"),
     ("course.sandbox", "Sandbox: the built-in scenario, every knob", "沙盒：内置场景，所有参数都可调"),
     ("course.simulation_says_so", "✓ the simulation says so", "✓ 仿真结果"),
     ("course.step", "Step {n}/{total}", "第 {n}/{total} 步"),

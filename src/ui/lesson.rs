@@ -137,10 +137,19 @@ pub fn panel(frame: &mut Frame, area: Rect, cx: &Ctx, st: &LessonState) {
 }
 
 /// The home screen: the lessons with progress marks, and the sandbox.
+/// The home screen: the lessons, and beside them (below on a narrow screen) the built-in
+/// scenarios and the sandbox. One selection runs through both lists: lessons first.
 pub fn home(frame: &mut Frame, area: Rect, cx: &Ctx, selected: usize) {
     let lang = cx.app.lang;
     let progress = &cx.app.progress;
-    let mut items: Vec<ListItem> = cx
+    let style = |i: usize| {
+        if i == selected {
+            cx.theme().selected
+        } else {
+            Style::default()
+        }
+    };
+    let lessons: Vec<ListItem> = cx
         .app
         .course
         .iter()
@@ -151,38 +160,74 @@ pub fn home(frame: &mut Frame, area: Rect, cx: &Ctx, selected: usize) {
                 Some(_) => "…",
                 None => " ",
             };
-            let style = if i == selected {
-                cx.theme().selected
-            } else {
-                Style::default()
-            };
             ListItem::new(Line::from(vec![
-                Span::styled(format!("{mark} {:>2}  ", l.number), style),
-                Span::styled(l.title.get(lang).to_string(), style),
+                Span::styled(format!("{mark} {:>2}  ", l.number), style(i)),
+                Span::styled(l.title.get(lang).to_string(), style(i)),
             ]))
         })
         .collect();
-    let sandbox = format!("   ⋯  {}", cx.t("course.sandbox"));
-    let style = if selected == cx.app.course.len() {
-        cx.theme().selected
+    let first = cx.app.course.len();
+    let mut scenarios: Vec<ListItem> = cx
+        .app
+        .scenarios
+        .iter()
+        .enumerate()
+        .map(|(j, s)| {
+            ListItem::new(Span::styled(
+                format!(" ▸ {}", s.title.get(lang)),
+                style(first + j),
+            ))
+        })
+        .collect();
+    let sandbox_at = first + cx.app.scenarios.len();
+    scenarios.push(ListItem::new(Span::styled(
+        format!(" ⋯ {}", cx.t("course.sandbox")),
+        style(sandbox_at),
+    )));
+    let lessons_title = format!(" {} ", cx.t("course.home_title"));
+    let scenarios_title = format!(" {} ", cx.t("course.scenarios_title"));
+    let wide = area.width >= 110;
+    let (h_l, h_s) = (lessons.len() as u16 + 2, scenarios.len() as u16 + 2);
+    if wide {
+        let w = 56.min(area.width / 2);
+        let h = h_l.max(h_s).min(area.height);
+        let x = area.x + (area.width - 2 * w) / 2;
+        let y = area.y + (area.height - h) / 2;
+        let left = Rect::new(x, y, w, h);
+        let right = Rect::new(x + w, y, w, h);
+        home_list(frame, left, cx, lessons, &lessons_title, None);
+        home_list(frame, right, cx, scenarios, &scenarios_title, None);
     } else {
-        Style::default()
-    };
-    items.push(ListItem::new(Span::styled(sandbox, style)));
-    let h = (items.len() as u16 + 4).min(area.height);
-    let w = 64.min(area.width);
-    let rect = Rect {
-        x: area.x + (area.width - w) / 2,
-        y: area.y + (area.height - h) / 2,
-        width: w,
-        height: h,
-    };
+        // One list, scrolled to the selection.
+        let mut items = lessons;
+        items.push(ListItem::new(Span::styled(scenarios_title, cx.theme().title)));
+        items.extend(scenarios);
+        let at = if selected < first { selected } else { selected + 1 };
+        let h = (items.len() as u16 + 2).min(area.height);
+        let w = 64.min(area.width);
+        let rect = Rect::new(area.x + (area.width - w) / 2, area.y + (area.height - h) / 2, w, h);
+        home_list(frame, rect, cx, items, &lessons_title, Some(at));
+    }
+}
+
+fn home_list(
+    frame: &mut Frame,
+    rect: Rect,
+    cx: &Ctx,
+    items: Vec<ListItem>,
+    title: &str,
+    selected: Option<usize>,
+) {
     frame.render_widget(Clear, rect);
-    let title = format!(" {} ", cx.t("course.home_title"));
     let block = Block::default()
         .borders(Borders::ALL)
         .border_set(cx.glyphs().border_focus)
         .border_style(cx.theme().border_focus)
-        .title(Span::styled(title, cx.theme().selected));
-    frame.render_widget(List::new(items).block(block), rect);
+        .title(Span::styled(title.to_string(), cx.theme().selected));
+    let mut state = ratatui::widgets::ListState::default().with_selected(selected);
+    frame.render_stateful_widget(
+        List::new(items).block(block).highlight_style(Style::default()),
+        rect,
+        &mut state,
+    );
 }
