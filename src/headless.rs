@@ -180,8 +180,7 @@ pub fn list_scenarios(lang: Lang, out: &mut dyn Write) -> Result<(), CliError> {
     for f in crate::scenarios::builtin() {
         let _ = writeln!(text, "{:<26} {}", f.id, f.title.get(lang));
     }
-    out.write_all(text.as_bytes())
-        .map_err(|e| output_error(&e))
+    out.write_all(text.as_bytes()).map_err(|e| output_error(&e))
 }
 
 /// `kafka-flow settings`: every setting, its default, how a change takes effect and what it does.

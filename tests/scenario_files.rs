@@ -129,7 +129,13 @@ fn broken() -> Vec<(String, usize, usize, &'static str, &'static str)> {
         (t("id = \"Bad Id\"\n"), 2, 6, "id", "lowercase"),
         (t("seed = -1\n"), 2, 8, "seed", "whole number"),
         (t("until = \"3h\"\n"), 2, 9, "until", "unknown unit"),
-        (t("kafka_version = \"5\"\n"), 2, 17, "kafka_version", "unknown Kafka version"),
+        (
+            t("kafka_version = \"5\"\n"),
+            2,
+            17,
+            "kafka_version",
+            "unknown Kafka version",
+        ),
         (t("notes = \"open\n"), 2, 14, "notes", "invalid TOML"),
         (
             t("[settings]\n\"linger.msx\" = 5\n"),
@@ -138,10 +144,34 @@ fn broken() -> Vec<(String, usize, usize, &'static str, &'static str)> {
             "settings.linger.msx",
             "did you mean 'linger.ms'",
         ),
-        (t("[settings]\nacks = \"2\"\n"), 3, 8, "settings.acks", "'2' is not accepted"),
-        (t("[workload]\nrecordz = 5\n"), 3, 1, "workload.recordz", "accepted: records"),
-        (t("[workload]\nkey = \"{\"\n"), 3, 7, "workload.key", "--key"),
-        (t("[workload]\nsync = \"yes\"\n"), 3, 8, "workload.sync", "true or false"),
+        (
+            t("[settings]\nacks = \"2\"\n"),
+            3,
+            8,
+            "settings.acks",
+            "'2' is not accepted",
+        ),
+        (
+            t("[workload]\nrecordz = 5\n"),
+            3,
+            1,
+            "workload.recordz",
+            "accepted: records",
+        ),
+        (
+            t("[workload]\nkey = \"{\"\n"),
+            3,
+            7,
+            "workload.key",
+            "--key",
+        ),
+        (
+            t("[workload]\nsync = \"yes\"\n"),
+            3,
+            8,
+            "workload.sync",
+            "true or false",
+        ),
         (
             t("[[commands]]\nat = \"soon\"\nfault = \"kill-leader:0\"\n"),
             3,
@@ -297,15 +327,25 @@ fn run_scenario_prints_what_run_prints_for_the_same_world() {
     );
     // `--until` wins over the file's, and `--set` applies on top of the file's settings.
     let short = kafka_flow(&[
-        "run", "--scenario", file, "--json", "--until", "1s", "--set", "linger.ms=9",
+        "run",
+        "--scenario",
+        file,
+        "--json",
+        "--until",
+        "1s",
+        "--set",
+        "linger.ms=9",
     ]);
     let v: serde_json::Value = serde_json::from_slice(&short.stdout).unwrap();
     assert_eq!(v["sim_time_ms"].as_f64(), Some(1000.0), "{v}");
     assert_eq!(v["producer"]["linger_ms"].as_u64(), Some(9), "{v}");
 
     // A broken file: exit 2, one line on stderr naming file:line:column.
-    std::fs::write(&path, "title = { en = \"x\" }\n[[commands]]\nat = \"1s\"\nfault = \"boom\"\n")
-        .unwrap();
+    std::fs::write(
+        &path,
+        "title = { en = \"x\" }\n[[commands]]\nat = \"1s\"\nfault = \"boom\"\n",
+    )
+    .unwrap();
     let out = kafka_flow(&["run", "--scenario", file]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);

@@ -154,8 +154,7 @@ impl<'r, 'i> Table<'r, 'i> {
         // toml's map is sorted by name; the file's order matters (settings apply in order).
         entries.sort_by_key(|(_, span, _)| span.start);
         if let Some(allowed) = allowed {
-            if let Some((name, span, _)) = entries.iter().find(|(n, ..)| !allowed.contains(&&**n))
-            {
+            if let Some((name, span, _)) = entries.iter().find(|(n, ..)| !allowed.contains(&&**n)) {
                 return Err(reader.error(
                     span,
                     &format!("{prefix}{name}"),
@@ -451,9 +450,8 @@ impl ScenarioFile {
     pub fn config(&self, over: &WorldOptions) -> Result<Config, String> {
         let version = match (&over.kafka_version, &self.kafka_version) {
             (Some(v), _) => KafkaVersion::parse(v).map_err(|e| format!("--kafka-version: {e}"))?,
-            (None, Some(v)) => {
-                KafkaVersion::parse(v).map_err(|e| format!("{}: kafka_version: {e}", self.source))?
-            }
+            (None, Some(v)) => KafkaVersion::parse(v)
+                .map_err(|e| format!("{}: kafka_version: {e}", self.source))?,
             (None, None) => KafkaVersion::default(),
         };
         let mut cfg = base_config(version);
@@ -490,7 +488,13 @@ impl ScenarioFile {
                     config.topology.partitions,
                     config.consumer.consumers,
                 )
-                .map_err(|e| format!("{}: the command at {at}: {e}", self.source))?;
+                .map_err(|e| {
+                    format!(
+                        "{}: the command at {}: {e}",
+                        self.source,
+                        super::save::duration(*at)
+                    )
+                })?;
             }
         }
         let mut scenario = Scenario::new(config, workload, over.seed.unwrap_or(self.seed));
@@ -571,7 +575,9 @@ fn commands(top: &Table<'_, '_>, config: &Config) -> Result<Vec<(SimTime, Comman
             return Err(t.error(
                 &span,
                 second,
-                format!("a command has exactly one of fault, set or rate (this one has {first} too)"),
+                format!(
+                    "a command has exactly one of fault, set or rate (this one has {first} too)"
+                ),
             ));
         }
         let command = match given[0] {
@@ -644,11 +650,7 @@ fn beat(t: &Table<'_, '_>) -> Result<Beat, String> {
             BeatWhen::First(moment)
         }
         (Some(_), Some(v)) => {
-            return Err(t.error(
-                &v.span(),
-                "first",
-                "a beat has exactly one of at or first",
-            ));
+            return Err(t.error(&v.span(), "first", "a beat has exactly one of at or first"));
         }
         (None, None) => return Err(t.error(&t.span, "at", "a beat needs at or first")),
     };
@@ -663,4 +665,95 @@ fn condition(t: &Table<'_, '_>, config: &Config) -> Result<Condition, String> {
     let op = Op::parse(&op).map_err(|e| t.error(&span, "op", e))?;
     let value = t.float("value")?.ok_or_else(|| t.missing("value"))?.0;
     Ok(Condition { metric, op, value })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FILE: &str = r#"
+title = { en = "t", zh = "标题" }
+seed = 7
+[settings]
+"linger.ms" = 20
+acks = "1"
+"enable.idempotence" = false
+"consumer.process.ms" = 0.5
+[workload]
+records = 100
+rate = 50
+key = "none"
+[[commands]]
+at = "2s"
+rate = 10
+[[commands]]
+at = "1s"
+fault = "kill-leader:0"
+[[commands]]
+at = "2s"
+set = "linger.ms=3"
+"#;
+
+    #[test]
+    fn settings_keep_the_file_order_and_commands_are_sorted_stably() {
+        let f = ScenarioFile::parse(FILE, "some/dir/my-demo.toml").unwrap();
+        assert_eq!(f.id, "my-demo");
+        let names: Vec<&str> = f.settings.iter().map(|(n, _)| n.as_str()).collect();
+        // Not toml's alphabetical order: a later setting may depend on an earlier one.
+        assert_eq!(
+            names,
+            [
+                "linger.ms",
+                "acks",
+                "enable.idempotence",
+                "consumer.process.ms"
+            ]
+        );
+        assert_eq!(f.settings[0].1, "20");
+        assert_eq!(f.settings[2].1, "false");
+        assert_eq!(f.settings[3].1, "0.5");
+        let times: Vec<u64> = f.commands.iter().map(|(t, _)| t.as_millis()).collect();
+        assert_eq!(times, [1000, 2000, 2000]);
+        assert_eq!(f.commands[1].1, Command::SetRate { rate: 10.0 });
+        assert!(matches!(f.commands[2].1, Command::Set { .. }));
+        assert_eq!(f.workload.rate, 50.0);
+        assert_eq!(f.workload.key, "none");
+    }
+
+    #[test]
+    fn the_command_line_goes_on_top_of_the_file() {
+        let f = ScenarioFile::parse(FILE, "x.toml").unwrap();
+        let s = f.scenario(&WorldOptions::default()).unwrap();
+        assert_eq!(s.config.get("linger.ms").as_deref(), Some("20"));
+        assert_eq!(s.config.consumer.auto_offset_reset, OffsetReset::Earliest);
+        assert_eq!(s.seed, 7);
+        assert_eq!(s.commands, f.commands);
+        let over = WorldOptions {
+            set: vec!["linger.ms=2".to_string()],
+            seed: Some(9),
+            kafka_version: Some("2.8".to_string()),
+            ..WorldOptions::default()
+        };
+        let s = f.scenario(&over).unwrap();
+        assert_eq!(s.config.get("linger.ms").as_deref(), Some("2"));
+        assert_eq!(s.config.version, KafkaVersion::V2_8);
+        assert_eq!(s.seed, 9);
+        // A fault whose target the command line removed is refused, naming the file.
+        let over = WorldOptions {
+            set: vec!["partitions=1".to_string()],
+            ..WorldOptions::default()
+        };
+        let s = f.scenario(&WorldOptions {
+            set: vec!["partitions=1".to_string(), "kill".to_string()],
+            ..WorldOptions::default()
+        });
+        assert!(s.unwrap_err().starts_with("--set kill"));
+        let f =
+            ScenarioFile::parse(&FILE.replace("kill-leader:0", "kill-leader:2"), "x.toml").unwrap();
+        let e = f.scenario(&over).unwrap_err();
+        assert!(
+            e.starts_with("x.toml: the command at 1s:") && e.contains("no partition 2"),
+            "{e}"
+        );
+    }
 }

@@ -18,8 +18,7 @@ fn string(s: &str) -> String {
 /// A key, bare when TOML allows it (`acks`), quoted otherwise (`"linger.ms"`).
 fn key(k: &str) -> String {
     if !k.is_empty()
-        && k
-            .chars()
+        && k.chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
     {
         k.to_string()
@@ -146,26 +145,23 @@ impl ScenarioFile {
         commands: &[(SimTime, Command)],
         title: Text,
     ) -> ScenarioFile {
-        let defaults = Config::defaults(config.version);
+        // Replays the settings as the loader will, keeping only those that change something:
+        // two names for one field (`commit.mode` and `enable.auto.commit`) give one line.
+        // The loader starts from auto.offset.reset=earliest, not Kafka's latest.
+        let mut replay = Config::defaults(config.version);
+        replay.consumer.auto_offset_reset = OffsetReset::Earliest;
         let mut settings = Vec::new();
         for s in SETTINGS {
             let Some(value) = config.get(s.name) else {
                 continue;
             };
-            // The loader starts from auto.offset.reset=earliest, not Kafka's latest.
-            let base = if s.name == "auto.offset.reset" {
-                Some("earliest".to_string())
-            } else {
-                defaults.get(s.name)
-            };
-            if Some(&value) != base.as_ref() || config.explicit.contains(s.name) {
+            let explicit = config.explicit.contains(s.name) && !replay.explicit.contains(s.name);
+            if (replay.get(s.name).as_ref() != Some(&value) || explicit)
+                && replay.set(s.name, &value).is_ok()
+            {
                 settings.push((s.name.to_string(), value));
             }
         }
-        debug_assert!(
-            config.consumer.auto_offset_reset == OffsetReset::Earliest
-                || settings.iter().any(|(n, _)| n == "auto.offset.reset")
-        );
         let mut commands = commands.to_vec();
         commands.sort_by_key(|(at, _)| *at);
         ScenarioFile {
@@ -222,7 +218,8 @@ mod tests {
             ("linger.ms", "7"),
             ("acks", "1"),
             ("consumers", "2"),
-            ("compression.type", "lz4"),
+            ("session.timeout.ms", "6000"),
+            ("commit.mode", "sync-before"),
         ] {
             config.set(k, v).unwrap();
         }

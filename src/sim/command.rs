@@ -391,14 +391,32 @@ mod tests {
             Fault::KillBroker { broker: 2 },
             Fault::RestartBroker { broker: 1 },
             Fault::KillLeader { partition: 2 },
-            Fault::DropResponses { broker: None, count: 3 },
-            Fault::DropResponses { broker: Some(1), count: 1 },
-            Fault::RejectProduce { broker: None, count: 7 },
-            Fault::RejectProduce { broker: Some(0), count: 2 },
+            Fault::DropResponses {
+                broker: None,
+                count: 3,
+            },
+            Fault::DropResponses {
+                broker: Some(1),
+                count: 1,
+            },
+            Fault::RejectProduce {
+                broker: None,
+                count: 7,
+            },
+            Fault::RejectProduce {
+                broker: Some(0),
+                count: 2,
+            },
             Fault::IsolateBroker { broker: 0 },
             Fault::HealBroker { broker: 2 },
-            Fault::SlowLink { broker: 1, extra_ms: 250 },
-            Fault::SlowFollower { broker: 0, extra_ms: 0 },
+            Fault::SlowLink {
+                broker: 1,
+                extra_ms: 250,
+            },
+            Fault::SlowFollower {
+                broker: 0,
+                extra_ms: 0,
+            },
             Fault::CrashConsumer { consumer: 1 },
             Fault::RestartConsumer { consumer: 0 },
             Fault::CrashProducer,
@@ -406,10 +424,18 @@ mod tests {
         ];
         // Every form of FORMS is covered.
         for &(name, ..) in FORMS {
-            assert!(all.iter().any(|f| f.spec().split(':').next() == Some(name)), "{name}");
+            assert!(
+                all.iter().any(|f| f.spec().split(':').next() == Some(name)),
+                "{name}"
+            );
         }
         for f in all {
-            assert_eq!(Fault::parse(&f.spec(), 3, 3, 2), Ok(f.clone()), "{}", f.spec());
+            assert_eq!(
+                Fault::parse(&f.spec(), 3, 3, 2),
+                Ok(f.clone()),
+                "{}",
+                f.spec()
+            );
         }
     }
 }
