@@ -716,7 +716,7 @@ set = "linger.ms=3"
         assert_eq!(times, [1000, 2000, 2000]);
         assert_eq!(f.commands[1].1, Command::SetRate { rate: 10.0 });
         assert!(matches!(f.commands[2].1, Command::Set { .. }));
-        assert_eq!(f.workload.rate, 50.0);
+        assert!((f.workload.rate - 50.0).abs() < f64::EPSILON);
         assert_eq!(f.workload.key, "none");
     }
 
