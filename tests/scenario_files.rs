@@ -152,6 +152,22 @@ fn broken() -> Vec<(String, usize, usize, &'static str, &'static str)> {
             "'2' is not accepted",
         ),
         (
+            t("acks = \"1\"\n"),
+            2,
+            1,
+            "acks",
+            "settings go under [settings]",
+        ),
+        (
+            t(
+                "[settings]\nacks = \"all\"\n\"enable.idempotence\" = true\n\"max.in.flight.requests.per.connection\" = 9\n",
+            ),
+            5,
+            43,
+            "settings.max.in.flight.requests.per.connection",
+            "at most 5",
+        ),
+        (
             t("[workload]\nrecordz = 5\n"),
             3,
             1,

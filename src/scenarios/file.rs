@@ -155,10 +155,16 @@ impl<'r, 'i> Table<'r, 'i> {
         entries.sort_by_key(|(_, span, _)| span.start);
         if let Some(allowed) = allowed {
             if let Some((name, span, _)) = entries.iter().find(|(n, ..)| !allowed.contains(&&**n)) {
+                // A Kafka setting at the top level is the likeliest slip of all.
+                let hint = if prefix.is_empty() && find_setting(name).is_some() {
+                    "; settings go under [settings]"
+                } else {
+                    ""
+                };
                 return Err(reader.error(
                     span,
                     &format!("{prefix}{name}"),
-                    format!("unknown key (accepted: {})", allowed.join(", ")),
+                    format!("unknown key (accepted: {}){hint}", allowed.join(", ")),
                 ));
             }
         }
@@ -404,8 +410,16 @@ impl ScenarioFile {
             }
         }
         if let Err(e) = config.validate() {
+            // The message starts with the setting it is about when there is one: point there.
+            let message = e.to_string();
+            let named = settings_table.as_ref().and_then(|t| {
+                t.entries
+                    .iter()
+                    .find(|(n, ..)| message.starts_with(&format!("{n}:")))
+                    .map(|(n, _, v)| t.error(&v.span(), n, &message))
+            });
             let span = settings_table.as_ref().map_or(0..0, |t| t.span.clone());
-            return Err(reader.error(&span, "settings", e));
+            return Err(named.unwrap_or_else(|| reader.error(&span, "settings", &message)));
         }
 
         let workload = workload_spec(&top)?;
