@@ -48,6 +48,8 @@ pub enum Command {
     /// Open a lesson in the terminal UI (`kafka-flow lesson 2`), or check lessons headless
     /// (`kafka-flow lesson check --all`, `kafka-flow lesson check FILE`).
     Lesson(LessonArgs),
+    /// List the built-in scenarios (the course notes' demos) for `--scenario ID`.
+    Scenarios,
 }
 
 #[derive(Debug, Args, Clone)]
@@ -81,6 +83,11 @@ pub struct SimArgs {
     /// Whose defaults to use: 4 (linger.ms=5), 3 (linger.ms=0), 2.8 (acks=1, no idempotence).
     #[arg(long, value_name = "4|3|2.8", global = true)]
     pub kafka_version: Option<String>,
+    /// A scenario file, or the id of a built-in one (`kafka-flow scenarios` lists them): its
+    /// world, application, commands and story. `--set`, `--seed` and `--kafka-version` apply
+    /// on top; with `run`, the workload flags are ignored and `--until` defaults to the file's.
+    #[arg(long, value_name = "FILE|ID", global = true)]
+    pub scenario: Option<String>,
 }
 
 #[derive(Debug, Args, Clone)]

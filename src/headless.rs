@@ -1,6 +1,8 @@
 //! `kafka-flow run`: build a simulation from the command line, run it, report.
 
+use crate::i18n::Lang;
 use crate::scenario::{Scenario, WorkloadSpec, WorldOptions};
+use crate::scenarios::ScenarioFile;
 use crate::sim::config::SETTINGS;
 use crate::sim::summary::Summary;
 use crate::sim::time::parse_duration;
@@ -64,12 +66,19 @@ pub fn scenario(
 ) -> Result<Scenario, CliError> {
     let config = world.config().map_err(bad)?;
     let workload = workload.build().map_err(bad)?;
-    let (brokers, partitions, consumers) = (
-        config.topology.brokers,
-        config.topology.partitions,
-        config.consumer.consumers,
-    );
     let mut scenario = Scenario::new(config, workload, world.seed());
+    add_faults(&mut scenario, faults)?;
+    Ok(scenario)
+}
+
+/// Schedules the `--fault`s, checked against the scenario's topology. They come after the
+/// scenario's own commands of the same instant.
+fn add_faults(scenario: &mut Scenario, faults: &[String]) -> Result<(), CliError> {
+    let (brokers, partitions, consumers) = (
+        scenario.config.topology.brokers,
+        scenario.config.topology.partitions,
+        scenario.config.consumer.consumers,
+    );
     for f in faults {
         let (at, fault) = parse_timed_fault(f, brokers, partitions, consumers)
             .map_err(|e| bad(format!("--fault '{f}': {e}")))?;
@@ -77,7 +86,7 @@ pub fn scenario(
             .commands
             .push((SimTime::ZERO + at, Command::Fault { fault }));
     }
-    Ok(scenario)
+    Ok(())
 }
 
 pub fn run(
@@ -86,15 +95,44 @@ pub fn run(
     run: &RunOptions,
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
-    let until = match &run.until {
-        Some(u) => {
-            Some(SimTime::ZERO + parse_duration(u).map_err(|e| bad(format!("--until: {e}")))?)
-        }
-        None => None,
-    };
-    let mut sim = scenario(world, workload, &run.faults)?
-        .build()
-        .map_err(bad)?;
+    let until = until(run)?;
+    let scenario = scenario(world, workload, &run.faults)?;
+    run_and_report(&scenario, until, run, out)
+}
+
+/// `kafka-flow run --scenario FILE|ID`: the file's world with the command line's settings,
+/// seed and version on top, its commands and the `--fault`s scheduled, run to `--until` or
+/// else the file's `until`, with the same summary as `run`.
+pub fn run_scenario(
+    file: &ScenarioFile,
+    world: &WorldOptions,
+    run: &RunOptions,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    let until = until(run)?.or(file.until);
+    let mut scenario = file.scenario(world).map_err(bad)?;
+    add_faults(&mut scenario, &run.faults)?;
+    run_and_report(&scenario, until, run, out)
+}
+
+/// `--until`, parsed.
+fn until(run: &RunOptions) -> Result<Option<SimTime>, CliError> {
+    match &run.until {
+        Some(u) => Ok(Some(
+            SimTime::ZERO + parse_duration(u).map_err(|e| bad(format!("--until: {e}")))?,
+        )),
+        None => Ok(None),
+    }
+}
+
+/// Builds the simulation, runs it (writing the trace if asked) and prints the summary.
+fn run_and_report(
+    scenario: &Scenario,
+    until: Option<SimTime>,
+    run: &RunOptions,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    let mut sim = scenario.build().map_err(bad)?;
     if let Some(path) = &run.trace {
         {
             let file = std::fs::File::create(path)
@@ -133,6 +171,15 @@ pub fn run(
     } else {
         crate::report::summary_text(&summary)
     };
+    out.write_all(text.as_bytes()).map_err(|e| output_error(&e))
+}
+
+/// `kafka-flow scenarios`: the built-in scenarios, one line each (id and title).
+pub fn list_scenarios(lang: Lang, out: &mut dyn Write) -> Result<(), CliError> {
+    let mut text = String::new();
+    for f in crate::scenarios::builtin() {
+        let _ = writeln!(text, "{:<26} {}", f.id, f.title.get(lang));
+    }
     out.write_all(text.as_bytes()).map_err(|e| output_error(&e))
 }
 

@@ -6,6 +6,7 @@ use kafka_flow::headless::{self, CliError, output_error};
 use kafka_flow::i18n::Lang;
 use kafka_flow::lesson::Lesson;
 use kafka_flow::scenario::{WorkloadSpec, WorldOptions};
+use kafka_flow::scenarios;
 use kafka_flow::tui;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -16,10 +17,26 @@ fn main() -> ExitCode {
         Err(code) => return code,
     };
     let result = match &cli.command {
-        Some(Command::Run(run)) => headless::run(
-            &cli.sim.world(),
-            &run.workload(),
-            &run.options(),
+        Some(Command::Run(run)) => match &cli.sim.scenario {
+            Some(name) => scenarios::find(name)
+                .map_err(CliError::BadInput)
+                .and_then(|file| {
+                    headless::run_scenario(
+                        &file,
+                        &cli.sim.world(),
+                        &run.options(),
+                        &mut std::io::stdout().lock(),
+                    )
+                }),
+            None => headless::run(
+                &cli.sim.world(),
+                &run.workload(),
+                &run.options(),
+                &mut std::io::stdout().lock(),
+            ),
+        },
+        Some(Command::Scenarios) => headless::list_scenarios(
+            cli.lang.unwrap_or_else(Lang::from_env),
             &mut std::io::stdout().lock(),
         ),
         Some(Command::Settings { kafka_version }) => {

@@ -9,6 +9,12 @@
 //! A scenario's commands run as a key pressed at that virtual time would: once everything
 //! due at that instant has happened (`Sim::schedule`), so a saved session replays exactly.
 
+pub mod builtin;
+pub mod file;
+pub mod save;
+
+pub use builtin::{builtin, find};
+
 use crate::lesson::Text;
 use crate::lesson::goals::Condition;
 use crate::scenario::WorkloadSpec;

@@ -255,6 +255,38 @@ impl Fault {
     }
 }
 
+impl Fault {
+    /// The fault written back in `--fault` syntax (`kill-leader:0`, `drop-responses:3:1`):
+    /// `Fault::parse` reads it back to the same fault (a saved session replays it).
+    pub fn spec(&self) -> String {
+        match self {
+            Fault::KillBroker { broker } => format!("kill-broker:{broker}"),
+            Fault::RestartBroker { broker } => format!("restart-broker:{broker}"),
+            Fault::KillLeader { partition } => format!("kill-leader:{partition}"),
+            Fault::DropResponses { broker, count } => counted("drop-responses", *count, *broker),
+            Fault::RejectProduce { broker, count } => counted("reject-produce", *count, *broker),
+            Fault::IsolateBroker { broker } => format!("isolate-broker:{broker}"),
+            Fault::HealBroker { broker } => format!("heal-broker:{broker}"),
+            Fault::SlowLink { broker, extra_ms } => format!("slow-link:{broker}:{extra_ms}"),
+            Fault::SlowFollower { broker, extra_ms } => {
+                format!("slow-follower:{broker}:{extra_ms}")
+            }
+            Fault::CrashConsumer { consumer } => format!("crash-consumer:{consumer}"),
+            Fault::RestartConsumer { consumer } => format!("restart-consumer:{consumer}"),
+            Fault::CrashProducer => "crash-producer".to_string(),
+            Fault::CloseProducer => "close-producer".to_string(),
+        }
+    }
+}
+
+/// `NAME:N[:B]`.
+fn counted(name: &str, count: u32, broker: Option<BrokerId>) -> String {
+    match broker {
+        Some(b) => format!("{name}:{count}:{b}"),
+        None => format!("{name}:{count}"),
+    }
+}
+
 /// Parses `--fault AT:ACTION[:ARG]`, e.g. `500ms:kill-leader:0`.
 pub fn parse_timed_fault(
     text: &str,
@@ -352,5 +384,58 @@ mod tests {
         assert!(e.contains("accepted: 1 to 1000000"), "{e}");
         let e = parse_timed_fault("1s:reject-produce:99999999999:1", 3, 3, 1).unwrap_err();
         assert!(e.contains("accepted: 1 to 1000000"), "{e}");
+    }
+    #[test]
+    fn spec_writes_back_what_parse_reads() {
+        let all = [
+            Fault::KillBroker { broker: 2 },
+            Fault::RestartBroker { broker: 1 },
+            Fault::KillLeader { partition: 2 },
+            Fault::DropResponses {
+                broker: None,
+                count: 3,
+            },
+            Fault::DropResponses {
+                broker: Some(1),
+                count: 1,
+            },
+            Fault::RejectProduce {
+                broker: None,
+                count: 7,
+            },
+            Fault::RejectProduce {
+                broker: Some(0),
+                count: 2,
+            },
+            Fault::IsolateBroker { broker: 0 },
+            Fault::HealBroker { broker: 2 },
+            Fault::SlowLink {
+                broker: 1,
+                extra_ms: 250,
+            },
+            Fault::SlowFollower {
+                broker: 0,
+                extra_ms: 0,
+            },
+            Fault::CrashConsumer { consumer: 1 },
+            Fault::RestartConsumer { consumer: 0 },
+            Fault::CrashProducer,
+            Fault::CloseProducer,
+        ];
+        // Every form of FORMS is covered.
+        for &(name, ..) in FORMS {
+            assert!(
+                all.iter().any(|f| f.spec().split(':').next() == Some(name)),
+                "{name}"
+            );
+        }
+        for f in all {
+            assert_eq!(
+                Fault::parse(&f.spec(), 3, 3, 2),
+                Ok(f.clone()),
+                "{}",
+                f.spec()
+            );
+        }
     }
 }
