@@ -5,7 +5,7 @@ use kafka_flow::course;
 use kafka_flow::headless::{self, CliError, output_error};
 use kafka_flow::i18n::Lang;
 use kafka_flow::lesson::Lesson;
-use kafka_flow::scenario::{WorkloadSpec, WorldOptions};
+use kafka_flow::scenario::WorkloadSpec;
 use kafka_flow::scenarios;
 use kafka_flow::tui;
 use std::io::{IsTerminal, Write};
@@ -63,7 +63,7 @@ fn main() -> ExitCode {
         // A pipe or a file cannot show a TUI (and raw mode would fail on it): print what
         // the built-in scenario does instead, so `kafka-flow | less` is still useful. The
         // note comes after the run so that bad input still gets exactly one line.
-        None if !std::io::stdout().is_terminal() => builtin_summary(&cli.sim.world())
+        None if !std::io::stdout().is_terminal() => builtin_summary(&cli)
             .and_then(|()| flush_stdout())
             .inspect(|()| {
                 note("the TUI needs a terminal; printed the built-in scenario's summary instead");
@@ -101,8 +101,19 @@ fn parse_cli() -> Result<Cli, ExitCode> {
     }
 }
 
-/// The built-in scenario's headless summary (what a pipe gets instead of the TUI).
-fn builtin_summary(world: &WorldOptions) -> Result<(), CliError> {
+/// The built-in scenario's (or `--scenario`'s) headless summary: what a pipe gets instead
+/// of the TUI.
+fn builtin_summary(cli: &Cli) -> Result<(), CliError> {
+    let world = cli.sim.world();
+    if let Some(name) = &cli.sim.scenario {
+        let file = scenarios::find(name).map_err(CliError::BadInput)?;
+        return headless::run_scenario(
+            &file,
+            &world,
+            &headless::RunOptions::default(),
+            &mut std::io::stdout().lock(),
+        );
+    }
     headless::run(
         &world.builtin(),
         &WorkloadSpec::notes_loop(),
@@ -125,8 +136,16 @@ fn run_tui(cli: &Cli) -> ExitCode {
         world: cli.sim.world(),
         lang: cli.lang,
     };
-    // Bad settings are reported before the terminal is touched.
-    match App::new(&opts) {
+    // Bad settings and scenario files are reported before the terminal is touched.
+    let app = match &cli.sim.scenario {
+        Some(name) => scenarios::find(name)
+            .map_err(CliError::BadInput)
+            .and_then(|file| {
+                App::for_scenario(&file, &opts.world, cli.lang.unwrap_or_else(Lang::from_env))
+            }),
+        None => App::new(&opts),
+    };
+    match app {
         Ok(app) => run_app(app),
         Err(e) => fail(&e),
     }

@@ -152,6 +152,12 @@ pub struct App {
     pub timeline: timeline::Timeline,
     /// Moments seen since the last frame, for the scenario's beats.
     seen_moments: Vec<crate::scenarios::Moment>,
+    /// Where `s` saves sessions (`None`: `KAFKA_FLOW_SAVE_DIR`, else the working directory).
+    pub save_dir: Option<std::path::PathBuf>,
+    /// The file the last `s` wrote.
+    pub saved: Option<std::path::PathBuf>,
+    /// The caption of the beat the story paused at (shown until it plays on).
+    pub beat_caption: Option<crate::lesson::Text>,
     /// The scenario file's title, when one is open.
     pub scenario_title: Option<crate::lesson::Text>,
     /// A command after a rewind dropped this many of the old future's (said once).
@@ -316,6 +322,9 @@ impl App {
             seen_moments: Vec::new(),
             future_discarded: None,
             scenario_title: None,
+            beat_caption: None,
+            save_dir: None,
+            saved: None,
             knobs: knobs::sandbox(),
             lesson: None,
             sandbox_args: WorldOptions::default(),
@@ -543,6 +552,8 @@ impl App {
                 self.paused = !self.paused;
                 if self.paused {
                     self.settle_screen();
+                } else {
+                    self.beat_caption = None;
                 }
             }
             Action::Step => {
@@ -805,6 +816,7 @@ impl App {
         self.seen_moments.clear();
         self.future_discarded = None;
         self.scenario_title = None;
+        self.beat_caption = None;
         self.timeline = timeline::Timeline::default();
         self.absorb_trace();
         self.start_timeline(timeline::Timeline::default());

@@ -37,7 +37,10 @@ impl App {
     /// The story of a scenario (its commands at their times, its beats) on the world just built.
     fn open_story(&mut self, file: &ScenarioFile, commands: &[(SimTime, Command)]) {
         self.scenario_title = Some(file.title.clone());
-        self.start_timeline(Timeline::new(commands, &file.beats));
+        let mut timeline = Timeline::new(commands, &file.beats);
+        let last = commands.iter().map(|(t, _)| *t).max();
+        timeline.span = file.until.or(last).unwrap_or_default();
+        self.start_timeline(timeline);
     }
 
     /// Opens a scenario from the home screen's picker.
@@ -84,9 +87,12 @@ impl App {
             .collect();
         let mut file = ScenarioFile::of_session(config, workload, *seed, &commands, title);
         file.beats = self.timeline.script().1;
-        let dir = std::env::var_os(SAVE_DIR_ENV).map_or_else(|| PathBuf::from("."), PathBuf::from);
+        let dir = self.save_dir.clone().unwrap_or_else(|| {
+            std::env::var_os(SAVE_DIR_ENV).map_or_else(|| PathBuf::from("."), PathBuf::from)
+        });
         match write_new(&dir, &file.to_toml()) {
             Ok(path) => {
+                self.saved = Some(path.clone());
                 let path = path.display().to_string();
                 self.say(Level::Good, |lang| {
                     trf(lang, "time.saved", &[("path", &path)])
@@ -121,34 +127,4 @@ fn write_new(dir: &Path, text: &str) -> std::io::Result<PathBuf> {
         }
     }
     Err(std::io::Error::other("no free file name"))
-}
-
-// TEMPORARY until the scenario-file loader lands (same signatures).
-trait TempApi {
-    fn scenario(&self, over: &WorldOptions) -> Result<crate::scenario::Scenario, String>;
-    fn of_session(
-        config: &crate::sim::Config,
-        workload: &crate::sim::Workload,
-        seed: u64,
-        commands: &[(SimTime, Command)],
-        title: Text,
-    ) -> ScenarioFile;
-    fn to_toml(&self) -> String;
-}
-impl TempApi for ScenarioFile {
-    fn scenario(&self, _over: &WorldOptions) -> Result<crate::scenario::Scenario, String> {
-        Err("todo".into())
-    }
-    fn of_session(
-        _config: &crate::sim::Config,
-        _workload: &crate::sim::Workload,
-        _seed: u64,
-        _commands: &[(SimTime, Command)],
-        _title: Text,
-    ) -> ScenarioFile {
-        unimplemented!()
-    }
-    fn to_toml(&self) -> String {
-        String::new()
-    }
 }

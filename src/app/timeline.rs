@@ -85,6 +85,10 @@ pub struct Timeline {
     pub horizon: SimTime,
     /// The scenario's beats, and whether each has played in this world.
     pub beats: Vec<(Beat, bool)>,
+    /// How long the story is known to run (a scenario's `until`): the bar spans it.
+    pub span: SimTime,
+    /// A beat paused the world since the last key (its caption is on the status line).
+    pub beat_played: bool,
     checkpoints: Vec<Checkpoint>,
     /// Events between two checkpoints (0 = [`CHECKPOINT_EVENTS`]).
     every: u64,
@@ -366,11 +370,14 @@ impl App {
         });
         if let Some(i) = due {
             self.timeline.beats[i].1 = true;
-            let caption = self.timeline.beats[i].0.caption.clone();
+            self.timeline.beat_played = true;
+            let n = (i + 1).to_string();
+            let of = self.timeline.beats.len().to_string();
+            self.beat_caption = Some(self.timeline.beats[i].0.caption.clone());
             self.paused = true;
             self.settle_screen();
             self.say(Level::Info, |lang| {
-                trf(lang, "time.beat", &[("caption", caption.get(lang))])
+                trf(lang, "time.beat", &[("n", &n), ("of", &of)])
             });
         }
     }
@@ -430,6 +437,8 @@ impl App {
 
     /// Goes back (or forward) to virtual time `target`: the world as it was then, paused.
     pub fn seek(&mut self, target: SimTime) {
+        self.timeline.beat_played = false;
+        self.beat_caption = None;
         let now = self.sim.now();
         // The latest copy at or before the target; going forward, only one ahead of the
         // screen is worth restoring (every copy belongs to this future: a new one drops
@@ -486,6 +495,9 @@ impl App {
             now + d
         };
         self.seek(target);
+        if self.timeline.beat_played {
+            return;
+        }
         self.say(Level::Info, |lang| {
             trf(
                 lang,
@@ -506,6 +518,9 @@ impl App {
         match m {
             Some(m) => {
                 self.seek(m.t);
+                if self.timeline.beat_played {
+                    return;
+                }
                 let t = m.t.to_string();
                 self.say(Level::Info, |lang| {
                     trf(

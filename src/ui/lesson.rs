@@ -200,12 +200,24 @@ pub fn home(frame: &mut Frame, area: Rect, cx: &Ctx, selected: usize) {
     } else {
         // One list, scrolled to the selection.
         let mut items = lessons;
-        items.push(ListItem::new(Span::styled(scenarios_title, cx.theme().title)));
+        items.push(ListItem::new(Span::styled(
+            scenarios_title,
+            cx.theme().title,
+        )));
         items.extend(scenarios);
-        let at = if selected < first { selected } else { selected + 1 };
+        let at = if selected < first {
+            selected
+        } else {
+            selected + 1
+        };
         let h = (items.len() as u16 + 2).min(area.height);
         let w = 64.min(area.width);
-        let rect = Rect::new(area.x + (area.width - w) / 2, area.y + (area.height - h) / 2, w, h);
+        let rect = Rect::new(
+            area.x + (area.width - w) / 2,
+            area.y + (area.height - h) / 2,
+            w,
+            h,
+        );
         home_list(frame, rect, cx, items, &lessons_title, Some(at));
     }
 }
@@ -226,7 +238,9 @@ fn home_list(
         .title(Span::styled(title.to_string(), cx.theme().selected));
     let mut state = ratatui::widgets::ListState::default().with_selected(selected);
     frame.render_stateful_widget(
-        List::new(items).block(block).highlight_style(Style::default()),
+        List::new(items)
+            .block(block)
+            .highlight_style(Style::default()),
         rect,
         &mut state,
     );

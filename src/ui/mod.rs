@@ -244,9 +244,10 @@ fn draw_header(frame: &mut Frame, area: Rect, cx: &Ctx) {
     let line = Line::from(vec![
         Span::styled(" kafka-flow ", cx.theme().selected),
         Span::styled(
-            match &app.lesson {
-                Some(st) => format!(" {} {} ", cx.t("header.lesson"), st.lesson.number),
-                None => format!(" {} ", cx.t("header.scenario")),
+            match (&app.lesson, &app.scenario_title) {
+                (Some(st), _) => format!(" {} {} ", cx.t("header.lesson"), st.lesson.number),
+                (None, Some(title)) => format!(" {} ", title.get(app.lang)),
+                (None, None) => format!(" {} ", cx.t("header.scenario")),
             },
             cx.theme().title,
         ),

@@ -2,7 +2,8 @@
 //! screen is in it, and a marker for every command (faults, settings) and notable moment
 //! (leader elected, ISR shrink / expand, first loss, first duplicate, rebalance, consumer
 //! crash). After a rewind the stretch already watched ahead of the position is dotted:
-//! playing on replays it, a key pressed there starts a new future.
+//! playing on replays it, a key pressed there starts a new future. A scenario's bar spans
+//! its whole story (its `until`), with its scripted commands marked ahead.
 //!
 //! ```text
 //!  0 ━━━━━━━↯━━━━━━★━━━━━●┄┄┄┄✗┄┄┄┄┄┄┄┄┄ 41.0ms   , [ ] < > s
@@ -19,10 +20,11 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-/// The bar's cells: played, watched ahead, not watched; and the position.
+/// The bar's cells: played, watched ahead, not watched yet; and the position.
 struct Cells {
     played: &'static str,
     ahead: &'static str,
+    unseen: &'static str,
     position: &'static str,
 }
 
@@ -31,12 +33,14 @@ fn cells(ascii: bool) -> Cells {
         Cells {
             played: "=",
             ahead: ".",
+            unseen: "-",
             position: "O",
         }
     } else {
         Cells {
             played: "━",
             ahead: "┄",
+            unseen: "─",
             position: "●",
         }
     }
@@ -93,7 +97,7 @@ pub fn draw(frame: &mut Frame, area: Rect, cx: &Ctx) {
     let app = cx.app;
     let tl = &app.timeline;
     let now = app.sim.now();
-    let end = tl.horizon.max(now);
+    let end = tl.horizon.max(now).max(tl.span);
     let ascii = cx.glyphs().is_ascii();
     let keys = format!("  {}", cx.t("time.keys"));
     let end_label = format!(" {end}");
@@ -108,12 +112,15 @@ pub fn draw(frame: &mut Frame, area: Rect, cx: &Ctx) {
     };
     let c = cells(ascii);
     let pos = column(now, end, width);
+    let horizon = column(tl.horizon.max(now), end, width);
     let mut row: Vec<(&str, Style)> = (0..width)
         .map(|x| {
             if x < pos {
                 (c.played, cx.theme().accent)
-            } else {
+            } else if x <= horizon {
                 (c.ahead, cx.theme().dim)
+            } else {
+                (c.unseen, cx.theme().dim)
             }
         })
         .collect();

@@ -228,21 +228,27 @@ const CAUSE_ROWS: usize = 3;
 /// The latest event in plain words, full width, on two lines if it needs them.
 pub fn narration(frame: &mut Frame, area: Rect, cx: &Ctx) {
     let app = cx.app;
-    let Some((entry, _)) = app.narration.said.as_ref() else {
-        return;
+    // A scenario's beat speaks instead of the event log while the story waits on it.
+    let (said, style) = if let Some(caption) = &app.beat_caption {
+        (format!("▶ {}", caption.get(app.lang)), cx.theme().accent)
+    } else {
+        let Some((entry, _)) = app.narration.said.as_ref() else {
+            return;
+        };
+        let style = match entry.level {
+            Level::Info => Style::default(),
+            Level::Good => cx.theme().ok,
+            Level::Warn => cx.theme().warn,
+            Level::Bad => cx.theme().bad,
+        };
+        let said = format!(
+            "{} {} {}",
+            cx.glyphs().selected,
+            entry.t,
+            entry.text(app.lang)
+        );
+        (said, style)
     };
-    let style = match entry.level {
-        Level::Info => Style::default(),
-        Level::Good => cx.theme().ok,
-        Level::Warn => cx.theme().warn,
-        Level::Bad => cx.theme().bad,
-    };
-    let said = format!(
-        "{} {} {}",
-        cx.glyphs().selected,
-        entry.t,
-        entry.text(app.lang)
-    );
     let width = area.width.saturating_sub(2) as usize;
     let mut rows = text::wrap(&said, width.max(10));
     if rows.len() > area.height as usize {
