@@ -27,8 +27,14 @@ use std::collections::VecDeque;
 /// Events between two checkpoints: at about 1.5 million events a second (release), a
 /// rewind replays at most ~35 ms.
 pub const CHECKPOINT_EVENTS: u64 = 50_000;
-/// Checkpoints kept; past this every other one goes (the first, time 0, always stays).
+/// Checkpoints kept; past this every other one goes (the first, time 0, always stays) and
+/// the interval doubles, so copies stay evenly spread over the session.
 pub const MAX_CHECKPOINTS: usize = 64;
+/// The records all copies may hold together (`Sim::retained_records`; a record costs some
+/// 100 bytes across the producer, the ledger and three replicas' logs): about 400 MB. A
+/// classroom session of ten minutes at 200 records/s holds a few thousand per copy; the
+/// sandbox at full speed with a lagging consumer holds millions, and is thinned.
+pub const CHECKPOINT_RECORDS: u64 = 4_000_000;
 
 /// A command of the session, at the virtual time it took effect.
 #[derive(Clone, Debug, PartialEq)]
@@ -69,6 +75,8 @@ struct Snapshot {
 struct Checkpoint {
     /// Commands of the log applied in this copy.
     next: usize,
+    /// Records the copy holds (`Sim::retained_records`).
+    weight: u64,
     snapshot: Snapshot,
 }
 
@@ -256,17 +264,23 @@ impl App {
     fn checkpoint(&mut self) {
         let cp = Checkpoint {
             next: self.timeline.next,
+            weight: self.sim.retained_records(),
             snapshot: self.snapshot(),
         };
-        let cps = &mut self.timeline.checkpoints;
-        cps.push(cp);
-        if cps.len() > MAX_CHECKPOINTS {
-            // Keep the first and every other one after it: spacing doubles in the past.
+        let tl = &mut self.timeline;
+        tl.checkpoints.push(cp);
+        let heavy =
+            |cps: &[Checkpoint]| cps.iter().map(|c| c.weight).sum::<u64>() > CHECKPOINT_RECORDS;
+        while tl.checkpoints.len() > 2
+            && (tl.checkpoints.len() > MAX_CHECKPOINTS || heavy(&tl.checkpoints))
+        {
+            // Keep the first and every other one after it, and take them half as often.
             let mut i = 0;
-            cps.retain(|_| {
+            tl.checkpoints.retain(|_| {
                 i += 1;
                 i == 1 || i % 2 == 0
             });
+            tl.every = tl.every().saturating_mul(2);
         }
     }
 

@@ -235,6 +235,20 @@ impl Sim {
     pub fn commands(&self) -> &[(SimTime, Command)] {
         &self.commands
     }
+    /// Records the simulation holds one by one: the producer's open records and every
+    /// replica's log. What a copy of it (a rewind checkpoint) costs grows with this.
+    pub fn retained_records(&self) -> u64 {
+        let logs: i64 = self
+            .cluster
+            .partitions
+            .iter()
+            .flat_map(|p| p.replicas.iter().map(move |&r| p.replica(r)))
+            .map(|r| r.log_end_offset - r.log_start_offset)
+            .sum();
+        let open = self.producer.records.len() - self.producer.records.base() as usize;
+        logs.max(0) as u64 + open as u64
+    }
+
     /// When the last event processed so far happened (a UI steps back to it).
     pub fn last_event_time(&self) -> SimTime {
         self.last_event
