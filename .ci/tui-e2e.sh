@@ -89,7 +89,7 @@ launch() {
     shift 3
     for a in "$@"; do args+=" '$a'"; done
     rm -f "$work/$session".*
-    tmx new-session -d -s "$session" -x "$width" -y "$height" \
+    tmx new-session -d -s "$session" -x "$width" -y "$height" -c "$work" \
         "env -i PATH=$PATH HOME=$work TERM=screen PS1='e2e\$ ' bash --norc --noprofile"
     poll 5 screen_has 'e2e\$' || fail "$session: the shell prompt did not appear"
     tmx send-keys -t "$session" -l \
@@ -97,10 +97,11 @@ launch() {
     tmx send-keys -t "$session" Enter
 }
 
-# start NAME WIDTH HEIGHT: kafka-flow's TUI is up; sets $pid and $pane_tty.
+# start NAME WIDTH HEIGHT [ARGS...]: kafka-flow's TUI is up; sets $pid and $pane_tty.
 start() {
-    local width=$2 height=$3
-    launch "$1" "$width" "$height" --lang en
+    local name=$1 width=$2 height=$3
+    shift 3
+    launch "$name" "$width" "$height" --lang en "$@"
     poll 5 alt_is 1 || fail "$session: kafka-flow did not switch to the alternate screen"
     poll 5 screen_has 'kafka-flow' || fail "$session: the screen does not show kafka-flow"
     # The binary is the shell's child; its pid is needed for SIGTERM and /proc.
@@ -249,6 +250,72 @@ keys_then_q() {
     expect_restored
 }
 
+# Time travel: a fault injected by key, a rewind past it (the broker is up again), a jump
+# to the fault's marker (it happens again), a save, and the saved file replayed headless to
+# the same ledger the paused screen shows.
+rewind_save_replay() {
+    start "$1" "$2" "$3" --set acks=1 --set enable.idempotence=false
+    # 0.01x: ten seconds of screen time are 100 ms of virtual time, enough to go back
+    # past a kill made two seconds after the start.
+    local i
+    for i in 1 2 3 4; do tmx send-keys -t "$session" '+'; done
+    poll 3 screen_has 'speed 0.01×' || fail "$session: could not speed up to 0.01x"
+    sleep 2
+    tmx send-keys -t "$session" k
+    poll 3 screen_has 'broker down' || fail "$session: k did not take broker 0 down"
+    poll 3 screen_has '↯' || fail "$session: no fault marker on the timeline"
+    sleep 1
+    tmx send-keys -t "$session" '{'
+    poll 3 screen_has '⏪ back' || fail "$session: { did not rewind"
+    screen_has 'PAUSED' || fail "$session: not paused after the rewind"
+    ! screen_has 'broker down' || fail "$session: broker 0 is still down before the kill"
+    note "$session: rewound past the kill; broker 0 is up again"
+    # > goes from marker to marker (the consumer's first rebalance comes before the kill).
+    local before
+    for i in 1 2 3 4 5; do
+        before=$(screen)
+        tmx send-keys -t "$session" '>'
+        poll 3 screen_differs_from "$before" || fail "$session: > did not move"
+        screen_has 'fault injected at' && break
+    done
+    screen_has 'fault injected at' || fail "$session: > did not reach the fault's marker"
+    poll 3 screen_has 'broker down' || fail "$session: the kill did not happen again"
+    note "$session: > replayed to the kill: $(screen | grep -o 'fault injected at [^ ]*')"
+    # Play on a little, then pause: the paused screen's ledger is exact.
+    tmx send-keys -t "$session" Space
+    sleep 3
+    tmx send-keys -t "$session" Space
+    poll 3 screen_has 'PAUSED' || fail "$session: Space did not pause"
+    local t tui_line
+    t=$(screen | grep -o 'time [0-9.]*[µm]*s' | head -1)
+    t=${t#time }
+    tui_line=$(screen | grep -o 'ledger delivered [0-9]*.*in progress [0-9]*' | head -1 | tr -s ' ')
+    tmx send-keys -t "$session" s
+    poll 3 screen_has 'saved to' || fail "$session: s did not save the session"
+    local file
+    file=$(screen | grep -o 'saved to [^ ]*' | head -1)
+    file="$work/${file#saved to ./}"
+    [ -s "$file" ] || fail "$session: the saved file $file is missing"
+    grep -q 'kill-leader:0' "$file" || fail "$session: the saved file lacks the kill"
+    tmx send-keys -t "$session" q
+    expect_restored
+    local json
+    json=$("$bin" run --scenario "$file" --until "$t" --json </dev/null) || fail "replaying $file failed"
+    local headless_line
+    headless_line=$(printf '%s' "$json" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)["ledger"]
+c = d["counts"]
+lost = d["lost"]["broker"] + d["lost"]["consumer"]
+dup = d["duplicated"]["log"] + d["duplicated"]["processing"]
+print("ledger delivered %d ✗ lost %d ² duplicated %d reordered %d failed %d in progress %d" % (
+    c.get("delivered", 0), lost, dup, d["reordered"],
+    sum(v for k, v in c.items() if k.startswith("failed")), c.get("in_progress", 0)))')
+    [ "$tui_line" = "$headless_line" ] ||
+        fail "the TUI showed '$tui_line' at $t, the headless replay '$headless_line'"
+    note "replayed $(basename "$file") headless to $t: $headless_line, as on the screen"
+}
+
 ctrl_c() {
     start "$1" "$2" "$3"
     tmx send-keys -t "$session" C-c
@@ -273,6 +340,7 @@ bad_setting() {
 bad_setting bad-setting
 keys_then_q big 160 48
 keys_then_q small 80 24
+rewind_save_replay rewind 120 36
 ctrl_c ctrl-c 160 48
 sigterm sigterm 160 48
 # The budgets: bytes written while animating and while paused, CPU while paused.
