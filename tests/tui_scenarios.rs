@@ -130,3 +130,18 @@ fn the_home_screen_opens_a_built_in_scenario() {
     assert_eq!(app.timeline.commands.len(), want.commands.len());
     assert!(app.lesson.is_none());
 }
+
+#[test]
+fn restarting_a_scenario_keeps_its_story() {
+    let file = find("retries-reordering").expect("built in");
+    let mut app = App::for_scenario(&file, &WorldOptions::default(), Lang::En).expect("it opens");
+    assert!(app.set_speed(1.0));
+    run_to(&mut app, 200_000);
+    app.update(Action::DropAcks);
+    app.update(Action::Reset);
+    assert_eq!(app.sim.now(), SimTime::ZERO);
+    assert_eq!(app.timeline.commands.len(), file.commands.len());
+    assert!(app.timeline.commands.iter().all(|c| c.scripted));
+    assert_eq!(app.scenario_title.as_ref(), Some(&file.title));
+    assert_eq!(app.timeline.span, file.until.expect("an until"));
+}

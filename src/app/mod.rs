@@ -578,9 +578,15 @@ impl App {
             Action::Reset => {
                 let (config, workload, seed) = self.base.clone();
                 if let Ok(sim) = Self::build(&config, &workload, seed) {
+                    // A scenario starts its story again: its commands, beats and title stay.
                     let (script, beats) = self.timeline.script();
+                    let span = self.timeline.span;
+                    let title = self.scenario_title.take();
                     self.replace_sim(sim);
-                    self.start_timeline(timeline::Timeline::new(&script, &beats));
+                    self.scenario_title = title;
+                    let mut tl = timeline::Timeline::new(&script, &beats);
+                    tl.span = span;
+                    self.start_timeline(tl);
                     self.say(Level::Info, |lang| {
                         tr(lang, "status.reset_same_seed").into()
                     });

@@ -295,8 +295,11 @@ impl App {
             if !self.run_to(c.t, budget) {
                 return false;
             }
-            // Refusals cannot happen here: only applied commands enter the log.
-            let _ = self.sim.apply(c.command);
+            // Keys' commands entered the log only once applied; a scenario's may still be
+            // refused by the settings in force then (as `Sim::schedule` traces it headless).
+            if let Err(e) = self.sim.apply(c.command) {
+                self.say_text(Level::Bad, e);
+            }
             self.timeline.next += 1;
             self.absorb_trace();
         }
