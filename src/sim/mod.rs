@@ -235,8 +235,9 @@ impl Sim {
     pub fn commands(&self) -> &[(SimTime, Command)] {
         &self.commands
     }
-    /// Records the simulation holds one by one: the producer's open records and every
-    /// replica's log. What a copy of it (a rewind checkpoint) costs grows with this.
+    /// Records and entries the simulation holds one by one: the producer's open records,
+    /// every replica's log, the ledger's. What a copy of it (a rewind checkpoint) costs grows
+    /// with this.
     pub fn retained_records(&self) -> u64 {
         let logs: i64 = self
             .cluster
@@ -246,7 +247,7 @@ impl Sim {
             .map(|r| r.log_end_offset - r.log_start_offset)
             .sum();
         let open = self.producer.records.len() - self.producer.records.base() as usize;
-        logs.max(0) as u64 + open as u64
+        logs.max(0) as u64 + open as u64 + self.core.ledger.retained()
     }
 
     /// When the last event processed so far happened (a UI steps back to it).

@@ -239,6 +239,21 @@ impl Ledger {
 
     /// The first record still followed one by one (the producer's record log keeps the
     /// same records).
+    /// Entries the ledger holds one by one (what a copy of it costs grows with this).
+    pub fn retained(&self) -> u64 {
+        let logs: u64 = self.official.iter().map(OffsetLog::retained).sum();
+        let counts: u64 = self.processed.iter().map(OffsetCounts::retained).sum();
+        logs + counts
+            + (self.lives.len()
+                + self.more_offsets.len()
+                + self.exceptions.len()
+                + self.causes.len()
+                + self.record_cause.len()
+                + self.retry_error.len()
+                + self.failed.len()
+                + self.resumes.len()) as u64
+    }
+
     pub fn base(&self) -> RecordId {
         self.base
     }

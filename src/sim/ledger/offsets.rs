@@ -82,6 +82,17 @@ pub struct OffsetLog {
 }
 
 impl OffsetLog {
+    /// Entries held: a chunk, plus one per id of a chunk that lists its ids.
+    pub fn retained(&self) -> u64 {
+        self.chunks
+            .iter()
+            .map(|c| match &c.ids {
+                Ids::Range { .. } => 1,
+                Ids::List(v) => 1 + v.len() as u64,
+            })
+            .sum()
+    }
+
     pub fn base(&self) -> i64 {
         self.base
     }
@@ -208,6 +219,11 @@ pub struct OffsetCounts {
 }
 
 impl OffsetCounts {
+    /// Runs held.
+    pub fn retained(&self) -> u64 {
+        self.runs.len() as u64
+    }
+
     pub fn get(&self, offset: i64) -> u8 {
         self.runs
             .range(..=offset)
