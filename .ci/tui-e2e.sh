@@ -266,7 +266,7 @@ rewind_save_replay() {
     poll 3 screen_has '↯' || fail "$session: no fault marker on the timeline"
     sleep 1
     tmx send-keys -t "$session" '{'
-    poll 3 screen_has '⏪ back' || fail "$session: { did not rewind"
+    poll 3 screen_has '◀◀ back' || fail "$session: { did not rewind"
     screen_has 'PAUSED' || fail "$session: not paused after the rewind"
     ! screen_has 'broker down' || fail "$session: broker 0 is still down before the kill"
     note "$session: rewound past the kill; broker 0 is up again"

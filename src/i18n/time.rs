@@ -4,10 +4,10 @@
 /// `(key, English, Chinese)`, sorted by key (byte order).
 #[rustfmt::skip]
 pub(super) static TEXTS: &[(&str, &str, &str)] = &[
-    ("time.at_marker", "⏵ {what} at {t}", "⏵ {t}：{what}"),
-    ("time.back", "⏪ back {d}, to {t} (paused: Space plays it again)", "⏪ 后退 {d}，回到 {t}（已暂停：空格键重新播放）"),
+    ("time.at_marker", "▸ {what} at {t}", "▸ {t}：{what}"),
+    ("time.back", "◀◀ back {d}, to {t} (paused: Space plays it again)", "◀◀ 后退 {d}，回到 {t}（已暂停：空格键重新播放）"),
     ("time.beat", "▶ the story pauses here ({n}/{of}): read the caption above, then Space goes on", "▶ 故事在此暂停（{n}/{of}）：读一读上方的说明，然后按空格键继续"),
-    ("time.forward", "⏩ forward {d}, to {t}", "⏩ 前进 {d}，到 {t}"),
+    ("time.forward", "▶▶ forward {d}, to {t}", "▶▶ 前进 {d}，到 {t}"),
     ("time.key.markers", "previous / next marker", "上一个 / 下一个标记"),
     ("time.key.rewind", "rewind / forward", "倒带 / 快进"),
     ("time.key.save", "save the session", "保存会话"),
