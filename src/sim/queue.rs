@@ -69,15 +69,7 @@ impl<E> EventQueue<E> {
     /// Schedules `event` at `at`. The caller guarantees `at` is not in the past;
     /// `Sim::schedule` clamps to the current time before calling this.
     pub fn push(&mut self, at: SimTime, event: E) -> EventId {
-        let seq = self.next_seq;
-        self.next_seq += 1;
-        self.heap.push(Entry {
-            at,
-            late: false,
-            seq,
-            event,
-        });
-        EventId(seq)
+        self.insert(at, false, event)
     }
 
     /// Schedules `event` at `at`, after every ordinary event of that instant, even those
@@ -85,14 +77,19 @@ impl<E> EventQueue<E> {
     /// command given at a time runs as a key pressed then would: once everything due at
     /// that instant has happened.
     pub fn push_late(&mut self, at: SimTime, event: E) {
+        self.insert(at, true, event);
+    }
+
+    fn insert(&mut self, at: SimTime, late: bool, event: E) -> EventId {
         let seq = self.next_seq;
         self.next_seq += 1;
         self.heap.push(Entry {
             at,
-            late: true,
+            late,
             seq,
             event,
         });
+        EventId(seq)
     }
 
     /// Cancels an event that has not run yet. The caller keeps the id only while the event
