@@ -145,3 +145,72 @@ fn restarting_a_scenario_keeps_its_story() {
     assert_eq!(app.scenario_title.as_ref(), Some(&file.title));
     assert_eq!(app.timeline.span, file.until.expect("an until"));
 }
+
+fn screen(app: &App, w: u16, h: u16) -> ratatui::backend::TestBackend {
+    let mut t =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).expect("a terminal");
+    t.draw(|f| kafka_flow::ui::draw(f, app)).expect("drawn");
+    t.backend().clone()
+}
+
+fn home(lang: Lang) -> App {
+    let mut app = App::new(&AppOptions {
+        world: WorldOptions::default(),
+        lang: Some(lang),
+    })
+    .expect("the sandbox starts");
+    app.update(Action::OpenHome);
+    // The learner's own progress file must not show in a snapshot.
+    app.progress = kafka_flow::lesson::progress::Progress::default();
+    for _ in 0..app.course.len() + 2 {
+        app.update(Action::HomeDown);
+    }
+    app
+}
+
+#[test]
+fn home_screen_lists_the_scenarios_beside_the_lessons() {
+    insta::assert_snapshot!("home_80x24_en", screen(&home(Lang::En), 80, 24));
+    insta::assert_snapshot!("home_120x36_zh", screen(&home(Lang::Zh), 120, 36));
+}
+
+#[test]
+fn a_beat_speaks_in_the_narration_in_en_and_zh() {
+    for (lang, name) in [(Lang::En, "beat_120x36_en"), (Lang::Zh, "beat_120x36_zh")] {
+        let file = find("acks-leader-crash").expect("built in");
+        let mut app = App::for_scenario(&file, &WorldOptions::default(), lang).expect("it opens");
+        assert!(app.set_speed(1.0));
+        run_to(&mut app, 1_200_000);
+        assert!(app.paused);
+        insta::assert_snapshot!(name, screen(&app, 120, 36));
+    }
+}
+
+#[test]
+fn a_rewound_screen_shows_the_watched_future_dotted() {
+    let mut cfg = kafka_flow::sim::Config::defaults(kafka_flow::sim::KafkaVersion::V4);
+    cfg.set("auto.offset.reset", "earliest").expect("a setting");
+    cfg.set("group.initial.rebalance.delay.ms", "0")
+        .expect("a setting");
+    let w = kafka_flow::sim::workload::Workload {
+        rate: 2_000.0,
+        ..kafka_flow::sim::workload::Workload::notes_loop(1_000_000)
+    };
+    let mut app = App::with(cfg, w, 42, Lang::En, kafka_flow::ui::theme::Theme::dark())
+        .expect("the app starts");
+    assert!(app.set_speed(1.0));
+    run_to(&mut app, 300_000);
+    app.update(Action::KillLeader);
+    run_to(&mut app, 600_000);
+    // At 0.2×, `{` goes back ten seconds of screen time: 2 s of virtual time, to the start;
+    // then forward to just before the kill.
+    assert!(app.set_speed(0.2));
+    app.update(Action::Skip {
+        back: true,
+        long: true,
+    });
+    assert_eq!(app.sim.now(), SimTime::ZERO);
+    app.seek(SimTime(250_000));
+    assert!(app.paused);
+    insta::assert_snapshot!("rewound_120x36_en", screen(&app, 120, 36));
+}
