@@ -67,8 +67,8 @@ fn words(cmd: &str) -> Vec<String> {
     out
 }
 
-#[test]
-fn every_quoted_output_is_what_the_command_prints() {
+/// The README and every Markdown file in docs/, sorted.
+fn doc_files() -> Vec<std::path::PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut files = vec![root.join("README.md")];
     for e in std::fs::read_dir(root.join("docs")).unwrap() {
@@ -78,6 +78,12 @@ fn every_quoted_output_is_what_the_command_prints() {
         }
     }
     files.sort();
+    files
+}
+
+#[test]
+fn every_quoted_output_is_what_the_command_prints() {
+    let files = doc_files();
     let mut checked = 0;
     let mut wrong = Vec::new();
     for f in &files {
@@ -143,15 +149,7 @@ fn anchor(heading: &str) -> String {
 /// reach a file, and its anchor a heading of that file.
 #[test]
 fn every_relative_link_reaches_a_file_and_a_heading() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut files = vec![root.join("README.md")];
-    for e in std::fs::read_dir(root.join("docs")).unwrap() {
-        let p = e.unwrap().path();
-        if p.extension().is_some_and(|x| x == "md") {
-            files.push(p);
-        }
-    }
-    files.sort();
+    let files = doc_files();
     let mut checked = 0;
     let mut wrong = Vec::new();
     for f in &files {
