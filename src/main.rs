@@ -66,7 +66,11 @@ fn main() -> ExitCode {
         None if !std::io::stdout().is_terminal() => builtin_summary(&cli)
             .and_then(|()| flush_stdout())
             .inspect(|()| {
-                note("the TUI needs a terminal; printed the built-in scenario's summary instead");
+                note(if cli.sim.scenario.is_some() {
+                    "the TUI needs a terminal; printed the scenario's summary instead"
+                } else {
+                    "the TUI needs a terminal; printed the built-in scenario's summary instead"
+                });
             }),
         None => return run_tui(&cli),
     };
