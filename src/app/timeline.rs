@@ -320,11 +320,7 @@ impl App {
             // Checkpoints also along a long replay or a jump forward.
             while self.sim.next_event_time().is_some_and(|next| next <= t) {
                 let stop = self.sim.events() + self.timeline.every();
-                while self.sim.events() < stop
-                    && self.sim.next_event_time().is_some_and(|next| next <= t)
-                {
-                    self.sim.step();
-                }
+                while self.sim.events() < stop && self.sim.step_until(t) {}
                 self.sim.prune_flights();
                 self.absorb_trace();
                 self.maybe_checkpoint();

@@ -405,6 +405,10 @@ pub enum Event {
 #[derive(Clone)]
 pub struct Core {
     pub now: SimTime,
+    /// How far the caller asked to run (`Sim::advance_to`'s target, `run`'s limit): work an
+    /// actor would do inline past it is scheduled as an event instead, so the clock never
+    /// passes the target and a run stopped there is at a clean instant.
+    pub horizon: SimTime,
     pub queue: EventQueue<Event>,
     pub rng: SimRng,
     pub net: Network,
@@ -436,6 +440,7 @@ impl Core {
             flights: Vec::new(),
             track_flights: false,
             now: SimTime::ZERO,
+            horizon: SimTime::MAX,
             queue: EventQueue::default(),
             rng: SimRng::new(seed),
             net,

@@ -482,16 +482,25 @@ impl Sim {
     /// Processes every event up to and including `t`, then sets the clock to `t`.
     pub fn advance_to(&mut self, t: SimTime) {
         self.stopped = None;
+        self.core.horizon = t;
         while self.core.queue.peek_time().is_some_and(|next| next <= t) {
             self.step();
         }
         self.core.now = self.core.now.max(t);
     }
 
+    /// Processes the next event if it is due at or before `t` (and nothing past `t` inline).
+    /// Returns whether it did: a caller can run to `t` in slices of its own.
+    pub fn step_until(&mut self, t: SimTime) -> bool {
+        self.core.horizon = t;
+        self.core.queue.peek_time().is_some_and(|next| next <= t) && self.step()
+    }
+
     /// Like `advance_to`, but processes at most `budget` events. Returns false when the
     /// budget ran out first (the clock then stops at the last event processed).
     pub fn advance_to_budget(&mut self, t: SimTime, budget: u64) -> bool {
         self.stopped = None;
+        self.core.horizon = t;
         let mut n = 0;
         while self.core.queue.peek_time().is_some_and(|next| next <= t) {
             if n >= budget {
@@ -576,6 +585,7 @@ impl Sim {
             RunEnd::TimeLimit
         };
         let limit = limit.unwrap_or(SimTime::ZERO + DEFAULT_TIME_LIMIT);
+        self.core.horizon = limit;
         let end = self.run_loop(limit, at_limit, &mut sink);
         if let Some(sink) = sink {
             sink(self.drain_trace());

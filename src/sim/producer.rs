@@ -289,7 +289,8 @@ impl Producer {
             }
             // Run the next send inline when nothing else happens before it: same result as
             // an event, far cheaper (this is where millions of records per second come from).
-            if core.queue.peek_time().is_none_or(|t| t > self.due) {
+            // Not past the caller's horizon: `advance_to(t)` must leave the clock at t.
+            if self.due <= core.horizon && core.queue.peek_time().is_none_or(|t| t > self.due) {
                 core.now = core.now.max(self.due);
             } else {
                 core.at(self.due, Event::AppWake);

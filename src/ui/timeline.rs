@@ -102,7 +102,8 @@ pub fn draw(frame: &mut Frame, area: Rect, cx: &Ctx) {
     let keys = format!("  {}", cx.t("time.keys"));
     let end_label = format!(" {end}");
     let reserved = 3 + width(&end_label) + width(&keys);
-    let (width, keys) = if usize::from(area.width) > reserved + 20 {
+    // The bar needs room more than the hint does (the help lists the keys too).
+    let (width, keys) = if usize::from(area.width) >= reserved + 40 {
         (usize::from(area.width) - reserved, keys)
     } else {
         (
