@@ -290,20 +290,7 @@ impl<'a> View<'a> {
     /// (offset, record) in `broker`'s replica of `partition`, in offset order, from its log
     /// start; empty where the broker holds no replica.
     pub fn log(&self, partition: u32, broker: BrokerId) -> Vec<(i64, RecordId)> {
-        let part = &self.sim.cluster.partitions[partition as usize];
-        let Some(Some(rep)) = part.logs.get(broker as usize) else {
-            return Vec::new();
-        };
-        rep.log
-            .iter()
-            .flat_map(|b| {
-                b.wire
-                    .records
-                    .iter()
-                    .enumerate()
-                    .map(move |(i, r)| (b.base_offset + i as i64, r))
-            })
-            .collect()
+        self.log_window(partition, broker, i64::MIN, i64::MAX)
     }
 
     /// (offset, record) in `broker`'s replica of `partition` for offsets in `from..to`, in

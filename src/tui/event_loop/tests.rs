@@ -289,22 +289,25 @@ fn press(c: char) -> Event {
     Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
 }
 
-#[test]
-fn an_idle_model_consumes_no_ticks() {
+/// Runs the loop on an idle model with these timed keys (the last one quits).
+fn run_idle(keys: Vec<(u64, Event)>, period: Duration) -> (Screen<TestBackend>, Fake) {
     let (mut s, mut m) = (screen(), Fake::default());
     m.idle = true;
     let token = CancellationToken::new();
-    // 10 ms frames: 300 ms of ticking would be about 30 ticks.
     let exit = rt()
-        .block_on(run_loop(
-            &mut s,
-            &mut m,
-            timed(vec![(300, press('z')), (300, press('q'))]),
-            &token,
-            frame_period(100.0),
-        ))
+        .block_on(run_loop(&mut s, &mut m, timed(keys), &token, period))
         .expect("loop");
     assert_eq!(exit, Exit::Quit);
+    (s, m)
+}
+
+#[test]
+fn an_idle_model_consumes_no_ticks() {
+    // 10 ms frames: 300 ms of ticking would be about 30 ticks.
+    let (s, m) = run_idle(
+        vec![(300, press('z')), (300, press('q'))],
+        frame_period(100.0),
+    );
     // The first frame's tick, then nothing: `z` changes nothing, so it does not wake
     // the clock either.
     assert_eq!(m.ticks, [Duration::ZERO]);
@@ -314,19 +317,10 @@ fn an_idle_model_consumes_no_ticks() {
 
 #[test]
 fn a_key_that_changes_an_idle_screen_gets_one_tick_to_draw_it() {
-    let (mut s, mut m) = (screen(), Fake::default());
-    m.idle = true;
-    let token = CancellationToken::new();
-    let exit = rt()
-        .block_on(run_loop(
-            &mut s,
-            &mut m,
-            timed(vec![(200, press('?')), (300, press('q'))]),
-            &token,
-            frame_period(100.0),
-        ))
-        .expect("loop");
-    assert_eq!(exit, Exit::Quit);
+    let (s, m) = run_idle(
+        vec![(200, press('?')), (300, press('q'))],
+        frame_period(100.0),
+    );
     assert_eq!(s.frames(), 2, "ticks: {:?}", m.ticks);
     assert_eq!(
         m.ticks.len(),
@@ -338,21 +332,9 @@ fn a_key_that_changes_an_idle_screen_gets_one_tick_to_draw_it() {
 
 #[test]
 fn resuming_reports_one_period_not_the_pause() {
-    let (mut s, mut m) = (screen(), Fake::default());
-    m.idle = true;
     let period = frame_period(50.0);
-    let token = CancellationToken::new();
-    let exit = rt()
-        .block_on(run_loop(
-            &mut s,
-            &mut m,
-            // Idle for 400 ms, then `p` resumes for 200 ms (about 10 ticks).
-            timed(vec![(400, press('p')), (200, press('q'))]),
-            &token,
-            period,
-        ))
-        .expect("loop");
-    assert_eq!(exit, Exit::Quit);
+    // Idle for 400 ms, then `p` resumes for 200 ms (about 10 ticks).
+    let (_, m) = run_idle(vec![(400, press('p')), (200, press('q'))], period);
     assert_eq!(m.ticks_at_keys[0], 1, "no ticks while idle: {:?}", m.ticks);
     assert!(m.ticks.len() >= 4, "ticking again after p: {:?}", m.ticks);
     // The ticks' scheduled instants are used, so a late tick on a loaded machine
