@@ -206,29 +206,7 @@ fn a_follows_the_latest_anomaly_and_says_its_cause_in_both_languages() {
     assert!(said.starts_with("no anomaly"), "{said}");
     assert!(a.follow.is_none());
     let at = |ms| SimTime::ZERO + SimDuration::from_millis(ms);
-    a.sim.schedule(
-        at(200),
-        Command::Fault {
-            fault: Fault::SlowFollower {
-                broker: 0,
-                extra_ms: 50,
-            },
-        },
-    );
-    a.sim.schedule(
-        at(300),
-        Command::Fault {
-            fault: Fault::KillLeader { partition: 0 },
-        },
-    );
-    // The controller fences it after broker.session.timeout.ms (9 s) and elects broker 1;
-    // back as its follower, broker 0 truncates what nobody copied.
-    a.sim.schedule(
-        at(12_000),
-        Command::Fault {
-            fault: Fault::RestartBroker { broker: 0 },
-        },
-    );
+    lagging_leader_dies(&mut a);
     run_to(&mut a, at(11_000));
     a.update(Action::FollowAnomaly);
     let j = a.follow.as_ref().expect("an anomaly is followed");
@@ -264,29 +242,7 @@ fn a_record_acked_by_a_leader_that_dies_is_seen_truncated() {
     // leader — or simply gone with it.
     let mut a = app(&[("acks", "1")], 5_000.0, 1);
     let at = |ms| SimTime::ZERO + SimDuration::from_millis(ms);
-    a.sim.schedule(
-        at(200),
-        Command::Fault {
-            fault: Fault::SlowFollower {
-                broker: 0,
-                extra_ms: 50,
-            },
-        },
-    );
-    a.sim.schedule(
-        at(300),
-        Command::Fault {
-            fault: Fault::KillLeader { partition: 0 },
-        },
-    );
-    // The controller fences it after broker.session.timeout.ms (9 s) and elects broker 1;
-    // back as its follower, broker 0 truncates what nobody copied.
-    a.sim.schedule(
-        at(12_000),
-        Command::Fault {
-            fault: Fault::RestartBroker { broker: 0 },
-        },
-    );
+    lagging_leader_dies(&mut a);
     // Follow records of partition 0 sent just before the crash until one is lost.
     run_to(&mut a, at(290));
     let mut lost = None;
@@ -353,4 +309,24 @@ fn the_keys_reach_the_journey() {
     press(&mut a, KeyCode::Char('a'));
     let said = a.status.as_ref().unwrap().1.get(Lang::Zh).to_string();
     assert!(said.starts_with("目前没有异常"), "{said}");
+}
+
+/// Broker 0's replication lags 50 ms from 200 ms, at 300 ms it (partition 0's leader) dies;
+/// the controller fences it after broker.session.timeout.ms (9 s) and elects broker 1; at
+/// 12 s it comes back as a follower and truncates what nobody copied.
+fn lagging_leader_dies(a: &mut App) {
+    let at = |ms| SimTime::ZERO + SimDuration::from_millis(ms);
+    for (t, fault) in [
+        (
+            200,
+            Fault::SlowFollower {
+                broker: 0,
+                extra_ms: 50,
+            },
+        ),
+        (300, Fault::KillLeader { partition: 0 }),
+        (12_000, Fault::RestartBroker { broker: 0 }),
+    ] {
+        a.sim.schedule(at(t), Command::Fault { fault });
+    }
 }
