@@ -160,8 +160,8 @@ pub struct App {
     pub beat_caption: Option<crate::lesson::Text>,
     /// The scenario file's title, when one is open.
     pub scenario_title: Option<crate::lesson::Text>,
-    /// A command after a rewind dropped this many of the old future's (said once).
-    future_discarded: Option<usize>,
+    /// A command after a rewind dropped the old future (said once, on the status line).
+    future_discarded: bool,
     since_refresh: Duration,
     quit: bool,
 }
@@ -320,7 +320,7 @@ impl App {
             sends: Sends::default(),
             timeline: timeline::Timeline::default(),
             seen_moments: Vec::new(),
-            future_discarded: None,
+            future_discarded: false,
             scenario_title: None,
             beat_caption: None,
             save_dir: None,
@@ -522,7 +522,7 @@ impl App {
 
     /// After a command: if it started a new future, the status line says so too.
     fn tell_new_future(&mut self) {
-        if self.future_discarded.take().is_none() {
+        if !std::mem::take(&mut self.future_discarded) {
             return;
         }
         let t = self.sim.now().to_string();
@@ -562,7 +562,7 @@ impl App {
         self.follow_entry = None;
         self.sends = Sends::default();
         self.seen_moments.clear();
-        self.future_discarded = None;
+        self.future_discarded = false;
         self.scenario_title = None;
         self.beat_caption = None;
         self.timeline = timeline::Timeline::default();

@@ -81,7 +81,7 @@ struct Checkpoint {
 }
 
 /// The session's history.
-#[derive(Clone, Default)]
+#[derive(Default)]
 pub struct Timeline {
     /// Every command of the session, by time (the file's order within an instant).
     pub commands: Vec<Logged>,
@@ -100,8 +100,6 @@ pub struct Timeline {
     checkpoints: Vec<Checkpoint>,
     /// Events between two checkpoints (0 = [`CHECKPOINT_EVENTS`]).
     every: u64,
-    /// Rewinds done (tests and the status line).
-    pub rewinds: u64,
 }
 
 impl Timeline {
@@ -417,35 +415,29 @@ impl App {
         self.timeline.commands.insert(at, logged);
         self.timeline.next += 1;
         self.absorb_trace();
-        if discarded > 0 {
-            self.future_discarded = Some(discarded);
-        }
+        self.future_discarded |= discarded;
         Ok(result)
     }
 
-    /// Drops what lies after `now` in this history. Returns the commands dropped (or 1 if
-    /// only a stretch already watched went).
-    fn new_future(&mut self, now: SimTime) -> usize {
+    /// Drops what lies after `now` in this history (the keys' commands, markers, copies);
+    /// a scenario's own commands stay, with their markers. Returns whether anything watched
+    /// lay there.
+    fn new_future(&mut self, now: SimTime) -> bool {
         let tl = &mut self.timeline;
         if tl.horizon <= now {
-            return 0;
+            return false;
         }
         let next = tl.next;
-        let before = tl.commands.len();
         let mut i = 0;
         tl.commands.retain(|c| {
             i += 1;
             i <= next || c.scripted
         });
-        let dropped = before - tl.commands.len();
-        tl.markers
-            .retain(|m| m.t <= now || matches!(m.kind, MarkerKind::Fault | MarkerKind::Setting));
-        // Scripted commands after now keep their markers; the others' went with them.
-        let keep: Vec<Marker> = tl.commands.iter().map(marker_of).collect();
-        tl.markers.retain(|m| m.t <= now || keep.contains(m));
+        let kept: Vec<Marker> = tl.commands[next..].iter().map(marker_of).collect();
+        tl.markers.retain(|m| m.t <= now || kept.contains(m));
         tl.checkpoints.retain(|c| c.snapshot.sim.now() <= now);
         tl.horizon = now;
-        dropped.max(1)
+        true
     }
 
     /// Goes back (or forward) to virtual time `target`: the world as it was then, paused.
@@ -475,7 +467,6 @@ impl App {
                     *played = t <= target;
                 }
             }
-            self.timeline.rewinds += 1;
             self.seen_moments.clear();
             self.advance_world(target, None);
             // Beats of moments replayed before the target have played.

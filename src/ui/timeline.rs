@@ -111,6 +111,7 @@ pub fn draw(frame: &mut Frame, area: Rect, cx: &Ctx) {
             String::new(),
         )
     };
+    let width = width.max(1);
     let c = cells(ascii);
     let pos = column(now, end, width);
     let horizon = column(tl.horizon.max(now), end, width);
@@ -125,13 +126,20 @@ pub fn draw(frame: &mut Frame, area: Rect, cx: &Ctx) {
             }
         })
         .collect();
-    // Where markers share a cell, the one that matters most is drawn last: the commands
-    // and the anomalies over the moments they cause.
-    let mut markers: Vec<_> = tl.markers.iter().filter(|m| m.t <= end).collect();
-    markers.sort_by_key(|m| priority(m.kind));
-    for m in markers {
-        let x = column(m.t, end, width);
-        row[x] = (marker_glyph(m.kind, ascii), marker_style(cx, m.kind));
+    // Where markers share a cell, the one that matters most wins (the commands and the
+    // anomalies over the moments they cause; among equals, the latest). One pass: a long
+    // session holds thousands of markers and this runs every frame.
+    let mut shown: Vec<Option<MarkerKind>> = vec![None; width];
+    for m in tl.markers.iter().filter(|m| m.t <= end) {
+        let cell = &mut shown[column(m.t, end, width)];
+        if cell.is_none_or(|k| priority(k) <= priority(m.kind)) {
+            *cell = Some(m.kind);
+        }
+    }
+    for (x, kind) in shown.into_iter().enumerate() {
+        if let Some(k) = kind {
+            row[x] = (marker_glyph(k, ascii), marker_style(cx, k));
+        }
     }
     if let Some(cell) = row.get_mut(pos) {
         *cell = (c.position, cx.theme().selected);
