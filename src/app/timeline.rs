@@ -95,8 +95,6 @@ pub struct Timeline {
     pub beats: Vec<(Beat, bool)>,
     /// How long the story is known to run (a scenario's `until`): the bar spans it.
     pub span: SimTime,
-    /// A beat paused the world since the last key (its caption is on the status line).
-    pub beat_played: bool,
     checkpoints: Vec<Checkpoint>,
     /// Events between two checkpoints (0 = [`CHECKPOINT_EVENTS`]).
     every: u64,
@@ -381,7 +379,6 @@ impl App {
         });
         if let Some(i) = due {
             self.timeline.beats[i].1 = true;
-            self.timeline.beat_played = true;
             let n = (i + 1).to_string();
             let of = self.timeline.beats.len().to_string();
             self.beat_caption = Some(self.timeline.beats[i].0.caption.clone());
@@ -442,7 +439,6 @@ impl App {
 
     /// Goes back (or forward) to virtual time `target`: the world as it was then, paused.
     pub fn seek(&mut self, target: SimTime) {
-        self.timeline.beat_played = false;
         self.beat_caption = None;
         let now = self.sim.now();
         // The latest copy at or before the target; going forward, only one ahead of the
@@ -499,7 +495,7 @@ impl App {
             now + d
         };
         self.seek(target);
-        if self.timeline.beat_played {
+        if self.beat_caption.is_some() {
             return;
         }
         self.say(Level::Info, |lang| {
@@ -522,7 +518,7 @@ impl App {
         match m {
             Some(m) => {
                 self.seek(m.t);
-                if self.timeline.beat_played {
+                if self.beat_caption.is_some() {
                     return;
                 }
                 let t = m.t.to_string();
