@@ -34,6 +34,7 @@ until = "3s"
 settings = { "linger.ms" = "0", "consumers" = "0" }
 [[steps]]
 text = { en = "t", zh = "文字" }
+key = { en = "The key sentence.", zh = "要点。" }
 knobs = ["linger.ms"]
 [[steps.goals]]
 metric = "producer.records_per_batch"
@@ -208,6 +209,7 @@ fn duplicate_numbers_are_load_errors_too() {
 
 const QUESTION: &str = r#"[steps.question]
 prompt = { en = "How many per batch?", zh = "每批几条？" }
+reveal = { en = "What happened.", zh = "发生了什么。" }
 [[steps.question.choices]]
 text = { en = "one", zh = "一条" }
 metric = "producer.records_per_batch"

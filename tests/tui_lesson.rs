@@ -24,6 +24,7 @@ until = "5s"
 settings = { "linger.ms" = "0", "consumers" = "0" }
 [[steps]]
 text = { en = "Each record leaves alone. Raise linger.ms until batches hold 10 records.", zh = "现在每条记录单独发出。调大 linger.ms，让每批至少装 10 条。" }
+key = { en = "The key sentence.", zh = "要点。" }
 knobs = ["linger.ms"]
 hints = [{ en = "Look at why batches leave.", zh = "看看批次为什么被发出。" }, { en = "Set linger.ms to 50.", zh = "把 linger.ms 设为 50。" }]
 [[steps.goals]]
@@ -33,6 +34,7 @@ value = 10
 text = { en = "at least 10 records per batch", zh = "每批至少 10 条记录" }
 [steps.question]
 prompt = { en = "With linger.ms=0 and 1000 records/s, how many records per batch?", zh = "linger.ms=0、每秒 1000 条时，每批几条？" }
+reveal = { en = "What happened.", zh = "发生了什么。" }
 [[steps.question.choices]]
 text = { en = "about one", zh = "大约 1 条" }
 metric = "producer.records_per_batch"
@@ -47,6 +49,7 @@ value = 2
 settings = { "linger.ms" = "50" }
 [[steps]]
 text = { en = "Now change batch.size.", zh = "现在调 batch.size。" }
+key = { en = "The key sentence.", zh = "要点。" }
 knobs = ["batch.size"]
 [[steps.goals]]
 metric = "producer.avg_batch_bytes"

@@ -137,6 +137,7 @@ pub fn check_step(lesson: &Lesson, index: usize) -> StepReport {
                     .push(format!("the question, choice {}: {e}", i + 1)),
             }
         }
+        report.problems.extend(honesty(lesson, step, &before));
         match right.as_slice() {
             [one] => report.answer = Some(*one),
             [] => report
@@ -148,6 +149,99 @@ pub fn check_step(lesson: &Lesson, index: usize) -> StepReport {
         }
     }
     report
+}
+
+/// What makes a question honest, as far as a program can tell:
+/// - the world is held before every event that decides it: at the hold, no metric a choice
+///   reads has moved from its value at time 0 (so neither the ledger nor any figure on screen
+///   shows the outcome), and the hold comes before the step's last scripted fault (the
+///   decisive moment);
+/// - nothing the learner can read before answering (the text, the prompt, the choices, the
+///   hints, the goals) contains the number that answers it.
+fn honesty(lesson: &Lesson, step: &Step, outcome: &Summary) -> Vec<String> {
+    let mut problems = Vec::new();
+    let Some(q) = &step.question else {
+        return problems;
+    };
+    let (start, held) = match (
+        step_sim(lesson, step, false),
+        step_sim(lesson, step, false),
+    ) {
+        (Ok(start), Ok(mut held)) => {
+            held.run(Some(q.hold));
+            (Summary::of(&start), Summary::of(&held))
+        }
+        (Err(e), _) | (_, Err(e)) => return vec![format!("the setup does not run: {e}")],
+    };
+    for c in &q.choices {
+        let (a, b) = (c.condition.metric.read(&start), c.condition.metric.read(&held));
+        if a != b {
+            problems.push(format!(
+                "the question is held at {} but {} has already moved there ({} at 0 s, {} at the hold):                  the screen would give the answer away; hold it earlier",
+                q.hold,
+                c.condition.metric,
+                a.map_or("none".to_string(), |x| x.to_string()),
+                b.map_or("none".to_string(), |x| x.to_string()),
+            ));
+        }
+    }
+    let last_fault = step
+        .commands
+        .iter()
+        .filter(|(_, c)| matches!(c, Command::Fault { .. }))
+        .map(|(t, _)| *t)
+        .max();
+    if let Some(t) = last_fault.filter(|t| q.hold >= *t) {
+        problems.push(format!(
+            "the question is held at {} but the step's decisive fault happens at {t}: hold it before",
+            q.hold
+        ));
+    }
+    let mut readable: Vec<&super::Text> = vec![&step.text, &q.prompt];
+    readable.extend(q.choices.iter().map(|c| &c.text));
+    readable.extend(step.hints.iter());
+    readable.extend(step.goals.iter().map(|g| &g.text));
+    for c in &q.choices {
+        let Some(x) = c.condition.metric.read(outcome) else {
+            continue;
+        };
+        if let Some(text) = readable
+            .iter()
+            .flat_map(|t| [t.en.as_str(), t.zh.as_str()])
+            .find(|t| mentions(t, x))
+        {
+            let start: String = text.chars().take(60).collect();
+            problems.push(format!(
+                "the answer's number {x} ({}) is written where the learner reads it before answering: \"{start}…\"",
+                c.condition.metric
+            ));
+        }
+    }
+    problems
+}
+
+/// Whether `text` contains the number `x` as a number of its own (not inside a longer one).
+/// Small whole numbers (under 10) are too common in prose to tell anything.
+fn mentions(text: &str, x: f64) -> bool {
+    if x.fract() == 0.0 && x.abs() < 10.0 {
+        return false;
+    }
+    let mut numbers = Vec::new();
+    let mut current = String::new();
+    for ch in text.chars().chain(std::iter::once(' ')) {
+        if ch.is_ascii_digit() || (ch == '.' && !current.is_empty()) {
+            current.push(ch);
+        } else if ch == ',' && !current.is_empty() {
+            // 1,000 is one number.
+        } else if !current.is_empty() {
+            numbers.push(std::mem::take(&mut current));
+        }
+    }
+    numbers.iter().any(|n| {
+        n.trim_end_matches('.')
+            .parse::<f64>()
+            .is_ok_and(|v| (v - x).abs() < 1e-9 || (x.fract() != 0.0 && (v - x).abs() < 0.05))
+    })
 }
 
 /// The metric's value in `summary`, as problem messages quote it.
@@ -187,6 +281,7 @@ until = "5s"
 settings = { "linger.ms" = "0", "consumers" = "0" }
 [[steps]]
 text = { en = "t", zh = "文字" }
+key = { en = "The key sentence.", zh = "要点。" }
 knobs = ["linger.ms"]
 [[steps.goals]]
 metric = "producer.records_per_batch"
@@ -202,6 +297,16 @@ text = { en = "nothing lost", zh = "不丢" }
 [steps.solution]
 settings = { "linger.ms" = "SOLUTION" }
 "#;
+
+    #[test]
+    fn a_number_counts_only_as_a_number_of_its_own() {
+        assert!(mentions("the log holds 17 copies", 17.0));
+        assert!(mentions("1,000 records", 1000.0));
+        assert!(mentions("about 4.97 per batch", 4.97));
+        assert!(!mentions("offset 170", 17.0));
+        assert!(!mentions("3 replicas", 3.0), "small numbers are prose");
+        assert!(!mentions("batch.size 16384", 1638.0));
+    }
 
     #[test]
     fn a_solution_that_reaches_the_goal_passes() {
@@ -263,7 +368,7 @@ settings = { "linger.ms" = "SOLUTION" }
         // silently never right.
         let l = parse(
             &format!(
-                "{}[steps.question]\nprompt = {{ en = \"p\", zh = \"问\" }}\n\
+                "{}[steps.question]\nprompt = {{ en = \"p\", zh = \"问\" }}\nreveal = {{ en = \"r\", zh = \"揭晓\" }}\n\
                  [[steps.question.choices]]\ntext = {{ en = \"a\", zh = \"甲\" }}\nmetric = \"producer.records_per_batch\"\nop = \"<\"\nvalue = 2\n\
                  [[steps.question.choices]]\ntext = {{ en = \"b\", zh = \"乙\" }}\nmetric = \"producer.callbacks.4.offset\"\nop = \">=\"\nvalue = 0\n",
                 LESSON.replace("SOLUTION", "50").replace("records = 2000", "records = 3")

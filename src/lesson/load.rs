@@ -5,7 +5,7 @@
 use super::goals::{Condition, Op};
 use super::metric::Metric;
 use super::raw;
-use super::{Choice, Goal, Lesson, Question, Setup, Solution, Step};
+use super::{Choice, Goal, Lesson, Part, Question, Setup, Solution, Step};
 use crate::scenario::{RATE, Scenario, WorkloadSpec};
 use crate::sim::command::Fault;
 use crate::sim::time::parse_duration;
@@ -57,6 +57,9 @@ struct LocatedStep {
     #[serde(default)]
     goals: Vec<LocatedMetric>,
     #[serde(default)]
+    show: Vec<Spanned<toml::Value>>,
+    speed: Option<Spanned<toml::Value>>,
+    #[serde(default)]
     question: Option<LocatedQuestion>,
 }
 
@@ -64,6 +67,8 @@ struct LocatedStep {
 struct LocatedQuestion {
     #[serde(default)]
     choices: Vec<LocatedMetric>,
+    hold: Option<Spanned<toml::Value>>,
+    reveal_speed: Option<Spanned<toml::Value>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -201,9 +206,24 @@ fn typed_step(
                     text: c.text,
                 });
             }
+            let located = at.and_then(|s| s.question.as_ref());
+            let hold = match &q.hold {
+                None => SimTime::ZERO,
+                Some(h) => parse_duration(h).map_err(|e| {
+                    let span = located.and_then(|q| q.hold.as_ref()).map(Spanned::span);
+                    (span, format!("step {n}, key 'question.hold': {e}"))
+                })
+                .map(|d| SimTime::ZERO + d)?,
+            };
+            let reveal_span = located
+                .and_then(|q| q.reveal_speed.as_ref())
+                .map(Spanned::span);
             Some(Question {
                 prompt: q.prompt,
                 choices,
+                hold,
+                reveal: q.reveal,
+                reveal_speed: checked_speed(q.reveal_speed, reveal_span, n, "question.reveal_speed")?,
             })
         }
     };
@@ -212,7 +232,24 @@ fn typed_step(
             .map(|s| scripted(s, config).map_err(|e| (None, format!("step {n}: {e}"))))
             .collect()
     };
+    let mut show = Vec::new();
+    for (j, name) in step.show.iter().enumerate() {
+        let span = at.and_then(|s| s.show.get(j)).map(Spanned::span);
+        let part = Part::parse(name).map_err(|e| (span.clone(), format!("step {n}, key 'show': {e}")))?;
+        if show.contains(&part) {
+            return Err((span, format!("step {n}, key 'show': '{name}' is listed twice")));
+        }
+        show.push(part);
+    }
+    if show.is_empty() {
+        show = Part::ALL.to_vec();
+    }
+    show.sort();
+    let speed_span = at.and_then(|s| s.speed.as_ref()).map(Spanned::span);
     Ok(Step {
+        key: step.key,
+        show,
+        speed: checked_speed(step.speed, speed_span, n, "speed")?,
         commands: commands(&step.commands)?,
         solution: Solution {
             commands: commands(&step.solution.commands)?,
@@ -224,6 +261,27 @@ fn typed_step(
         hints: step.hints,
         question,
     })
+}
+
+/// The fastest and slowest speeds the app plays at (virtual seconds per wall second).
+pub const SPEED_RANGE: (f64, f64) = (0.0001, 10.0);
+
+fn checked_speed(
+    speed: Option<f64>,
+    span: Option<std::ops::Range<usize>>,
+    n: usize,
+    key: &str,
+) -> Placed<Option<f64>> {
+    match speed {
+        Some(s) if !(SPEED_RANGE.0..=SPEED_RANGE.1).contains(&s) => Err((
+            span,
+            format!(
+                "step {n}, key '{key}': {s} is not a speed from {} to {} (virtual seconds per second)",
+                SPEED_RANGE.0, SPEED_RANGE.1
+            ),
+        )),
+        s => Ok(s),
+    }
 }
 
 pub fn load_file(path: &Path) -> Result<Lesson, LessonError> {
@@ -393,7 +451,8 @@ fn setup_workload_of(s: &raw::Setup) -> Result<crate::sim::Workload, String> {
         value: s.value.clone(),
         value_bytes: s.value_bytes,
         sync: s.sync,
-        ..WorkloadSpec::notes_loop()
+        close_when_done: s.close,
+        flush_every: s.flush_every,
     }
     .build()
 }
@@ -426,6 +485,18 @@ fn validate(lesson: &raw::Lesson) -> Result<(), String> {
         let n = i + 1;
         if step.text.en.trim().is_empty() || step.text.zh.trim().is_empty() {
             return Err(format!("step {n}: its text needs both en and zh"));
+        }
+        if step.key.en.trim().is_empty() || step.key.zh.trim().is_empty() {
+            return Err(format!(
+                "step {n}: its key sentence ('key', for presenter mode) needs both en and zh"
+            ));
+        }
+        if let Some(q) = &step.question
+            && (q.reveal.en.trim().is_empty() || q.reveal.zh.trim().is_empty())
+        {
+            return Err(format!(
+                "step {n}: the question's 'reveal' (shown after the answer) needs both en and zh"
+            ));
         }
         if step.goals.iter().all(|g| g.keep) {
             return Err(format!(

@@ -57,6 +57,12 @@ pub struct Setup {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Step {
     pub text: Text,
+    /// The key sentence presenter mode shows the room.
+    pub key: Text,
+    /// The parts of the flow view the step shows, in travel order (all of them by default).
+    pub show: Vec<Part>,
+    /// Virtual seconds per wall second while the step plays (None: from the rate).
+    pub speed: Option<f64>,
     /// Setting names (or `scenario::RATE`) the learner may turn.
     pub knobs: Vec<String>,
     pub commands: Vec<(SimTime, Command)>,
@@ -78,6 +84,82 @@ pub struct Goal {
 pub struct Question {
     pub prompt: Text,
     pub choices: Vec<Choice>,
+    /// The world is held here until the learner answers: before every event that decides
+    /// the question (`lesson check` verifies it).
+    pub hold: SimTime,
+    /// What the lesson panel explains once the learner has answered.
+    pub reveal: Text,
+    /// How fast the decisive moment plays after the answer (None: the step's speed).
+    pub reveal_speed: Option<f64>,
+}
+
+/// The parts of the flow view a step can show, by the names the screen gives them. A step's
+/// text names only parts it shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Part {
+    /// The application thread: `send()`, interceptors, serializer, partitioner.
+    Application,
+    /// The RecordAccumulator's deques of batches.
+    Accumulator,
+    /// The Sender thread and its requests in flight per broker.
+    Sender,
+    /// The requests and responses travelling between producer and brokers.
+    Requests,
+    /// The partition logs: every replica's tape, LEO, high watermark, ISR.
+    Logs,
+    /// The consumer group: each consumer's phase, position and committed offset.
+    Consumer,
+    /// The ledger's counts: delivered, lost, duplicated, reordered, failed.
+    Ledger,
+    /// The producer's figures: records per batch, requests, latency.
+    Figures,
+    /// The event log (on tall screens).
+    Events,
+}
+
+impl Part {
+    pub const ALL: [Part; 9] = [
+        Part::Application,
+        Part::Accumulator,
+        Part::Sender,
+        Part::Requests,
+        Part::Logs,
+        Part::Consumer,
+        Part::Ledger,
+        Part::Figures,
+        Part::Events,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Part::Application => "application",
+            Part::Accumulator => "accumulator",
+            Part::Sender => "sender",
+            Part::Requests => "requests",
+            Part::Logs => "logs",
+            Part::Consumer => "consumer",
+            Part::Ledger => "ledger",
+            Part::Figures => "figures",
+            Part::Events => "events",
+        }
+    }
+
+    pub fn parse(name: &str) -> Result<Part, String> {
+        Part::ALL
+            .into_iter()
+            .find(|p| p.name() == name)
+            .ok_or_else(|| {
+                let names: Vec<&str> = Part::ALL.iter().map(|p| p.name()).collect();
+                format!("'{name}' is not a part of the flow view ({})", names.join(", "))
+            })
+    }
+}
+
+impl Step {
+    /// Whether the step shows `part` of the flow view.
+    pub fn shows(&self, part: Part) -> bool {
+        self.show.contains(&part)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -35,10 +35,20 @@ pub struct Setup {
     pub value_bytes: Option<usize>,
     #[serde(default)]
     pub sync: bool,
+    /// `close()` after the last record (the notes' `producer.close()`); false exits without.
+    #[serde(default = "yes")]
+    pub close: bool,
+    /// `flush()` after every this many records (0 = never).
+    #[serde(default)]
+    pub flush_every: u64,
     /// How long a headless check runs, e.g. "20s".
     pub until: String,
     #[serde(default)]
     pub settings: BTreeMap<String, String>,
+}
+
+fn yes() -> bool {
+    true
 }
 
 fn default_template() -> String {
@@ -49,6 +59,14 @@ fn default_template() -> String {
 #[serde(deny_unknown_fields)]
 pub struct Step {
     pub text: Text,
+    /// The step's key sentence: what presenter mode shows the room.
+    pub key: Text,
+    /// The parts of the flow view the step shows (empty: all of them).
+    #[serde(default)]
+    pub show: Vec<String>,
+    /// How fast the step plays (virtual seconds per wall second); default from the rate.
+    #[serde(default)]
+    pub speed: Option<f64>,
     #[serde(default)]
     pub knobs: Vec<String>,
     #[serde(default)]
@@ -91,6 +109,14 @@ pub struct Goal {
 pub struct Question {
     pub prompt: Text,
     pub choices: Vec<Choice>,
+    /// Where the world is held until the learner answers, e.g. "1400ms" (default: at 0).
+    #[serde(default)]
+    pub hold: Option<String>,
+    /// What the lesson panel explains once the learner has answered.
+    pub reveal: Text,
+    /// How fast the decisive moment plays after the answer (default: the step's speed).
+    #[serde(default)]
+    pub reveal_speed: Option<f64>,
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq)]

@@ -12,6 +12,7 @@ records = 100
 until = "2s"
 [[steps]]
 text = { en = "t", zh = "文字" }
+key = { en = "The key sentence.", zh = "要点。" }
 knobs = ["linger.ms"]
 [[steps.goals]]
 metric = "producer.acked"
@@ -87,7 +88,7 @@ fn temp_dir(name: &str) -> PathBuf {
 #[test]
 fn a_question_choice_on_an_unknown_metric_is_a_load_error() {
     let with_question = format!(
-        "{GOOD}[steps.question]\nprompt = {{ en = \"p\", zh = \"问\" }}\n\
+        "{GOOD}[steps.question]\nprompt = {{ en = \"p\", zh = \"问\" }}\nreveal = {{ en = \"r\", zh = \"揭晓\" }}\n\
          [[steps.question.choices]]\ntext = {{ en = \"a\", zh = \"甲\" }}\nmetric = \"producer.acked\"\nop = \">\"\nvalue = 0\n\
          [[steps.question.choices]]\ntext = {{ en = \"b\", zh = \"乙\" }}\nmetric = \"ledger.lost.brokr\"\nop = \"==\"\nvalue = 0\n"
     );
