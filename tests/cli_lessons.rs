@@ -26,6 +26,7 @@ id = "tiny"
 number = 1
 title = { en = "Tiny", zh = "小" }
 summary = { en = "s", zh = "概要" }
+notes = "004_b0714076a0a3cce6.txt: linger.ms"
 closing = { en = "c", zh = "结语" }
 [setup]
 records = 1000

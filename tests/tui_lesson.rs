@@ -16,6 +16,7 @@ id = "linger-demo"
 number = 2
 title = { en = "batch.size and linger.ms", zh = "batch.size 与 linger.ms" }
 summary = { en = "Fill batches.", zh = "把批次装满。" }
+notes = "004_b0714076a0a3cce6.txt: linger.ms"
 closing = { en = "Batches fill when records wait.", zh = "记录多等一会儿，批次就满了。" }
 [setup]
 records = 100000

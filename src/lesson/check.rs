@@ -273,6 +273,7 @@ id = "linger"
 number = 98
 title = { en = "Linger", zh = "等待" }
 summary = { en = "s", zh = "概要" }
+notes = "004_b0714076a0a3cce6.txt: linger.ms"
 closing = { en = "c", zh = "结语" }
 [setup]
 records = 2000

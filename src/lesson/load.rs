@@ -155,6 +155,8 @@ fn typed(lesson: raw::Lesson, file: &str, located: &Located) -> Placed<Lesson> {
         number: lesson.number,
         title: lesson.title,
         summary: lesson.summary,
+        notes: lesson.notes,
+        thread: lesson.thread,
         setup: Setup {
             scenario: Scenario::new(config, workload, seed),
             until,
@@ -457,6 +459,16 @@ fn setup_workload_of(s: &raw::Setup) -> Result<crate::sim::Workload, String> {
     .build()
 }
 
+/// A notes reference is "FILE: section" with a file of the course notes. The notes are not
+/// part of this repository (they sit beside it), so only the shape and the file's name are
+/// checked here.
+fn seed_section_exists(notes: &str) -> bool {
+    const NOTES: [&str; 2] = ["000_cfdff7c5f6cd54d5.txt", "004_b0714076a0a3cce6.txt"];
+    notes
+        .split_once(": ")
+        .is_some_and(|(file, section)| NOTES.contains(&file) && !section.trim().is_empty())
+}
+
 fn validate(lesson: &raw::Lesson) -> Result<(), String> {
     if lesson.id.is_empty()
         || !lesson
@@ -473,6 +485,12 @@ fn validate(lesson: &raw::Lesson) -> Result<(), String> {
         if t.en.trim().is_empty() || t.zh.trim().is_empty() {
             return Err("every text needs both en and zh".to_string());
         }
+    }
+    if !seed_section_exists(&lesson.notes) {
+        return Err(format!(
+            "key 'notes': '{}' should name a file of the course notes and its section, \"FILE: section\" (e.g. \"004_b0714076a0a3cce6.txt: linger.ms\")",
+            lesson.notes
+        ));
     }
     if lesson.steps.is_empty() {
         return Err("a lesson needs at least one step".to_string());

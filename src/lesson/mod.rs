@@ -39,6 +39,10 @@ pub struct Lesson {
     pub number: u32,
     pub title: Text,
     pub summary: Text,
+    /// The part of the course notes it teaches ("FILE: section").
+    pub notes: String,
+    /// The public thread where the misconception it addresses is discussed, if any.
+    pub thread: Option<String>,
     pub setup: Setup,
     pub steps: Vec<Step>,
     pub closing: Text,

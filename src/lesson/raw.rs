@@ -12,6 +12,13 @@ pub struct Lesson {
     pub number: u32,
     pub title: Text,
     pub summary: Text,
+    /// The part of the course notes it teaches: "FILE: section" (the notes are the
+    /// Chinese course notes the course follows).
+    pub notes: String,
+    /// Where the misconception the lesson addresses is discussed in public, e.g.
+    /// "apache/kafka#11160" (optional: not every lesson is about a misconception).
+    #[serde(default)]
+    pub thread: Option<String>,
     pub setup: Setup,
     pub steps: Vec<Step>,
     pub closing: Text,

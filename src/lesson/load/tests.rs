@@ -6,6 +6,7 @@ id = "demo"
 number = 99
 title = { en = "Demo", zh = "演示" }
 summary = { en = "s", zh = "概要" }
+notes = "004_b0714076a0a3cce6.txt: linger.ms"
 closing = { en = "c", zh = "结语" }
 [setup]
 records = 100
