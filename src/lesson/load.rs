@@ -266,7 +266,7 @@ fn typed_step(
 }
 
 /// The fastest and slowest speeds the app plays at (virtual seconds per wall second).
-pub const SPEED_RANGE: (f64, f64) = (0.0001, 10.0);
+pub const SPEED_RANGE: (f64, f64) = (0.0001, 200.0);
 
 fn checked_speed(
     speed: Option<f64>,
