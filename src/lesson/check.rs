@@ -351,7 +351,7 @@ settings = { "linger.ms" = "SOLUTION" }
             "l.toml",
         )
         .unwrap_err();
-        assert_eq!((e.line, e.column), (Some(16), Some(10)), "{e}");
+        assert_eq!((e.line, e.column), (Some(18), Some(10)), "{e}");
         assert!(
             e.message.contains("step 1, goal 1, key 'metric'")
                 && e.message

@@ -41,12 +41,12 @@ fn an_unknown_field_names_file_line_and_column() {
     let bad = GOOD.replace("knobs = [", "knobz = [");
     let e = parse(&bad, "demo.toml").unwrap_err();
     assert_eq!(e.file, "demo.toml");
-    assert_eq!(e.line, Some(12), "{e}");
+    assert_eq!(e.line, Some(14), "{e}");
     assert!(
         e.message.contains("knobz") && e.message.contains("knobs"),
         "{e}"
     );
-    assert!(e.to_string().starts_with("demo.toml:12:"), "{e}");
+    assert!(e.to_string().starts_with("demo.toml:14:"), "{e}");
 }
 
 #[test]
@@ -57,7 +57,7 @@ fn semantic_errors_point_at_the_text() {
     )
     .unwrap_err();
     assert!(e.message.contains("knob 'linger.mss'"), "{e}");
-    assert_eq!(e.line, Some(12));
+    assert_eq!(e.line, Some(14));
     let e = parse(&GOOD.replace("op = \">=\"", "op = \"=>\""), "demo.toml").unwrap_err();
     assert!(e.message.contains("unknown op"), "{e}");
     let e = parse(&GOOD.replace("zh = \"演示\"", "zh = \"\""), "demo.toml").unwrap_err();
@@ -95,7 +95,7 @@ fn a_question_choice_on_an_unknown_metric_is_a_load_error() {
     );
     assert!(parse(&with_question.replace("brokr", "broker"), "q.toml").is_ok());
     let e = parse(&with_question, "q.toml").unwrap_err();
-    assert_eq!((e.line, e.column), (Some(27), Some(10)), "{e}");
+    assert_eq!((e.line, e.column), (Some(30), Some(10)), "{e}");
     assert!(
         e.message
             .contains("step 1, question choice 2, key 'metric'")
@@ -109,7 +109,7 @@ fn a_question_choice_on_an_unknown_metric_is_a_load_error() {
     )
     .unwrap_err();
     assert!(e.message.contains("0 to 2"), "{e}");
-    assert_eq!(e.line, Some(14), "{e}");
+    assert_eq!(e.line, Some(16), "{e}");
 }
 
 #[test]
@@ -121,7 +121,7 @@ fn a_scripted_fault_with_an_extra_argument_is_a_load_error() {
     let e = parse(&bad, "f.toml").unwrap_err();
     assert_eq!(
         e.to_string(),
-        "f.toml:13:35: step 1: command 'crash-producer:5': unexpected '5': crash-producer takes no argument (crash-producer)"
+        "f.toml:15:35: step 1: command 'crash-producer:5': unexpected '5': crash-producer takes no argument (crash-producer)"
     );
 }
 
