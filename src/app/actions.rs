@@ -3,7 +3,7 @@
 
 use super::keys::Action;
 use super::lesson::LessonState;
-use super::{App, Level, Mode, SPEEDS, knobs, speed_for_rate, timeline};
+use super::{App, Level, Mode, SPEEDS, knobs, nearest_speed, speed_for_rate, timeline};
 use crate::i18n::tr;
 use crate::sim::SimDuration;
 use crate::sim::command::Fault;
@@ -13,6 +13,9 @@ impl App {
     pub fn update(&mut self, action: Action) {
         match action {
             Action::Quit => self.quit = true,
+            Action::TogglePause if self.held_for_question() => {
+                self.say(Level::Warn, |lang| tr(lang, "course.answer_first").into());
+            }
             Action::TogglePause => {
                 self.paused = !self.paused;
                 if self.paused {
@@ -228,8 +231,50 @@ impl App {
                 if let Some(st) = &mut self.lesson {
                     st.answer(i);
                 }
+                self.play_reveal();
+            }
+            Action::Reveal => {
+                if let Some(st) = &mut self.lesson {
+                    st.reveal();
+                }
+                self.play_reveal();
+            }
+            Action::TogglePresenter => {
+                if let Some(st) = &mut self.lesson {
+                    st.presenter = !st.presenter;
+                }
+            }
+            Action::ScrollLesson { down } => {
+                if let Some(st) = &mut self.lesson {
+                    st.scroll = if down {
+                        st.scroll.saturating_add(1)
+                    } else {
+                        st.scroll.saturating_sub(1)
+                    };
+                }
             }
         }
+    }
+
+    /// The world is held at a question that has not been answered.
+    pub fn held_for_question(&self) -> bool {
+        self.lesson
+            .as_ref()
+            .and_then(LessonState::hold)
+            .is_some_and(|h| self.sim.now() >= h)
+    }
+
+    /// After the answer the decisive moment plays, at the question's reveal speed.
+    fn play_reveal(&mut self) {
+        let Some(st) = &self.lesson else { return };
+        if !st.revealed {
+            return;
+        }
+        if let Some(speed) = st.current().question.as_ref().and_then(|q| q.reveal_speed) {
+            self.speed = nearest_speed(speed);
+        }
+        self.beat_caption = None;
+        self.paused = false;
     }
 
     fn open_lesson(&mut self, lesson: crate::lesson::Lesson) {

@@ -65,17 +65,28 @@ pub enum Action {
     FollowCommit,
     /// `a`: follow the newest anomaly and say its cause.
     FollowAnomaly,
+    /// `r`: show the question's answer without choosing (the room answered aloud).
+    Reveal,
+    /// `P`: presenter mode on / off.
+    TogglePresenter,
+    /// ↑ / ↓: scroll the step's text.
+    ScrollLesson { down: bool },
 }
 
 /// What the keys mean while a lesson is open (only the ones that differ).
 pub fn lesson_action(question_pending: bool, key: KeyEvent) -> Option<Action> {
     match key.code {
         KeyCode::Char('h') => Some(Action::Hint),
-        KeyCode::Char('n') => Some(Action::NextStep),
-        KeyCode::Char('p') => Some(Action::PrevStep),
+        // A presenter's clicker sends PageDown / PageUp.
+        KeyCode::Char('n') | KeyCode::PageDown => Some(Action::NextStep),
+        KeyCode::Char('p') | KeyCode::PageUp => Some(Action::PrevStep),
         KeyCode::Char(c @ '1'..='9') if question_pending => {
             Some(Action::Answer(c as usize - '1' as usize))
         }
+        KeyCode::Char('r') if question_pending => Some(Action::Reveal),
+        KeyCode::Char('P') => Some(Action::TogglePresenter),
+        KeyCode::Up => Some(Action::ScrollLesson { down: false }),
+        KeyCode::Down => Some(Action::ScrollLesson { down: true }),
         _ => None,
     }
 }

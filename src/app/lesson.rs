@@ -5,6 +5,7 @@ use crate::i18n::{Lang, trf};
 use crate::lesson::Lesson;
 use crate::lesson::check::check_step;
 use crate::lesson::progress::{Progress, SaveError};
+use crate::sim::SimTime;
 use crate::sim::summary::Summary;
 use std::path::PathBuf;
 
@@ -68,6 +69,12 @@ pub struct LessonState {
     /// The learner's answer to the step's question, and the right one once revealed.
     pub answer: Option<usize>,
     pub right: Option<usize>,
+    /// The question's answer is shown (after an answer, or on `r` in front of a room).
+    pub revealed: bool,
+    /// Presenter mode: the step's key sentence large, the question for the room, no hints.
+    pub presenter: bool,
+    /// How far the step's text is scrolled (rows), where the panel is too short for it.
+    pub scroll: u16,
     /// Per goal of the step: met in the running simulation.
     pub goals_met: Vec<bool>,
     /// Every goal of the step has been met at least once (it stays done).
@@ -92,6 +99,9 @@ impl LessonState {
             hints_shown: 0,
             answer: None,
             right: None,
+            revealed: false,
+            presenter: false,
+            scroll: 0,
             goals_met: Vec::new(),
             step_done: false,
             overrides: std::collections::BTreeMap::new(),
@@ -109,6 +119,8 @@ impl LessonState {
         self.hints_shown = 0;
         self.answer = None;
         self.right = None;
+        self.revealed = false;
+        self.scroll = 0;
         self.goals_met = vec![false; self.current().goals.len()];
         self.step_done = false;
         self.overrides.clear();
@@ -154,11 +166,33 @@ impl LessonState {
             return;
         }
         self.answer = Some(choice);
+        self.reveal();
+    }
+
+    /// Shows the answer without a choice (a teacher in front of a room that answered aloud).
+    pub fn reveal(&mut self) {
+        if self.current().question.is_none() || self.revealed {
+            return;
+        }
+        self.revealed = true;
         self.right = check_step(&self.lesson, self.step).answer;
     }
 
     pub fn question_pending(&self) -> bool {
-        self.current().question.is_some() && self.answer.is_none()
+        self.current().question.is_some() && !self.revealed
+    }
+
+    /// Where the world is held until the question is answered.
+    pub fn hold(&self) -> Option<SimTime> {
+        if !self.question_pending() {
+            return None;
+        }
+        self.current().question.as_ref().map(|q| q.hold)
+    }
+
+    /// The goals are shown once nothing is left to predict: they would say what to expect.
+    pub fn goals_visible(&self) -> bool {
+        !self.question_pending()
     }
 
     /// Records the step (and whether the lesson is done). Failing to write must not

@@ -16,7 +16,7 @@ mod pacing;
 mod scenario;
 pub mod timeline;
 
-pub use pacing::{DEFAULT_SPEED, SPEEDS, TUI_RATE, speed_for_rate, speed_index};
+pub use pacing::{DEFAULT_SPEED, SPEEDS, TUI_RATE, nearest_speed, speed_for_rate, speed_index};
 
 use crate::headless::CliError;
 use crate::i18n::{Lang, tr, trf};
@@ -271,6 +271,9 @@ impl App {
                 let note = st.save();
                 self.knobs = knobs::unlocked(&step.knobs);
                 self.paused = false;
+                if let Some(speed) = step.speed {
+                    self.speed = nearest_speed(speed);
+                }
                 self.replace_sim(sim);
                 if let Some(note) = note {
                     self.tell_progress(&note);

@@ -25,17 +25,24 @@ pub fn speed_for_rate(rate: f64) -> usize {
     if rate.is_nan() || rate <= 0.0 {
         return DEFAULT_SPEED;
     }
-    let want = (WATCHABLE_RECORDS_PER_SECOND / rate).ln();
+    nearest_speed(WATCHABLE_RECORDS_PER_SECOND / rate)
+}
+
+/// The preset equal to `factor` (virtual seconds per wall second), if there is one.
+/// The preset nearest `factor` on a log scale (a lesson step's declared speed).
+pub fn nearest_speed(factor: f64) -> usize {
+    if factor.is_nan() || factor <= 0.0 {
+        return DEFAULT_SPEED;
+    }
     (0..SPEEDS.len())
         .min_by(|&a, &b| {
-            let da = (SPEEDS[a].ln() - want).abs();
-            let db = (SPEEDS[b].ln() - want).abs();
+            let da = (SPEEDS[a].ln() - factor.ln()).abs();
+            let db = (SPEEDS[b].ln() - factor.ln()).abs();
             da.total_cmp(&db)
         })
         .unwrap_or(DEFAULT_SPEED)
 }
 
-/// The preset equal to `factor` (virtual seconds per wall second), if there is one.
 pub fn speed_index(factor: f64) -> Option<usize> {
     SPEEDS.iter().position(|s| (s - factor).abs() < 1e-9)
 }

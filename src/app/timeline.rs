@@ -18,6 +18,7 @@ use super::journey::{Journey, Sends};
 use super::memory::FlowMemory;
 use super::metrics::Metrics;
 use super::narrate::LogEntry;
+use super::lesson::LessonState;
 use super::{App, Level};
 use crate::i18n::{tr, trf};
 use crate::scenarios::{Beat, BeatWhen, Moment};
@@ -287,6 +288,11 @@ impl App {
             Some(b) if b <= target && b >= self.sim.now() => b,
             _ => target,
         };
+        // A lesson's question holds the world until it is answered.
+        let target = match self.lesson.as_ref().and_then(LessonState::hold) {
+            Some(h) if h <= target => h.max(self.sim.now()),
+            _ => target,
+        };
         while let Some(c) = self.timeline.due(target).cloned() {
             if !self.run_to(c.t, budget) {
                 return false;
@@ -306,7 +312,25 @@ impl App {
         }
         self.maybe_checkpoint();
         self.play_beats();
+        self.hold_for_question();
         done
+    }
+
+    /// Holds the world at a lesson question's hold until the learner answers: paused, the
+    /// narration line saying why.
+    fn hold_for_question(&mut self) {
+        let Some(h) = self.lesson.as_ref().and_then(LessonState::hold) else {
+            return;
+        };
+        if self.sim.now() < h || self.beat_caption.is_some() {
+            return;
+        }
+        self.paused = true;
+        self.settle_screen();
+        self.beat_caption = Some(crate::lesson::Text {
+            en: crate::i18n::tr(crate::i18n::Lang::En, "course.held").to_string(),
+            zh: crate::i18n::tr(crate::i18n::Lang::Zh, "course.held").to_string(),
+        });
     }
 
     fn run_to(&mut self, t: SimTime, budget: Option<u64>) -> bool {

@@ -8,6 +8,7 @@ pub(super) static TEXTS: &[(&str, &str, &str)] = &[
     ("flow.behind", "{n} behind the leader", "落后 leader {n} 条"),
     ("flow.broker_down", "broker down", "broker 已宕机"),
     ("flow.broker_isolated", "cut off", "网络隔离"),
+    ("flow.figures", "producer", "生产者指标"),
     ("flow.hold.no_leader", "ready, waits: no leader known", "已就绪，等待：尚不知道 leader"),
     ("flow.hold.not_connected", "ready, waits: connecting to the leader", "已就绪，等待：正在连接 leader"),
     ("flow.in_flight_full", "ready, waits: max.in.flight reached", "已就绪，等待：在途请求已达 max.in.flight"),

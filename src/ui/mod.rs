@@ -53,6 +53,21 @@ impl Ctx<'_> {
     pub fn glyphs(&self) -> &Glyphs {
         &self.app.glyphs
     }
+    /// Whether the flow view shows `part`: a lesson's step names the parts it shows; the
+    /// sandbox shows them all.
+    pub fn shows(&self, part: crate::lesson::Part) -> bool {
+        self.app
+            .lesson
+            .as_ref()
+            .is_none_or(|st| st.current().shows(part))
+    }
+    /// Whether a lesson's step asks for `part` by name (rather than showing everything).
+    pub fn asked_for(&self, part: crate::lesson::Part) -> bool {
+        self.app
+            .lesson
+            .as_ref()
+            .is_some_and(|st| st.current().show.len() < crate::lesson::Part::ALL.len() && st.current().shows(part))
+    }
 }
 
 /// Panels by identity (the app's focusable ones plus the knobs).

@@ -139,6 +139,8 @@ fn is_closing(c: char) -> bool {
             | ']'
             | '}'
             | '%'
+            | '”'
+            | '’'
     )
 }
 
@@ -146,7 +148,7 @@ fn is_closing(c: char) -> bool {
 fn is_opening(c: char) -> bool {
     matches!(
         c,
-        '（' | '「' | '『' | '《' | '〈' | '【' | '〔' | '(' | '[' | '{'
+        '（' | '「' | '『' | '《' | '〈' | '【' | '〔' | '(' | '[' | '{' | '“' | '‘'
     )
 }
 
@@ -190,6 +192,35 @@ fn units(paragraph: &str) -> Vec<Unit> {
         pending_space = false;
         if char_width(c) > 0 {
             in_word = !is_wide(c);
+        }
+    }
+    keep_numbers_with_units(out)
+}
+
+/// Units of measure a number must not be split from at a line end ("18 s", "5 ms").
+const UNIT_WORDS: &[&str] = &[
+    "s", "ms", "µs", "us", "min", "h", "B", "KB", "MB", "GB", "KiB", "MiB", "%", "×",
+];
+
+/// Glues a unit of measure to the number before it: an English unit after a space, or the
+/// first Chinese character after a number ("5000 条", "18 秒").
+fn keep_numbers_with_units(units: Vec<Unit>) -> Vec<Unit> {
+    let mut out: Vec<Unit> = Vec::with_capacity(units.len());
+    for u in units {
+        let after_number = out
+            .last()
+            .is_some_and(|l| l.text.chars().next_back().is_some_and(|c| c.is_ascii_digit()));
+        let word = u.text.trim_end_matches(is_closing);
+        let is_unit =
+            UNIT_WORDS.contains(&word) || u.text.chars().next().is_some_and(is_wide);
+        match out.last_mut() {
+            Some(last) if after_number && is_unit => {
+                if u.space_before {
+                    last.text.push(' ');
+                }
+                last.text.push_str(&u.text);
+            }
+            _ => out.push(u),
         }
     }
     out
@@ -251,6 +282,17 @@ pub fn wrap(s: &str, max: usize) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_stay_with_their_units_and_quotes_with_their_words() {
+        // "18 s" would break after 18 at width 10 if the unit were a word of its own.
+        assert_eq!(wrap("timeout is 18 s", 12), vec!["timeout is", "18 s"]);
+        assert_eq!(wrap("共 5000 条消息", 8), vec!["共", "5000 条", "消息"]);
+        // An opening quote never ends a line, a closing one never starts one.
+        for line in wrap("记为“丢失（Broker 端）”的消息", 6) {
+            assert!(!line.ends_with('“') && !line.starts_with('”'), "{line}");
+        }
+    }
 
     #[test]
     fn width_counts_columns_not_bytes() {

@@ -28,6 +28,7 @@ mod wire;
 pub use canvas::Canvas;
 
 use super::Ctx;
+use crate::lesson::Part;
 use crate::sim::view::{ConsumerGroup, NetworkClient, Partition, View};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -56,7 +57,8 @@ impl<'a> Scene<'a> {
     }
 }
 
-/// Draws the flow view into `area`.
+/// Draws the flow view into `area`: the parts shown (all in the sandbox; a lesson's step
+/// names its own), in travel order.
 pub fn draw(frame: &mut Frame, area: Rect, cx: &Ctx) {
     let scene = Scene::of(cx);
     let cfg = cx.app.sim.config();
@@ -64,27 +66,47 @@ pub fn draw(frame: &mut Frame, area: Rect, cx: &Ctx) {
     let brokers = cfg.topology.brokers as u16;
     let tall = area.height >= 30;
     let lanes = parts.min(MAX_LANES) + u16::from(parts > MAX_LANES);
-    let producer_h = lanes + 2 + u16::from(tall && lanes < 4);
+    let producer_shown = [Part::Application, Part::Accumulator, Part::Sender]
+        .iter()
+        .any(|p| cx.shows(*p));
+    let producer_h = if producer_shown {
+        lanes + 2 + u16::from(tall && lanes < 4)
+    } else {
+        0
+    };
+    let wires_h = if cx.shows(Part::Requests) { brokers } else { 0 };
     let knobs_h = if tall {
         story::knob_lines(cx, area.width).len() as u16
     } else {
         0
     };
-    let consumers = story::consumer_lines_wanted(cx);
-    let bottom_h = consumers + 1;
-    let narration_h = 2;
-    let journey = story::journey_lines(cx, area.width);
-    let journey_h = journey.len() as u16;
-    let fixed = producer_h + brokers + bottom_h + narration_h + knobs_h + journey_h;
-    let logs_h = area.height.saturating_sub(fixed).max(3);
-    // Tall screens give what the tapes do not need to the event log.
-    let wanted_logs = logs::rows_wanted(cx, logs_h);
-    let events_h = if area.height >= 44 {
-        logs_h.saturating_sub(wanted_logs)
+    let consumers = if cx.shows(Part::Consumer) {
+        story::consumer_lines_wanted(cx)
     } else {
         0
     };
-    let logs_h = logs_h - events_h;
+    let figures = story::figures_shown(cx, area.height);
+    let bottom_h = consumers + u16::from(cx.shows(Part::Ledger)) + u16::from(figures);
+    let narration_h = 2;
+    let journey = story::journey_lines(cx, area.width);
+    let journey_h = journey.len() as u16;
+    let fixed = producer_h + wires_h + bottom_h + narration_h + knobs_h + journey_h;
+    let rest = area.height.saturating_sub(fixed);
+    let (logs_h, events_h) = if cx.shows(Part::Logs) {
+        let logs_h = rest.max(3);
+        // Tall screens give what the tapes do not need to the event log.
+        let wanted_logs = logs::rows_wanted(cx, logs_h);
+        let events_h = if area.height >= 44 && cx.shows(Part::Events) {
+            logs_h.saturating_sub(wanted_logs)
+        } else {
+            0
+        };
+        (logs_h - events_h, events_h)
+    } else if cx.shows(Part::Events) {
+        (0, rest)
+    } else {
+        (0, 0)
+    };
     let [
         prod,
         wires,
@@ -96,7 +118,7 @@ pub fn draw(frame: &mut Frame, area: Rect, cx: &Ctx) {
         knobs,
     ] = Layout::vertical([
         Constraint::Length(producer_h),
-        Constraint::Length(brokers),
+        Constraint::Length(wires_h),
         Constraint::Length(logs_h),
         Constraint::Length(events_h),
         Constraint::Length(bottom_h),
@@ -105,13 +127,19 @@ pub fn draw(frame: &mut Frame, area: Rect, cx: &Ctx) {
         Constraint::Length(knobs_h),
     ])
     .areas(area);
-    sending::draw(frame, prod, cx, &scene);
-    wire::draw(frame, wires, cx, &scene);
-    logs::draw(frame, logs_area, cx, &scene);
+    if producer_h > 0 {
+        sending::draw(frame, prod, cx, &scene);
+    }
+    if wires_h > 0 {
+        wire::draw(frame, wires, cx, &scene);
+    }
+    if logs_h > 0 {
+        logs::draw(frame, logs_area, cx, &scene);
+    }
     if events_h >= 3 {
         super::panels::log(frame, events, cx);
     }
-    story::bottom(frame, bottom, cx, &scene);
+    story::bottom(frame, bottom, cx, &scene, consumers, figures);
     if journey_h > 0 {
         frame.render_widget(ratatui::widgets::Paragraph::new(journey), journey_area);
     }

@@ -2,6 +2,7 @@
 //! RecordAccumulator's deques of batches, and the Sender's connections.
 
 use super::{Scene, columns};
+use crate::lesson::Part;
 use crate::sim::trace::PartitionChoice;
 use crate::sim::view::{AppState, Batch, ConnState, Hold, Lane, SimTime, Wait};
 use crate::ui::{Ctx, PanelId, block, block_titled};
@@ -14,17 +15,38 @@ use ratatui::widgets::Paragraph;
 /// Cells in a batch box: one per record while few, a fill against batch.size when many.
 const BOX_CELLS: usize = 8;
 
+/// The producer's row: the application thread (on wide screens, or where a lesson asks for
+/// it), the RecordAccumulator and the Sender, each only if shown.
 pub fn draw(frame: &mut Frame, area: Rect, cx: &Ctx, scene: &Scene) {
-    let wide = area.width >= 110;
-    let app_w = if wide { area.width / 5 + 4 } else { 0 };
-    let sender_w = if area.width >= 100 { 29 } else { 25 };
+    let show_app = cx.shows(Part::Application)
+        && (area.width >= 110 || (cx.asked_for(Part::Application) && area.width >= 60));
+    let show_acc = cx.shows(Part::Accumulator);
+    let show_sender = cx.shows(Part::Sender);
+    let mut app_w = if show_app { area.width / 5 + 4 } else { 0 };
+    let sender_w = match (show_sender, area.width >= 100) {
+        (false, _) => 0,
+        (true, true) => 29,
+        (true, false) => 25,
+    };
+    if !show_acc {
+        // The application thread takes what the accumulator would have had.
+        app_w = if show_app { area.width - sender_w } else { 0 };
+    }
     let acc_w = area.width.saturating_sub(app_w + sender_w);
     let [app_area, acc_area, sender_area] = columns(area, [app_w, acc_w, sender_w]);
-    if wide {
+    if show_app {
         application(frame, app_area, cx);
     }
-    accumulator(frame, acc_area, cx, scene);
-    sender(frame, sender_area, cx, scene);
+    if show_acc {
+        accumulator(frame, acc_area, cx, scene);
+    }
+    if show_sender {
+        if !show_acc && !show_app {
+            sender(frame, area, cx, scene);
+        } else {
+            sender(frame, sender_area, cx, scene);
+        }
+    }
 }
 
 /// A duration as a short countdown: `850µs`, `3.2ms`, `2.1s`.

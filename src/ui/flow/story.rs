@@ -2,6 +2,7 @@
 //! countdown), the ledger's counts, the narration of the latest event, and the knobs.
 
 use super::Scene;
+use crate::lesson::Part;
 use super::sending::short;
 use crate::app::narrate::Level;
 use crate::sim::view::Phase;
@@ -19,11 +20,74 @@ pub fn consumer_lines_wanted(cx: &Ctx) -> u16 {
     (cx.app.sim.config().consumer.consumers as u16).clamp(1, MAX_CONSUMERS)
 }
 
-pub fn bottom(frame: &mut Frame, area: Rect, cx: &Ctx, scene: &Scene) {
-    let mut lines = consumer_lines(cx, scene);
-    lines.truncate(area.height.saturating_sub(1) as usize);
-    lines.push(ledger_line(cx, area.width));
+/// Whether the producer's figures line is drawn: where a lesson's step asks for it, and in
+/// the sandbox on screens tall enough to spare the row.
+pub fn figures_shown(cx: &Ctx, height: u16) -> bool {
+    if cx.app.lesson.is_some() {
+        cx.asked_for(Part::Figures)
+    } else {
+        height >= 30
+    }
+}
+
+/// The consumers' lines (`consumers` of them), then the figures and the ledger as shown.
+pub fn bottom(
+    frame: &mut Frame,
+    area: Rect,
+    cx: &Ctx,
+    scene: &Scene,
+    consumers: u16,
+    figures: bool,
+) {
+    let mut lines = if consumers > 0 {
+        consumer_lines(cx, scene)
+    } else {
+        Vec::new()
+    };
+    lines.truncate(consumers as usize);
+    if figures {
+        lines.push(figures_line(cx));
+    }
+    if cx.shows(Part::Ledger) {
+        lines.push(ledger_line(cx, area.width));
+    }
     frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// The producer's figures, as Kafka's own metrics name them: records/s, records per batch
+/// and how full batches are against batch.size, send()-to-callback latency.
+fn figures_line(cx: &Ctx) -> Line<'static> {
+    let app = cx.app;
+    let m = &app.metrics;
+    let fmt = |v: Option<f64>| v.map_or("-".to_string(), |x| format!("{x:.1}"));
+    let last = m.throughput.back().copied().unwrap_or(0);
+    let dim = cx.theme().dim;
+    Line::from(vec![
+        Span::styled(format!(" {}", cx.t("flow.figures")), cx.theme().title),
+        Span::styled(
+            format!(" {} {last} rec/s ", cx.t("metrics.throughput_short")),
+            dim,
+        ),
+        Span::styled(
+            format!(
+                "· {} {:.1} · {} {:.0}% ",
+                cx.t("metrics.records_per_batch_short"),
+                m.avg_records_per_batch(),
+                cx.t("metrics.fill"),
+                m.avg_fill(app.sim.effective().batch_size) * 100.0
+            ),
+            dim,
+        ),
+        Span::styled(
+            format!(
+                "· {} p50 {} · p99 {} ms",
+                cx.t("label.latency"),
+                fmt(m.latency_ms(0.5)),
+                fmt(m.latency_ms(0.99))
+            ),
+            dim,
+        ),
+    ])
 }
 
 fn consumer_lines(cx: &Ctx, scene: &Scene) -> Vec<Line<'static>> {
