@@ -6,52 +6,172 @@ use super::{Ctx, text};
 use crate::app::lesson::LessonState;
 use crate::i18n::trf;
 use ratatui::Frame;
-use ratatui::layout::Rect;
-use ratatui::style::Style;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, List, ListItem, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Clear, List, ListItem, Paragraph};
 
+/// The lesson panel: the step's text (scrolled with ↑/↓ where the panel is too short for it)
+/// above what must never be cut, pinned at the bottom: the question with its choices, the
+/// goals (once nothing is left to predict), and the keys.
 pub fn panel(frame: &mut Frame, area: Rect, cx: &Ctx, st: &LessonState) {
     let lang = cx.app.lang;
+    let title = format!(" {} · {} ", st.lesson.number, st.lesson.title.get(lang));
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_set(cx.glyphs().border_focus)
+        .border_style(cx.theme().border_focus)
+        .title(Span::styled(title, cx.theme().selected));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if inner.width == 0 || inner.height == 0 {
+        return;
+    }
+    let width = inner.width as usize;
+    let (text, (mut pinned, optional)) = if st.presenter {
+        (presenter_text(cx, st, width), presenter_pinned(cx, st, width))
+    } else {
+        (step_text(cx, st, width), pinned_lines(cx, st, width))
+    };
+    // The pinned part keeps what it needs, leaving the text at least a few rows; the keys
+    // and notes come after the question and goals, and go first when rows are short.
+    let room = inner.height.saturating_sub(MIN_TEXT_ROWS.min(inner.height)) as usize;
+    if pinned.len() + optional.len() <= room {
+        pinned.extend(optional);
+    }
+    let pinned_h = pinned.len().min(room) as u16;
+    let [text_area, pinned_area] =
+        Layout::vertical([Constraint::Min(0), Constraint::Length(pinned_h)]).areas(inner);
+    let rows = text_area.height as usize;
+    let overflow = text.len() > rows;
+    // With more text than rows, the last row says so and ↑/↓ scroll.
+    let shown_rows = if overflow { rows.saturating_sub(1) } else { rows };
+    let max_scroll = text.len().saturating_sub(shown_rows);
+    let scroll = (st.scroll as usize).min(max_scroll);
+    let mut visible: Vec<Line> = text.into_iter().skip(scroll).take(shown_rows).collect();
+    if overflow && rows > 0 {
+        let more = if scroll < max_scroll {
+            cx.t("course.more").to_string()
+        } else {
+            "↑".to_string()
+        };
+        visible.push(Line::from(Span::styled(more, cx.theme().dim)));
+    }
+    let mut paragraph = Paragraph::new(visible);
+    if st.presenter {
+        // For the back of the room: the key sentence in the middle.
+        paragraph = paragraph.alignment(ratatui::layout::Alignment::Center);
+    }
+    frame.render_widget(paragraph, text_area);
+    let skip = pinned.len().saturating_sub(pinned_h as usize);
+    frame.render_widget(
+        Paragraph::new(pinned.into_iter().skip(skip).collect::<Vec<_>>()),
+        pinned_area,
+    );
+}
+
+/// Rows the step's text keeps however much the pinned part needs.
+const MIN_TEXT_ROWS: u16 = 3;
+
+fn wrapped<'a>(s: &str, width: usize, style: Style) -> impl Iterator<Item = Line<'a>> {
+    text::wrap(s, width)
+        .into_iter()
+        .map(move |l| Line::from(Span::styled(l, style)))
+}
+
+/// "Step n/total", the step's paragraphs, what the answer revealed, the hints asked for.
+fn step_text<'a>(cx: &Ctx, st: &LessonState, width: usize) -> Vec<Line<'a>> {
+    let lang = cx.app.lang;
     let step = st.current();
-    let width = area.width.saturating_sub(2) as usize;
-    let mut lines: Vec<Line> = Vec::new();
-    let total = st.lesson.steps.len();
-    lines.push(Line::from(Span::styled(
-        trf(
-            lang,
-            "course.step",
-            &[
-                ("n", &(st.step + 1).to_string()),
-                ("total", &total.to_string()),
-            ],
-        ),
-        cx.theme().accent,
-    )));
+    let mut lines = vec![step_heading(cx, st)];
+    // Once answered, what happened comes first: it is what the learner reads now.
+    if let Some(q) = step.question.as_ref().filter(|_| st.revealed) {
+        lines.push(Line::from(Span::styled(
+            cx.t("course.reveal"),
+            cx.theme().title,
+        )));
+        for para in q.reveal.get(lang).split("\n\n") {
+            lines.extend(wrapped(para.trim(), width, cx.theme().accent));
+            lines.push(Line::from(""));
+        }
+    }
     for para in step.text.get(lang).split("\n\n") {
-        for l in text::wrap(para.trim(), width) {
-            lines.push(Line::from(l));
+        lines.extend(wrapped(para.trim(), width, Style::default()));
+        lines.push(Line::from(""));
+    }
+    for (i, h) in step.hints.iter().take(st.hints_shown).enumerate() {
+        let label = trf(lang, "course.hint", &[("n", &(i + 1).to_string())]);
+        for (j, l) in text::wrap(&format!("{label}{}", h.get(lang)), width)
+            .into_iter()
+            .enumerate()
+        {
+            let style = if j == 0 { cx.theme().warn } else { Style::default() };
+            lines.push(Line::from(Span::styled(l, style)));
         }
         lines.push(Line::from(""));
     }
-    lines.push(Line::from(Span::styled(
-        cx.t("course.goals"),
-        cx.theme().title,
-    )));
-    for (g, met) in step
-        .goals
-        .iter()
-        .zip(st.goals_met.iter().chain(std::iter::repeat(&false)))
-    {
-        let (mark, style) = if *met {
-            (cx.glyphs().check, cx.theme().ok)
-        } else {
-            (cx.glyphs().cross, cx.theme().bad)
-        };
-        lines.push(Line::from(vec![
-            Span::styled(format!("{mark} "), style),
-            Span::raw(g.text.get(lang).to_string()),
-        ]));
+    lines
+}
+
+fn step_heading<'a>(cx: &Ctx, st: &LessonState) -> Line<'a> {
+    let mut heading = trf(
+        cx.app.lang,
+        "course.step",
+        &[
+            ("n", &(st.step + 1).to_string()),
+            ("total", &st.lesson.steps.len().to_string()),
+        ],
+    );
+    if st.presenter {
+        heading = format!("{heading} · {}", cx.t("course.presenter"));
+    }
+    Line::from(Span::styled(heading, cx.theme().accent))
+}
+
+/// Lines that must be seen, and lines that may go when rows are short.
+type Pinned<'a> = (Vec<Line<'a>>, Vec<Line<'a>>);
+
+/// The question (while it waits, and marked once answered) and the goals; then, if there is
+/// room, the keys.
+fn pinned_lines<'a>(cx: &Ctx, st: &LessonState, width: usize) -> Pinned<'a> {
+    let lang = cx.app.lang;
+    let step = st.current();
+    let mut lines = Vec::new();
+    if step.question.is_some() {
+        lines.extend(question_lines(cx, st, width, false));
+    }
+    let mut optional = Vec::new();
+    if st.goals_visible() {
+        lines.push(Line::from(Span::styled(cx.t("course.goals"), cx.theme().title)));
+        for (g, met) in step
+            .goals
+            .iter()
+            .zip(st.goals_met.iter().chain(std::iter::repeat(&false)))
+        {
+            let (mark, style) = if *met {
+                (cx.glyphs().check, cx.theme().ok)
+            } else {
+                (cx.glyphs().cross, cx.theme().bad)
+            };
+            let text = format!("{mark} {}", g.text.get(lang));
+            for (j, l) in text::wrap(&text, width).into_iter().enumerate() {
+                lines.push(if j == 0 {
+                    Line::from(vec![
+                        Span::styled(format!("{mark} "), style),
+                        Span::raw(l.chars().skip(mark.chars().count() + 1).collect::<String>()),
+                    ])
+                } else {
+                    Line::from(l)
+                });
+            }
+        }
+    } else {
+        optional.push(Line::from(Span::styled(cx.t("course.goals"), cx.theme().title)));
+        optional.extend(wrapped(
+            cx.t("course.goals_after_answer"),
+            width,
+            cx.theme().dim,
+        ));
     }
     if st.step_done {
         let done = cx.t(if st.is_last() {
@@ -61,79 +181,96 @@ pub fn panel(frame: &mut Frame, area: Rect, cx: &Ctx, st: &LessonState) {
         });
         lines.push(Line::from(Span::styled(done, cx.theme().ok)));
         if st.is_last() {
-            for l in text::wrap(st.lesson.closing.get(lang), width) {
-                lines.push(Line::from(Span::styled(l, cx.theme().accent)));
-            }
+            lines.extend(wrapped(st.lesson.closing.get(lang), width, cx.theme().accent));
         }
     }
-    if let Some(q) = &step.question {
-        lines.push(Line::from(""));
-        lines.push(Line::from(Span::styled(
-            cx.t("course.predict_first"),
-            cx.theme().title,
-        )));
-        for l in text::wrap(q.prompt.get(lang), width) {
-            lines.push(Line::from(l));
-        }
-        for (i, c) in q.choices.iter().enumerate() {
-            let mut style = Style::default();
-            let mut tail = String::new();
-            if st.answer == Some(i) {
-                style = cx.theme().selected;
-                tail = format!(" {}", cx.t("course.your_answer"));
-            }
-            if st.answer.is_some() && st.right == Some(i) {
-                style = cx.theme().ok;
-                tail.push(' ');
-                tail.push_str(cx.t("course.simulation_says_so"));
-            }
-            lines.push(Line::from(Span::styled(
-                format!("{} {}{tail}", i + 1, c.text.get(lang)),
-                style,
-            )));
-        }
-        if st.answer.is_none() {
-            lines.push(Line::from(Span::styled(
-                cx.t("course.answer_with_number"),
-                cx.theme().dim,
-            )));
-        }
-    }
-    for (i, h) in step.hints.iter().take(st.hints_shown).enumerate() {
-        lines.push(Line::from(""));
-        let label = trf(lang, "course.hint", &[("n", &(i + 1).to_string())]);
-        for (j, l) in text::wrap(&format!("{label}{}", h.get(lang)), width)
-            .into_iter()
-            .enumerate()
-        {
-            lines.push(Line::from(Span::styled(
-                l,
-                if j == 0 {
-                    cx.theme().warn
-                } else {
-                    Style::default()
-                },
-            )));
-        }
-    }
-    lines.push(Line::from(""));
     let knobs: Vec<&str> = step.knobs.iter().map(String::as_str).collect();
     let keys = trf(lang, "course.keys", &[("knobs", &knobs.join(", "))]);
-    for l in text::wrap(&keys, width) {
-        lines.push(Line::from(Span::styled(l, cx.theme().dim)));
+    optional.extend(wrapped(&keys, width, cx.theme().dim));
+    (lines, optional)
+}
+
+/// "Predict first", the prompt and the numbered choices; once revealed, the learner's
+/// answer and the simulation's.
+fn question_lines<'a>(cx: &Ctx, st: &LessonState, width: usize, big: bool) -> Vec<Line<'a>> {
+    let lang = cx.app.lang;
+    let Some(q) = &st.current().question else {
+        return Vec::new();
+    };
+    let bold = Style::default().add_modifier(Modifier::BOLD);
+    let mut lines = vec![Line::from(Span::styled(
+        cx.t("course.predict_first"),
+        cx.theme().title,
+    ))];
+    lines.extend(wrapped(q.prompt.get(lang), width, if big { bold } else { Style::default() }));
+    for (i, c) in q.choices.iter().enumerate() {
+        if big {
+            lines.push(Line::from(""));
+        }
+        let mut style = Style::default();
+        let mut tail = String::new();
+        if st.answer == Some(i) {
+            style = cx.theme().selected;
+            tail = format!(" {}", cx.t("course.your_answer"));
+        }
+        if st.revealed && st.right == Some(i) {
+            style = cx.theme().ok;
+            tail.push(' ');
+            tail.push_str(cx.t("course.simulation_says_so"));
+        }
+        let text = format!("{} {}{tail}", i + 1, c.text.get(lang));
+        lines.extend(wrapped(&text, width, style));
     }
-    let title = format!(" {} · {} ", st.lesson.number, st.lesson.title.get(lang));
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_set(cx.glyphs().border_focus)
-        .border_style(cx.theme().border_focus)
-        .title(Span::styled(title, cx.theme().selected));
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .block(block),
-        area,
-    );
+    if st.question_pending() {
+        let how = format!(
+            "{} · {}",
+            cx.t("course.answer_with_number"),
+            cx.t("course.reveal_hint")
+        );
+        lines.extend(wrapped(&how, width, cx.theme().dim));
+    }
+    lines.push(Line::from(""));
+    lines
+}
+
+/// Presenter mode: the step's key sentence, bold and spaced, for the back of the room; the
+/// reveal once the answer is shown. No hints.
+fn presenter_text<'a>(cx: &Ctx, st: &LessonState, width: usize) -> Vec<Line<'a>> {
+    let lang = cx.app.lang;
+    let step = st.current();
+    let bold = Style::default().add_modifier(Modifier::BOLD);
+    let mut lines = vec![step_heading(cx, st), Line::from("")];
+    lines.extend(wrapped(step.key.get(lang), width, bold));
+    lines.push(Line::from(""));
+    if let Some(q) = step.question.as_ref().filter(|_| st.revealed) {
+        lines.extend(wrapped(q.reveal.get(lang), width, cx.theme().accent));
+        lines.push(Line::from(""));
+    }
+    lines
+}
+
+/// Presenter mode's pinned part: the question for the room, the goals once answered, and
+/// the clicker's keys.
+fn presenter_pinned<'a>(cx: &Ctx, st: &LessonState, width: usize) -> Pinned<'a> {
+    let lang = cx.app.lang;
+    let step = st.current();
+    let mut lines = question_lines(cx, st, width, true);
+    if st.goals_visible() {
+        for (g, met) in step
+            .goals
+            .iter()
+            .zip(st.goals_met.iter().chain(std::iter::repeat(&false)))
+        {
+            let (mark, style) = if *met {
+                (cx.glyphs().check, cx.theme().ok)
+            } else {
+                (cx.glyphs().cross, cx.theme().bad)
+            };
+            lines.extend(wrapped(&format!("{mark} {}", g.text.get(lang)), width, style));
+        }
+    }
+    let keys = wrapped(cx.t("course.presenter_keys"), width, cx.theme().dim).collect();
+    (lines, keys)
 }
 
 /// The home screen: the lessons with progress marks, and the sandbox.

@@ -200,7 +200,9 @@ pub fn draw(frame: &mut Frame, app: &App) {
     timeline::draw(frame, bar, &cx);
     if let Some(st) = &app.lesson {
         // The lesson beside the animation.
-        let side = (body.width * 38 / 100).max(34).min(body.width / 2);
+        // Presenter mode gives the room's text more of the width.
+        let share = if st.presenter { 45 } else { 38 };
+        let side = (body.width * share / 100).max(34).min(body.width / 2);
         let [main, panel] =
             Layout::horizontal([Constraint::Min(40), Constraint::Length(side)]).areas(body);
         if app.zoom {
