@@ -184,6 +184,12 @@ fn presenter_mode_shows_the_key_sentence_and_hides_hints() {
     key(&mut a, KeyCode::Char('P'));
     let s = screen_text(&a, 120, 36);
     assert!(!s.contains("Hint 1"), "hints are hidden in presenter mode\n{s}");
+    assert!(
+        !s.contains(&opening(&step.key.en)),
+        "the key sentence would answer the question: it waits for the reveal\n{s}"
+    );
+    key(&mut a, KeyCode::Char('r'));
+    let s = screen_text(&a, 120, 36);
     assert!(s.contains(&opening(&step.key.en)), "{s}");
     assert!(
         !s.contains(&opening(&step.text.en)),

@@ -299,6 +299,63 @@ text = { en = "nothing lost", zh = "不丢" }
 settings = { "linger.ms" = "SOLUTION" }
 "#;
 
+    /// LESSON with a question on how many records are acknowledged, held at `hold`, with
+    /// `text` as the step's text and a kill of partition 0's leader at `kill`.
+    fn asking(hold: &str, text: &str, kill: &str) -> Lesson {
+        let lesson = LESSON
+            .replace("SOLUTION", "50")
+            .replace("text = { en = \"t\"", &format!("text = {{ en = \"{text}\""))
+            .replace(
+                "knobs = [\"linger.ms\"]",
+                &format!("knobs = [\"linger.ms\"]\ncommands = [{{ at = \"{kill}\", fault = \"kill-leader:0\" }}]"),
+            );
+        let q = format!(
+            "[steps.question]\nprompt = {{ en = \"p\", zh = \"问\" }}\nhold = \"{hold}\"\n\
+             reveal = {{ en = \"r\", zh = \"揭晓\" }}\n\
+             [[steps.question.choices]]\ntext = {{ en = \"a\", zh = \"甲\" }}\nmetric = \"producer.acked\"\nop = \">=\"\nvalue = 1000\n\
+             [[steps.question.choices]]\ntext = {{ en = \"b\", zh = \"乙\" }}\nmetric = \"producer.acked\"\nop = \"<\"\nvalue = 1000\n"
+        );
+        parse(&format!("{lesson}{q}"), "q.toml").unwrap()
+    }
+
+    fn honesty_problems(l: &Lesson) -> Vec<String> {
+        check_lesson(l)
+            .into_iter()
+            .filter(|p| p.contains("held") || p.contains("answer's number"))
+            .collect()
+    }
+
+    #[test]
+    fn a_question_held_at_zero_before_its_fault_is_honest() {
+        let l = asking("0s", "t", "2s");
+        assert_eq!(honesty_problems(&l), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_question_held_after_its_metric_moved_gives_the_answer_away() {
+        let p = honesty_problems(&asking("1s", "t", "2s"));
+        assert!(
+            p.iter().any(|p| p.contains("producer.acked has already moved")),
+            "{p:?}"
+        );
+    }
+
+    #[test]
+    fn a_question_held_after_its_decisive_fault_is_too_late() {
+        let p = honesty_problems(&asking("0s", "t", "0s"));
+        assert!(p.iter().any(|p| p.contains("decisive fault")), "{p:?}");
+    }
+
+    #[test]
+    fn a_text_that_writes_the_answer_is_caught() {
+        let acked = run_step(&asking("0s", "t", "2s"), &asking("0s", "t", "2s").steps[0], false)
+            .unwrap()
+            .producer
+            .acked;
+        let p = honesty_problems(&asking("0s", &format!("Expect {acked} acknowledgements."), "2s"));
+        assert!(p.iter().any(|p| p.contains("answer's number")), "{p:?}");
+    }
+
     #[test]
     fn a_number_counts_only_as_a_number_of_its_own() {
         assert!(mentions("the log holds 17 copies", 17.0));

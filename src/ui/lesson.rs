@@ -240,8 +240,11 @@ fn presenter_text<'a>(cx: &Ctx, st: &LessonState, width: usize) -> Vec<Line<'a>>
     let step = st.current();
     let bold = Style::default().add_modifier(Modifier::BOLD);
     let mut lines = vec![step_heading(cx, st), Line::from("")];
-    lines.extend(wrapped(step.key.get(lang), width, bold));
-    lines.push(Line::from(""));
+    // The key sentence states the step's idea: a question pending, it would answer it.
+    if !st.question_pending() {
+        lines.extend(wrapped(step.key.get(lang), width, bold));
+        lines.push(Line::from(""));
+    }
     if let Some(q) = step.question.as_ref().filter(|_| st.revealed) {
         lines.extend(wrapped(q.reveal.get(lang), width, cx.theme().accent));
         lines.push(Line::from(""));

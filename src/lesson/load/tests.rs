@@ -212,3 +212,64 @@ fn the_lessons_chinese_avoids_what_the_glossary_avoids() {
     }
     assert!(found.is_empty(), "{}", found.join("\n"));
 }
+
+#[test]
+fn a_step_shows_the_parts_it_names_in_travel_order_or_all_of_them() {
+    let l = parse(GOOD, "demo.toml").unwrap();
+    assert_eq!(l.steps[0].show, Part::ALL.to_vec());
+    let l = parse(
+        &GOOD.replace("knobs = [", "show = [\"ledger\", \"accumulator\"]\nknobs = ["),
+        "demo.toml",
+    )
+    .unwrap();
+    assert_eq!(l.steps[0].show, [Part::Accumulator, Part::Ledger]);
+}
+
+#[test]
+fn an_unknown_part_a_bad_speed_or_a_bad_hold_names_its_place() {
+    let e = parse(
+        &GOOD.replace("knobs = [", "show = [\"ledger\", \"panel 4\"]\nknobs = ["),
+        "demo.toml",
+    )
+    .unwrap_err();
+    assert_eq!((e.line, e.column), (Some(14), Some(19)), "{e}");
+    assert!(
+        e.message.contains("key 'show'") && e.message.contains("'panel 4' is not a part"),
+        "{e}"
+    );
+    let e = parse(&GOOD.replace("knobs = [", "speed = 0\nknobs = ["), "demo.toml").unwrap_err();
+    assert_eq!(e.line, Some(14), "{e}");
+    assert!(e.message.contains("key 'speed'"), "{e}");
+    let q = "[steps.question]\nprompt = { en = \"p\", zh = \"问\" }\nhold = \"soon\"\nreveal = { en = \"r\", zh = \"揭晓\" }\n\
+             [[steps.question.choices]]\ntext = { en = \"a\", zh = \"甲\" }\nmetric = \"producer.acked\"\nop = \">\"\nvalue = 0\n\
+             [[steps.question.choices]]\ntext = { en = \"b\", zh = \"乙\" }\nmetric = \"producer.acked\"\nop = \"==\"\nvalue = 0\n";
+    let e = parse(&format!("{GOOD}{q}"), "demo.toml").unwrap_err();
+    assert_eq!(e.line, Some(22), "{e}");
+    assert!(e.message.contains("key 'question.hold'"), "{e}");
+}
+
+#[test]
+fn a_step_without_its_key_sentence_or_a_question_without_its_reveal_does_not_load() {
+    let e = parse(
+        &GOOD.replace("key = { en = \"The key sentence.\", zh = \"要点。\" }\n", ""),
+        "demo.toml",
+    )
+    .unwrap_err();
+    assert!(e.message.contains("missing field `key`"), "{e}");
+    let e = parse(
+        &GOOD.replace("zh = \"要点。\"", "zh = \"\""),
+        "demo.toml",
+    )
+    .unwrap_err();
+    assert!(e.message.contains("key sentence"), "{e}");
+}
+
+#[test]
+fn notes_must_name_a_file_of_the_course_notes_and_a_section() {
+    let e = parse(
+        &GOOD.replace("004_b0714076a0a3cce6.txt: linger.ms", "the notes"),
+        "demo.toml",
+    )
+    .unwrap_err();
+    assert!(e.message.contains("key 'notes'"), "{e}");
+}
