@@ -274,6 +274,7 @@ impl App {
             self.speed = nearest_speed(speed);
         }
         self.beat_caption = None;
+        self.status = None;
         self.paused = false;
     }
 

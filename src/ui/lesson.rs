@@ -84,7 +84,7 @@ fn step_text<'a>(cx: &Ctx, st: &LessonState, width: usize) -> Vec<Line<'a>> {
     let lang = cx.app.lang;
     let step = st.current();
     let mut lines = vec![step_heading(cx, st)];
-    // Once answered, what happened comes first: it is what the learner reads now.
+    // What the learner reads now comes first: what the answer revealed, the hints asked for.
     if let Some(q) = step.question.as_ref().filter(|_| st.revealed) {
         lines.push(Line::from(Span::styled(
             cx.t("course.reveal"),
@@ -95,10 +95,6 @@ fn step_text<'a>(cx: &Ctx, st: &LessonState, width: usize) -> Vec<Line<'a>> {
             lines.push(Line::from(""));
         }
     }
-    for para in step.text.get(lang).split("\n\n") {
-        lines.extend(wrapped(para.trim(), width, Style::default()));
-        lines.push(Line::from(""));
-    }
     for (i, h) in step.hints.iter().take(st.hints_shown).enumerate() {
         let label = trf(lang, "course.hint", &[("n", &(i + 1).to_string())]);
         for (j, l) in text::wrap(&format!("{label}{}", h.get(lang)), width)
@@ -108,6 +104,10 @@ fn step_text<'a>(cx: &Ctx, st: &LessonState, width: usize) -> Vec<Line<'a>> {
             let style = if j == 0 { cx.theme().warn } else { Style::default() };
             lines.push(Line::from(Span::styled(l, style)));
         }
+        lines.push(Line::from(""));
+    }
+    for para in step.text.get(lang).split("\n\n") {
+        lines.extend(wrapped(para.trim(), width, Style::default()));
         lines.push(Line::from(""));
     }
     lines
