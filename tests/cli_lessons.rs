@@ -55,7 +55,7 @@ fn the_built_in_course_passes_its_own_check() {
         "{stdout}{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(stdout.contains("12 passed, 0 failed"), "{stdout}");
+    assert!(stdout.contains("20 passed, 0 failed"), "{stdout}");
 }
 
 #[test]
@@ -89,7 +89,7 @@ fn a_broken_lesson_file_names_file_line_and_column() {
     assert_eq!(out.status.code(), Some(2));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
-        stdout.contains("typo.toml:14:1:") && stdout.contains("knbos"),
+        stdout.contains("typo.toml:16:1:") && stdout.contains("knbos"),
         "{stdout}"
     );
 }
@@ -235,7 +235,7 @@ fn unknown_metrics_are_load_errors_with_their_place_and_key() {
     let stdout = text(&out.stdout);
     assert_eq!(out.status.code(), Some(2), "{stdout}");
     let expected = format!(
-        "FAIL {}:31:10: step 1, question choice 2, key 'metric': unknown metric 'producer.records_per_bach': 'producer' has no 'records_per_bach' (did you mean 'producer.records_per_batch'?)",
+        "FAIL {}:34:10: step 1, question choice 2, key 'metric': unknown metric 'producer.records_per_bach': 'producer' has no 'records_per_bach' (did you mean 'producer.records_per_batch'?)",
         file.display()
     );
     assert!(stdout.lines().any(|l| l == expected), "{stdout}");
@@ -245,7 +245,7 @@ fn unknown_metrics_are_load_errors_with_their_place_and_key() {
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(
         stderr.contains(&format!(
-            "{}:31:10: step 1, question choice 2, key 'metric'",
+            "{}:34:10: step 1, question choice 2, key 'metric'",
             file.display()
         )),
         "{stderr}"
@@ -254,7 +254,7 @@ fn unknown_metrics_are_load_errors_with_their_place_and_key() {
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(
-        stderr.contains("no lesson '1'") && stderr.contains(&format!("{}:31:10:", file.display())),
+        stderr.contains("no lesson '1'") && stderr.contains(&format!("{}:34:10:", file.display())),
         "{stderr}"
     );
 
@@ -271,7 +271,7 @@ fn unknown_metrics_are_load_errors_with_their_place_and_key() {
     assert_eq!(
         stderr.trim_end(),
         format!(
-            "kafka-flow: {}:16:10: step 1, goal 1, key 'metric': unknown metric 'partitions.3.leader': 'partitions' has 3 items in this lesson's setup (indexes 0 to 2)",
+            "kafka-flow: {}:18:10: step 1, goal 1, key 'metric': unknown metric 'partitions.3.leader': 'partitions' has 3 items in this lesson's setup (indexes 0 to 2)",
             file.display()
         )
     );

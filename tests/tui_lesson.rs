@@ -94,6 +94,10 @@ fn only_the_steps_knobs_are_offered_and_goals_turn_green() {
         a.knobs.iter().map(|k| k.name.as_str()).collect::<Vec<_>>(),
         ["linger.ms"]
     );
+    // The question holds the world at 0 until it is answered.
+    run(&mut a, 2_000);
+    assert_eq!(a.sim.now(), kafka_flow::sim::SimTime::ZERO);
+    key(&mut a, KeyCode::Char('1'));
     run(&mut a, 2_000);
     assert_eq!(a.lesson.as_ref().unwrap().goals_met, [false]);
     // → steps linger.ms 0 → 1 → 5 → 10 → 50.
@@ -200,6 +204,7 @@ fn the_status_line_says_when_progress_cannot_be_saved() {
     );
     assert!(screen_text(&a).contains("progress not saved:"), "on screen");
     // Finishing the step still says it, after the good news.
+    key(&mut a, KeyCode::Char('1'));
     for _ in 0..4 {
         key(&mut a, KeyCode::Right);
     }

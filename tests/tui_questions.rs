@@ -63,7 +63,10 @@ fn opening(text: &str) -> String {
 }
 
 fn words(text: &str, n: usize) -> String {
-    text.split_whitespace().take(n).collect::<Vec<_>>().join(" ")
+    text.split_whitespace()
+        .take(n)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 #[test]
@@ -176,7 +179,10 @@ fn r_reveals_without_an_answer_and_page_keys_move_between_steps() {
     assert!(st.revealed && st.answer.is_none() && st.right.is_some());
     key(&mut a, KeyCode::PageDown);
     assert_eq!(a.lesson.as_ref().unwrap().step, 1);
-    assert!(!a.lesson.as_ref().unwrap().revealed, "a new step asks again");
+    assert!(
+        !a.lesson.as_ref().unwrap().revealed,
+        "a new step asks again"
+    );
     assert_eq!(a.sim.now(), SimTime::ZERO);
     key(&mut a, KeyCode::PageUp);
     assert_eq!(a.lesson.as_ref().unwrap().step, 0);
@@ -195,7 +201,10 @@ fn presenter_mode_shows_the_key_sentence_and_hides_hints() {
     assert!(s.contains("Hint 1"), "{s}");
     key(&mut a, KeyCode::Char('P'));
     let s = screen_text(&a, 120, 36);
-    assert!(!s.contains("Hint 1"), "hints are hidden in presenter mode\n{s}");
+    assert!(
+        !s.contains("Hint 1"),
+        "hints are hidden in presenter mode\n{s}"
+    );
     assert!(
         !s.contains(&opening(&step.key.en)),
         "the key sentence would answer the question: it waits for the reveal\n{s}"
@@ -241,7 +250,10 @@ fn lesson_screens_at_three_sizes_in_both_languages() {
         }
         let mut a = a;
         key(&mut a, KeyCode::Char('P'));
-        insta::assert_snapshot!(format!("presenter_120x36_{tag}"), snapshot_screen(&a, 120, 36));
+        insta::assert_snapshot!(
+            format!("presenter_120x36_{tag}"),
+            snapshot_screen(&a, 120, 36)
+        );
         key(&mut a, KeyCode::Char('r'));
         insta::assert_snapshot!(
             format!("presenter_revealed_160x48_{tag}"),

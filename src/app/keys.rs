@@ -70,7 +70,9 @@ pub enum Action {
     /// `P`: presenter mode on / off.
     TogglePresenter,
     /// ↑ / ↓: scroll the step's text.
-    ScrollLesson { down: bool },
+    ScrollLesson {
+        down: bool,
+    },
 }
 
 /// What the keys mean while a lesson is open (only the ones that differ).

@@ -15,10 +15,10 @@
 //! `Sim::schedule` does for a saved scenario run headless.
 
 use super::journey::{Journey, Sends};
+use super::lesson::LessonState;
 use super::memory::FlowMemory;
 use super::metrics::Metrics;
 use super::narrate::LogEntry;
-use super::lesson::LessonState;
 use super::{App, Level};
 use crate::i18n::{tr, trf};
 use crate::scenarios::{Beat, BeatWhen, Moment};

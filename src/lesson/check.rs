@@ -163,10 +163,7 @@ fn honesty(lesson: &Lesson, step: &Step, outcome: &Summary) -> Vec<String> {
     let Some(q) = &step.question else {
         return problems;
     };
-    let (start, held) = match (
-        step_sim(lesson, step, false),
-        step_sim(lesson, step, false),
-    ) {
+    let (start, held) = match (step_sim(lesson, step, false), step_sim(lesson, step, false)) {
         (Ok(start), Ok(mut held)) => {
             held.run(Some(q.hold));
             (Summary::of(&start), Summary::of(&held))
@@ -174,7 +171,10 @@ fn honesty(lesson: &Lesson, step: &Step, outcome: &Summary) -> Vec<String> {
         (Err(e), _) | (_, Err(e)) => return vec![format!("the setup does not run: {e}")],
     };
     for c in &q.choices {
-        let (a, b) = (c.condition.metric.read(&start), c.condition.metric.read(&held));
+        let (a, b) = (
+            c.condition.metric.read(&start),
+            c.condition.metric.read(&held),
+        );
         if a != b {
             problems.push(format!(
                 "the question is held at {} but {} has already moved there ({} at 0 s, {} at the hold):                  the screen would give the answer away; hold it earlier",
@@ -335,7 +335,8 @@ settings = { "linger.ms" = "SOLUTION" }
     fn a_question_held_after_its_metric_moved_gives_the_answer_away() {
         let p = honesty_problems(&asking("1s", "t", "2s"));
         assert!(
-            p.iter().any(|p| p.contains("producer.acked has already moved")),
+            p.iter()
+                .any(|p| p.contains("producer.acked has already moved")),
             "{p:?}"
         );
     }
@@ -348,11 +349,19 @@ settings = { "linger.ms" = "SOLUTION" }
 
     #[test]
     fn a_text_that_writes_the_answer_is_caught() {
-        let acked = run_step(&asking("0s", "t", "2s"), &asking("0s", "t", "2s").steps[0], false)
-            .unwrap()
-            .producer
-            .acked;
-        let p = honesty_problems(&asking("0s", &format!("Expect {acked} acknowledgements."), "2s"));
+        let acked = run_step(
+            &asking("0s", "t", "2s"),
+            &asking("0s", "t", "2s").steps[0],
+            false,
+        )
+        .unwrap()
+        .producer
+        .acked;
+        let p = honesty_problems(&asking(
+            "0s",
+            &format!("Expect {acked} acknowledgements."),
+            "2s",
+        ));
         assert!(p.iter().any(|p| p.contains("answer's number")), "{p:?}");
     }
 

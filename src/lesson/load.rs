@@ -211,11 +211,12 @@ fn typed_step(
             let located = at.and_then(|s| s.question.as_ref());
             let hold = match &q.hold {
                 None => SimTime::ZERO,
-                Some(h) => parse_duration(h).map_err(|e| {
-                    let span = located.and_then(|q| q.hold.as_ref()).map(Spanned::span);
-                    (span, format!("step {n}, key 'question.hold': {e}"))
-                })
-                .map(|d| SimTime::ZERO + d)?,
+                Some(h) => parse_duration(h)
+                    .map_err(|e| {
+                        let span = located.and_then(|q| q.hold.as_ref()).map(Spanned::span);
+                        (span, format!("step {n}, key 'question.hold': {e}"))
+                    })
+                    .map(|d| SimTime::ZERO + d)?,
             };
             let reveal_span = located
                 .and_then(|q| q.reveal_speed.as_ref())
@@ -225,7 +226,12 @@ fn typed_step(
                 choices,
                 hold,
                 reveal: q.reveal,
-                reveal_speed: checked_speed(q.reveal_speed, reveal_span, n, "question.reveal_speed")?,
+                reveal_speed: checked_speed(
+                    q.reveal_speed,
+                    reveal_span,
+                    n,
+                    "question.reveal_speed",
+                )?,
             })
         }
     };
@@ -237,9 +243,13 @@ fn typed_step(
     let mut show = Vec::new();
     for (j, name) in step.show.iter().enumerate() {
         let span = at.and_then(|s| s.show.get(j)).map(Spanned::span);
-        let part = Part::parse(name).map_err(|e| (span.clone(), format!("step {n}, key 'show': {e}")))?;
+        let part =
+            Part::parse(name).map_err(|e| (span.clone(), format!("step {n}, key 'show': {e}")))?;
         if show.contains(&part) {
-            return Err((span, format!("step {n}, key 'show': '{name}' is listed twice")));
+            return Err((
+                span,
+                format!("step {n}, key 'show': '{name}' is listed twice"),
+            ));
         }
         show.push(part);
     }

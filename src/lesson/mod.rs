@@ -2,6 +2,8 @@
 //! with goals the program checks against the simulation's own numbers.
 
 pub mod check;
+#[cfg(test)]
+mod glossary_test;
 pub mod goals;
 pub mod load;
 pub mod metric;
@@ -154,7 +156,10 @@ impl Part {
             .find(|p| p.name() == name)
             .ok_or_else(|| {
                 let names: Vec<&str> = Part::ALL.iter().map(|p| p.name()).collect();
-                format!("'{name}' is not a part of the flow view ({})", names.join(", "))
+                format!(
+                    "'{name}' is not a part of the flow view ({})",
+                    names.join(", ")
+                )
             })
     }
 }

@@ -29,7 +29,10 @@ pub fn panel(frame: &mut Frame, area: Rect, cx: &Ctx, st: &LessonState) {
     }
     let width = inner.width as usize;
     let (text, (mut pinned, optional)) = if st.presenter {
-        (presenter_text(cx, st, width), presenter_pinned(cx, st, width))
+        (
+            presenter_text(cx, st, width),
+            presenter_pinned(cx, st, width),
+        )
     } else {
         (step_text(cx, st, width), pinned_lines(cx, st, width))
     };
@@ -45,7 +48,11 @@ pub fn panel(frame: &mut Frame, area: Rect, cx: &Ctx, st: &LessonState) {
     let rows = text_area.height as usize;
     let overflow = text.len() > rows;
     // With more text than rows, the last row says so and ↑/↓ scroll.
-    let shown_rows = if overflow { rows.saturating_sub(1) } else { rows };
+    let shown_rows = if overflow {
+        rows.saturating_sub(1)
+    } else {
+        rows
+    };
     let max_scroll = text.len().saturating_sub(shown_rows);
     let scroll = (st.scroll as usize).min(max_scroll);
     let mut visible: Vec<Line> = text.into_iter().skip(scroll).take(shown_rows).collect();
@@ -101,7 +108,11 @@ fn step_text<'a>(cx: &Ctx, st: &LessonState, width: usize) -> Vec<Line<'a>> {
             .into_iter()
             .enumerate()
         {
-            let style = if j == 0 { cx.theme().warn } else { Style::default() };
+            let style = if j == 0 {
+                cx.theme().warn
+            } else {
+                Style::default()
+            };
             lines.push(Line::from(Span::styled(l, style)));
         }
         lines.push(Line::from(""));
@@ -142,7 +153,10 @@ fn pinned_lines<'a>(cx: &Ctx, st: &LessonState, width: usize) -> Pinned<'a> {
     }
     let mut optional = Vec::new();
     if st.goals_visible() {
-        lines.push(Line::from(Span::styled(cx.t("course.goals"), cx.theme().title)));
+        lines.push(Line::from(Span::styled(
+            cx.t("course.goals"),
+            cx.theme().title,
+        )));
         for (g, met) in step
             .goals
             .iter()
@@ -166,7 +180,10 @@ fn pinned_lines<'a>(cx: &Ctx, st: &LessonState, width: usize) -> Pinned<'a> {
             }
         }
     } else {
-        optional.push(Line::from(Span::styled(cx.t("course.goals"), cx.theme().title)));
+        optional.push(Line::from(Span::styled(
+            cx.t("course.goals"),
+            cx.theme().title,
+        )));
         optional.extend(wrapped(
             cx.t("course.goals_after_answer"),
             width,
@@ -181,7 +198,11 @@ fn pinned_lines<'a>(cx: &Ctx, st: &LessonState, width: usize) -> Pinned<'a> {
         });
         lines.push(Line::from(Span::styled(done, cx.theme().ok)));
         if st.is_last() {
-            lines.extend(wrapped(st.lesson.closing.get(lang), width, cx.theme().accent));
+            lines.extend(wrapped(
+                st.lesson.closing.get(lang),
+                width,
+                cx.theme().accent,
+            ));
         }
     }
     let knobs: Vec<&str> = step.knobs.iter().map(String::as_str).collect();
@@ -202,7 +223,11 @@ fn question_lines<'a>(cx: &Ctx, st: &LessonState, width: usize, big: bool) -> Ve
         cx.t("course.predict_first"),
         cx.theme().title,
     ))];
-    lines.extend(wrapped(q.prompt.get(lang), width, if big { bold } else { Style::default() }));
+    lines.extend(wrapped(
+        q.prompt.get(lang),
+        width,
+        if big { bold } else { Style::default() },
+    ));
     for (i, c) in q.choices.iter().enumerate() {
         if big {
             lines.push(Line::from(""));
@@ -240,11 +265,14 @@ fn presenter_text<'a>(cx: &Ctx, st: &LessonState, width: usize) -> Vec<Line<'a>>
     let step = st.current();
     let bold = Style::default().add_modifier(Modifier::BOLD);
     let mut lines = vec![step_heading(cx, st), Line::from("")];
-    // The key sentence states the step's idea: a question pending, it would answer it.
-    if !st.question_pending() {
-        lines.extend(wrapped(step.key.get(lang), width, bold));
-        lines.push(Line::from(""));
+    // The key sentence states the step's idea: a question pending, it would answer it, so
+    // the question takes the middle of the panel instead.
+    if st.question_pending() {
+        lines.extend(question_lines(cx, st, width, true));
+        return lines;
     }
+    lines.extend(wrapped(step.key.get(lang), width, bold));
+    lines.push(Line::from(""));
     if let Some(q) = step.question.as_ref().filter(|_| st.revealed) {
         lines.extend(wrapped(q.reveal.get(lang), width, cx.theme().accent));
         lines.push(Line::from(""));
@@ -257,7 +285,11 @@ fn presenter_text<'a>(cx: &Ctx, st: &LessonState, width: usize) -> Vec<Line<'a>>
 fn presenter_pinned<'a>(cx: &Ctx, st: &LessonState, width: usize) -> Pinned<'a> {
     let lang = cx.app.lang;
     let step = st.current();
-    let mut lines = question_lines(cx, st, width, true);
+    let mut lines = if st.question_pending() {
+        Vec::new()
+    } else {
+        question_lines(cx, st, width, false)
+    };
     if st.goals_visible() {
         for (g, met) in step
             .goals
@@ -269,7 +301,11 @@ fn presenter_pinned<'a>(cx: &Ctx, st: &LessonState, width: usize) -> Pinned<'a> 
             } else {
                 (cx.glyphs().cross, cx.theme().bad)
             };
-            lines.extend(wrapped(&format!("{mark} {}", g.text.get(lang)), width, style));
+            lines.extend(wrapped(
+                &format!("{mark} {}", g.text.get(lang)),
+                width,
+                style,
+            ));
         }
     }
     let keys = wrapped(cx.t("course.presenter_keys"), width, cx.theme().dim).collect();

@@ -63,10 +63,9 @@ impl Ctx<'_> {
     }
     /// Whether a lesson's step asks for `part` by name (rather than showing everything).
     pub fn asked_for(&self, part: crate::lesson::Part) -> bool {
-        self.app
-            .lesson
-            .as_ref()
-            .is_some_and(|st| st.current().show.len() < crate::lesson::Part::ALL.len() && st.current().shows(part))
+        self.app.lesson.as_ref().is_some_and(|st| {
+            st.current().show.len() < crate::lesson::Part::ALL.len() && st.current().shows(part)
+        })
     }
 }
 

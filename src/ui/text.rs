@@ -207,12 +207,14 @@ const UNIT_WORDS: &[&str] = &[
 fn keep_numbers_with_units(units: Vec<Unit>) -> Vec<Unit> {
     let mut out: Vec<Unit> = Vec::with_capacity(units.len());
     for u in units {
-        let after_number = out
-            .last()
-            .is_some_and(|l| l.text.chars().next_back().is_some_and(|c| c.is_ascii_digit()));
+        let after_number = out.last().is_some_and(|l| {
+            l.text
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_ascii_digit())
+        });
         let word = u.text.trim_end_matches(is_closing);
-        let is_unit =
-            UNIT_WORDS.contains(&word) || u.text.chars().next().is_some_and(is_wide);
+        let is_unit = UNIT_WORDS.contains(&word) || u.text.chars().next().is_some_and(is_wide);
         match out.last_mut() {
             Some(last) if after_number && is_unit => {
                 if u.space_before {

@@ -218,7 +218,10 @@ fn a_step_shows_the_parts_it_names_in_travel_order_or_all_of_them() {
     let l = parse(GOOD, "demo.toml").unwrap();
     assert_eq!(l.steps[0].show, Part::ALL.to_vec());
     let l = parse(
-        &GOOD.replace("knobs = [", "show = [\"ledger\", \"accumulator\"]\nknobs = ["),
+        &GOOD.replace(
+            "knobs = [",
+            "show = [\"ledger\", \"accumulator\"]\nknobs = [",
+        ),
         "demo.toml",
     )
     .unwrap();
@@ -237,7 +240,11 @@ fn an_unknown_part_a_bad_speed_or_a_bad_hold_names_its_place() {
         e.message.contains("key 'show'") && e.message.contains("'panel 4' is not a part"),
         "{e}"
     );
-    let e = parse(&GOOD.replace("knobs = [", "speed = 0\nknobs = ["), "demo.toml").unwrap_err();
+    let e = parse(
+        &GOOD.replace("knobs = [", "speed = 0\nknobs = ["),
+        "demo.toml",
+    )
+    .unwrap_err();
     assert_eq!(e.line, Some(14), "{e}");
     assert!(e.message.contains("key 'speed'"), "{e}");
     let q = "[steps.question]\nprompt = { en = \"p\", zh = \"问\" }\nhold = \"soon\"\nreveal = { en = \"r\", zh = \"揭晓\" }\n\
@@ -251,16 +258,15 @@ fn an_unknown_part_a_bad_speed_or_a_bad_hold_names_its_place() {
 #[test]
 fn a_step_without_its_key_sentence_or_a_question_without_its_reveal_does_not_load() {
     let e = parse(
-        &GOOD.replace("key = { en = \"The key sentence.\", zh = \"要点。\" }\n", ""),
+        &GOOD.replace(
+            "key = { en = \"The key sentence.\", zh = \"要点。\" }\n",
+            "",
+        ),
         "demo.toml",
     )
     .unwrap_err();
     assert!(e.message.contains("missing field `key`"), "{e}");
-    let e = parse(
-        &GOOD.replace("zh = \"要点。\"", "zh = \"\""),
-        "demo.toml",
-    )
-    .unwrap_err();
+    let e = parse(&GOOD.replace("zh = \"要点。\"", "zh = \"\""), "demo.toml").unwrap_err();
     assert!(e.message.contains("key sentence"), "{e}");
 }
 

@@ -2,9 +2,9 @@
 //! countdown), the ledger's counts, the narration of the latest event, and the knobs.
 
 use super::Scene;
-use crate::lesson::Part;
 use super::sending::short;
 use crate::app::narrate::Level;
+use crate::lesson::Part;
 use crate::sim::view::Phase;
 use crate::ui::{Ctx, text};
 use ratatui::Frame;
@@ -60,7 +60,11 @@ fn figures_line(cx: &Ctx) -> Line<'static> {
     let app = cx.app;
     let m = &app.metrics;
     let fmt = |v: Option<f64>| v.map_or("-".to_string(), |x| format!("{x:.1}"));
-    let last = m.throughput.back().copied().unwrap_or(0);
+    // No sample yet (the first refresh has not come): a dash, not a false zero.
+    let last = m
+        .throughput
+        .back()
+        .map_or("-".to_string(), ToString::to_string);
     let dim = cx.theme().dim;
     Line::from(vec![
         Span::styled(format!(" {}", cx.t("flow.figures")), cx.theme().title),
