@@ -316,6 +316,32 @@ print("ledger delivered %d ✗ lost %d ² duplicated %d reordered %d failed %d i
     note "replayed $(basename "$file") headless to $t: $headless_line, as on the screen"
 }
 
+# lesson_question NAME W H: lesson 6 holds its world at the question, gives nothing away,
+# refuses Space, and plays the moment after the answer; presenter mode and PgDn work.
+lesson_question() {
+    start "$1" "$2" "$3" lesson 6
+    tmx send-keys -t "$session" '}'
+    tmx send-keys -t "$session" '}'
+    poll 5 screen_has 'Held before the moment' || fail "$session: the question did not hold the world"
+    screen_has 'PAUSED' || fail "$session: not paused at the question"
+    ! screen_has 'simulation says so' || fail "$session: the answer shows before it was given"
+    ! screen_has 'no acknowledged record lost' || fail "$session: a goal shows before the answer"
+    screen_has 'lost 0' || fail "$session: the ledger counts a loss before the leader died"
+    note "$session: held at $(screen | grep -o 'time [0-9.]*[µm]*s' | head -1), goals hidden, ledger lost 0"
+    tmx send-keys -t "$session" Space
+    poll 3 screen_has 'Answer the question first' || fail "$session: Space played past the question"
+    tmx send-keys -t "$session" 1
+    poll 3 screen_has 'What happened' || fail "$session: answering revealed nothing"
+    poll 3 screen_has 'running' || fail "$session: the moment does not play after the answer"
+    tmx send-keys -t "$session" P
+    poll 3 screen_has 'presenter' || fail "$session: P did not open presenter mode"
+    tmx send-keys -t "$session" PageDown
+    poll 3 screen_has 'Step 2/2' || fail "$session: PageDown did not go to the next step"
+    note "$session: answered, revealed, presenter mode, PageDown to step 2"
+    tmx send-keys -t "$session" q
+    expect_restored
+}
+
 ctrl_c() {
     start "$1" "$2" "$3"
     tmx send-keys -t "$session" C-c
@@ -341,6 +367,7 @@ bad_setting bad-setting
 keys_then_q big 160 48
 keys_then_q small 80 24
 rewind_save_replay rewind 120 36
+lesson_question lesson 120 36
 ctrl_c ctrl-c 160 48
 sigterm sigterm 160 48
 # The budgets: bytes written while animating and while paused, CPU while paused.
