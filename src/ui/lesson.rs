@@ -157,28 +157,7 @@ fn pinned_lines<'a>(cx: &Ctx, st: &LessonState, width: usize) -> Pinned<'a> {
             cx.t("course.goals"),
             cx.theme().title,
         )));
-        for (g, met) in step
-            .goals
-            .iter()
-            .zip(st.goals_met.iter().chain(std::iter::repeat(&false)))
-        {
-            let (mark, style) = if *met {
-                (cx.glyphs().check, cx.theme().ok)
-            } else {
-                (cx.glyphs().cross, cx.theme().bad)
-            };
-            let text = format!("{mark} {}", g.text.get(lang));
-            for (j, l) in text::wrap(&text, width).into_iter().enumerate() {
-                lines.push(if j == 0 {
-                    Line::from(vec![
-                        Span::styled(format!("{mark} "), style),
-                        Span::raw(l.chars().skip(mark.chars().count() + 1).collect::<String>()),
-                    ])
-                } else {
-                    Line::from(l)
-                });
-            }
-        }
+        lines.extend(goal_lines(cx, st, width));
     } else {
         optional.push(Line::from(Span::styled(
             cx.t("course.goals"),
@@ -209,6 +188,33 @@ fn pinned_lines<'a>(cx: &Ctx, st: &LessonState, width: usize) -> Pinned<'a> {
     let keys = trf(lang, "course.keys", &[("knobs", &knobs.join(", "))]);
     optional.extend(wrapped(&keys, width, cx.theme().dim));
     (lines, optional)
+}
+
+/// The live checklist: ✓ or ✗ and each goal's text.
+fn goal_lines<'a>(cx: &Ctx, st: &LessonState, width: usize) -> Vec<Line<'a>> {
+    let mut lines = Vec::new();
+    let met = st.goals_met.iter().chain(std::iter::repeat(&false));
+    for (g, met) in st.current().goals.iter().zip(met) {
+        let (mark, style) = if *met {
+            (cx.glyphs().check, cx.theme().ok)
+        } else {
+            (cx.glyphs().cross, cx.theme().bad)
+        };
+        // The mark keeps its colour; the text wraps under it.
+        let text = format!("{mark} {}", g.text.get(cx.app.lang));
+        for (j, l) in text::wrap(&text, width).into_iter().enumerate() {
+            if j == 0 {
+                let rest: String = l.chars().skip(mark.chars().count() + 1).collect();
+                lines.push(Line::from(vec![
+                    Span::styled(format!("{mark} "), style),
+                    Span::raw(rest),
+                ]));
+            } else {
+                lines.push(Line::from(l));
+            }
+        }
+    }
+    lines
 }
 
 /// "Predict first", the prompt and the numbered choices; once revealed, the learner's
@@ -283,30 +289,13 @@ fn presenter_text<'a>(cx: &Ctx, st: &LessonState, width: usize) -> Vec<Line<'a>>
 /// Presenter mode's pinned part: the question for the room, the goals once answered, and
 /// the clicker's keys.
 fn presenter_pinned<'a>(cx: &Ctx, st: &LessonState, width: usize) -> Pinned<'a> {
-    let lang = cx.app.lang;
-    let step = st.current();
     let mut lines = if st.question_pending() {
         Vec::new()
     } else {
         question_lines(cx, st, width, false)
     };
     if st.goals_visible() {
-        for (g, met) in step
-            .goals
-            .iter()
-            .zip(st.goals_met.iter().chain(std::iter::repeat(&false)))
-        {
-            let (mark, style) = if *met {
-                (cx.glyphs().check, cx.theme().ok)
-            } else {
-                (cx.glyphs().cross, cx.theme().bad)
-            };
-            lines.extend(wrapped(
-                &format!("{mark} {}", g.text.get(lang)),
-                width,
-                style,
-            ));
-        }
+        lines.extend(goal_lines(cx, st, width));
     }
     let keys = wrapped(cx.t("course.presenter_keys"), width, cx.theme().dim).collect();
     (lines, keys)
