@@ -163,6 +163,51 @@ fn every_question_is_held_before_its_answer_and_revealed_after() {
     assert!(asked >= 18, "only {asked} questions in the course");
 }
 
+/// The screen's text without any spaces, and the first `n` characters of `text` likewise:
+/// Chinese lines wrap anywhere and wide characters leave blank cells behind them.
+fn squeeze(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+fn head(text: &str, n: usize) -> String {
+    squeeze(text).chars().take(n).collect()
+}
+
+#[test]
+fn every_chinese_question_is_whole_and_held_at_three_sizes() {
+    for lesson in course() {
+        for (i, step) in lesson.steps.iter().enumerate() {
+            let Some(q) = &step.question else { continue };
+            let name = format!("lesson {} step {}", lesson.number, i + 1);
+            let mut a = app_at(&lesson, i, Lang::Zh);
+            a.seek(q.hold + kafka_flow::sim::SimDuration::from_secs(30));
+            assert!(a.held_for_question(), "{name}");
+            for (w, h) in [(80, 24), (120, 36), (160, 48)] {
+                let s = squeeze(&screen_text(&a, w, h));
+                assert!(
+                    s.contains(&head(&q.prompt.zh, 6)),
+                    "{name} {w}x{h}: prompt cut\n{s}"
+                );
+                for c in &q.choices {
+                    assert!(
+                        s.contains(&head(&c.text.zh, 6)),
+                        "{name} {w}x{h}: choice cut"
+                    );
+                }
+                // 24 characters: a reveal may open with its right choice's words.
+                assert!(
+                    !s.contains(&head(&q.reveal.zh, 24)),
+                    "{name} {w}x{h}: reveal shows"
+                );
+                assert!(
+                    !s.contains("仿真结果"),
+                    "{name} {w}x{h}: the answer is marked"
+                );
+            }
+        }
+    }
+}
+
 fn st_right(a: &App) -> usize {
     a.lesson.as_ref().unwrap().right.unwrap()
 }
