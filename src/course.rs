@@ -37,6 +37,8 @@ pub fn list(
             "kafka-flow: warning: progress file: {problem} (the readable marks are shown; the file is backed up before the next save)"
         );
     }
+    // The ids' column is as wide as the longest id, so every title starts in one column.
+    let id_width = lessons.iter().map(|l| l.id.len()).max().unwrap_or(0);
     for l in &lessons {
         let mark = match progress.progress.lessons.get(&l.id) {
             Some(p) if p.done => "✓",
@@ -45,7 +47,7 @@ pub fn list(
         };
         writeln!(
             out,
-            "{mark} {:>2}  {:<28} {}",
+            "{mark} {:>2}  {:<id_width$}  {}",
             l.number,
             l.id,
             l.title.get(lang)
