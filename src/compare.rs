@@ -78,8 +78,7 @@ pub fn compare(
     };
     let c = comparison(world, file.as_ref(), workload, sides, run)?;
     let text = if run.json {
-        serde_json::to_string_pretty(&to_json(&c)).map_err(|e| CliError::Io(e.to_string()))?
-            + "\n"
+        serde_json::to_string_pretty(&to_json(&c)).map_err(|e| CliError::Io(e.to_string()))? + "\n"
     } else {
         text(&c, world, run)
     };
@@ -104,7 +103,12 @@ pub fn comparison(
     let a = side(world, file, workload, run, Side::A, &sides.a, until)?;
     let b = side(world, file, workload, run, Side::B, &sides.b, until)?;
     let mut delta = Map::new();
-    walk(String::new(), Some(&a.summary), Some(&b.summary), &mut delta);
+    walk(
+        String::new(),
+        Some(&a.summary),
+        Some(&b.summary),
+        &mut delta,
+    );
     Ok(Comparison { a, b, delta })
 }
 
@@ -161,13 +165,13 @@ fn side(
     // configuration): say which side's settings made the clash.
     let scenario = build(&w, file, workload, &run.faults).map_err(|e| match e {
         CliError::BadInput(m) => bad(format!("{} {}: {m}", side.flag(), settings.join(" "))),
-        other => other,
+        io @ CliError::Io(_) => io,
     })?;
     let mut sim = scenario.build().map_err(bad)?;
     sim.set_trace_enabled(false);
     sim.run(until);
-    let summary = crate::report::summary_json(&Summary::of(&sim))
-        .map_err(|e| CliError::Io(e.to_string()))?;
+    let summary =
+        crate::report::summary_json(&Summary::of(&sim)).map_err(|e| CliError::Io(e.to_string()))?;
     let mut named: Vec<(String, String)> = Vec::new();
     for s in settings {
         // Checked by `check_settings` already.
@@ -242,24 +246,25 @@ fn delta(a: Option<&Value>, b: Option<&Value>) -> Option<Value> {
             .or_else(|| n.as_u64().map(i128::from)),
         _ => None,
     };
-    if let (Some(x), Some(y)) = (int(a), int(b)) {
-        if x == y {
+    if let (Some(from), Some(to)) = (int(a), int(b)) {
+        if from == to {
             return None;
         }
-        return i64::try_from(y - x).ok().map(Value::from);
+        return i64::try_from(to - from).ok().map(Value::from);
     }
     let float = |v: Option<&Value>| match v {
         None => Some(0.0),
         Some(Value::Number(n)) => n.as_f64(),
         _ => None,
     };
-    let (x, y) = (float(a)?, float(b)?);
-    if x == y {
+    let (from, to) = (float(a)?, float(b)?);
+    // 1.2 − 1.1 is 0.09999999999999987 in f64: the summary has at most three decimals.
+    let diff = ((to - from) * 1e6).round() / 1e6;
+    // Exactly equal figures (the same run) give exactly 0.
+    if diff == 0.0 {
         return None;
     }
-    // 1.2 − 1.1 is 0.09999999999999987 in f64: the summary has at most three decimals.
-    let d = ((y - x) * 1e6).round() / 1e6;
-    serde_json::Number::from_f64(d).map(Value::Number)
+    serde_json::Number::from_f64(diff).map(Value::Number)
 }
 
 /// A row of the side-by-side table: a figure by its keys in the summary JSON.
@@ -319,6 +324,15 @@ fn count(label: String, keys: Vec<String>) -> Line {
     })
 }
 
+/// The ledger's own figures, shown by name; its count map repeats them under these keys.
+const LEDGER_FIGURES: &[&str] = &[
+    "lost_broker",
+    "lost_consumer",
+    "duplicated_log",
+    "duplicated_processing",
+    "reordered",
+];
+
 /// The figures of the run summary that matter, in the order `run` prints them.
 fn lines(a: &Value, b: &Value) -> Vec<Line> {
     let mut out = vec![Line::Section("producer")];
@@ -336,11 +350,16 @@ fn lines(a: &Value, b: &Value) -> Vec<Line> {
         out.push(figure(label, &["producer", key]));
     }
     for k in keys_of(a, b, &["producer", "latency_ms"]) {
-        out.push(figure(&format!("latency {k} (ms)"), &["producer", "latency_ms", &k]));
+        out.push(figure(
+            &format!("latency {k} (ms)"),
+            &["producer", "latency_ms", &k],
+        ));
     }
     out.push(figure("send() blocked (ms)", &["producer", "blocked_ms"]));
     for k in keys_of(a, b, &["producer", "batch_send_reasons"]) {
-        let keys = ["producer", "batch_send_reasons", &k].map(String::from).to_vec();
+        let keys = ["producer", "batch_send_reasons", &k]
+            .map(String::from)
+            .to_vec();
         out.push(count(format!("batches sent: {k}"), keys));
     }
     out.push(Line::Section("partitions"));
@@ -369,16 +388,8 @@ fn lines(a: &Value, b: &Value) -> Vec<Line> {
         out.push(figure(label, keys));
     }
     out.push(Line::Section("ledger"));
-    // The ledger's own figures; its count map repeats them under other names.
-    const SHOWN: &[&str] = &[
-        "lost_broker",
-        "lost_consumer",
-        "duplicated_log",
-        "duplicated_processing",
-        "reordered",
-    ];
     for k in keys_of(a, b, &["ledger", "counts"]) {
-        if !SHOWN.contains(&k.as_str()) {
+        if !LEDGER_FIGURES.contains(&k.as_str()) {
             let keys = ["ledger", "counts", &k].map(String::from).to_vec();
             out.push(count(k.replace('_', " "), keys));
         }
@@ -387,7 +398,10 @@ fn lines(a: &Value, b: &Value) -> Vec<Line> {
         ("lost in broker", &["ledger", "lost", "broker"][..]),
         ("lost in consumer", &["ledger", "lost", "consumer"]),
         ("duplicated in log", &["ledger", "duplicated", "log"]),
-        ("duplicated in processing", &["ledger", "duplicated", "processing"]),
+        (
+            "duplicated in processing",
+            &["ledger", "duplicated", "processing"],
+        ),
         ("reordered", &["ledger", "reordered"]),
     ] {
         out.push(figure(label, keys));
@@ -419,17 +433,17 @@ fn cell(v: Option<&Value>) -> String {
 
 /// "+3 (+12.5%)": the change with its sign, and its share of A where A is not 0.
 fn change(a: Option<&Value>, b: Option<&Value>, percent: bool) -> String {
-    let Some(d) = delta(a, b).and_then(|d| d.as_f64()) else {
+    let Some(diff) = delta(a, b).and_then(|v| v.as_f64()) else {
         return String::new();
     };
-    let sign = if d > 0.0 { "+" } else { "" };
-    let mut s = format!("{sign}{}", number(d));
-    if let Some(x) = a.and_then(Value::as_f64).filter(|x| percent && *x != 0.0) {
-        let p = d / x * 100.0;
-        let sign = if p > 0.0 { "+" } else { "" };
-        let _ = write!(s, " ({sign}{p:.1}%)");
+    let sign = if diff > 0.0 { "+" } else { "" };
+    let mut out = format!("{sign}{}", number(diff));
+    if let Some(base) = a.and_then(Value::as_f64).filter(|x| percent && *x != 0.0) {
+        let share = diff / base * 100.0;
+        let sign = if share > 0.0 { "+" } else { "" };
+        let _ = write!(out, " ({sign}{share:.1}%)");
     }
-    s
+    out
 }
 
 fn named(s: &SideRun) -> String {
@@ -447,12 +461,12 @@ fn named(s: &SideRun) -> String {
 /// The side-by-side report.
 pub fn text(c: &Comparison, world: &WorldOptions, run: &RunOptions) -> String {
     let mut out = String::new();
-    let (a, b) = (&c.a.summary, &c.b.summary);
+    let (sa, sb) = (&c.a.summary, &c.b.summary);
     let _ = writeln!(
         out,
         "kafka-flow compare · Kafka {} profile · seed {} · the same workload and timed commands on both sides",
-        cell(a.get("kafka_version")),
-        cell(a.get("seed")),
+        cell(sa.get("kafka_version")),
+        cell(sa.get("seed")),
     );
     let mut shared: Vec<String> = world.set.iter().map(|s| format!("--set {s}")).collect();
     shared.extend(run.faults.iter().map(|f| format!("--fault {f}")));
@@ -468,7 +482,7 @@ pub fn text(c: &Comparison, world: &WorldOptions, run: &RunOptions) -> String {
     let _ = writeln!(out, "  {:<28} {:>12} {:>12}  Δ (B−A)", "", "A", "B");
     let mut shown_paths = 0usize;
     let mut differ = 0usize;
-    for line in lines(a, b) {
+    for line in lines(sa, sb) {
         match line {
             Line::Section(name) => {
                 let _ = writeln!(out, "{name}");
@@ -479,22 +493,22 @@ pub fn text(c: &Comparison, world: &WorldOptions, run: &RunOptions) -> String {
                         .cloned()
                         .or_else(|| row.zero.then(|| Value::from(0)))
                 };
-                let (x, y) = (get(a), get(b));
-                let mark = if x == y { ' ' } else { '*' };
-                if x != y {
+                let (va, vb) = (get(sa), get(sb));
+                let mark = if va == vb { ' ' } else { '*' };
+                if va != vb {
                     differ += 1;
                 }
                 if c.delta.contains_key(&row.keys.join(".")) {
                     shown_paths += 1;
                 }
-                let _ = writeln!(
-                    out,
+                let line = format!(
                     "{mark}   {:<26} {:>12} {:>12}  {}",
                     row.label,
-                    cell(x.as_ref()),
-                    cell(y.as_ref()),
-                    change(x.as_ref(), y.as_ref(), row.percent)
+                    cell(va.as_ref()),
+                    cell(vb.as_ref()),
+                    change(va.as_ref(), vb.as_ref(), row.percent)
                 );
+                let _ = writeln!(out, "{}", line.trim_end());
             }
         }
     }

@@ -64,8 +64,16 @@ fn acks_1_loses_acknowledged_records_that_acks_all_keeps() {
         ACKS_WORLD,
         &["--a", "acks=1", "--b", "acks=all", "--json"],
     ));
-    let lost = |side: &str| c[side]["summary"]["ledger"]["lost"]["broker"].as_u64().unwrap();
-    assert!(lost("a") > 0, "acks=1 lost nothing: {}", c["a"]["summary"]["ledger"]);
+    let lost = |side: &str| {
+        c[side]["summary"]["ledger"]["lost"]["broker"]
+            .as_u64()
+            .unwrap()
+    };
+    assert!(
+        lost("a") > 0,
+        "acks=1 lost nothing: {}",
+        c["a"]["summary"]["ledger"]
+    );
     assert_eq!(lost("b"), 0);
     assert_eq!(c["a"]["settings"], serde_json::json!({"acks": "1"}));
     assert_eq!(c["b"]["settings"], serde_json::json!({"acks": "all"}));
@@ -77,7 +85,10 @@ fn acks_1_loses_acknowledged_records_that_acks_all_keeps() {
     // Each side is exactly the single run with the side's settings added.
     for (side, acks) in [("a", "acks=1"), ("b", "acks=all")] {
         let single = ok_json(&args(&["run"], ACKS_WORLD, &["--set", acks, "--json"]));
-        assert_eq!(c[side]["summary"], single, "side {side} differs from run --set {acks}");
+        assert_eq!(
+            c[side]["summary"], single,
+            "side {side} differs from run --set {acks}"
+        );
     }
 
     let text = ok(&args(
@@ -106,9 +117,19 @@ fn the_same_settings_on_one_seed_give_identical_sides() {
     assert_eq!(c["a"]["summary"], c["b"]["summary"]);
     assert_eq!(c["delta"], serde_json::json!({}));
     // A side without settings is the shared configuration, which is what `run` gives.
-    let c = ok_json(&["compare", "--records", "800", "--b", "linger.ms=0", "--json"]);
+    let c = ok_json(&[
+        "compare",
+        "--records",
+        "800",
+        "--b",
+        "linger.ms=0",
+        "--json",
+    ]);
     assert_eq!(c["a"]["settings"], serde_json::json!({}));
-    assert_eq!(c["a"]["summary"], ok_json(&["run", "--records", "800", "--json"]));
+    assert_eq!(
+        c["a"]["summary"],
+        ok_json(&["run", "--records", "800", "--json"])
+    );
     let text = ok(&["compare", "--records", "300", "--seed", "7"]);
     assert!(text.contains("The two sides are identical."), "{text}");
     assert!(text.contains("(the shared configuration)"), "{text}");
