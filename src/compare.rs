@@ -28,6 +28,16 @@ pub struct Sides {
 /// nothing, so the delta leaves them out.
 const SAMPLES: &[&str] = &["callbacks", "examples"];
 
+/// Lists of broker or partition ids (a partition's replicas and ISR, a member's partitions):
+/// subtracting ids item by item means nothing either. The summaries show them whole.
+const ID_LISTS: &[&str] = &["replicas", "isr", "partitions", "waiting_for"];
+
+/// A list of ids: numbers, not objects (the summary's top-level `partitions` holds objects).
+fn is_id_list(key: &str, v: Option<&Value>) -> bool {
+    ID_LISTS.contains(&key)
+        && matches!(v, Some(Value::Array(items)) if !items.iter().any(Value::is_object))
+}
+
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Side {
     A,
@@ -85,7 +95,7 @@ pub fn compare(
     out.write_all(text.as_bytes()).map_err(|e| output_error(&e))
 }
 
-/// Both sides, run one after the other (each is deterministic, so the order does not matter).
+/// Both sides, built from the same options and run.
 pub fn comparison(
     world: &WorldOptions,
     file: Option<&ScenarioFile>,
@@ -100,8 +110,16 @@ pub fn comparison(
     build(world, file, workload, &run.faults)?;
     check_settings(world, Side::A, &sides.a)?;
     check_settings(world, Side::B, &sides.b)?;
-    let a = side(world, file, workload, run, Side::A, &sides.a, until)?;
-    let b = side(world, file, workload, run, Side::B, &sides.b, until)?;
+    // The sides share nothing while they run: one thread each uses two cores. Each side is
+    // deterministic on its own, so which finishes first changes nothing.
+    let (a, b) = std::thread::scope(|scope| {
+        let a = scope.spawn(|| side(world, file, workload, run, Side::A, &sides.a, until));
+        let b = side(world, file, workload, run, Side::B, &sides.b, until);
+        (a.join(), b)
+    });
+    // A panic is a bug in the simulation: let it end the program as it would in `run`.
+    let a = a.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+    let b = b?;
     let mut delta = Map::new();
     walk(
         String::new(),
@@ -199,9 +217,10 @@ pub fn to_json(c: &Comparison) -> Value {
     serde_json::json!({ "a": side(&c.a), "b": side(&c.b), "delta": c.delta })
 }
 
-/// Every numeric leaf that differs, B − A, by dotted path (array items by index). A figure
+/// Every numeric leaf that differs, B − A, by dotted path (array items by index). A number
 /// absent on one side counts as 0: the count maps (why batches left, the ledger's counts)
-/// leave zeros out.
+/// leave zeros out. An object only one side has (a partition, a group member) is not
+/// compared: its ids and offsets have nothing to be subtracted from.
 fn walk(path: String, a: Option<&Value>, b: Option<&Value>, out: &mut Map<String, Value>) {
     let join = |k: &str| {
         if path.is_empty() {
@@ -214,7 +233,8 @@ fn walk(path: String, a: Option<&Value>, b: Option<&Value>, out: &mut Map<String
         (Some(Value::Object(x)), Some(Value::Object(y))) => {
             let extra = y.keys().filter(|k| !x.contains_key(*k));
             for k in x.keys().chain(extra) {
-                if !SAMPLES.contains(&k.as_str()) {
+                let ids = is_id_list(k, x.get(k)) || is_id_list(k, y.get(k));
+                if !SAMPLES.contains(&k.as_str()) && !ids {
                     walk(join(k), x.get(k), y.get(k), out);
                 }
             }
@@ -433,6 +453,10 @@ fn cell(v: Option<&Value>) -> String {
 
 /// "+3 (+12.5%)": the change with its sign, and its share of A where A is not 0.
 fn change(a: Option<&Value>, b: Option<&Value>, percent: bool) -> String {
+    // A figure one side does not have (a partition only B has) has no change to show.
+    if a.is_none() || b.is_none() {
+        return String::new();
+    }
     let Some(diff) = delta(a, b).and_then(|v| v.as_f64()) else {
         return String::new();
     };
@@ -536,9 +560,9 @@ mod tests {
     #[test]
     fn the_delta_is_b_minus_a_for_numbers_that_differ() {
         let a = json!({"p": {"sent": 10, "lat": {"p50": 1.1}, "why": {"full": 2}, "acks": "1"},
-                       "parts": [{"hw": 5}, {"hw": 7}], "callbacks": [{"offset": 1}]});
+                       "parts": [{"hw": 5, "isr": [0, 1, 2]}, {"hw": 7}], "callbacks": [{"offset": 1}]});
         let b = json!({"p": {"sent": 10, "lat": {"p50": 1.2}, "why": {"linger": 3}, "acks": "all"},
-                       "parts": [{"hw": 5}, {"hw": 4}], "callbacks": [{"offset": 9}]});
+                       "parts": [{"hw": 5, "isr": [1, 2]}, {"hw": 4}, {"hw": 9}], "callbacks": [{"offset": 9}]});
         let mut d = Map::new();
         walk(String::new(), Some(&a), Some(&b), &mut d);
         assert_eq!(
