@@ -50,6 +50,8 @@ pub enum Command {
     Lesson(LessonArgs),
     /// List the built-in scenarios (the course notes' demos) for `--scenario ID`.
     Scenarios,
+    /// Run two configurations on the same seed, workload and faults; print them side by side.
+    Compare(CompareArgs),
 }
 
 #[derive(Debug, Args, Clone)]
@@ -128,6 +130,70 @@ pub struct RunArgs {
     /// Write every trace event to FILE as JSON lines.
     #[arg(long, value_name = "FILE")]
     pub trace: Option<PathBuf>,
+}
+
+/// `kafka-flow compare`: the workload options of `run` (shared by both sides) and each
+/// side's settings. The global --set/--config/--seed/--kafka-version/--scenario apply to both.
+#[derive(Debug, Args, Clone)]
+pub struct CompareArgs {
+    /// Side A's settings by Kafka's names, on top of the shared ones (e.g. --a acks=1).
+    #[arg(long = "a", value_name = "NAME=VALUE", num_args = 1.., action = clap::ArgAction::Append)]
+    pub a: Vec<String>,
+    /// Side B's settings by Kafka's names, on top of the shared ones (e.g. --b acks=all).
+    #[arg(long = "b", value_name = "NAME=VALUE", num_args = 1.., action = clap::ArgAction::Append)]
+    pub b: Vec<String>,
+    /// How many records the application sends.
+    #[arg(long, default_value_t = 50_000)]
+    pub records: u64,
+    /// Records per second (0 = as fast as send() returns).
+    #[arg(long, default_value_t = 0.0)]
+    pub rate: f64,
+    /// Key template ({i} = record index), or `none` for null keys (sticky partitioner).
+    #[arg(long, default_value = "hello{i}")]
+    pub key: String,
+    /// Value template ({i} = record index).
+    #[arg(long, default_value = "hello{i}")]
+    pub value: String,
+    /// Make every value exactly this many bytes.
+    #[arg(long, value_name = "B")]
+    pub value_bytes: Option<usize>,
+    /// Synchronous send: wait for each record's acknowledgement (future.get()).
+    #[arg(long)]
+    pub sync: bool,
+    /// A fault at a virtual time on both sides, AT:ACTION[:ARG] (repeatable).
+    #[arg(long, value_name = "AT:ACTION[:ARG]")]
+    pub fault: Vec<String>,
+    /// Stop both sides at this virtual time (e.g. 25s) instead of when each has finished.
+    #[arg(long, value_name = "DURATION")]
+    pub until: Option<String>,
+    /// Print {"a", "b", "delta"} as one JSON object.
+    #[arg(long)]
+    pub json: bool,
+}
+
+impl CompareArgs {
+    /// The producing application both sides run (as `run` builds it from the same flags).
+    pub fn workload(&self) -> WorkloadSpec {
+        WorkloadSpec {
+            records: self.records,
+            rate: self.rate,
+            key: self.key.clone(),
+            value: self.value.clone(),
+            value_bytes: self.value_bytes,
+            sync: self.sync,
+            ..WorkloadSpec::notes_loop()
+        }
+    }
+
+    /// When to stop and how to report, shared by both sides.
+    pub fn options(&self) -> RunOptions {
+        RunOptions {
+            faults: self.fault.clone(),
+            until: self.until.clone(),
+            json: self.json,
+            trace: None,
+        }
+    }
 }
 
 impl SimArgs {

@@ -73,7 +73,7 @@ pub fn scenario(
 
 /// Schedules the `--fault`s, checked against the scenario's topology. They come after the
 /// scenario's own commands of the same instant.
-fn add_faults(scenario: &mut Scenario, faults: &[String]) -> Result<(), CliError> {
+pub fn add_faults(scenario: &mut Scenario, faults: &[String]) -> Result<(), CliError> {
     let (brokers, partitions, consumers) = (
         scenario.config.topology.brokers,
         scenario.config.topology.partitions,
@@ -116,7 +116,7 @@ pub fn run_scenario(
 }
 
 /// `--until`, parsed.
-fn until(run: &RunOptions) -> Result<Option<SimTime>, CliError> {
+pub fn until(run: &RunOptions) -> Result<Option<SimTime>, CliError> {
     match &run.until {
         Some(u) => Ok(Some(
             SimTime::ZERO + parse_duration(u).map_err(|e| bad(format!("--until: {e}")))?,

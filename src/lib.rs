@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod cli;
+pub mod compare;
 pub mod course;
 pub mod headless;
 pub mod i18n;

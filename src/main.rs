@@ -35,6 +35,17 @@ fn main() -> ExitCode {
                 &mut std::io::stdout().lock(),
             ),
         },
+        Some(Command::Compare(args)) => kafka_flow::compare::compare(
+            &cli.sim.world(),
+            cli.sim.scenario.as_deref(),
+            &args.workload(),
+            &kafka_flow::compare::Sides {
+                a: args.a.clone(),
+                b: args.b.clone(),
+            },
+            &args.options(),
+            &mut std::io::stdout().lock(),
+        ),
         Some(Command::Scenarios) => headless::list_scenarios(
             cli.lang.unwrap_or_else(Lang::from_env),
             &mut std::io::stdout().lock(),
