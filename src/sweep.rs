@@ -414,9 +414,19 @@ pub fn chart(rows: &[(Vec<(String, String)>, Figures)]) -> String {
         format!("{:<BAR$}", "█".repeat(n.min(BAR)))
     };
     let mut out = String::new();
+    let names: String = rows
+        .first()
+        .map(|(point, _)| {
+            point
+                .iter()
+                .map(|(n, _)| n.as_str())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .unwrap_or_default();
     let head = format!(
         "{:<LABEL$} {:<w1$}  {}",
-        "",
+        names.chars().take(LABEL).collect::<String>(),
         "p99 latency (ms)",
         "records per batch",
         w1 = BAR + 8
