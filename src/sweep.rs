@@ -160,7 +160,7 @@ pub fn plan(
         w.set.extend(point.iter().map(|(n, v)| format!("{n}={v}")));
         let scenario = scenario(&w, workload, &opts.faults).map_err(|e| match e {
             CliError::BadInput(m) => bad(format!("sweep {}: {m}", assignments(&point))),
-            other => other,
+            other @ CliError::Io(_) => other,
         })?;
         planned.push(Planned { point, scenario });
     }
@@ -544,6 +544,9 @@ pub fn csv(axes: &[Axis], rows: &[(Vec<(String, String)>, Figures)]) -> String {
     out
 }
 
+/// How a panel reads its figure from a run.
+type Figure = fn(&Figures) -> f64;
+
 /// The chart as an SVG: two panels over the first setting's values (evenly spaced, labelled
 /// as given, so `acks=1,all` works as well as numbers): p99 latency and records per batch,
 /// one line per value of the second setting.
@@ -574,7 +577,7 @@ pub fn svg(axes: &[Axis], rows: &[(Vec<(String, String)>, Figures)]) -> Result<S
         let root = SVGBackend::with_string(&mut text, (800, 640)).into_drawing_area();
         root.fill(&WHITE).map_err(|e| e.to_string())?;
         let panels = root.split_evenly((2, 1));
-        let figures: [(&str, fn(&Figures) -> f64); 2] = [
+        let figures: [(&str, Figure); 2] = [
             ("p99 latency (ms)", |f| f.p99_ms.unwrap_or(0.0)),
             ("records per batch", |f| f.records_per_batch),
         ];
@@ -652,10 +655,10 @@ impl Progress {
     }
 
     fn update(&mut self, done: usize, total: usize) {
+        const WIDTH: usize = 30;
         if !self.tty || self.start.elapsed() < Duration::from_millis(500) {
             return;
         }
-        const WIDTH: usize = 30;
         let filled = (done * WIDTH).checked_div(total).unwrap_or(WIDTH);
         // Best effort: a progress bar that cannot be drawn is no reason to stop the sweep.
         let _ = write!(
