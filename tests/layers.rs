@@ -18,6 +18,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("report", 2),
     ("scenarios", 2),
     ("headless", 3),
+    ("sweep", 3),
     ("app", 3),
     ("ui", 4),
     ("cli", 4),
