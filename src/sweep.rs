@@ -197,12 +197,14 @@ pub fn run_all(
     let done = AtomicUsize::new(0);
     let mut results: Vec<Option<Result<Summary, String>>> = Vec::new();
     results.resize_with(planned.len(), || None);
+    let waiter = std::thread::current();
     std::thread::scope(|s| {
         // Run i goes to thread i % threads: neighbouring runs (say linger.ms=0 and 1, the
         // slowest ones) land on different cores.
         let handles: Vec<_> = (0..threads)
             .map(|t| {
                 let done = &done;
+                let waiter = waiter.clone();
                 s.spawn(move || {
                     planned
                         .iter()
@@ -212,6 +214,7 @@ pub fn run_all(
                         .map(|(i, p)| {
                             let r = run_one(&p.scenario, until);
                             done.fetch_add(1, Ordering::Relaxed);
+                            waiter.unpark();
                             (i, r)
                         })
                         .collect::<Vec<_>>()
@@ -223,7 +226,8 @@ pub fn run_all(
             .all(std::thread::ScopedJoinHandle::is_finished)
         {
             progress(done.load(Ordering::Relaxed), planned.len());
-            std::thread::sleep(Duration::from_millis(100));
+            // Woken by every finished run, so a short sweep does not wait out a tick.
+            std::thread::park_timeout(Duration::from_millis(100));
         }
         for h in handles {
             // A panicking run is a bug; carry its panic to the caller rather than hide it.
