@@ -221,9 +221,12 @@ pub fn run_all(
                 })
             })
             .collect();
-        while !handles
-            .iter()
-            .all(std::thread::ScopedJoinHandle::is_finished)
+        // Counted runs end the wait as soon as the last one is done; finished threads end it
+        // too if a run panicked (and was never counted).
+        while done.load(Ordering::Relaxed) < planned.len()
+            && !handles
+                .iter()
+                .all(std::thread::ScopedJoinHandle::is_finished)
         {
             progress(done.load(Ordering::Relaxed), planned.len());
             // Woken by every finished run, so a short sweep does not wait out a tick.
