@@ -52,6 +52,9 @@ pub enum Command {
     Scenarios,
     /// Run two configurations on the same seed, workload and faults; print them side by side.
     Compare(CompareArgs),
+    /// One run per value of a setting (or per pair of two: a grid), in parallel; a table with
+    /// kafka-producer-perf-test's columns, a chart, --json, --csv or --plot FILE.svg.
+    Sweep(SweepArgs),
 }
 
 #[derive(Debug, Args, Clone)]
@@ -192,6 +195,85 @@ impl CompareArgs {
             until: self.until.clone(),
             json: self.json,
             trace: None,
+        }
+    }
+}
+
+/// `kafka-flow sweep NAME=V1,V2,… [NAME2=W1,W2,…]`: the workload options of `run`, the
+/// global --set/--config/--seed/--kafka-version for every run.
+#[derive(Debug, Args, Clone)]
+pub struct SweepArgs {
+    /// A setting by its Kafka name and its values, e.g. linger.ms=0,5,10; a second one makes a grid.
+    #[arg(value_name = "NAME=V1,V2,…", required = true)]
+    pub axes: Vec<String>,
+    /// How many records the application sends in each run.
+    #[arg(long, default_value_t = 50_000)]
+    pub records: u64,
+    /// Records per second (0 = as fast as send() returns).
+    #[arg(long, default_value_t = 0.0)]
+    pub rate: f64,
+    /// Key template ({i} = record index), or `none` for null keys (sticky partitioner).
+    #[arg(long, default_value = "hello{i}")]
+    pub key: String,
+    /// Value template ({i} = record index).
+    #[arg(long, default_value = "hello{i}")]
+    pub value: String,
+    /// Make every value exactly this many bytes.
+    #[arg(long, value_name = "B")]
+    pub value_bytes: Option<usize>,
+    /// Synchronous send: wait for each record's acknowledgement (future.get()).
+    #[arg(long)]
+    pub sync: bool,
+    /// A fault at a virtual time in every run, AT:ACTION[:ARG] (repeatable).
+    #[arg(long, value_name = "AT:ACTION[:ARG]")]
+    pub fault: Vec<String>,
+    /// Stop each run at this virtual time (e.g. 2s).
+    #[arg(long, value_name = "DURATION")]
+    pub until: Option<String>,
+    /// Print one JSON array: per run, the swept values and the figures.
+    #[arg(long, conflicts_with = "csv")]
+    pub json: bool,
+    /// Print CSV: a header and one row per run.
+    #[arg(long)]
+    pub csv: bool,
+    /// Also draw the chart as an SVG file.
+    #[arg(long, value_name = "FILE.svg")]
+    pub plot: Option<PathBuf>,
+    /// Run a sweep of more than 300 runs.
+    #[arg(long)]
+    pub yes: bool,
+}
+
+impl SweepArgs {
+    /// The producing application of every run (what `run` would do with the same flags).
+    pub fn workload(&self) -> WorkloadSpec {
+        WorkloadSpec {
+            records: self.records,
+            rate: self.rate,
+            key: self.key.clone(),
+            value: self.value.clone(),
+            value_bytes: self.value_bytes,
+            sync: self.sync,
+            close_when_done: true,
+            flush_every: 0,
+        }
+    }
+
+    pub fn options(&self) -> crate::sweep::SweepOptions {
+        use crate::sweep::Format;
+        crate::sweep::SweepOptions {
+            axes: self.axes.clone(),
+            faults: self.fault.clone(),
+            until: self.until.clone(),
+            format: if self.json {
+                Format::Json
+            } else if self.csv {
+                Format::Csv
+            } else {
+                Format::Table
+            },
+            plot: self.plot.clone(),
+            yes: self.yes,
         }
     }
 }

@@ -117,7 +117,12 @@ pub fn run_scenario(
 
 /// `--until`, parsed.
 pub fn until(run: &RunOptions) -> Result<Option<SimTime>, CliError> {
-    match &run.until {
+    until_time(run.until.as_deref())
+}
+
+/// An `--until` duration as a virtual time (`run` and `sweep` share it).
+pub fn until_time(until: Option<&str>) -> Result<Option<SimTime>, CliError> {
+    match until {
         Some(u) => Ok(Some(
             SimTime::ZERO + parse_duration(u).map_err(|e| bad(format!("--until: {e}")))?,
         )),

@@ -13,5 +13,6 @@ pub mod report;
 pub mod scenario;
 pub mod scenarios;
 pub mod sim;
+pub mod sweep;
 pub mod tui;
 pub mod ui;

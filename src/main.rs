@@ -46,6 +46,18 @@ fn main() -> ExitCode {
             &args.options(),
             &mut std::io::stdout().lock(),
         ),
+        // A scenario file brings its own workload and commands; a sweep takes run's options.
+        Some(Command::Sweep(args)) => match cli.sim.scenario {
+            Some(_) => Err(CliError::BadInput(
+                "sweep does not take --scenario: give the workload with run's options".to_string(),
+            )),
+            None => kafka_flow::sweep::sweep(
+                &cli.sim.world(),
+                &args.workload(),
+                &args.options(),
+                &mut std::io::stdout().lock(),
+            ),
+        },
         Some(Command::Scenarios) => headless::list_scenarios(
             cli.lang.unwrap_or_else(Lang::from_env),
             &mut std::io::stdout().lock(),

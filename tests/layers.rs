@@ -19,6 +19,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("scenarios", 2),
     ("headless", 3),
     ("compare", 3),
+    ("sweep", 3),
     ("app", 3),
     ("ui", 4),
     ("cli", 4),

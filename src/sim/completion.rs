@@ -127,6 +127,7 @@ impl Producer {
                 .record(now.since(meta.sent_at).as_micros());
         }
         let n = batch.records.len() as u64;
+        self.stats.last_ack_us = Some(now.as_micros());
         self.stats.acked += n;
         let per = &mut self.stats.acked_per_partition;
         if per.len() <= p as usize {

@@ -322,6 +322,7 @@ impl Producer {
         if self.records.len() <= i as usize {
             self.interceptor_on_send += 1;
             self.stats.send_calls += 1;
+            self.stats.first_send_us.get_or_insert(core.now.as_micros());
             core.ledger.on_send(id);
             self.records.push(RecordMeta {
                 sent_at: core.now,
@@ -514,6 +515,7 @@ impl Producer {
             let i = self.next_index;
             if self.records.len() <= i as usize {
                 self.stats.send_calls += 1;
+                self.stats.first_send_us.get_or_insert(core.now.as_micros());
                 self.interceptor_on_send += 1;
                 core.ledger.on_send(i as RecordId);
                 self.records.push(RecordMeta {

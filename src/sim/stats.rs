@@ -34,6 +34,12 @@ pub struct ProducerStats {
     /// send() to callback of every acknowledged record.
     #[serde(skip)]
     pub latencies: LatencyHistogram,
+    /// Virtual time of the first `send()` and of the last acknowledgement, µs: the span over
+    /// which the sweep's records/s and MB/s are measured (the producer's active time).
+    #[serde(skip)]
+    pub first_send_us: Option<u64>,
+    #[serde(skip)]
+    pub last_ack_us: Option<u64>,
 }
 
 impl ProducerStats {
@@ -46,6 +52,19 @@ impl ProducerStats {
     /// The latency (send() to callback) below which `q` of acknowledged records fall, in µs.
     pub fn latency_percentile(&self, q: f64) -> Option<u64> {
         self.latencies.percentile(q)
+    }
+
+    /// The mean latency of acknowledged records, µs (exact: sum / count).
+    pub fn latency_mean(&self) -> Option<f64> {
+        self.latencies.mean()
+    }
+
+    /// First `send()` to last acknowledgement, µs (0 until a record is acknowledged).
+    pub fn active_us(&self) -> u64 {
+        match (self.first_send_us, self.last_ack_us) {
+            (Some(a), Some(b)) => b.saturating_sub(a),
+            _ => 0,
+        }
     }
 }
 
@@ -63,6 +82,9 @@ pub struct LatencyHistogram {
     total: u64,
     min: u64,
     max: u64,
+    /// Exact sum of every value, for the mean (buckets would round it). u128: no overflow
+    /// however long the run.
+    sum: u128,
 }
 
 impl LatencyHistogram {
@@ -100,6 +122,12 @@ impl LatencyHistogram {
         };
         self.max = self.max.max(us);
         self.total += 1;
+        self.sum += u128::from(us);
+    }
+
+    /// The exact mean of the recorded values (`None` when there are none).
+    pub fn mean(&self) -> Option<f64> {
+        (self.total > 0).then(|| self.sum as f64 / self.total as f64)
     }
 
     /// The value at rank `round((n - 1) · q)` of the sorted values (`q` = 1 is the maximum).
@@ -138,6 +166,9 @@ mod tests {
         assert_eq!(h.percentile(0.5), Some(50));
         assert_eq!(h.percentile(0.0), Some(0));
         assert_eq!(h.percentile(1.0), Some(99));
+        // 0..100 sums to 4950: the mean is exact, not a bucket's middle.
+        assert_eq!(h.mean(), Some(49.5));
+        assert_eq!(LatencyHistogram::default().mean(), None);
         let mut big = LatencyHistogram::default();
         let values: Vec<u64> = (0..10_000u64)
             .map(|i| 1_000 + i * 997 % 5_000_000)

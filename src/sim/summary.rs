@@ -43,6 +43,10 @@ pub struct ProducerSummary {
     pub retries: u64,
     pub records_per_batch: f64,
     pub avg_batch_bytes: f64,
+    /// Bytes of the acknowledged batches (what records/s' companion MB/s counts).
+    pub acked_bytes: u64,
+    /// The producer's active virtual time: first send() to last acknowledgement, ms.
+    pub active_ms: f64,
     /// Why batches were sent (a retried batch counts once per send).
     pub batch_send_reasons: BTreeMap<&'static str, u64>,
     pub latency_ms: LatencySummary,
@@ -115,8 +119,13 @@ pub struct MemberSummary {
 
 #[derive(Clone, Debug, Serialize)]
 pub struct LatencySummary {
+    /// Exact mean (sum / count) of send() to callback over acknowledged records.
+    pub avg: Option<f64>,
     pub p50: Option<f64>,
+    pub p95: Option<f64>,
     pub p99: Option<f64>,
+    #[serde(rename = "p99_9")]
+    pub p99_9: Option<f64>,
     pub max: Option<f64>,
 }
 
@@ -227,9 +236,14 @@ impl Summary {
                     .filter(|(_, n)| *n > 0)
                     .map(|(r, n)| (r.name(), n))
                     .collect(),
+                acked_bytes: s.bytes_in_acked_batches,
+                active_ms: s.active_us() as f64 / 1000.0,
                 latency_ms: LatencySummary {
+                    avg: s.latency_mean().map(|us| us / 1000.0),
                     p50: ms(s.latency_percentile(0.5)),
+                    p95: ms(s.latency_percentile(0.95)),
                     p99: ms(s.latency_percentile(0.99)),
+                    p99_9: ms(s.latency_percentile(0.999)),
                     max: ms(s.latency_percentile(1.0)),
                 },
                 blocked_ms: s.blocked_us as f64 / 1000.0,
