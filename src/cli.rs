@@ -95,8 +95,9 @@ pub struct SimArgs {
     pub scenario: Option<String>,
 }
 
+/// The application and the run's end, as `run`, `compare` and `sweep` all take them.
 #[derive(Debug, Args, Clone)]
-pub struct RunArgs {
+pub struct WorkloadArgs {
     /// How many records the application sends.
     #[arg(long, default_value_t = 50_000)]
     pub records: u64,
@@ -121,18 +122,57 @@ pub struct RunArgs {
     /// Do not call close() after the last record.
     #[arg(long)]
     pub no_close: bool,
-    /// A fault at a virtual time, AT:ACTION[:ARG], e.g. 500ms:kill-leader:0 (repeatable).
+    /// A fault at a virtual time, AT:ACTION[:ARG], e.g. 500ms:kill-leader:0 (repeatable; in
+    /// `compare` and `sweep` every run gets it).
     #[arg(long, value_name = "AT:ACTION[:ARG]")]
     pub fault: Vec<String>,
     /// Stop at this virtual time (e.g. 2s) instead of when the producer has finished.
     #[arg(long, value_name = "DURATION")]
     pub until: Option<String>,
+}
+
+impl WorkloadArgs {
+    /// The producing application these flags describe.
+    pub fn workload(&self) -> WorkloadSpec {
+        WorkloadSpec {
+            records: self.records,
+            rate: self.rate,
+            key: self.key.clone(),
+            value: self.value.clone(),
+            value_bytes: self.value_bytes,
+            sync: self.sync,
+            close_when_done: !self.no_close,
+            flush_every: self.flush_every,
+        }
+    }
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub workload: WorkloadArgs,
     /// Print the summary as one JSON object.
     #[arg(long)]
     pub json: bool,
     /// Write every trace event to FILE as JSON lines.
     #[arg(long, value_name = "FILE")]
     pub trace: Option<PathBuf>,
+}
+
+impl RunArgs {
+    pub fn workload(&self) -> WorkloadSpec {
+        self.workload.workload()
+    }
+
+    /// When to stop and how to report.
+    pub fn options(&self) -> RunOptions {
+        RunOptions {
+            faults: self.workload.fault.clone(),
+            until: self.workload.until.clone(),
+            json: self.json,
+            trace: self.trace.clone(),
+        }
+    }
 }
 
 /// `kafka-flow compare`: the workload options of `run` (shared by both sides) and each
@@ -145,54 +185,23 @@ pub struct CompareArgs {
     /// Side B's settings by Kafka's names, on top of the shared ones (e.g. --b acks=all).
     #[arg(long = "b", value_name = "NAME=VALUE", num_args = 1.., action = clap::ArgAction::Append)]
     pub b: Vec<String>,
-    /// How many records the application sends.
-    #[arg(long, default_value_t = 50_000)]
-    pub records: u64,
-    /// Records per second (0 = as fast as send() returns).
-    #[arg(long, default_value_t = 0.0)]
-    pub rate: f64,
-    /// Key template ({i} = record index), or `none` for null keys (sticky partitioner).
-    #[arg(long, default_value = "hello{i}")]
-    pub key: String,
-    /// Value template ({i} = record index).
-    #[arg(long, default_value = "hello{i}")]
-    pub value: String,
-    /// Make every value exactly this many bytes.
-    #[arg(long, value_name = "B")]
-    pub value_bytes: Option<usize>,
-    /// Synchronous send: wait for each record's acknowledgement (future.get()).
-    #[arg(long)]
-    pub sync: bool,
-    /// A fault at a virtual time on both sides, AT:ACTION[:ARG] (repeatable).
-    #[arg(long, value_name = "AT:ACTION[:ARG]")]
-    pub fault: Vec<String>,
-    /// Stop both sides at this virtual time (e.g. 25s) instead of when each has finished.
-    #[arg(long, value_name = "DURATION")]
-    pub until: Option<String>,
+    #[command(flatten)]
+    pub workload: WorkloadArgs,
     /// Print {"a", "b", "delta"} as one JSON object.
     #[arg(long)]
     pub json: bool,
 }
 
 impl CompareArgs {
-    /// The producing application both sides run (as `run` builds it from the same flags).
     pub fn workload(&self) -> WorkloadSpec {
-        WorkloadSpec {
-            records: self.records,
-            rate: self.rate,
-            key: self.key.clone(),
-            value: self.value.clone(),
-            value_bytes: self.value_bytes,
-            sync: self.sync,
-            ..WorkloadSpec::notes_loop()
-        }
+        self.workload.workload()
     }
 
     /// When to stop and how to report, shared by both sides.
     pub fn options(&self) -> RunOptions {
         RunOptions {
-            faults: self.fault.clone(),
-            until: self.until.clone(),
+            faults: self.workload.fault.clone(),
+            until: self.workload.until.clone(),
             json: self.json,
             trace: None,
         }
@@ -206,30 +215,8 @@ pub struct SweepArgs {
     /// A setting by its Kafka name and its values, e.g. linger.ms=0,5,10; a second one makes a grid.
     #[arg(value_name = "NAME=V1,V2,…", required = true)]
     pub axes: Vec<String>,
-    /// How many records the application sends in each run.
-    #[arg(long, default_value_t = 50_000)]
-    pub records: u64,
-    /// Records per second (0 = as fast as send() returns).
-    #[arg(long, default_value_t = 0.0)]
-    pub rate: f64,
-    /// Key template ({i} = record index), or `none` for null keys (sticky partitioner).
-    #[arg(long, default_value = "hello{i}")]
-    pub key: String,
-    /// Value template ({i} = record index).
-    #[arg(long, default_value = "hello{i}")]
-    pub value: String,
-    /// Make every value exactly this many bytes.
-    #[arg(long, value_name = "B")]
-    pub value_bytes: Option<usize>,
-    /// Synchronous send: wait for each record's acknowledgement (future.get()).
-    #[arg(long)]
-    pub sync: bool,
-    /// A fault at a virtual time in every run, AT:ACTION[:ARG] (repeatable).
-    #[arg(long, value_name = "AT:ACTION[:ARG]")]
-    pub fault: Vec<String>,
-    /// Stop each run at this virtual time (e.g. 2s).
-    #[arg(long, value_name = "DURATION")]
-    pub until: Option<String>,
+    #[command(flatten)]
+    pub workload: WorkloadArgs,
     /// Print one JSON array: per run, the swept values and the figures.
     #[arg(long, conflicts_with = "csv")]
     pub json: bool,
@@ -245,26 +232,16 @@ pub struct SweepArgs {
 }
 
 impl SweepArgs {
-    /// The producing application of every run (what `run` would do with the same flags).
     pub fn workload(&self) -> WorkloadSpec {
-        WorkloadSpec {
-            records: self.records,
-            rate: self.rate,
-            key: self.key.clone(),
-            value: self.value.clone(),
-            value_bytes: self.value_bytes,
-            sync: self.sync,
-            close_when_done: true,
-            flush_every: 0,
-        }
+        self.workload.workload()
     }
 
     pub fn options(&self) -> crate::sweep::SweepOptions {
         use crate::sweep::Format;
         crate::sweep::SweepOptions {
             axes: self.axes.clone(),
-            faults: self.fault.clone(),
-            until: self.until.clone(),
+            faults: self.workload.fault.clone(),
+            until: self.workload.until.clone(),
             format: if self.json {
                 Format::Json
             } else if self.csv {
@@ -286,32 +263,6 @@ impl SimArgs {
             properties: self.config.clone(),
             set: self.set.clone(),
             seed: self.seed,
-        }
-    }
-}
-
-impl RunArgs {
-    /// The producing application these flags describe.
-    pub fn workload(&self) -> WorkloadSpec {
-        WorkloadSpec {
-            records: self.records,
-            rate: self.rate,
-            key: self.key.clone(),
-            value: self.value.clone(),
-            value_bytes: self.value_bytes,
-            sync: self.sync,
-            close_when_done: !self.no_close,
-            flush_every: self.flush_every,
-        }
-    }
-
-    /// When to stop and how to report.
-    pub fn options(&self) -> RunOptions {
-        RunOptions {
-            faults: self.fault.clone(),
-            until: self.until.clone(),
-            json: self.json,
-            trace: self.trace.clone(),
         }
     }
 }
