@@ -342,6 +342,43 @@ lesson_question() {
     expect_restored
 }
 
+# ab_acks NAME W H: A/B on the acks scenario (Kafka 2.8, a lagging follower, the leader
+# killed): `b` gives side B acks=all; both sides play the same story; at the end the
+# difference panel and each side's ledger line say A lost records and B none.
+both_closed() { [ "$(screen | grep -o 'producer closed' | wc -l)" -ge 2 ]; }
+ab_acks() {
+    start "$1" "$2" "$3" --scenario acks-leader-crash
+    tmx send-keys -t "$session" b
+    poll 3 screen_has "side B's settings" || fail "$session: b did not open the A/B prompt"
+    tmx send-keys -t "$session" C-u
+    tmx send-keys -t "$session" -l 'acks=all'
+    tmx send-keys -t "$session" Enter
+    poll 3 screen_has 'B  acks=all' || fail "$session: side B did not open with acks=all"
+    screen_has 'A  acks=1' || fail "$session: side A is not labelled acks=1"
+    note "$session: A/B open: A acks=1, B acks=all"
+    local i
+    # 2x: } jumps 20 s of virtual time, stopping at each of the story's beats.
+    for i in 1 2 3 4 5 6 7; do tmx send-keys -t "$session" '+'; done
+    poll 3 screen_has 'speed 2×' || fail "$session: could not speed up to 2x"
+    # The workload ends with close(): the story is over when both sides say so.
+    for i in 1 2 3 4 5 6 7 8; do
+        tmx send-keys -t "$session" '}'
+        sleep 0.4
+        both_closed && break
+    done
+    poll 5 both_closed || fail "$session: did not reach the end of the story on both sides"
+    local a b
+    a=$(screen | grep -o 'A acks=1 *[0-9]* *[0-9]*' | head -1 | awk '{print $4}')
+    b=$(screen | grep -o 'B acks=all *[0-9]* *[0-9]*' | head -1 | awk '{print $4}')
+    [ -n "$a" ] && [ -n "$b" ] || fail "$session: no lost counts in the difference panel"
+    [ "$a" -gt 0 ] || fail "$session: side A (acks=1) lost nothing"
+    [ "$b" = 0 ] || fail "$session: side B (acks=all) lost $b"
+    screen | grep -q "lost $a .*lost 0 " || fail "$session: the sides' ledger lines do not say lost $a and lost 0"
+    note "$session: at the end A (acks=1) lost $a acknowledged records, B (acks=all) lost $b"
+    tmx send-keys -t "$session" q
+    expect_restored
+}
+
 ctrl_c() {
     start "$1" "$2" "$3"
     tmx send-keys -t "$session" C-c
@@ -368,6 +405,7 @@ keys_then_q big 160 48
 keys_then_q small 80 24
 rewind_save_replay rewind 120 36
 lesson_question lesson 120 36
+ab_acks ab 160 48
 ctrl_c ctrl-c 160 48
 sigterm sigterm 160 48
 # The budgets: bytes written while animating and while paused, CPU while paused.

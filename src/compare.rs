@@ -103,6 +103,18 @@ pub fn comparison(
     sides: &Sides,
     run: &RunOptions,
 ) -> Result<Comparison, CliError> {
+    // A scenario's own B side, unless the command line gives one.
+    let from_file;
+    let sides = match file.and_then(|f| f.b.as_ref()) {
+        Some(b) if sides.b.is_empty() => {
+            from_file = Sides {
+                a: sides.a.clone(),
+                b: b.settings.iter().map(|(n, v)| format!("{n}={v}")).collect(),
+            };
+            &from_file
+        }
+        _ => sides,
+    };
     // `run --scenario` stops at the file's `until` unless `--until` says otherwise.
     let until = until(run)?.or(file.and_then(|f| f.until));
     // The shared world first: a mistake in it is reported as `run` reports it, once, not

@@ -13,17 +13,22 @@ use std::process::Command as Process;
 
 const BIN: &str = env!("CARGO_BIN_EXE_kafka-flow");
 
-const IDS: [&str; 6] = [
+const IDS: [&str; 7] = [
     "notes-producer-consumer",
     "batch-size-vs-linger",
     "acks-leader-crash",
+    "acks-one-vs-all",
     "retries-reordering",
     "commit-before-processing",
     "slow-consumer",
 ];
 
 fn summary_of(file: &ScenarioFile) -> Summary {
-    let scenario = file.scenario(&WorldOptions::default()).unwrap();
+    summary_with(file, &WorldOptions::default())
+}
+
+fn summary_with(file: &ScenarioFile, world: &WorldOptions) -> Summary {
+    let scenario = file.scenario(world).unwrap();
     let mut sim = scenario.build().unwrap();
     sim.set_trace_enabled(false);
     sim.run(file.until);
@@ -70,7 +75,56 @@ fn every_builtin_shows_what_it_claims() {
         let summary = summary_of(&f);
         let failed = failed(&f.expect, &summary);
         assert!(failed.is_empty(), "{}: {failed:?}", f.id);
+        // Side B: the same world with its settings on top, as `compare` and the TUI run it.
+        if let Some(b) = &f.b {
+            let world = WorldOptions {
+                set: b.settings.iter().map(|(n, v)| format!("{n}={v}")).collect(),
+                ..WorldOptions::default()
+            };
+            let failed_b = self::failed(&b.expect, &summary_with(&f, &world));
+            assert!(failed_b.is_empty(), "{} side B: {failed_b:?}", f.id);
+            assert!(!b.expect.is_empty(), "{}: what side B proves", f.id);
+        }
     }
+}
+
+#[test]
+fn a_side_b_is_read_checked_and_written_back() {
+    let f = find("acks-one-vs-all").unwrap();
+    let b = f.b.as_ref().expect("the A/B scenario declares its B side");
+    assert_eq!(b.settings, vec![("acks".to_string(), "all".to_string())]);
+    let back = ScenarioFile::parse(&f.to_toml(), &f.source).unwrap();
+    assert_eq!(back, f);
+    let base = "title = { en = \"t\" }\n";
+    for (text, key, says) in [
+        ("[b]\n", "'b.settings'", "missing"),
+        ("[b.settings]\n", "'b.settings'", "at least one setting"),
+        (
+            "[b.settings]\n\"linger.mss\" = 5\n",
+            "'b.settings.linger.mss'",
+            "unknown",
+        ),
+        ("[b.settings]\nacks = \"2\"\n", "'b.settings.acks'", "2"),
+        ("[b]\nsetting = 1\n", "'b.setting'", "unknown key"),
+        (
+            "[b.settings]\nacks = \"all\"\n[[b.expect]]\nmetric = \"ledger.lots\"\nop = \">\"\nvalue = 0\n",
+            "'b.expect[1].metric'",
+            "",
+        ),
+    ] {
+        let text = format!("{base}{text}");
+        let e = ScenarioFile::parse(&text, "x.toml").expect_err(&text);
+        assert!(
+            e.starts_with("x.toml:") && e.contains(key) && e.contains(says),
+            "{text}\n→ {e}"
+        );
+    }
+    // A clash across settings is reported at side B's setting that makes it.
+    let text = format!(
+        "{base}[settings]\nacks = \"all\"\n[b.settings]\nacks = \"1\"\n\"enable.idempotence\" = true\n"
+    );
+    let e = ScenarioFile::parse(&text, "x.toml").expect_err(&text);
+    assert!(e.contains("b.settings"), "{e}");
 }
 
 #[test]
@@ -389,7 +443,7 @@ fn run_scenario_by_id_and_the_list() {
     assert!(out.status.success());
     let text = String::from_utf8_lossy(&out.stdout);
     let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines.len(), 6, "{text}");
+    assert_eq!(lines.len(), IDS.len(), "{text}");
     for (line, id) in lines.iter().zip(IDS) {
         assert!(line.starts_with(id), "{line}");
     }

@@ -3,14 +3,26 @@
 
 use super::keys::Action;
 use super::lesson::LessonState;
-use super::{App, Level, Mode, SPEEDS, knobs, nearest_speed, speed_for_rate, timeline};
+use super::{App, Level, Mode, SPEEDS, ab, knobs, nearest_speed, speed_for_rate, timeline};
 use crate::i18n::tr;
 use crate::sim::SimDuration;
 use crate::sim::command::Fault;
 use crate::sim::view::Phase;
 
 impl App {
+    /// Applies a key's action; then side B of an A/B comparison catches up with it.
     pub fn update(&mut self, action: Action) {
+        self.act(action);
+        if self.ab.is_some() {
+            self.sync_ab();
+            if self.paused {
+                // Paused, nothing refreshes the figures: a step or a jump must.
+                self.refresh_ab();
+            }
+        }
+    }
+
+    fn act(&mut self, action: Action) {
         match action {
             Action::Quit => self.quit = true,
             Action::TogglePause if self.held_for_question() => {
@@ -44,6 +56,7 @@ impl App {
             Action::Slower => self.speed = self.speed.saturating_sub(1),
             Action::Reset if self.lesson.is_some() => self.restart_step(),
             Action::Reset => {
+                let versus = self.ab.as_ref().map(|ab| ab.settings.clone());
                 let (config, workload, seed) = self.base.clone();
                 if let Ok(sim) = Self::build(&config, &workload, seed) {
                     // A scenario starts its story again: its commands, beats and title stay.
@@ -55,6 +68,13 @@ impl App {
                     let mut tl = timeline::Timeline::new(&script, &beats);
                     tl.span = span;
                     self.start_timeline(tl);
+                    // Both sides start again: B from its own settings, on the same story.
+                    if let Some(settings) = versus {
+                        if let Err(said) = self.open_ab(settings) {
+                            self.status = Some((Level::Bad, said));
+                            return;
+                        }
+                    }
                     self.say(Level::Info, |lang| {
                         tr(lang, "status.reset_same_seed").into()
                     });
@@ -79,16 +99,34 @@ impl App {
                     }
                 }
             }
-            Action::EditChar(c) => {
-                if let Mode::Editing(s) = &mut self.mode {
-                    if s.len() < 24 {
-                        s.push(c);
-                    }
+            Action::EditChar(c) => match &mut self.mode {
+                Mode::Editing(s) if s.len() < 24 => s.push(c),
+                Mode::Compare(s) if s.len() < ab::PROMPT_MAX => s.push(c),
+                _ => {}
+            },
+            Action::EditBackspace => {
+                if let Mode::Editing(s) | Mode::Compare(s) = &mut self.mode {
+                    s.pop();
                 }
             }
-            Action::EditBackspace => {
-                if let Mode::Editing(s) = &mut self.mode {
-                    s.pop();
+            Action::EditClear => {
+                if let Mode::Editing(s) | Mode::Compare(s) = &mut self.mode {
+                    s.clear();
+                }
+            }
+            Action::OpenCompare if self.lesson.is_some() => {
+                self.say(Level::Warn, |lang| tr(lang, "ab.not_in_lesson").into());
+            }
+            Action::OpenCompare => {
+                self.mode = Mode::Compare(self.ab_prompt_start());
+                self.status = None;
+            }
+            Action::EditCommit if matches!(self.mode, Mode::Compare(_)) => {
+                if let Mode::Compare(text) = &self.mode {
+                    let text = text.clone();
+                    if self.commit_ab_prompt(&text) {
+                        self.mode = Mode::Normal;
+                    }
                 }
             }
             Action::EditCommit => {

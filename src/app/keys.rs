@@ -32,6 +32,8 @@ pub enum Action {
     StartEdit,
     EditChar(char),
     EditBackspace,
+    /// Ctrl-U: clear what was typed.
+    EditClear,
     EditCommit,
     Cancel,
     OpenFaults,
@@ -73,6 +75,8 @@ pub enum Action {
     ScrollLesson {
         down: bool,
     },
+    /// `b`: type side B's settings for an A/B comparison.
+    OpenCompare,
 }
 
 /// What the keys mean while a lesson is open (only the ones that differ).
@@ -112,7 +116,10 @@ pub fn action(mode: &Mode, key: KeyEvent) -> Option<Action> {
         return Some(Action::Quit);
     }
     match mode {
-        Mode::Editing(_) => match key.code {
+        Mode::Editing(_) | Mode::Compare(_) => match key.code {
+            KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+                Some(Action::EditClear)
+            }
             KeyCode::Enter => Some(Action::EditCommit),
             KeyCode::Esc => Some(Action::Cancel),
             KeyCode::Backspace => Some(Action::EditBackspace),
@@ -168,6 +175,7 @@ pub fn action(mode: &Mode, key: KeyEvent) -> Option<Action> {
             KeyCode::Enter => Some(Action::StartEdit),
             KeyCode::Esc => Some(Action::Cancel),
             KeyCode::Char('f') => Some(Action::OpenFaults),
+            KeyCode::Char('b') => Some(Action::OpenCompare),
             KeyCode::Char('L') => Some(Action::OpenHome),
             KeyCode::Char('k') => Some(Action::KillLeader),
             KeyCode::Char('d') => Some(Action::DropAcks),

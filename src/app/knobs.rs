@@ -260,14 +260,16 @@ impl super::App {
         let t = self.sim.now();
         let t = t.to_string();
         let args = [("name", name), ("value", value), ("t", t.as_str())];
-        match self.apply_command(command) {
+        match self.apply_command(command.clone()) {
             Ok(Applied::ProducerRestarted) => {
                 self.say(Level::Warn, |lang| {
                     trf(lang, "apply.producer_restarted", &args)
                 });
+                self.mirror_command(&command);
             }
             Ok(Applied::Live) => {
                 self.say(Level::Good, |lang| trf(lang, "apply.live", &args));
+                self.mirror_command(&command);
             }
             Err(e) => {
                 let said = Said::new(|lang| self.refusal(lang, name, value, rate, &e));

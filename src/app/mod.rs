@@ -3,6 +3,7 @@
 //! (`keys.rs`); `update` applies them; `on_tick` turns wall time into virtual time.
 //! Rendering (`ui`) only reads `&App`.
 
+pub mod ab;
 mod actions;
 mod follow;
 pub mod journey;
@@ -89,6 +90,8 @@ pub enum Mode {
     Faults(usize),
     /// The home screen (lessons and the sandbox) is open at this entry.
     Home(usize),
+    /// Typing side B's settings for an A/B comparison (`b`).
+    Compare(String),
 }
 
 /// One entry of the fault menu.
@@ -162,6 +165,8 @@ pub struct App {
     pub scenario_title: Option<crate::lesson::Text>,
     /// A command after a rewind dropped the old future (said once, on the status line).
     future_discarded: bool,
+    /// The A/B comparison, when one is open: side B and both sides' figures.
+    pub ab: Option<ab::Versus>,
     since_refresh: Duration,
     quit: bool,
 }
@@ -324,6 +329,7 @@ impl App {
             timeline: timeline::Timeline::default(),
             seen_moments: Vec::new(),
             future_discarded: false,
+            ab: None,
             scenario_title: None,
             beat_caption: None,
             save_dir: None,
@@ -404,6 +410,7 @@ impl App {
         let dt = SimDuration((wall.as_secs_f64() * self.speed_factor() * 1e6).round() as u64);
         let target = self.sim.now() + dt;
         self.lagging = !self.advance_world(target, Some(EVENT_BUDGET));
+        self.sync_ab();
         if !self.memory.dropped.is_empty() {
             let requests = self.sim.view().network_client().requests;
             self.memory.prune(|id| requests.iter().any(|r| r.id == id));
@@ -413,6 +420,9 @@ impl App {
             self.since_refresh = Duration::ZERO;
             self.metrics.sample(self.sim.now());
             self.refresh_ledger();
+            if self.ab.is_some() {
+                self.refresh_ab();
+            }
         }
         // From 0.1× on every record, packet and cell changes on every frame and nobody follows
         // one by eye: half the frames are enough, and they halve what a busy screen writes to
@@ -569,6 +579,8 @@ impl App {
         self.scenario_title = None;
         self.beat_caption = None;
         self.timeline = timeline::Timeline::default();
+        // Side B belonged to the old world too.
+        self.ab = None;
         self.absorb_trace();
         self.start_timeline(timeline::Timeline::default());
     }
@@ -583,8 +595,12 @@ impl App {
                 &[("t", &t), ("fault", &text)],
             )
         });
-        match self.apply_command(Command::Fault { fault }) {
-            Ok(_) => self.status = Some((Level::Bad, said)),
+        let command = Command::Fault { fault };
+        match self.apply_command(command.clone()) {
+            Ok(_) => {
+                self.status = Some((Level::Bad, said));
+                self.mirror_command(&command);
+            }
             Err(e) => self.say_text(Level::Bad, e),
         }
         self.tell_new_future();

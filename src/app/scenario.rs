@@ -31,6 +31,10 @@ impl App {
         let s = file.scenario(world)?;
         let mut app = App::with(s.config, s.workload, s.seed, lang, Theme::from_env())?;
         app.open_story(file, &s.commands);
+        if let Some(b) = &file.b {
+            app.open_ab(b.settings.clone())
+                .map_err(|said| format!("{}: [b]: {}", file.source, said.get(Lang::En)))?;
+        }
         Ok(app)
     }
 
@@ -59,6 +63,11 @@ impl App {
                 self.replace_sim(sim);
                 self.open_story(file, &s.commands);
                 self.paused = false;
+                if let Some(b) = &file.b {
+                    if let Err(said) = self.open_ab(b.settings.clone()) {
+                        self.status = Some((Level::Bad, said));
+                    }
+                }
             }
             Err(e) => self.say_text(Level::Bad, e),
         }
@@ -87,6 +96,11 @@ impl App {
             .collect();
         let mut file = ScenarioFile::of_session(config, workload, *seed, &commands, title);
         file.beats = self.timeline.script().1;
+        // An A/B session saves its B side: the file opens split again.
+        file.b = self.ab.as_ref().map(|ab| crate::scenarios::SideB {
+            settings: ab.settings.clone(),
+            expect: Vec::new(),
+        });
         let dir = self.save_dir.clone().unwrap_or_else(|| {
             std::env::var_os(SAVE_DIR_ENV).map_or_else(|| PathBuf::from("."), PathBuf::from)
         });

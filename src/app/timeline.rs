@@ -134,6 +134,24 @@ impl Timeline {
         )
     }
 
+    /// Side B's history (`ab.rs`): the commands of this one that B shares, at their times
+    /// and keeping whether the scenario gave them (those A has not reached yet too: B plays
+    /// them when A does), without beats: A's story pauses both.
+    pub(super) fn for_side_b(&self, shares: impl Fn(&Command) -> bool) -> Timeline {
+        let commands: Vec<Logged> = self
+            .commands
+            .iter()
+            .filter(|c| shares(&c.command))
+            .cloned()
+            .collect();
+        Timeline {
+            markers: commands.iter().map(marker_of).collect(),
+            commands,
+            span: self.span,
+            ..Timeline::default()
+        }
+    }
+
     /// Checkpoints every `events` events instead of [`CHECKPOINT_EVENTS`] (tests use a
     /// small number so that rewinds restore copies taken mid-run).
     pub fn set_checkpoint_every(&mut self, events: u64) {
@@ -494,6 +512,11 @@ impl App {
         }
         self.paused = true;
         self.settle_screen();
+        // Side B of an A/B comparison goes where A went.
+        if self.ab.is_some() {
+            self.sync_ab();
+            self.refresh_ab();
+        }
     }
 
     /// Back to the instant of the event before the current one (the reverse of `.`).

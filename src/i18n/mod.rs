@@ -14,6 +14,7 @@
 //! `reason.{SendReason::name()}` (and `.help`), `knob.{setting name}`,
 //! `commit_mode.{commit.mode with '-' as '_'}`.
 
+mod ab;
 mod course;
 pub mod describe;
 mod flow;
@@ -153,6 +154,7 @@ fn entries() -> impl Iterator<Item = &'static (&'static str, &'static str, &'sta
 /// simulation's reasons and the lessons' words can each be kept in one file.
 type Table = &'static [(&'static str, &'static str, &'static str)];
 static TABLES: &[Table] = &[
+    ab::TEXTS,
     screen::TEXTS,
     reasons::TEXTS,
     course::TEXTS,

@@ -19,6 +19,10 @@ const FILES: &[(&str, &str)] = &[
         include_str!("../../scenarios/acks-leader-crash.toml"),
     ),
     (
+        "acks-one-vs-all.toml",
+        include_str!("../../scenarios/acks-one-vs-all.toml"),
+    ),
+    (
         "retries-reordering.toml",
         include_str!("../../scenarios/retries-reordering.toml"),
     ),

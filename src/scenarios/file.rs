@@ -3,7 +3,7 @@
 //! is one line naming the file, the line and column of the offending text and the key:
 //! `scenarios/x.toml:12:9: key 'commands[2].fault': unknown fault 'explode' (…)`.
 
-use super::{Beat, BeatWhen, Moment, ScenarioFile};
+use super::{Beat, BeatWhen, Moment, ScenarioFile, SideB};
 use crate::lesson::Text;
 use crate::lesson::goals::{Condition, Op};
 use crate::lesson::metric::Metric;
@@ -42,7 +42,10 @@ const TOP_KEYS: &[&str] = &[
     "commands",
     "beats",
     "expect",
+    "b",
 ];
+/// `[b]`: side B of an A/B comparison.
+const B_KEYS: &[&str] = &["settings", "expect"];
 const WORKLOAD_KEYS: &[&str] = &[
     "records",
     "rate",
@@ -394,33 +397,15 @@ impl ScenarioFile {
         let until = top.duration("until")?.map(|u| u.0);
 
         let mut config = base_config(version);
-        let mut settings = Vec::new();
         let settings_table = match top.get("settings") {
             Some(v) => Some(Table::of(&reader, "settings", v, None)?),
             None => None,
         };
-        if let Some(t) = &settings_table {
-            for (name, key_span, v) in &t.entries {
-                let value = t.scalar_text(name, v)?;
-                config.set(name, &value).map_err(|e| match &e {
-                    SetError::Unknown { .. } => t.error(key_span, name, &e),
-                    SetError::BadValue { .. } => t.error(&v.span(), name, e.detail()),
-                })?;
-                settings.push((name.clone(), value));
-            }
-        }
-        if let Err(e) = config.validate() {
-            // The message starts with the setting it is about when there is one: point there.
-            let message = e.to_string();
-            let named = settings_table.as_ref().and_then(|t| {
-                t.entries
-                    .iter()
-                    .find(|(n, ..)| message.starts_with(&format!("{n}:")))
-                    .map(|(n, _, v)| t.error(&v.span(), n, &message))
-            });
-            let span = settings_table.as_ref().map_or(0..0, |t| t.span.clone());
-            return Err(named.unwrap_or_else(|| reader.error(&span, "settings", &message)));
-        }
+        let settings = match &settings_table {
+            Some(t) => apply_settings(t, &mut config)?,
+            None => Vec::new(),
+        };
+        validate(&reader, &config, settings_table.as_ref(), "settings")?;
 
         let workload = workload_spec(&top)?;
         let commands = commands(&top, &config)?;
@@ -434,6 +419,10 @@ impl ScenarioFile {
             .iter()
             .map(|t| condition(t, &config))
             .collect::<Result<Vec<_>, _>>()?;
+        let b = match top.get("b") {
+            Some(v) => Some(side_b(&reader, v, &config)?),
+            None => None,
+        };
         Ok(ScenarioFile {
             id,
             title,
@@ -447,6 +436,7 @@ impl ScenarioFile {
             beats,
             until,
             expect,
+            b,
             source: source.to_string(),
         })
     }
@@ -515,6 +505,68 @@ impl ScenarioFile {
         scenario.commands.clone_from(&self.commands);
         Ok(scenario)
     }
+}
+
+/// A table of settings by Kafka's names, applied in the file's order; each error points at
+/// the key (an unknown name) or at the value.
+fn apply_settings(t: &Table<'_, '_>, config: &mut Config) -> Result<Vec<(String, String)>, String> {
+    let mut settings = Vec::new();
+    for (name, key_span, v) in &t.entries {
+        let value = t.scalar_text(name, v)?;
+        config.set(name, &value).map_err(|e| match &e {
+            SetError::Unknown { .. } => t.error(key_span, name, &e),
+            SetError::BadValue { .. } => t.error(&v.span(), name, e.detail()),
+        })?;
+        settings.push((name.clone(), value));
+    }
+    Ok(settings)
+}
+
+/// The whole configuration checked; a clash is reported at the setting it names when the
+/// table has it, else at the table (`key`).
+fn validate(
+    reader: &Reader<'_>,
+    config: &Config,
+    table: Option<&Table<'_, '_>>,
+    key: &str,
+) -> Result<(), String> {
+    let Err(e) = config.validate() else {
+        return Ok(());
+    };
+    // The message starts with the setting it is about when there is one: point there.
+    let message = e.to_string();
+    let named = table.and_then(|t| {
+        t.entries
+            .iter()
+            .find(|(n, ..)| message.starts_with(&format!("{n}:")))
+            .map(|(n, _, v)| t.error(&v.span(), n, &message))
+    });
+    let span = table.map_or(0..0, |t| t.span.clone());
+    Err(named.unwrap_or_else(|| reader.error(&span, key, &message)))
+}
+
+/// `[b]`: side B's settings on top of the file's (at least one: B would be A), checked as a
+/// whole, and what side B is meant to show.
+fn side_b(reader: &Reader<'_>, v: &Value<'_>, config: &Config) -> Result<SideB, String> {
+    let b = Table::of(reader, "b", v, Some(B_KEYS))?;
+    let st = b.get("settings").ok_or_else(|| b.missing("settings"))?;
+    let table = Table::of(reader, "b.settings", st, None)?;
+    let mut config = config.clone();
+    let settings = apply_settings(&table, &mut config)?;
+    if settings.is_empty() {
+        return Err(reader.error(
+            &table.span,
+            "b.settings",
+            "is empty: side B needs at least one setting of its own",
+        ));
+    }
+    validate(reader, &config, Some(&table), "b.settings")?;
+    let expect = b
+        .tables("expect", EXPECT_KEYS, MAX_EXPECT)?
+        .iter()
+        .map(|t| condition(t, &config))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(SideB { settings, expect })
 }
 
 fn workload_spec(top: &Table<'_, '_>) -> Result<WorkloadSpec, String> {

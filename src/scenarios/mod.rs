@@ -43,8 +43,19 @@ pub struct ScenarioFile {
     pub until: Option<SimTime>,
     /// What the scenario is meant to show, checked by the tests (`ledger.lost.broker > 0`).
     pub expect: Vec<Condition>,
+    /// `[b]`: side B of an A/B comparison (the TUI opens split, `compare` runs both).
+    pub b: Option<SideB>,
     /// Where it came from: a path, or `builtin:ID`.
     pub source: String,
+}
+
+/// Side B of a scenario: the same world with these settings on top.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SideB {
+    /// Settings by Kafka's names, in the file's order.
+    pub settings: Vec<(String, String)>,
+    /// What side B is meant to show, checked by the tests as `expect` is for side A.
+    pub expect: Vec<Condition>,
 }
 
 /// A pause in the story, with what to look at.

@@ -4,6 +4,7 @@
 
 use super::{BeatWhen, ScenarioFile};
 use crate::lesson::Text;
+use crate::lesson::goals::Condition;
 use crate::scenario::WorkloadSpec;
 use crate::sim::config::{OffsetReset, SETTINGS};
 use crate::sim::workload::SendMode;
@@ -125,11 +126,13 @@ impl ScenarioFile {
             };
             let _ = writeln!(out, "caption = {}", text(&b.caption));
         }
-        for c in &self.expect {
-            out.push_str("\n[[expect]]\n");
-            let _ = writeln!(out, "metric = {}", string(&c.metric.to_string()));
-            let _ = writeln!(out, "op = {}", string(c.op.symbol()));
-            let _ = writeln!(out, "value = {}", float(c.value));
+        write_expect(&mut out, "expect", &self.expect);
+        if let Some(b) = &self.b {
+            out.push_str("\n[b.settings]\n");
+            for (name, value) in &b.settings {
+                let _ = writeln!(out, "{} = {}", key(name), string(value));
+            }
+            write_expect(&mut out, "b.expect", &b.expect);
         }
         out
     }
@@ -189,8 +192,19 @@ impl ScenarioFile {
             beats: Vec::new(),
             until: None,
             expect: Vec::new(),
+            b: None,
             source: "session".to_string(),
         }
+    }
+}
+
+/// `[[expect]]` (or `[[b.expect]]`) tables.
+fn write_expect(out: &mut String, table: &str, conditions: &[Condition]) {
+    for c in conditions {
+        let _ = writeln!(out, "\n[[{table}]]");
+        let _ = writeln!(out, "metric = {}", string(&c.metric.to_string()));
+        let _ = writeln!(out, "op = {}", string(c.op.symbol()));
+        let _ = writeln!(out, "value = {}", float(c.value));
     }
 }
 

@@ -42,6 +42,7 @@ pub const KEYS: &[(&str, &str)] = &[
     ("←/→", "key.change_knob"),
     ("Enter", "key.edit_knob"),
     ("f", "key.faults"),
+    ("b", "ab.key"),
     ("k", "key.kill_leader"),
     ("d", "key.drop_acks"),
     ("c", "key.consumer"),
@@ -51,8 +52,7 @@ pub const KEYS: &[(&str, &str)] = &[
     ("1-8", "key.focus"),
     ("z", "key.zoom"),
     ("l", "key.lang"),
-    ("t", "key.theme"),
-    ("g", "key.glyphs"),
+    ("t / g", "key.look"),
     ("?", "key.help"),
     ("q", "key.quit"),
 ];

@@ -259,7 +259,10 @@ mod tests {
                     .any(|w| w.contains("b1,b2") || w.contains("b2,b1")),
                 "{words:?}"
             );
-            let cx = crate::ui::Ctx { app: &a };
+            let cx = crate::ui::Ctx {
+                app: &a,
+                compact: false,
+            };
             for width in [30u16, 60, 200] {
                 let lines = lines(&cx, j, width);
                 for l in &lines {

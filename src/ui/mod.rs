@@ -10,6 +10,7 @@
 //! Below 120×36 the producer thread and metrics fold away; below 80×24 a message asks
 //! for a bigger terminal. `z` gives the focused panel the whole screen.
 
+pub mod ab;
 mod cluster;
 pub mod flow;
 pub mod glyphs;
@@ -37,6 +38,9 @@ use theme::Theme;
 /// What every panel renderer needs.
 pub struct Ctx<'a> {
     pub app: &'a App,
+    /// One side of an A/B comparison: the flow view leaves out what the difference panel
+    /// says (the knobs, the figures line).
+    pub compact: bool,
 }
 
 impl Ctx<'_> {
@@ -185,7 +189,10 @@ pub fn draw(frame: &mut Frame, app: &App) {
         too_small::render_too_small(frame, app.lang, &app.theme);
         return;
     }
-    let cx = Ctx { app };
+    let cx = Ctx {
+        app,
+        compact: false,
+    };
     frame.render_widget(Block::default().style(app.theme.base), area);
     let [header, bar, body, status, footer] = Layout::vertical([
         Constraint::Length(1),
@@ -212,12 +219,14 @@ pub fn draw(frame: &mut Frame, app: &App) {
         lesson::panel(frame, panel, &cx, st);
     } else if app.zoom {
         draw_panel(frame, body, &cx, PanelId::of(app.focus));
+    } else if let Some(versus) = &app.ab {
+        ab::draw(frame, body, &cx, versus);
     } else {
         flow::draw(frame, body, &cx);
     }
     draw_status(frame, status, &cx);
     let hints = match app.mode {
-        Mode::Editing(_) => help::EDIT_FOOTER,
+        Mode::Editing(_) | Mode::Compare(_) => help::EDIT_FOOTER,
         Mode::Faults(_) | Mode::Home(_) => help::MENU_FOOTER,
         Mode::Normal => help::FOOTER,
     };
@@ -227,6 +236,9 @@ pub fn draw(frame: &mut Frame, app: &App) {
     }
     if let Mode::Home(sel) = app.mode {
         lesson::home(frame, body, &cx, sel);
+    }
+    if let Mode::Compare(typed) = &app.mode {
+        ab::prompt(frame, body, &cx, typed);
     }
     if app.show_help {
         help::render_help(frame, area, app.lang, &app.theme, &app.glyphs);
@@ -273,6 +285,14 @@ fn draw_header(frame: &mut Frame, area: Rect, cx: &Ctx) {
         ),
         Span::raw(format!("{} {speed}× ", cx.t("header.speed"))),
         Span::raw(format!("{} {} ", cx.t("header.seed"), app.sim.seed())),
+        Span::styled(
+            if app.ab.is_some() {
+                format!("{} ", cx.t("ab.header"))
+            } else {
+                String::new()
+            },
+            cx.theme().warn,
+        ),
         Span::styled(state.0.to_string(), state.1),
     ]);
     frame.render_widget(Paragraph::new(line), area);

@@ -75,7 +75,7 @@ pub fn draw(frame: &mut Frame, area: Rect, cx: &Ctx) {
         0
     };
     let wires_h = if cx.shows(Part::Requests) { brokers } else { 0 };
-    let knobs_h = if tall {
+    let knobs_h = if tall && !cx.compact {
         story::knob_lines(cx, area.width).len() as u16
     } else {
         0
@@ -85,7 +85,7 @@ pub fn draw(frame: &mut Frame, area: Rect, cx: &Ctx) {
     } else {
         0
     };
-    let figures = story::figures_shown(cx, area.height);
+    let figures = !cx.compact && story::figures_shown(cx, area.height);
     let bottom_h = consumers + u16::from(cx.shows(Part::Ledger)) + u16::from(figures);
     let narration_h = 2;
     let journey = story::journey_lines(cx, area.width);
@@ -96,7 +96,8 @@ pub fn draw(frame: &mut Frame, area: Rect, cx: &Ctx) {
         let logs_h = rest.max(3);
         // Tall screens give what the tapes do not need to the event log.
         let wanted_logs = logs::rows_wanted(cx, logs_h);
-        let events_h = if area.height >= 44 && cx.shows(Part::Events) {
+        // One side of an A/B comparison has no other place for its own events.
+        let events_h = if (area.height >= 44 || cx.compact) && cx.shows(Part::Events) {
             logs_h.saturating_sub(wanted_logs)
         } else {
             0
