@@ -333,6 +333,9 @@ fn at_the_crash(lang: Lang) -> App {
     app.update(Action::TogglePause);
     run_to(&mut app, 2_000);
     assert_eq!(app.sim.now(), SimTime::from_millis(1_500));
+    // The beat paused the story: the difference panel is of this instant on both sides.
+    let (fa, fb) = app.ab.as_ref().unwrap().figures.as_ref().unwrap();
+    assert_eq!((fa.sim_time_ms, fb.sim_time_ms), (1500.0, 1500.0));
     app
 }
 

@@ -411,6 +411,10 @@ impl App {
         let target = self.sim.now() + dt;
         self.lagging = !self.advance_world(target, Some(EVENT_BUDGET));
         self.sync_ab();
+        if self.paused && self.ab.is_some() {
+            // A beat paused the story this frame: the panel must say what both sides are now.
+            self.refresh_ab();
+        }
         if !self.memory.dropped.is_empty() {
             let requests = self.sim.view().network_client().requests;
             self.memory.prune(|id| requests.iter().any(|r| r.id == id));

@@ -239,7 +239,9 @@ fn difference(frame: &mut Frame, area: Rect, cx: &Ctx, ab: &Versus) {
     )];
     for (c, w) in &shown {
         let (cell, style) = delta(cx, (c.get)(a), (c.get)(b), c);
-        spans.push(Span::styled(text::pad_left_to_width(&cell, *w), style));
+        // The colour on the figure only, not on the padding before it.
+        spans.push(Span::raw(" ".repeat(w.saturating_sub(text::width(&cell)))));
+        spans.push(Span::styled(cell, style));
     }
     lines.push(Line::from(spans));
     frame.render_widget(Paragraph::new(lines), inner);
@@ -265,7 +267,7 @@ fn delta(cx: &Ctx, a: Option<f64>, b: Option<f64>, c: &Column) -> (String, Style
         return ("=".to_string(), cx.theme().dim);
     }
     let style = match (c.better, d > 0.0) {
-        (Better::Neither, _) => cx.theme().selected,
+        (Better::Neither, _) => cx.theme().accent,
         (Better::Higher, true) | (Better::Lower, false) => cx.theme().ok,
         (Better::Higher, false) | (Better::Lower, true) => cx.theme().bad,
     };
