@@ -23,7 +23,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Clear, Paragraph, Wrap};
 
 /// From this width on, both flow views stand side by side.
 pub const SIDE_BY_SIDE: u16 = 120;
@@ -151,14 +151,7 @@ fn pane(frame: &mut Frame, area: Rect, app: &App, b: bool, label: &str) {
 
 /// The figures of both sides and B − A, a difference coloured by whether it is better.
 fn difference(frame: &mut Frame, area: Rect, cx: &Ctx, ab: &Versus) {
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_set(cx.glyphs().border)
-        .border_style(cx.theme().border)
-        .title(Span::styled(
-            format!(" {} ", cx.t("ab.panel")),
-            cx.theme().title,
-        ));
+    let block = super::framed(cx, cx.t("ab.panel"), cx.theme().border, cx.theme().title);
     // Narrow, only side A's flow view is drawn: say where B's is.
     let block = if area.width < SIDE_BY_SIDE {
         block.title(
@@ -304,14 +297,12 @@ pub fn prompt(frame: &mut Frame, area: Rect, cx: &Ctx, typed: &str) {
             Span::raw(format!(" {typed}_")),
         ]),
     ];
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_set(cx.glyphs().border)
-        .border_style(cx.theme().border_focus)
-        .title(Span::styled(
-            format!(" {} ", cx.t("ab.prompt.title")),
-            cx.theme().title,
-        ));
+    let block = super::framed(
+        cx,
+        cx.t("ab.prompt.title"),
+        cx.theme().border_focus,
+        cx.theme().title,
+    );
     frame.render_widget(
         Paragraph::new(lines)
             .block(block)

@@ -372,13 +372,15 @@ fn draw_fault_menu(frame: &mut Frame, area: Rect, cx: &Ctx, selected: usize) {
             ListItem::new(Span::styled(format!("{n}{}", e.label), style))
         })
         .collect();
-    let block = Block::default()
+    let block = framed(cx, cx.t("fault.title"), cx.theme().bad, cx.theme().bad);
+    frame.render_widget(List::new(items).block(block), rect);
+}
+
+/// A box with a plain border and `title` in words (menus, prompts, the A/B panel).
+pub fn framed<'a>(cx: &Ctx, title: &str, border: Style, title_style: Style) -> Block<'a> {
+    Block::default()
         .borders(Borders::ALL)
         .border_set(cx.glyphs().border)
-        .border_style(cx.theme().bad)
-        .title(Span::styled(
-            format!(" {} ", cx.t("fault.title")),
-            cx.theme().bad,
-        ));
-    frame.render_widget(List::new(items).block(block), rect);
+        .border_style(border)
+        .title(Span::styled(format!(" {title} "), title_style))
 }
