@@ -270,14 +270,7 @@ fn delta(cx: &Ctx, a: Option<f64>, b: Option<f64>, c: &Column) -> (String, Style
 
 /// The `b` prompt: what to type, an example, the text so far.
 pub fn prompt(frame: &mut Frame, area: Rect, cx: &Ctx, typed: &str) {
-    let w = area.width.clamp(40, 76).min(area.width);
-    let h = 8.min(area.height);
-    let rect = Rect {
-        x: area.x + (area.width - w) / 2,
-        y: area.y + (area.height - h) / 2,
-        width: w,
-        height: h,
-    };
+    let rect = super::centered(area, 76, 8);
     frame.render_widget(Clear, rect);
     let open = cx.app.ab.is_some();
     let lines = vec![

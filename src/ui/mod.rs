@@ -348,12 +348,7 @@ fn draw_fault_menu(frame: &mut Frame, area: Rect, cx: &Ctx, selected: usize) {
         .max()
         .unwrap_or(0);
     let w = (longest as u16 + 4).max(30).min(area.width);
-    let rect = Rect {
-        x: area.x + (area.width - w) / 2,
-        y: area.y + (area.height - h) / 2,
-        width: w,
-        height: h,
-    };
+    let rect = centered(area, w, h);
     frame.render_widget(Clear, rect);
     let items: Vec<ListItem> = menu
         .iter()
@@ -374,6 +369,17 @@ fn draw_fault_menu(frame: &mut Frame, area: Rect, cx: &Ctx, selected: usize) {
         .collect();
     let block = framed(cx, cx.t("fault.title"), cx.theme().bad, cx.theme().bad);
     frame.render_widget(List::new(items).block(block), rect);
+}
+
+/// A `w`×`h` box in the middle of `area` (a menu, a prompt); `w` and `h` fit in it.
+pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let (w, h) = (w.min(area.width), h.min(area.height));
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
 }
 
 /// A box with a plain border and `title` in words (menus, prompts, the A/B panel).
