@@ -132,6 +132,16 @@ pub struct WorkloadArgs {
 }
 
 impl WorkloadArgs {
+    /// The faults and the end these flags give, with how to report.
+    pub fn options(&self, json: bool, trace: Option<PathBuf>) -> RunOptions {
+        RunOptions {
+            faults: self.fault.clone(),
+            until: self.until.clone(),
+            json,
+            trace,
+        }
+    }
+
     /// The producing application these flags describe.
     pub fn workload(&self) -> WorkloadSpec {
         WorkloadSpec {
@@ -166,12 +176,7 @@ impl RunArgs {
 
     /// When to stop and how to report.
     pub fn options(&self) -> RunOptions {
-        RunOptions {
-            faults: self.workload.fault.clone(),
-            until: self.workload.until.clone(),
-            json: self.json,
-            trace: self.trace.clone(),
-        }
+        self.workload.options(self.json, self.trace.clone())
     }
 }
 
@@ -199,12 +204,7 @@ impl CompareArgs {
 
     /// When to stop and how to report, shared by both sides.
     pub fn options(&self) -> RunOptions {
-        RunOptions {
-            faults: self.workload.fault.clone(),
-            until: self.workload.until.clone(),
-            json: self.json,
-            trace: None,
-        }
+        self.workload.options(self.json, None)
     }
 }
 

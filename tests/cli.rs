@@ -2,19 +2,13 @@
 //! one-line error messages that name the bad input, the JSON summary, `--trace`
 //! files and `kafka-flow settings`.
 
+mod common;
+use common::cli::{BIN, kafka_flow, ok, ok_json};
+
 use serde_json::Value;
 use std::path::PathBuf;
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicU32, Ordering};
-
-const BIN: &str = env!("CARGO_BIN_EXE_kafka-flow");
-
-fn kafka_flow(args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .output()
-        .expect("the kafka-flow binary runs")
-}
 
 fn stdout(out: &Output) -> String {
     String::from_utf8(out.stdout.clone()).expect("stdout is UTF-8")
@@ -22,23 +16,6 @@ fn stdout(out: &Output) -> String {
 
 fn stderr(out: &Output) -> String {
     String::from_utf8(out.stderr.clone()).expect("stderr is UTF-8")
-}
-
-/// Runs `args`, expects success, returns stdout.
-fn ok(args: &[&str]) -> String {
-    let out = kafka_flow(args);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "kafka-flow {args:?} failed: {}",
-        stderr(&out)
-    );
-    stdout(&out)
-}
-
-fn ok_json(args: &[&str]) -> Value {
-    let text = ok(args);
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{args:?}: not JSON ({e}):\n{text}"))
 }
 
 /// Bad input: exit code 2, nothing on stdout, and exactly one line on stderr that starts

@@ -2,32 +2,8 @@
 //! faults; each side equal to the single `run` with its settings; bad side settings are one
 //! line naming the side, the setting and the value, with exit code 2.
 
-use serde_json::Value;
-use std::process::{Command, Output};
-
-const BIN: &str = env!("CARGO_BIN_EXE_kafka-flow");
-
-fn kafka_flow(args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .output()
-        .expect("the kafka-flow binary runs")
-}
-
-fn ok(args: &[&str]) -> String {
-    let out = kafka_flow(args);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "kafka-flow {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("stdout is UTF-8")
-}
-
-fn ok_json(args: &[&str]) -> Value {
-    serde_json::from_str(&ok(args)).expect("valid JSON")
-}
+mod common;
+use common::cli::{kafka_flow, ok, ok_json};
 
 /// Lesson 6, step 1: Kafka 2.8 (acks=1 by default), a follower of partition 0 lags, then
 /// partition 0's leader dies; the ZooKeeper session expiry elects a follower without the

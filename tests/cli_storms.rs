@@ -3,17 +3,10 @@
 //! millisecond now end, with a bounded number of events (the `events` of the `--json`
 //! summary against its `sim_time_ms`), or are refused naming the setting. No wall clock.
 
+mod common;
+use common::cli::kafka_flow;
+
 use serde_json::Value;
-use std::process::{Command, Output};
-
-const BIN: &str = env!("CARGO_BIN_EXE_kafka-flow");
-
-fn kafka_flow(args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .output()
-        .expect("the kafka-flow binary runs")
-}
 
 /// `kafka-flow run --seed 1 --json ARGS`: the summary.
 fn run_json(args: &[&str]) -> Value {

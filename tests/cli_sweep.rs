@@ -1,32 +1,8 @@
 //! `kafka-flow sweep`: the same figures as the single runs, the table, CSV and JSON agree,
 //! the SVG names its axes, and bad input is one line with exit code 2.
 
-use serde_json::Value;
-use std::process::{Command, Output};
-
-const BIN: &str = env!("CARGO_BIN_EXE_kafka-flow");
-
-fn kafka_flow(args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .env("LANG", "C")
-        .output()
-        .expect("the binary runs")
-}
-
-fn ok(args: &[&str]) -> String {
-    let out = kafka_flow(args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("utf-8")
-}
-
-fn ok_json(args: &[&str]) -> Value {
-    serde_json::from_str(&ok(args)).expect("valid JSON")
-}
+mod common;
+use common::cli::{kafka_flow, ok, ok_json};
 
 fn fails_with_2(args: &[&str]) -> String {
     let out = kafka_flow(args);

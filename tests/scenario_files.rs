@@ -3,15 +3,15 @@
 //! `FILE:LINE:COLUMN: key '…'` line, and `kafka-flow run --scenario` and `kafka-flow
 //! scenarios` behave on the command line.
 
+mod common;
+use common::cli::kafka_flow;
+
 use kafka_flow::lesson::goals::Condition;
 use kafka_flow::scenario::WorldOptions;
 use kafka_flow::scenarios::builtin::load_all;
 use kafka_flow::scenarios::{BeatWhen, ScenarioFile, builtin, find};
 use kafka_flow::sim::summary::Summary;
 use kafka_flow::sim::{Command, SimTime};
-use std::process::Command as Process;
-
-const BIN: &str = env!("CARGO_BIN_EXE_kafka-flow");
 
 const IDS: [&str; 7] = [
     "notes-producer-consumer",
@@ -348,14 +348,6 @@ fn an_unreadable_file_names_its_path() {
         e.starts_with("/no/such/dir/s.toml: cannot read the scenario file"),
         "{e}"
     );
-}
-
-fn kafka_flow(args: &[&str]) -> std::process::Output {
-    Process::new(BIN)
-        .args(args)
-        .env("LANG", "C")
-        .output()
-        .unwrap()
 }
 
 #[test]

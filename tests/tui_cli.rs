@@ -1,18 +1,8 @@
 //! `kafka-flow` with no subcommand when there is no terminal (as in CI, a pipe or a
 //! file), and the `--lang` option. The TUI itself is driven in tmux by .ci/tui-e2e.sh.
 
-use std::process::{Command, Output, Stdio};
-
-const BIN: &str = env!("CARGO_BIN_EXE_kafka-flow");
-
-/// Runs with stdout and stderr captured (so stdout is a pipe, never a terminal).
-fn kafka_flow(args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("the kafka-flow binary runs")
-}
+mod common;
+use common::cli::kafka_flow;
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8(bytes.to_vec()).expect("UTF-8")

@@ -2,6 +2,7 @@
 //! names, run it to the end, and look things up in its trace.
 #![allow(dead_code)]
 
+pub mod cli;
 pub mod tui;
 
 use kafka_flow::sim::command::{Fault, parse_timed_fault};
