@@ -14,6 +14,7 @@ use super::{App, Level, Said};
 use crate::i18n::{Lang, tr, trf};
 use crate::sim::Command;
 use crate::sim::summary::Summary;
+use crate::sim::view::LedgerReport;
 
 /// The longest text the `b` prompt takes (a handful of settings).
 pub const PROMPT_MAX: usize = 200;
@@ -126,7 +127,7 @@ impl App {
         ab.b.start_timeline(timeline);
         self.ab = Some(ab);
         self.sync_ab();
-        self.refresh_ab();
+        self.refresh_ledger();
         let label = self.ab.as_ref().map(Versus::label_b).unwrap_or_default();
         self.say(Level::Good, |lang| trf(lang, "ab.opened", &[("b", &label)]));
         Ok(())
@@ -157,8 +158,9 @@ impl App {
         } else if b.sim.now() < now {
             b.advance_world(now, None);
             if self.paused {
-                // Stepped or jumped: B's ledger and narration say what B is now, as A's do.
-                b.settle_screen();
+                // Stepped: B's narration says what B is now (its ledger comes with A's,
+                // `refresh_ab`).
+                b.narration.update(&b.log, b.frame, true);
             }
         }
         // A seek pauses B; a beat or a question pauses A: B is as A is.
@@ -178,14 +180,18 @@ impl App {
         }
     }
 
-    /// Both sides' figures, for the difference panel (a ledger pass each, a few times a
-    /// second, as the ledger panel's own).
-    pub(super) fn refresh_ab(&mut self) {
+    /// Both sides' figures for the difference panel, and each side's ledger from them: one
+    /// ledger pass a side, a few times a second (`refresh_ledger`). Returns A's ledger.
+    pub(super) fn refresh_ab(&mut self) -> LedgerReport {
         let a = Summary::of(&self.sim);
-        let Some(ab) = &mut self.ab else { return };
-        ab.b.refresh_ledger();
-        ab.b.metrics.sample(ab.b.sim.now());
-        ab.figures = Some((a, Summary::of(&ab.b.sim)));
+        let ledger = a.ledger.clone();
+        if let Some(ab) = &mut self.ab {
+            let b = Summary::of(&ab.b.sim);
+            ab.b.take_ledger(b.ledger.clone());
+            ab.b.metrics.sample(ab.b.sim.now());
+            ab.figures = Some((a, b));
+        }
+        ledger
     }
 
     /// A command given now on side A goes to B as well, unless B fixes its setting; B's

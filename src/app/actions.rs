@@ -17,7 +17,7 @@ impl App {
             self.sync_ab();
             if self.paused {
                 // Paused, nothing refreshes the figures: a step or a jump must.
-                self.refresh_ab();
+                self.refresh_ledger();
             }
         }
     }

@@ -412,8 +412,9 @@ impl App {
         self.lagging = !self.advance_world(target, Some(EVENT_BUDGET));
         self.sync_ab();
         if self.paused && self.ab.is_some() {
-            // A beat paused the story this frame: the panel must say what both sides are now.
-            self.refresh_ab();
+            // A beat paused the story this frame, before B caught up: the panel must say
+            // what both sides are now.
+            self.refresh_ledger();
         }
         if !self.memory.dropped.is_empty() {
             let requests = self.sim.view().network_client().requests;
@@ -424,9 +425,6 @@ impl App {
             self.since_refresh = Duration::ZERO;
             self.metrics.sample(self.sim.now());
             self.refresh_ledger();
-            if self.ab.is_some() {
-                self.refresh_ab();
-            }
         }
         // From 0.1× on every record, packet and cell changes on every frame and nobody follows
         // one by eye: half the frames are enough, and they halve what a busy screen writes to
@@ -505,9 +503,18 @@ impl App {
                 });
             }
             summary.ledger
+        } else if self.ab.is_some() {
+            // The difference panel's pass over both sides gives A's ledger too.
+            self.refresh_ab()
         } else {
             self.sim.view().verdicts()
         };
+        self.take_ledger(new);
+    }
+
+    /// A new ledger on screen: counters that changed light up, and the first loss or
+    /// duplicate marks the timeline.
+    fn take_ledger(&mut self, new: LedgerReport) {
         for (name, count) in &new.counts {
             if self.ledger.counts.get(name) != Some(count)
                 && *name != "delivered"

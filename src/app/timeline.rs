@@ -515,7 +515,7 @@ impl App {
         // Side B of an A/B comparison goes where A went.
         if self.ab.is_some() {
             self.sync_ab();
-            self.refresh_ab();
+            self.refresh_ledger();
         }
     }
 
