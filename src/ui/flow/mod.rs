@@ -87,7 +87,8 @@ pub fn draw(frame: &mut Frame, area: Rect, cx: &Ctx) {
     };
     let figures = !cx.compact && story::figures_shown(cx, area.height);
     let bottom_h = consumers + u16::from(cx.shows(Part::Ledger)) + u16::from(figures);
-    let narration_h = 2;
+    // Side A of a narrow A/B screen keeps one line of narration, to give a log its tape.
+    let narration_h = if cx.compact && area.height < 16 { 1 } else { 2 };
     let journey = story::journey_lines(cx, area.width);
     let journey_h = journey.len() as u16;
     let fixed = producer_h + wires_h + bottom_h + narration_h + knobs_h + journey_h;

@@ -17,7 +17,7 @@ use ratatui::widgets::Paragraph;
 const MAX_CONSUMERS: u16 = 3;
 
 pub fn consumer_lines_wanted(cx: &Ctx) -> u16 {
-    (cx.app.sim.config().consumer.consumers as u16).clamp(1, MAX_CONSUMERS)
+    (cx.app.sim.config().consumer.consumers as u16).min(MAX_CONSUMERS)
 }
 
 /// Whether the producer's figures line is drawn: where a lesson's step asks for it, and in
