@@ -353,8 +353,10 @@ ab_acks() {
     tmx send-keys -t "$session" C-u
     tmx send-keys -t "$session" -l 'acks=all'
     tmx send-keys -t "$session" Enter
-    poll 3 screen_has 'B  acks=all' || fail "$session: side B did not open with acks=all"
-    screen_has 'A  acks=1' || fail "$session: side A is not labelled acks=1"
+    # The prompt's own line reads "B  acks=all_" while typing: wait for A's pane title,
+    # which only the opened comparison draws.
+    poll 3 screen_has 'A  acks=1' || fail "$session: A/B did not open (no side A pane)"
+    screen_has 'B  acks=all *$' || fail "$session: side B is not labelled acks=all"
     note "$session: A/B open: A acks=1, B acks=all"
     local i
     # 2x: } jumps 20 s of virtual time, stopping at each of the story's beats.
