@@ -21,6 +21,8 @@ CLIENTS="$HERE/real_clients"
 KAFKA_PYTHON_VERSION="${KAFKA_PYTHON_VERSION:-2.3.3}"
 VENV="${REAL_CLIENTS_VENV:-$PWD/target/real-clients-venv}"
 TOPIC=first
+# The client scripts run from the source tree; keep it free of __pycache__.
+export PYTHONDONTWRITEBYTECODE=1
 
 work="$(mktemp -d)"
 log="$work/serve.log"
