@@ -17,7 +17,9 @@ BIN="${1:?usage: bash .ci/real-clients.sh path/to/kafka-flow}"
 BIN="$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")"
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 CLIENTS="$HERE/real_clients"
-# Latest 2.x line, checked to install from PyPI and to run these scripts (2026-12).
+# Latest of the 2.x line (hand-written protocol structs, Produce<=v8 Fetch<=v10 Metadata<=v8),
+# checked to install from PyPI (2026-12). 3.0.x is newer (Kafka's JSON schemas, flexible
+# versions, acks=all + idempotence by default); try it with KAFKA_PYTHON_VERSION=3.0.12.
 KAFKA_PYTHON_VERSION="${KAFKA_PYTHON_VERSION:-2.3.3}"
 VENV="${REAL_CLIENTS_VENV:-$PWD/target/real-clients-venv}"
 TOPIC=first
