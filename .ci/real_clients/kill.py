@@ -52,7 +52,7 @@ def main():
     add_bootstrap_arg(ap)
     ap.add_argument("--fifo", required=True, help="serve's stdin (control FIFO)")
     ap.add_argument("--log", required=True, help="serve's stdout log (for `stats` answers)")
-    ap.add_argument("--topic", default="kill")
+    ap.add_argument("--topic", default="first")
     ap.add_argument("--count", type=int, default=3000)
     ap.add_argument("--seconds", type=float, default=3.0)
     ap.add_argument("--broker", type=int, default=1)
