@@ -175,7 +175,7 @@ if [ -n "$have_kcat" ]; then
 fi
 
 # ---------------------------------------------------------------- broker kill under load
-client kill kill.py --bootstrap "$bootstrap" --fifo "$fifo" --log "$log" --topic kill \
+client kill kill.py --bootstrap "$bootstrap" --fifo "$fifo" --log "$log" --topic "$TOPIC" \
     --count 3000 --seconds 3 --broker 1 --partitions 3
 
 say "real-clients: $passed passed, 0 failed, $skipped skipped"

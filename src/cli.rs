@@ -55,6 +55,36 @@ pub enum Command {
     /// One run per value of a setting (or per pair of two: a grid), in parallel; a table with
     /// kafka-producer-perf-test's columns, a chart, --json, --csv or --plot FILE.svg.
     Sweep(SweepArgs),
+    /// Real Kafka clients on the embedded brokers: one loopback listener per broker
+    /// (127.0.0.1:9092, 9093, 9094), the Kafka protocol, live time. Logs one line per
+    /// notable event; reads faults (kill-broker:1), `stats` and `quit` on standard input.
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ServeArgs {
+    /// Broker 0's address; the other brokers take the next ports. Port 0 picks free ports.
+    /// Only a loopback address unless another is given here.
+    #[arg(long, value_name = "HOST:PORT", default_value = crate::serve::DEFAULT_LISTEN)]
+    pub listen: String,
+    /// The topic's name. Without it, the first topic a client asks for is created.
+    #[arg(long, value_name = "NAME")]
+    pub topic: Option<String>,
+    /// Records the simulated producer sends beside the real clients (none by default).
+    #[arg(long, default_value_t = 0)]
+    pub records: u64,
+    /// The simulated producer's records per second (live time).
+    #[arg(long, default_value_t = 100.0)]
+    pub rate: f64,
+    /// The simulated producer's key template ({i} is the record's index), or `none`.
+    #[arg(long, default_value = "hello{i}")]
+    pub key: String,
+    /// The simulated producer's value template.
+    #[arg(long, default_value = "hello{i}")]
+    pub value: String,
+    /// A fault at a time since the start, `AT:ACTION[:ARG]` (e.g. `30s:kill-broker:1`).
+    #[arg(long, value_name = "AT:ACTION[:ARG]")]
+    pub fault: Vec<String>,
 }
 
 #[derive(Debug, Args, Clone)]

@@ -12,6 +12,7 @@ pub mod lesson;
 pub mod report;
 pub mod scenario;
 pub mod scenarios;
+pub mod serve;
 pub mod sim;
 pub mod sweep;
 pub mod tui;

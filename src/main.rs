@@ -58,6 +58,7 @@ fn main() -> ExitCode {
                 &mut std::io::stdout().lock(),
             ),
         },
+        Some(Command::Serve(args)) => serve(&cli, args),
         Some(Command::Scenarios) => headless::list_scenarios(
             cli.lang.unwrap_or_else(Lang::from_env),
             &mut std::io::stdout().lock(),
@@ -103,6 +104,29 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => fail(&e),
     }
+}
+
+/// `kafka-flow serve`: the world the options describe, with no simulated consumer unless
+/// `--set consumers=N` asks for one, served to real clients until `quit` or a signal.
+fn serve(cli: &Cli, args: &kafka_flow::cli::ServeArgs) -> Result<(), CliError> {
+    let mut world = cli.sim.world();
+    world.set.insert(0, "consumers=0".to_string());
+    let workload = WorkloadSpec {
+        records: args.records,
+        rate: args.rate,
+        key: args.key.clone(),
+        value: args.value.clone(),
+        ..WorkloadSpec::notes_loop()
+    };
+    let scenario = headless::scenario(&world, &workload, &args.fault)?;
+    let sim = scenario.build().map_err(CliError::BadInput)?;
+    let listen = kafka_flow::serve::parse_listen(&args.listen).map_err(CliError::BadInput)?;
+    let opts = kafka_flow::serve::ServeOptions {
+        listen,
+        topic: args.topic.clone(),
+        lang: cli.lang.unwrap_or_else(Lang::from_env),
+    };
+    kafka_flow::serve::serve(sim, &opts, Box::new(std::io::stdout())).map_err(CliError::Io)
 }
 
 /// The command line, or the exit code when clap has answered already: `--help` and

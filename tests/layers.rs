@@ -25,6 +25,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("cli", 4),
     ("tui", 4),
     ("course", 4),
+    ("serve", 4),
 ];
 
 /// Known upward imports, each with the reason it is still there.

@@ -23,6 +23,7 @@ pub(crate) mod glossary_test;
 mod journey;
 mod reasons;
 mod screen;
+mod serve;
 mod time;
 
 use std::fmt;
@@ -161,6 +162,7 @@ static TABLES: &[Table] = &[
     flow::TEXTS,
     journey::TEXTS,
     time::TEXTS,
+    serve::TEXTS,
 ];
 
 fn lookup(key: &str) -> Option<(&'static str, &'static str, &'static str)> {

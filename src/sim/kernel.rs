@@ -421,6 +421,8 @@ pub struct Core {
     /// Messages on the wire, kept only when a UI wants to draw them.
     pub flights: Vec<Flight>,
     pub track_flights: bool,
+    /// Real clients' ids and their produce answers (`clients.rs`).
+    pub clients: super::clients::Clients,
     next_token: u64,
 }
 
@@ -448,6 +450,7 @@ impl Core {
             eff,
             trace: Vec::new(),
             trace_enabled: true,
+            clients: super::clients::Clients::default(),
             next_token: 0,
         }
     }

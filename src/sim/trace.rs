@@ -39,6 +39,8 @@ pub enum KafkaError {
     ProducerClosed,
     /// The fetch offset is outside the log.
     OffsetOutOfRange,
+    /// No such partition (a real client asked for one the topic does not have).
+    UnknownTopicOrPartition,
     /// The group coordinator cannot be reached.
     CoordinatorNotAvailable,
     /// `CommitFailedException`: the member is no longer in this generation of the group.
@@ -80,6 +82,7 @@ impl KafkaError {
             Self::MetadataTimeout => "TimeoutException (topic not present in metadata)",
             Self::ProducerClosed => "KafkaException (producer closed forcefully)",
             Self::OffsetOutOfRange => "OFFSET_OUT_OF_RANGE",
+            Self::UnknownTopicOrPartition => "UNKNOWN_TOPIC_OR_PARTITION",
             Self::CoordinatorNotAvailable => "COORDINATOR_NOT_AVAILABLE",
             Self::IllegalGeneration => "CommitFailedException (ILLEGAL_GENERATION)",
         }

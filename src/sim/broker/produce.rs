@@ -217,7 +217,14 @@ impl Cluster {
         results: Vec<(BatchId, PartitionResult)>,
     ) {
         let st = &mut self.brokers[b as usize];
-        if st.broken_conn == Some(conn_gen) {
+        if crate::sim::clients::is_client_id(id) {
+            // A real client's answer goes back on its own socket (the server takes it).
+            core.clients.replies.push(ProduceResponse {
+                id,
+                conn_gen,
+                results,
+            });
+        } else if st.broken_conn == Some(conn_gen) {
             core.emit(TraceEvent::ResponseDropped {
                 broker: b,
                 request: id,

@@ -225,6 +225,10 @@ impl Ledger {
 
     /// The life of record `r`, growing the window to it. `None` once `r` left the window.
     fn life_mut(&mut self, r: RecordId) -> Option<&mut Life> {
+        // A real client's record (`kafka-flow serve`): its producer judges it, not the ledger.
+        if super::clients::is_client_record(r) {
+            return None;
+        }
         let i = r.checked_sub(self.base)? as usize;
         if self.lives.len() <= i {
             self.lives.resize(i + 1, Life::default());
@@ -395,7 +399,7 @@ impl Ledger {
                 self.record_cause.insert(r, c);
             }
         }
-        self.max_appended[p_us] = self.official[p_us].max();
+        self.max_appended[p_us] = self.official[p_us].max_below(super::clients::CLIENT_RECORD_BASE);
     }
 
     /// A new leader took over partition `p` with `log_end_offset`: what the official

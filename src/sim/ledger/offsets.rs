@@ -182,13 +182,20 @@ impl OffsetLog {
         self.base = self.base.max(to);
     }
 
-    /// The largest id ever in the log that is still there or was dropped from the front.
-    pub fn max(&self) -> Option<RecordId> {
+    /// The largest id below `limit` ever in the log that is still there or was dropped from
+    /// the front. Only ids below `limit` count (the simulated producer's, not a real
+    /// client's: `clients::CLIENT_ID_BASE`).
+    pub fn max_below(&self, limit: RecordId) -> Option<RecordId> {
         self.chunks
             .iter()
-            .filter_map(|c| c.ids.max())
+            .filter_map(|c| match &c.ids {
+                Ids::Range { first, len } => {
+                    (*len > 0 && *first < limit).then(|| (first + len - 1).min(limit - 1))
+                }
+                Ids::List(v) => v.iter().copied().filter(|&r| r < limit).max(),
+            })
             .max()
-            .max(self.dropped_max)
+            .max(self.dropped_max.filter(|&m| m < limit))
     }
 
     /// (offset, id) from `from` to `to` (clamped to what is kept).
@@ -350,14 +357,14 @@ mod tests {
             assert_eq!(log.get(o as i64), Some(r), "offset {o}");
         }
         assert_eq!(log.get(11), None);
-        assert_eq!(log.max(), Some(21));
+        assert_eq!(log.max_below(u32::MAX), Some(21));
         let cut = log.truncate(6);
         assert_eq!(cut, vec![8, 9, 20, 21, 5]);
         assert_eq!(log.end(), 6);
         log.drop_below(2);
         assert_eq!(log.get(1), None);
         assert_eq!(log.get(2), Some(2));
-        assert_eq!(log.max(), Some(10));
+        assert_eq!(log.max_below(u32::MAX), Some(10));
         let all: Vec<(i64, u32)> = log.range(0, 100).collect();
         assert_eq!(all, vec![(2, 2), (3, 3), (4, 10), (5, 7)]);
         log.push(11);

@@ -1,0 +1,25 @@
+//! Words of `kafka-flow serve`'s log (src/serve/log.rs).
+
+/// `(key, English, Chinese)`, sorted by key (byte order).
+#[rustfmt::skip]
+pub(super) static TEXTS: &[(&str, &str, &str)] = &[
+    ("serve.bad_request", "broker {b}: {why}; the connection is closed", "broker {b}：{why}；连接已关闭"),
+    ("serve.committed", "group {group} committed {offsets}", "消费者组 {group} 提交了 {offsets}"),
+    ("serve.connected", "broker {b}: {peer} connected", "broker {b}：{peer} 已连接"),
+    ("serve.control_error", "control '{line}': {why} (faults as in --fault without the time, e.g. kill-broker:1; or stats, quit)", "控制命令 '{line}'：{why}（故障写法同 --fault 去掉时间，如 kill-broker:1；或 stats、quit）"),
+    ("serve.disconnected", "broker {b}: {peer} disconnected", "broker {b}：{peer} 已断开"),
+    ("serve.disconnected_why", "broker {b}: {peer} disconnected: {why}", "broker {b}：{peer} 已断开：{why}"),
+    ("serve.group.expired", "group {group}: member {member} missed its session timeout and was removed", "消费者组 {group}：成员 {member} 超过会话超时，已被移除"),
+    ("serve.group.joined", "group {group}: member {member} joined", "消费者组 {group}：成员 {member} 加入"),
+    ("serve.group.left", "group {group}: member {member} left", "消费者组 {group}：成员 {member} 离开"),
+    ("serve.group.rebalance", "group {group}: rebalancing", "消费者组 {group}：开始再均衡"),
+    ("serve.group.stable", "group {group}: generation {generation}, {members} member(s), leader {leader}", "消费者组 {group}：第 {generation} 代，{members} 个成员，leader 为 {leader}"),
+    ("serve.listening", "broker {b} listening on {addr}", "broker {b} 监听 {addr}"),
+    ("serve.producer_id", "InitProducerId: producer id {id}, epoch 0", "InitProducerId：producer id {id}，epoch 0"),
+    ("serve.ready", "ready", "ready"),
+    ("serve.refused.down", "broker {b} is down: {peer} refused", "broker {b} 已宕机：拒绝 {peer}"),
+    ("serve.refused.many", "broker {b}: {peer} refused, {max} connections are open", "broker {b}：已有 {max} 个连接，拒绝 {peer}"),
+    ("serve.summary", "real producers: {records} records in {batches} batches ({per_batch} per batch), {requests} produce requests", "真实生产者：{records} 条记录，{batches} 个批次（每批 {per_batch} 条），{requests} 个 produce 请求"),
+    ("serve.topic_created", "topic {topic} created: {partitions} partitions, replication factor {rf}", "已创建主题 {topic}：{partitions} 个分区，副本因子 {rf}"),
+    ("serve.unknown_topic", "topic {topic} is unknown: this world simulates one topic, {ours}", "未知主题 {topic}：本世界只模拟一个主题 {ours}"),
+];

@@ -1,0 +1,290 @@
+//! The group requests of a real consumer, between the wire (`kafka-protocol` messages)
+//! and the coordinator (`group.rs`). Group requests go to the coordinator's broker, as
+//! FindCoordinator said; another broker answers NOT_COORDINATOR.
+
+use super::group::{Done, GroupError, JoinRequest, Protocol};
+use super::wire::code;
+use super::world::{Answer, Asker, World};
+use bytes::Bytes;
+use kafka_protocol::messages::join_group_response::JoinGroupResponseMember;
+use kafka_protocol::messages::leave_group_response::MemberResponse;
+use kafka_protocol::messages::offset_commit_response::{
+    OffsetCommitResponsePartition, OffsetCommitResponseTopic,
+};
+use kafka_protocol::messages::offset_fetch_response::{
+    OffsetFetchResponsePartition, OffsetFetchResponseTopic,
+};
+use kafka_protocol::messages::{
+    HeartbeatRequest, HeartbeatResponse, JoinGroupRequest, JoinGroupResponse, LeaveGroupRequest,
+    LeaveGroupResponse, OffsetCommitRequest, OffsetCommitResponse, OffsetFetchRequest,
+    OffsetFetchResponse, ResponseKind, SyncGroupRequest, SyncGroupResponse, TopicName,
+};
+use kafka_protocol::protocol::StrBytes;
+
+fn s(b: &StrBytes) -> String {
+    b.as_str().to_string()
+}
+
+fn sb(s: &str) -> StrBytes {
+    StrBytes::from_string(s.to_string())
+}
+
+/// Whether this broker hosts `group`'s coordinator.
+fn is_coordinator(world: &World, broker: u32, group: &str) -> bool {
+    world.sim.coordinator_for(group) == Some(broker)
+}
+
+pub(super) fn join(world: &mut World, broker: u32, asker: &Asker, req: &JoinGroupRequest) -> Answer {
+    let group = s(&req.group_id.0);
+    if !is_coordinator(world, broker, &group) {
+        let mut r = JoinGroupResponse::default();
+        r.error_code = code::NOT_COORDINATOR;
+        r.generation_id = -1;
+        return Answer::now(ResponseKind::JoinGroup(r));
+    }
+    let waiter = world.waiter(asker.clone());
+    // Kafka's default rebalance timeout before JoinGroup v1 carried one: the session timeout.
+    let rebalance = if asker.version >= 1 {
+        req.rebalance_timeout_ms
+    } else {
+        req.session_timeout_ms
+    };
+    let join = JoinRequest {
+        group,
+        member_id: s(&req.member_id),
+        client_id: String::new(),
+        session_timeout_ms: req.session_timeout_ms.max(0) as u64,
+        rebalance_timeout_ms: rebalance.max(0) as u64,
+        protocol_type: s(&req.protocol_type),
+        protocols: req
+            .protocols
+            .iter()
+            .map(|p| Protocol {
+                name: s(&p.name),
+                metadata: p.metadata.to_vec(),
+            })
+            .collect(),
+        // JoinGroup v4 on: a new member first gets its id (KIP-394).
+        require_known_member_id: asker.version >= 4,
+    };
+    let now = world.now_ms();
+    let done = world.groups.join(now, waiter, join);
+    world.finish_groups(done);
+    Answer::Later
+}
+
+pub(super) fn sync(world: &mut World, broker: u32, asker: &Asker, req: &SyncGroupRequest) -> Answer {
+    let group = s(&req.group_id.0);
+    if !is_coordinator(world, broker, &group) {
+        let mut r = SyncGroupResponse::default();
+        r.error_code = code::NOT_COORDINATOR;
+        return Answer::now(ResponseKind::SyncGroup(r));
+    }
+    let waiter = world.waiter(asker.clone());
+    let assignments = req
+        .assignments
+        .iter()
+        .map(|a| (s(&a.member_id), a.assignment.to_vec()))
+        .collect();
+    let now = world.now_ms();
+    let done = world.groups.sync(
+        now,
+        waiter,
+        &group,
+        req.member_id.as_str(),
+        req.generation_id,
+        assignments,
+    );
+    world.finish_groups(done);
+    Answer::Later
+}
+
+/// The wire answer for a completed join or sync, and the waiter it goes to.
+pub(super) fn response(_world: &World, done: Done) -> (u64, ResponseKind) {
+    match done {
+        Done::Join(w, j) => {
+            let mut r = JoinGroupResponse::default();
+            r.error_code = j.error.code();
+            r.generation_id = j.generation;
+            r.protocol_type = Some(sb("consumer"));
+            r.protocol_name = j.protocol_name.as_deref().map(sb);
+            r.leader = sb(&j.leader);
+            r.member_id = sb(&j.member_id);
+            r.members = j
+                .members
+                .iter()
+                .map(|(id, meta)| {
+                    let mut m = JoinGroupResponseMember::default();
+                    m.member_id = sb(id);
+                    m.metadata = Bytes::from(meta.clone());
+                    m
+                })
+                .collect();
+            (w, ResponseKind::JoinGroup(r))
+        }
+        Done::Sync(w, sr) => {
+            let mut r = SyncGroupResponse::default();
+            r.error_code = sr.error.code();
+            r.protocol_type = Some(sb("consumer"));
+            r.protocol_name = sr.protocol_name.as_deref().map(sb);
+            r.assignment = Bytes::from(sr.assignment);
+            (w, ResponseKind::SyncGroup(r))
+        }
+    }
+}
+
+pub(super) fn heartbeat(world: &mut World, broker: u32, req: &HeartbeatRequest) -> Answer {
+    let group = s(&req.group_id.0);
+    let mut r = HeartbeatResponse::default();
+    r.error_code = if is_coordinator(world, broker, &group) {
+        let now = world.now_ms();
+        world
+            .groups
+            .heartbeat(now, &group, req.member_id.as_str(), req.generation_id)
+            .code()
+    } else {
+        code::NOT_COORDINATOR
+    };
+    Answer::now(ResponseKind::Heartbeat(r))
+}
+
+pub(super) fn leave(
+    world: &mut World,
+    broker: u32,
+    asker: &Asker,
+    req: &LeaveGroupRequest,
+) -> Answer {
+    let group = s(&req.group_id.0);
+    let mut r = LeaveGroupResponse::default();
+    if !is_coordinator(world, broker, &group) {
+        r.error_code = code::NOT_COORDINATOR;
+        return Answer::now(ResponseKind::LeaveGroup(r));
+    }
+    // v0–2 name one member; v3 on a list of them (KIP-345).
+    let ids: Vec<String> = if asker.version >= 3 {
+        req.members.iter().map(|m| s(&m.member_id)).collect()
+    } else {
+        vec![s(&req.member_id)]
+    };
+    let now = world.now_ms();
+    let (errors, done) = world.groups.leave(now, &group, &ids);
+    if asker.version >= 3 {
+        r.members = ids
+            .iter()
+            .zip(&errors)
+            .map(|(id, e)| {
+                let mut m = MemberResponse::default();
+                m.member_id = sb(id);
+                m.error_code = e.code();
+                m
+            })
+            .collect();
+    } else {
+        r.error_code = errors.first().map_or(code::NONE, |e| e.code());
+    }
+    world.finish_groups(done);
+    Answer::now(ResponseKind::LeaveGroup(r))
+}
+
+pub(super) fn commit(world: &mut World, broker: u32, req: &OffsetCommitRequest) -> Answer {
+    let group = s(&req.group_id.0);
+    let error = if is_coordinator(world, broker, &group) {
+        let offsets: Vec<(String, i32, i64, Option<String>)> = req
+            .topics
+            .iter()
+            .flat_map(|t| {
+                t.partitions.iter().map(|p| {
+                    (
+                        s(&t.name.0),
+                        p.partition_index,
+                        p.committed_offset,
+                        p.committed_metadata.as_ref().map(s),
+                    )
+                })
+            })
+            .collect();
+        let now = world.now_ms();
+        let e = world.groups.commit(
+            now,
+            &group,
+            req.member_id.as_str(),
+            req.generation_id_or_member_epoch,
+            &offsets,
+        );
+        if e == GroupError::None {
+            world.log.committed(world.sim.now(), &group, &offsets);
+        }
+        e.code()
+    } else {
+        code::NOT_COORDINATOR
+    };
+    let mut r = OffsetCommitResponse::default();
+    r.topics = req
+        .topics
+        .iter()
+        .map(|t| {
+            let mut tr = OffsetCommitResponseTopic::default();
+            tr.name = t.name.clone();
+            tr.partitions = t
+                .partitions
+                .iter()
+                .map(|p| {
+                    let mut pr = OffsetCommitResponsePartition::default();
+                    pr.partition_index = p.partition_index;
+                    pr.error_code = error;
+                    pr
+                })
+                .collect();
+            tr
+        })
+        .collect();
+    Answer::now(ResponseKind::OffsetCommit(r))
+}
+
+pub(super) fn fetch_offsets(world: &World, broker: u32, req: &OffsetFetchRequest) -> Answer {
+    let group = s(&req.group_id.0);
+    let mut r = OffsetFetchResponse::default();
+    if !is_coordinator(world, broker, &group) {
+        r.error_code = code::NOT_COORDINATOR;
+        return Answer::now(ResponseKind::OffsetFetch(r));
+    }
+    // A null topic list (v2 on) asks for every partition the group committed.
+    let wanted: Vec<(TopicName, Vec<i32>)> = match &req.topics {
+        Some(ts) => ts
+            .iter()
+            .map(|t| (t.name.clone(), t.partition_indexes.clone()))
+            .collect(),
+        None => world
+            .topic
+            .iter()
+            .map(|name| {
+                let n = world.sim.config().topology.partitions as i32;
+                (TopicName(sb(name)), (0..n).collect())
+            })
+            .collect(),
+    };
+    r.topics = wanted
+        .into_iter()
+        .map(|(name, parts)| {
+            let mut t = OffsetFetchResponseTopic::default();
+            t.partitions = parts
+                .into_iter()
+                .map(|p| {
+                    let mut pr = OffsetFetchResponsePartition::default();
+                    pr.partition_index = p;
+                    let (offset, meta) = world
+                        .groups
+                        .committed(&group, name.0.as_str(), p)
+                        .unwrap_or((-1, None));
+                    pr.committed_offset = offset;
+                    pr.committed_leader_epoch = -1;
+                    pr.metadata = Some(sb(meta.as_deref().unwrap_or("")));
+                    pr
+                })
+                .collect();
+            t.name = name;
+            t
+        })
+        .collect();
+    Answer::now(ResponseKind::OffsetFetch(r))
+}

@@ -1,0 +1,195 @@
+//! `serve`'s log: one line per notable event, in the user's language, on standard output.
+//! The simulation's events are told by the same narration as the TUI's event log; only
+//! the cluster's (faults, elections, ISR changes, brokers) are worth a line here: a
+//! produce or a fetch is not, a real client makes thousands.
+
+use super::group::GroupEvent;
+use super::net::{MAX_CONNECTIONS, Refusal};
+use crate::app::narrate::narrate;
+use crate::i18n::{Lang, trf};
+use crate::sim::{SimTime, TraceEvent};
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::net::SocketAddr;
+
+pub struct Log {
+    lang: Lang,
+    out: Box<dyn Write + Send>,
+    /// Unknown topic names already reported (a client asks again every retry).
+    unknown: BTreeSet<String>,
+}
+
+impl Log {
+    pub fn new(lang: Lang, out: Box<dyn Write + Send>) -> Log {
+        Log {
+            lang,
+            out,
+            unknown: BTreeSet::new(),
+        }
+    }
+
+    /// A line as it is (the listening addresses, `ready`, `stats`), flushed at once:
+    /// scripts read it as it comes.
+    pub fn raw(&mut self, line: &str) {
+        let _ = writeln!(self.out, "{line}");
+        let _ = self.out.flush();
+    }
+
+    fn at(&mut self, t: SimTime, key: &str, args: &[(&str, &str)]) {
+        let text = trf(self.lang, key, args);
+        self.raw(&format!("{:>10.3}s  {text}", t.0 as f64 / 1e6));
+    }
+
+    pub fn listening(&mut self, b: u32, addr: SocketAddr) {
+        let text = trf(
+            self.lang,
+            "serve.listening",
+            &[("b", &b.to_string()), ("addr", &addr.to_string())],
+        );
+        self.raw(&text);
+    }
+
+    pub fn ready(&mut self) {
+        let text = trf(self.lang, "serve.ready", &[]);
+        self.raw(&text);
+    }
+
+    pub fn event(&mut self, t: SimTime, e: &TraceEvent) {
+        let notable = matches!(
+            e,
+            TraceEvent::Fault { .. }
+                | TraceEvent::LeaderElected { .. }
+                | TraceEvent::IsrChanged { .. }
+                | TraceEvent::Truncated { .. }
+                | TraceEvent::BrokerDown { .. }
+                | TraceEvent::BrokerUp { .. }
+                | TraceEvent::BrokerFenced { .. }
+        );
+        if !notable {
+            return;
+        }
+        if let Some(line) = narrate(t, e, self.lang, false) {
+            self.raw(&format!("{:>10.3}s  {}", t.0 as f64 / 1e6, line.text));
+        }
+    }
+
+    pub fn connected(&mut self, t: SimTime, b: u32, peer: SocketAddr) {
+        self.at(
+            t,
+            "serve.connected",
+            &[("b", &b.to_string()), ("peer", &peer.to_string())],
+        );
+    }
+
+    pub fn disconnected(&mut self, t: SimTime, b: u32, peer: SocketAddr, why: Option<&str>) {
+        let (b, peer) = (b.to_string(), peer.to_string());
+        match why {
+            Some(why) => self.at(
+                t,
+                "serve.disconnected_why",
+                &[("b", &b), ("peer", &peer), ("why", why)],
+            ),
+            None => self.at(t, "serve.disconnected", &[("b", &b), ("peer", &peer)]),
+        }
+    }
+
+    pub fn refused(&mut self, t: SimTime, b: u32, peer: SocketAddr, why: Refusal) {
+        let (b, peer) = (b.to_string(), peer.to_string());
+        match why {
+            Refusal::BrokerDown => self.at(t, "serve.refused.down", &[("b", &b), ("peer", &peer)]),
+            Refusal::TooMany => self.at(
+                t,
+                "serve.refused.many",
+                &[
+                    ("b", &b),
+                    ("peer", &peer),
+                    ("max", &MAX_CONNECTIONS.to_string()),
+                ],
+            ),
+        }
+    }
+
+    pub fn bad_request(&mut self, t: SimTime, b: u32, why: &str) {
+        self.at(
+            t,
+            "serve.bad_request",
+            &[("b", &b.to_string()), ("why", why)],
+        );
+    }
+
+    pub fn topic_created(&mut self, t: SimTime, topic: &str, partitions: u32, rf: u32) {
+        self.at(
+            t,
+            "serve.topic_created",
+            &[
+                ("topic", topic),
+                ("partitions", &partitions.to_string()),
+                ("rf", &rf.to_string()),
+            ],
+        );
+    }
+
+    pub fn unknown_topic(&mut self, t: SimTime, topic: &str, ours: Option<&str>) {
+        if self.unknown.insert(topic.to_string()) {
+            self.at(
+                t,
+                "serve.unknown_topic",
+                &[("topic", topic), ("ours", ours.unwrap_or("-"))],
+            );
+        }
+    }
+
+    pub fn producer_id(&mut self, t: SimTime, id: i64) {
+        self.at(t, "serve.producer_id", &[("id", &id.to_string())]);
+    }
+
+    /// Commits are not logged one by one (a consumer commits after every poll); the TUI
+    /// shows them. Kept as a hook for a verbose mode.
+    pub fn committed(
+        &mut self,
+        _t: SimTime,
+        _group: &str,
+        _offsets: &[(String, i32, i64, Option<String>)],
+    ) {
+    }
+
+    pub fn group(&mut self, t: SimTime, e: &GroupEvent) {
+        super::group_log::line(self, t, e);
+    }
+
+    pub(super) fn group_line(&mut self, t: SimTime, key: &str, args: &[(&str, &str)]) {
+        self.at(t, key, args);
+    }
+
+    pub fn stats(&mut self, stats: &serde_json::Value) {
+        self.raw(&format!("stats {stats}"));
+    }
+
+    pub fn control_error(&mut self, line: &str, why: &str) {
+        let text = trf(
+            self.lang,
+            "serve.control_error",
+            &[("line", line), ("why", why)],
+        );
+        self.raw(&text);
+    }
+
+    pub fn summary(&mut self, records: u64, batches: u64, requests: u64) {
+        let per_batch = if batches == 0 {
+            "-".to_string()
+        } else {
+            format!("{:.2}", records as f64 / batches as f64)
+        };
+        let text = trf(
+            self.lang,
+            "serve.summary",
+            &[
+                ("records", &records.to_string()),
+                ("batches", &batches.to_string()),
+                ("per_batch", &per_batch),
+                ("requests", &requests.to_string()),
+            ],
+        );
+        self.raw(&text);
+    }
+}
