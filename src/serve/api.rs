@@ -4,6 +4,7 @@
 use super::wire::{self, code};
 use super::world::{Answer, Asker, World};
 use super::{fetch, group_api, produce};
+use crate::sim::Sim;
 use kafka_protocol::messages::find_coordinator_response::Coordinator;
 use kafka_protocol::messages::metadata_response::{
     MetadataResponseBroker, MetadataResponsePartition, MetadataResponseTopic,
@@ -18,6 +19,7 @@ use kafka_protocol::protocol::StrBytes;
 /// Answers a decoded request, or says why the connection must close.
 pub(super) fn handle(
     world: &mut World,
+    sim: &mut Sim,
     broker: u32,
     asker: &Asker,
     body: RequestKind,
@@ -26,18 +28,18 @@ pub(super) fn handle(
         RequestKind::ApiVersions(_) => {
             Answer::now(ResponseKind::ApiVersions(wire::api_versions(code::NONE)))
         }
-        RequestKind::Metadata(req) => metadata(world, asker, &req),
-        RequestKind::Produce(req) => produce::handle(world, broker, asker, &req),
-        RequestKind::Fetch(req) => fetch::handle(world, broker, asker, &req),
-        RequestKind::ListOffsets(req) => fetch::list_offsets(world, broker, asker, &req),
-        RequestKind::FindCoordinator(req) => find_coordinator(world, asker, &req),
-        RequestKind::InitProducerId(req) => init_producer_id(world, &req),
-        RequestKind::JoinGroup(req) => group_api::join(world, broker, asker, &req),
-        RequestKind::SyncGroup(req) => group_api::sync(world, broker, asker, &req),
-        RequestKind::Heartbeat(req) => group_api::heartbeat(world, broker, &req),
-        RequestKind::LeaveGroup(req) => group_api::leave(world, broker, asker, &req),
-        RequestKind::OffsetCommit(req) => group_api::commit(world, broker, &req),
-        RequestKind::OffsetFetch(req) => group_api::fetch_offsets(world, broker, &req),
+        RequestKind::Metadata(req) => metadata(world, sim, asker, &req),
+        RequestKind::Produce(req) => produce::handle(world, sim, broker, asker, &req),
+        RequestKind::Fetch(req) => fetch::handle(world, sim, broker, asker, &req),
+        RequestKind::ListOffsets(req) => fetch::list_offsets(world, sim, broker, asker, &req),
+        RequestKind::FindCoordinator(req) => find_coordinator(world, sim, asker, &req),
+        RequestKind::InitProducerId(req) => init_producer_id(world, sim, &req),
+        RequestKind::JoinGroup(req) => group_api::join(world, sim, broker, asker, &req),
+        RequestKind::SyncGroup(req) => group_api::sync(world, sim, broker, asker, &req),
+        RequestKind::Heartbeat(req) => group_api::heartbeat(world, sim, broker, &req),
+        RequestKind::LeaveGroup(req) => group_api::leave(world, sim, broker, asker, &req),
+        RequestKind::OffsetCommit(req) => group_api::commit(world, sim, broker, &req),
+        RequestKind::OffsetFetch(req) => group_api::fetch_offsets(world, sim, broker, &req),
         other => {
             return Err(format!(
                 "{:?} is not served",
@@ -52,12 +54,12 @@ fn sb(s: &str) -> StrBytes {
 }
 
 /// The brokers a client may connect to: every live one, at its listener's address.
-fn brokers(world: &World) -> Vec<MetadataResponseBroker> {
+fn brokers(world: &World, sim: &Sim) -> Vec<MetadataResponseBroker> {
     world
         .addrs
         .iter()
         .enumerate()
-        .filter(|(b, _)| world.sim.broker_up(*b as u32))
+        .filter(|(b, _)| sim.broker_up(*b as u32))
         .map(|(b, addr)| {
             let mut m = MetadataResponseBroker::default();
             m.node_id = BrokerId(b as i32);
@@ -68,7 +70,7 @@ fn brokers(world: &World) -> Vec<MetadataResponseBroker> {
         .collect()
 }
 
-fn metadata(world: &mut World, asker: &Asker, req: &MetadataRequest) -> Answer {
+fn metadata(world: &mut World, sim: &Sim, asker: &Asker, req: &MetadataRequest) -> Answer {
     // Metadata v0 asks for all topics with an empty list; v1 on with null.
     let names: Option<Vec<String>> = match &req.topics {
         Some(ts) if !(ts.is_empty() && asker.version == 0) => Some(
@@ -85,9 +87,9 @@ fn metadata(world: &mut World, asker: &Asker, req: &MetadataRequest) -> Answer {
         if world.topic.is_none() && may_create {
             if let Some(first) = names.first() {
                 world.topic = Some(first.clone());
-                let cfg = world.sim.config();
+                let cfg = sim.config();
                 world.log.topic_created(
-                    world.sim.now(),
+                    world.now,
                     first,
                     cfg.topology.partitions,
                     cfg.topology.replication_factor,
@@ -99,13 +101,13 @@ fn metadata(world: &mut World, asker: &Asker, req: &MetadataRequest) -> Answer {
         Some(n) => n,
         None => world.topic.iter().cloned().collect(),
     };
-    let parts = world.sim.client_metadata();
+    let parts = sim.client_metadata();
     let mut r = MetadataResponse::default();
-    r.brokers = brokers(world);
+    r.brokers = brokers(world, sim);
     r.cluster_id = Some(sb("kafka-flow"));
     r.controller_id = BrokerId(
         (0..world.addrs.len() as u32)
-            .find(|&b| world.sim.broker_up(b))
+            .find(|&b| sim.broker_up(b))
             .map_or(-1, |b| b as i32),
     );
     r.topics = listed
@@ -117,7 +119,7 @@ fn metadata(world: &mut World, asker: &Asker, req: &MetadataRequest) -> Answer {
                 t.error_code = code::UNKNOWN_TOPIC_OR_PARTITION;
                 world
                     .log
-                    .unknown_topic(world.sim.now(), name, world.topic.as_deref());
+                    .unknown_topic(world.now, name, world.topic.as_deref());
                 return t;
             }
             t.partitions = parts
@@ -137,7 +139,7 @@ fn metadata(world: &mut World, asker: &Asker, req: &MetadataRequest) -> Answer {
                     m.offline_replicas = p
                         .replicas
                         .iter()
-                        .filter(|&&b| !world.sim.broker_up(b))
+                        .filter(|&&b| !sim.broker_up(b))
                         .map(|&b| BrokerId(b as i32))
                         .collect();
                     m
@@ -149,9 +151,14 @@ fn metadata(world: &mut World, asker: &Asker, req: &MetadataRequest) -> Answer {
     Answer::now(ResponseKind::Metadata(r))
 }
 
-fn find_coordinator(world: &World, asker: &Asker, req: &FindCoordinatorRequest) -> Answer {
+fn find_coordinator(
+    world: &World,
+    sim: &Sim,
+    asker: &Asker,
+    req: &FindCoordinatorRequest,
+) -> Answer {
     let found = if req.key_type == 0 {
-        world.sim.coordinator_for(req.key.as_str())
+        sim.coordinator_for(req.key.as_str())
     } else {
         // Transactions are not simulated: no transaction coordinator.
         None
@@ -186,7 +193,7 @@ fn find_coordinator(world: &World, asker: &Asker, req: &FindCoordinatorRequest) 
     Answer::now(ResponseKind::FindCoordinator(r))
 }
 
-fn init_producer_id(world: &mut World, req: &InitProducerIdRequest) -> Answer {
+fn init_producer_id(world: &mut World, sim: &mut Sim, req: &InitProducerIdRequest) -> Answer {
     let mut r = InitProducerIdResponse::default();
     if req.transactional_id.is_some() {
         // Transactions are not simulated.
@@ -194,10 +201,10 @@ fn init_producer_id(world: &mut World, req: &InitProducerIdRequest) -> Answer {
         r.producer_id = ProducerId(-1);
         r.producer_epoch = -1;
     } else {
-        let (id, epoch) = world.sim.client_init_producer_id();
+        let (id, epoch) = sim.client_init_producer_id();
         r.producer_id = ProducerId(id);
         r.producer_epoch = epoch;
-        world.log.producer_id(world.sim.now(), id);
+        world.log.producer_id(world.now, id);
     }
     Answer::now(ResponseKind::InitProducerId(r))
 }

@@ -5,6 +5,7 @@
 use super::produce::error_code;
 use super::records::encode_batch;
 use super::world::{Answer, Asker, World};
+use crate::sim::Sim;
 use bytes::{Bytes, BytesMut};
 use kafka_protocol::messages::fetch_response::{FetchableTopicResponse, PartitionData};
 use kafka_protocol::messages::list_offsets_response::{
@@ -32,7 +33,13 @@ pub(super) struct ParkedFetch {
     deadline_ms: u64,
 }
 
-pub(super) fn handle(world: &mut World, broker: u32, asker: &Asker, req: &FetchRequest) -> Answer {
+pub(super) fn handle(
+    world: &mut World,
+    sim: &Sim,
+    broker: u32,
+    asker: &Asker,
+    req: &FetchRequest,
+) -> Answer {
     world.stats.fetch_requests += 1;
     let topics = req
         .topics
@@ -58,7 +65,7 @@ pub(super) fn handle(world: &mut World, broker: u32, asker: &Asker, req: &FetchR
         max_bytes: (req.max_bytes.max(0) as u64).max(1),
         deadline_ms: world.now_ms() + req.max_wait_ms.max(0) as u64,
     };
-    let (resp, bytes, errors) = world.read(&parked);
+    let (resp, bytes, errors) = world.read(sim, &parked);
     if bytes >= parked.min_bytes.max(1) || errors || parked.deadline_ms <= world.now_ms() {
         return Answer::now(resp);
     }
@@ -69,10 +76,10 @@ pub(super) fn handle(world: &mut World, broker: u32, asker: &Asker, req: &FetchR
 impl World {
     /// Reads every partition a fetch wants: the answer, its record bytes, and whether any
     /// partition has an error (which answers at once, as Kafka's `DelayedFetch` does).
-    fn read(&self, f: &ParkedFetch) -> (ResponseKind, u64, bool) {
+    fn read(&self, sim: &Sim, f: &ParkedFetch) -> (ResponseKind, u64, bool) {
         let mut total = 0u64;
         let mut errors = false;
-        let workload = self.sim.workload();
+        let workload = sim.workload();
         let responses = f
             .topics
             .iter()
@@ -87,12 +94,7 @@ impl World {
                         pd.partition_index = w.partition;
                         let read = if known && w.partition >= 0 {
                             let room = w.max_bytes.min(f.max_bytes.saturating_sub(total));
-                            self.sim.client_read(
-                                f.broker,
-                                w.partition as u32,
-                                w.offset,
-                                room.max(1),
-                            )
+                            sim.client_read(f.broker, w.partition as u32, w.offset, room.max(1))
                         } else {
                             Err(crate::sim::trace::KafkaError::UnknownTopicOrPartition)
                         };
@@ -134,14 +136,14 @@ impl World {
 
     /// Answers parked fetches whose data arrived or whose time ran out (`all`: every one,
     /// when the server stops).
-    pub(super) fn serve_fetches(&mut self, all: bool) {
+    pub(super) fn serve_fetches(&mut self, sim: &Sim, all: bool) {
         if self.fetches.is_empty() {
             return;
         }
         let now = self.now_ms();
         let parked = std::mem::take(&mut self.fetches);
         for f in parked {
-            let (resp, bytes, errors) = self.read(&f);
+            let (resp, bytes, errors) = self.read(sim, &f);
             if all || errors || bytes >= f.min_bytes.max(1) || f.deadline_ms <= now {
                 let asker = f.asker.clone();
                 self.respond(&asker, &resp);
@@ -154,6 +156,7 @@ impl World {
 
 pub(super) fn list_offsets(
     world: &World,
+    sim: &Sim,
     broker: u32,
     asker: &Asker,
     req: &ListOffsetsRequest,
@@ -179,18 +182,9 @@ pub(super) fn list_offsets(
                         // -2 is EARLIEST_TIMESTAMP, -1 LATEST_TIMESTAMP; a search by time
                         // finds nothing: the simulation keeps no timestamps.
                         match p.timestamp {
-                            -2 => {
-                                world
-                                    .sim
-                                    .client_list_offset(broker, p.partition_index as u32, true)
-                            }
-                            -1 => world.sim.client_list_offset(
-                                broker,
-                                p.partition_index as u32,
-                                false,
-                            ),
-                            _ => world
-                                .sim
+                            -2 => sim.client_list_offset(broker, p.partition_index as u32, true),
+                            -1 => sim.client_list_offset(broker, p.partition_index as u32, false),
+                            _ => sim
                                 .client_list_offset(broker, p.partition_index as u32, false)
                                 .map(|(_, e)| (-1, e)),
                         }

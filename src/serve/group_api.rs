@@ -5,6 +5,7 @@
 use super::group::{Done, GroupError, JoinRequest, Protocol};
 use super::wire::code;
 use super::world::{Answer, Asker, World};
+use crate::sim::Sim;
 use bytes::Bytes;
 use kafka_protocol::messages::join_group_response::JoinGroupResponseMember;
 use kafka_protocol::messages::leave_group_response::MemberResponse;
@@ -30,13 +31,19 @@ fn sb(s: &str) -> StrBytes {
 }
 
 /// Whether this broker hosts `group`'s coordinator.
-fn is_coordinator(world: &World, broker: u32, group: &str) -> bool {
-    world.sim.coordinator_for(group) == Some(broker)
+fn is_coordinator(sim: &Sim, broker: u32, group: &str) -> bool {
+    sim.coordinator_for(group) == Some(broker)
 }
 
-pub(super) fn join(world: &mut World, broker: u32, asker: &Asker, req: &JoinGroupRequest) -> Answer {
+pub(super) fn join(
+    world: &mut World,
+    sim: &Sim,
+    broker: u32,
+    asker: &Asker,
+    req: &JoinGroupRequest,
+) -> Answer {
     let group = s(&req.group_id.0);
-    if !is_coordinator(world, broker, &group) {
+    if !is_coordinator(sim, broker, &group) {
         let mut r = JoinGroupResponse::default();
         r.error_code = code::NOT_COORDINATOR;
         r.generation_id = -1;
@@ -73,9 +80,15 @@ pub(super) fn join(world: &mut World, broker: u32, asker: &Asker, req: &JoinGrou
     Answer::Later
 }
 
-pub(super) fn sync(world: &mut World, broker: u32, asker: &Asker, req: &SyncGroupRequest) -> Answer {
+pub(super) fn sync(
+    world: &mut World,
+    sim: &Sim,
+    broker: u32,
+    asker: &Asker,
+    req: &SyncGroupRequest,
+) -> Answer {
     let group = s(&req.group_id.0);
-    if !is_coordinator(world, broker, &group) {
+    if !is_coordinator(sim, broker, &group) {
         let mut r = SyncGroupResponse::default();
         r.error_code = code::NOT_COORDINATOR;
         return Answer::now(ResponseKind::SyncGroup(r));
@@ -133,10 +146,15 @@ pub(super) fn response(_world: &World, done: Done) -> (u64, ResponseKind) {
     }
 }
 
-pub(super) fn heartbeat(world: &mut World, broker: u32, req: &HeartbeatRequest) -> Answer {
+pub(super) fn heartbeat(
+    world: &mut World,
+    sim: &Sim,
+    broker: u32,
+    req: &HeartbeatRequest,
+) -> Answer {
     let group = s(&req.group_id.0);
     let mut r = HeartbeatResponse::default();
-    r.error_code = if is_coordinator(world, broker, &group) {
+    r.error_code = if is_coordinator(sim, broker, &group) {
         let now = world.now_ms();
         world
             .groups
@@ -150,13 +168,14 @@ pub(super) fn heartbeat(world: &mut World, broker: u32, req: &HeartbeatRequest) 
 
 pub(super) fn leave(
     world: &mut World,
+    sim: &Sim,
     broker: u32,
     asker: &Asker,
     req: &LeaveGroupRequest,
 ) -> Answer {
     let group = s(&req.group_id.0);
     let mut r = LeaveGroupResponse::default();
-    if !is_coordinator(world, broker, &group) {
+    if !is_coordinator(sim, broker, &group) {
         r.error_code = code::NOT_COORDINATOR;
         return Answer::now(ResponseKind::LeaveGroup(r));
     }
@@ -186,9 +205,14 @@ pub(super) fn leave(
     Answer::now(ResponseKind::LeaveGroup(r))
 }
 
-pub(super) fn commit(world: &mut World, broker: u32, req: &OffsetCommitRequest) -> Answer {
+pub(super) fn commit(
+    world: &mut World,
+    sim: &Sim,
+    broker: u32,
+    req: &OffsetCommitRequest,
+) -> Answer {
     let group = s(&req.group_id.0);
-    let error = if is_coordinator(world, broker, &group) {
+    let error = if is_coordinator(sim, broker, &group) {
         let offsets: Vec<(String, i32, i64, Option<String>)> = req
             .topics
             .iter()
@@ -212,7 +236,7 @@ pub(super) fn commit(world: &mut World, broker: u32, req: &OffsetCommitRequest) 
             &offsets,
         );
         if e == GroupError::None {
-            world.log.committed(world.sim.now(), &group, &offsets);
+            world.log.committed(world.now, &group, &offsets);
         }
         e.code()
     } else {
@@ -241,10 +265,15 @@ pub(super) fn commit(world: &mut World, broker: u32, req: &OffsetCommitRequest) 
     Answer::now(ResponseKind::OffsetCommit(r))
 }
 
-pub(super) fn fetch_offsets(world: &World, broker: u32, req: &OffsetFetchRequest) -> Answer {
+pub(super) fn fetch_offsets(
+    world: &World,
+    sim: &Sim,
+    broker: u32,
+    req: &OffsetFetchRequest,
+) -> Answer {
     let group = s(&req.group_id.0);
     let mut r = OffsetFetchResponse::default();
-    if !is_coordinator(world, broker, &group) {
+    if !is_coordinator(sim, broker, &group) {
         r.error_code = code::NOT_COORDINATOR;
         return Answer::now(ResponseKind::OffsetFetch(r));
     }
@@ -258,7 +287,7 @@ pub(super) fn fetch_offsets(world: &World, broker: u32, req: &OffsetFetchRequest
             .topic
             .iter()
             .map(|name| {
-                let n = world.sim.config().topology.partitions as i32;
+                let n = sim.config().topology.partitions as i32;
                 (TopicName(sb(name)), (0..n).collect())
             })
             .collect(),

@@ -99,10 +99,12 @@ pub fn start(
     let (tx, rx) = mpsc::channel::<ToWorld>();
     net::spawn_acceptors(listeners, &up, &tx);
     log.ready();
-    let mut world = World::new(sim, addrs.clone(), up, opts.topic.clone(), log);
+    let mut world = World::new(addrs.clone(), up, opts.topic.clone(), log, true);
+    let mut sim = sim;
+    sim.keep_replica_logs();
     let world = std::thread::spawn(move || {
-        world.run(&rx);
-        world.finish();
+        world.run(&mut sim, &rx);
+        world.finish(&sim);
     });
     Ok(Server {
         addrs,
@@ -174,8 +176,8 @@ fn spawn_signals(tx: mpsc::Sender<ToWorld>) {
 
 impl World {
     /// Answers what is still parked and prints the real producers' summary.
-    fn finish(&mut self) {
-        self.serve_fetches(true);
+    fn finish(&mut self, sim: &Sim) {
+        self.serve_fetches(sim, true);
         let s = self.stats;
         self.log
             .summary(s.client_records, s.client_batches, s.produce_requests);

@@ -5,9 +5,9 @@
 use super::records::decode_produced;
 use super::wire::code;
 use super::world::{Answer, Asker, PendingProduce, World};
-use crate::sim::SimDuration;
 use crate::sim::clients::{ClientBatch, ClientReply};
 use crate::sim::trace::KafkaError;
+use crate::sim::{Sim, SimDuration};
 use kafka_protocol::messages::produce_response::{PartitionProduceResponse, TopicProduceResponse};
 use kafka_protocol::messages::{ProduceRequest, ProduceResponse, ResponseKind, TopicName};
 use kafka_protocol::protocol::StrBytes;
@@ -40,7 +40,13 @@ pub fn error_code(e: KafkaError) -> i16 {
     }
 }
 
-pub(super) fn handle(world: &mut World, broker: u32, asker: &Asker, req: &ProduceRequest) -> Answer {
+pub(super) fn handle(
+    world: &mut World,
+    sim: &mut Sim,
+    broker: u32,
+    asker: &Asker,
+    req: &ProduceRequest,
+) -> Answer {
     world.stats.produce_requests += 1;
     if !matches!(req.acks, -1..=1) {
         let layout = req
@@ -57,7 +63,7 @@ pub(super) fn handle(world: &mut World, broker: u32, asker: &Asker, req: &Produc
             .collect();
         return Answer::now(response(&layout));
     }
-    let partitions = world.sim.config().topology.partitions;
+    let partitions = sim.config().topology.partitions;
     let mut layout: Layout = Vec::new();
     let mut batches = Vec::new();
     let mut records = Vec::new();
@@ -96,9 +102,7 @@ pub(super) fn handle(world: &mut World, broker: u32, asker: &Asker, req: &Produc
         };
     }
     let timeout = SimDuration::from_millis(req.timeout_ms.max(0) as u64);
-    let ticket = world
-        .sim
-        .client_produce(broker, req.acks, timeout, &batches);
+    let ticket = sim.client_produce(broker, req.acks, timeout, &batches);
     for (((batch_id, first), recs), b) in ticket.batches.iter().zip(records).zip(&batches) {
         world.payloads.store(*first, recs);
         world.stats.client_batches += 1;

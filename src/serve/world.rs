@@ -72,10 +72,15 @@ pub(super) struct PendingProduce {
     pub layout: super::produce::Layout,
 }
 
+/// Everything the server keeps beside the simulation, which it borrows: the headless
+/// server owns the simulation, the TUI's `App` does.
 pub struct World {
-    pub(super) sim: Sim,
-    pub(super) epoch: Instant,
-    pub(super) conns: BTreeMap<ConnId, Conn>,
+    /// The simulation's clock when the world last looked (log lines are stamped with it).
+    pub(super) now: SimTime,
+    /// Headless: the world tells the cluster's events in its log. In the TUI the app reads
+    /// the trace itself.
+    headless: bool,
+    pub(super) connections: BTreeMap<ConnId, Conn>,
     pub(super) addrs: Vec<SocketAddr>,
     pub(super) up: BrokersUp,
     /// The topic the world simulates: named by `--topic`, or by the first client to ask.
@@ -103,17 +108,16 @@ pub struct ClientStats {
 
 impl World {
     pub fn new(
-        mut sim: Sim,
         addrs: Vec<SocketAddr>,
         up: BrokersUp,
         topic: Option<String>,
         log: Log,
+        headless: bool,
     ) -> World {
-        sim.keep_replica_logs();
         World {
-            sim,
-            epoch: Instant::now(),
-            conns: BTreeMap::new(),
+            now: SimTime::ZERO,
+            headless,
+            connections: BTreeMap::new(),
             addrs,
             up,
             topic,
@@ -129,14 +133,9 @@ impl World {
         }
     }
 
-    /// Virtual time now: the wall clock since the server started, at 1×, so a client's
-    /// timeouts mean what they say.
-    pub(super) fn now(&self) -> SimTime {
-        SimTime(self.epoch.elapsed().as_micros() as u64)
-    }
-
+    /// Virtual time when the world last looked, in milliseconds (the groups' clock).
     pub(super) fn now_ms(&self) -> u64 {
-        self.now().0 / 1000
+        self.now.0 / 1000
     }
 
     pub(super) fn waiter(&mut self, asker: Asker) -> u64 {
@@ -145,52 +144,75 @@ impl World {
         self.next_waiter
     }
 
-    /// Serves until `quit` (or the channel closes).
-    pub fn run(&mut self, rx: &Receiver<ToWorld>) {
+    /// Serves until `quit` (or the channel closes), in live time: virtual time is the wall
+    /// clock since the call, at 1×, so a client's timeouts mean what they say.
+    pub fn run(&mut self, sim: &mut Sim, rx: &Receiver<ToWorld>) {
+        let epoch = Instant::now();
+        let live = |sim: &mut Sim| {
+            let now = SimTime(epoch.elapsed().as_micros() as u64);
+            if now > sim.now() {
+                sim.advance_to(now);
+            }
+        };
         while !self.quit {
             match rx.recv_timeout(TICK) {
                 Ok(msg) => {
-                    self.advance();
-                    self.on_message(msg);
+                    live(sim);
+                    self.settle(sim);
+                    self.on_message(sim, msg);
                 }
                 Err(RecvTimeoutError::Timeout) => {}
                 Err(RecvTimeoutError::Disconnected) => break,
             }
-            self.advance();
+            live(sim);
+            self.settle(sim);
         }
         self.close_all();
     }
 
-    /// Moves the simulation to now and delivers what it did: produce answers, fetches
-    /// whose data arrived, group timers, brokers that died or came back.
-    pub(super) fn advance(&mut self) {
-        let now = self.now();
-        if now > self.sim.now() {
-            self.sim.advance_to(now);
+    /// Takes what the sockets sent without waiting, at the simulation's current time (the
+    /// TUI calls it every frame; its own clock moves the simulation). Returns whether
+    /// anything happened.
+    pub fn pump(&mut self, sim: &mut Sim, rx: &Receiver<ToWorld>) -> bool {
+        let mut any = false;
+        while let Ok(msg) = rx.try_recv() {
+            self.settle(sim);
+            self.on_message(sim, msg);
+            any = true;
         }
-        for rec in self.sim.drain_trace() {
-            self.log.event(rec.t, &rec.event);
+        self.settle(sim);
+        any
+    }
+
+    /// Delivers what the simulation did up to its clock: produce answers, fetches whose
+    /// data arrived, group timers, brokers that died or came back.
+    pub fn settle(&mut self, sim: &mut Sim) {
+        self.now = sim.now();
+        if self.headless {
+            for rec in sim.drain_trace() {
+                self.log.event(rec.t, &rec.event);
+            }
         }
-        for reply in self.sim.take_client_replies() {
+        for reply in sim.take_client_replies() {
             self.finish_produce(reply);
         }
-        self.check_brokers();
-        self.serve_fetches(false);
+        self.check_brokers(sim);
+        self.serve_fetches(sim, false);
         let done = self.groups.tick(self.now_ms());
         self.finish_groups(done);
         for e in self.groups.drain_events() {
-            self.log.group(self.sim.now(), &e);
+            self.log.group(self.now, &e);
         }
     }
 
     /// A broker that died closes its sockets; one that came back accepts again.
-    fn check_brokers(&mut self) {
+    fn check_brokers(&mut self, sim: &Sim) {
         for b in 0..self.addrs.len() as u32 {
-            let up = self.sim.broker_up(b);
+            let up = sim.broker_up(b);
             let was = self.up[b as usize].swap(up, Ordering::AcqRel);
             if was && !up {
                 let dead: Vec<ConnId> = self
-                    .conns
+                    .connections
                     .iter()
                     .filter(|(_, c)| c.broker == b)
                     .map(|(&id, _)| id)
@@ -202,7 +224,7 @@ impl World {
         }
     }
 
-    fn on_message(&mut self, msg: ToWorld) {
+    fn on_message(&mut self, sim: &mut Sim, msg: ToWorld) {
         match msg {
             ToWorld::Opened {
                 conn,
@@ -211,12 +233,12 @@ impl World {
                 stream,
                 reply,
             } => {
-                if !self.sim.broker_up(broker) {
+                if !sim.broker_up(broker) {
                     let _ = stream.shutdown(std::net::Shutdown::Both);
                     return;
                 }
-                self.log.connected(self.sim.now(), broker, peer);
-                self.conns.insert(
+                self.log.connected(self.now, broker, peer);
+                self.connections.insert(
                     conn,
                     Conn {
                         broker,
@@ -226,23 +248,23 @@ impl World {
                     },
                 );
             }
-            ToWorld::Request { conn, incoming } => self.on_request(conn, *incoming),
+            ToWorld::Request { conn, incoming } => self.on_request(sim, conn, *incoming),
             ToWorld::Closed { conn, error } => {
-                if let Some(c) = self.conns.remove(&conn) {
+                if let Some(c) = self.connections.remove(&conn) {
                     self.log
-                        .disconnected(self.sim.now(), c.broker, c.peer, error.as_deref());
+                        .disconnected(self.now, c.broker, c.peer, error.as_deref());
                 }
                 self.forget(conn);
             }
             ToWorld::Refused { broker, peer, why } => {
-                self.log.refused(self.sim.now(), broker, peer, why);
+                self.log.refused(self.now, broker, peer, why);
             }
-            ToWorld::Control(line) => self.control(&line),
+            ToWorld::Control(line) => self.control(sim, &line),
         }
     }
 
-    fn on_request(&mut self, conn: ConnId, incoming: Incoming) {
-        let Some(broker) = self.conns.get(&conn).map(|c| c.broker) else {
+    fn on_request(&mut self, sim: &mut Sim, conn: ConnId, incoming: Incoming) {
+        let Some(broker) = self.connections.get(&conn).map(|c| c.broker) else {
             return;
         };
         let (header, body) = match incoming {
@@ -259,12 +281,12 @@ impl World {
             self.close(conn);
             return;
         };
-        match super::api::handle(self, broker, &asker, *body) {
+        match super::api::handle(self, sim, broker, &asker, *body) {
             Ok(Answer::Now(resp)) => self.respond(&asker, &resp),
             Ok(Answer::Later) => {}
             Ok(Answer::Nothing) => self.send(conn, Reply::Nothing),
             Err(why) => {
-                self.log.bad_request(self.sim.now(), broker, &why);
+                self.log.bad_request(self.now, broker, &why);
                 self.close(conn);
             }
         }
@@ -275,14 +297,14 @@ impl World {
         match wire::encode_response(asker.correlation_id, asker.api, asker.version, resp) {
             Ok(bytes) => self.send(asker.conn, Reply::Frame(bytes)),
             Err(why) => {
-                self.log.bad_request(self.sim.now(), u32::MAX, &why);
+                self.log.bad_request(self.now, u32::MAX, &why);
                 self.close(asker.conn);
             }
         }
     }
 
     fn send(&mut self, conn: ConnId, reply: Reply) {
-        let gone = match self.conns.get(&conn) {
+        let gone = match self.connections.get(&conn) {
             Some(c) => c.reply.send(reply).is_err(),
             None => false,
         };
@@ -293,14 +315,10 @@ impl World {
 
     /// Closes a connection from the server's side (its broker died, or it sent garbage).
     pub(super) fn close(&mut self, conn: ConnId) {
-        if let Some(c) = self.conns.remove(&conn) {
+        if let Some(c) = self.connections.remove(&conn) {
             let _ = c.stream.shutdown(std::net::Shutdown::Both);
-            self.log.disconnected(
-                self.sim.now(),
-                c.broker,
-                c.peer,
-                Some("closed by the broker"),
-            );
+            self.log
+                .disconnected(self.now, c.broker, c.peer, Some("closed by the broker"));
         }
         self.forget(conn);
     }
@@ -322,9 +340,9 @@ impl World {
     }
 
     fn close_all(&mut self) {
-        let ids: Vec<ConnId> = self.conns.keys().copied().collect();
+        let ids: Vec<ConnId> = self.connections.keys().copied().collect();
         for id in ids {
-            if let Some(c) = self.conns.remove(&id) {
+            if let Some(c) = self.connections.remove(&id) {
                 let _ = c.stream.shutdown(std::net::Shutdown::Both);
             }
         }
@@ -341,17 +359,17 @@ impl World {
     }
 
     /// A line on the control input: a fault (`kill-broker:1`), `stats` or `quit`.
-    fn control(&mut self, line: &str) {
+    fn control(&mut self, sim: &mut Sim, line: &str) {
         let line = line.trim();
         match line {
             "" => {}
             "quit" | "exit" => self.quit = true,
             "stats" => {
-                let stats = self.stats_json();
+                let stats = self.stats_json(sim);
                 self.log.stats(&stats);
             }
             _ => {
-                let cfg = self.sim.config();
+                let cfg = sim.config();
                 let (b, p, c) = (
                     cfg.topology.brokers,
                     cfg.topology.partitions,
@@ -359,8 +377,8 @@ impl World {
                 );
                 match Fault::parse(line, b, p, c) {
                     Ok(fault) => {
-                        let _ = self.sim.apply(Command::Fault { fault });
-                        self.advance();
+                        let _ = sim.apply(Command::Fault { fault });
+                        self.settle(sim);
                     }
                     Err(e) => self.log.control_error(line, &e),
                 }
@@ -369,15 +387,14 @@ impl World {
     }
 
     /// What `stats` prints: the real producers' batches and every partition's state.
-    pub fn stats_json(&self) -> serde_json::Value {
+    pub fn stats_json(&self, sim: &Sim) -> serde_json::Value {
         let s = self.stats;
         let per_batch = if s.client_batches == 0 {
             0.0
         } else {
             s.client_records as f64 / s.client_batches as f64
         };
-        let parts: Vec<serde_json::Value> = self
-            .sim
+        let parts: Vec<serde_json::Value> = sim
             .client_metadata()
             .into_iter()
             .map(|p| {
@@ -398,7 +415,7 @@ impl World {
             "records_per_batch": per_batch,
             "produce_requests": s.produce_requests,
             "fetch_requests": s.fetch_requests,
-            "connections": self.conns.len(),
+            "connections": self.connections.len(),
             "partitions": parts,
         })
     }
