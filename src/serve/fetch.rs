@@ -41,6 +41,13 @@ pub(super) fn handle(
     req: &FetchRequest,
 ) -> Answer {
     world.stats.fetch_requests += 1;
+    for t in &req.topics {
+        for p in &t.partitions {
+            if p.partition >= 0 {
+                world.seen.fetched(p.partition as u32, p.fetch_offset);
+            }
+        }
+    }
     let topics = req
         .topics
         .iter()

@@ -14,7 +14,9 @@ use std::net::SocketAddr;
 
 pub struct Log {
     lang: Lang,
-    out: Box<dyn Write + Send>,
+    /// Where lines go; `None` keeps them for the TUI (`drain`).
+    out: Option<Box<dyn Write + Send>>,
+    kept: Vec<String>,
     /// Unknown topic names already reported (a client asks again every retry).
     unknown: BTreeSet<String>,
 }
@@ -23,16 +25,42 @@ impl Log {
     pub fn new(lang: Lang, out: Box<dyn Write + Send>) -> Log {
         Log {
             lang,
-            out,
+            out: Some(out),
+            kept: Vec::new(),
             unknown: BTreeSet::new(),
         }
+    }
+
+    /// A log that keeps its lines until `drain` takes them (the TUI shows them).
+    pub fn kept(lang: Lang) -> Log {
+        Log {
+            lang,
+            out: None,
+            kept: Vec::new(),
+            unknown: BTreeSet::new(),
+        }
+    }
+
+    /// The lines kept since the last call.
+    pub fn drain(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.kept)
+    }
+
+    /// The language lines are written in (the TUI switches it).
+    pub fn set_lang(&mut self, lang: Lang) {
+        self.lang = lang;
     }
 
     /// A line as it is (the listening addresses, `ready`, `stats`), flushed at once:
     /// scripts read it as it comes.
     pub fn raw(&mut self, line: &str) {
-        let _ = writeln!(self.out, "{line}");
-        let _ = self.out.flush();
+        match &mut self.out {
+            Some(out) => {
+                let _ = writeln!(out, "{line}");
+                let _ = out.flush();
+            }
+            None => self.kept.push(line.to_string()),
+        }
     }
 
     fn at(&mut self, t: SimTime, key: &str, args: &[(&str, &str)]) {

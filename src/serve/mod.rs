@@ -15,6 +15,7 @@ pub mod log;
 pub mod net;
 mod produce;
 pub mod records;
+pub mod view;
 pub mod wire;
 pub mod world;
 
@@ -111,6 +112,28 @@ pub fn start(
         control: tx,
         world,
     })
+}
+
+/// The TUI's listeners (`kafka-flow --listen`): bound and accepting, with the world the
+/// app pumps every frame (`World::pump` with its own simulation) and the channel it reads.
+/// Log lines are kept for the app to show (`World::log_lines`).
+pub fn listen(
+    brokers: u32,
+    opts: &ServeOptions,
+) -> Result<(World, mpsc::Receiver<ToWorld>), String> {
+    let listeners = net::bind(opts.listen, brokers)?;
+    let addrs: Vec<SocketAddr> = listeners
+        .iter()
+        .map(|l| l.local_addr().map_err(|e| e.to_string()))
+        .collect::<Result<_, _>>()?;
+    let up: BrokersUp = Arc::new((0..brokers).map(|_| AtomicBool::new(true)).collect());
+    let mut log = Log::kept(opts.lang);
+    for (b, a) in addrs.iter().enumerate() {
+        log.listening(b as u32, *a);
+    }
+    let (tx, rx) = mpsc::channel::<ToWorld>();
+    net::spawn_acceptors(listeners, &up, &tx);
+    Ok((World::new(addrs, up, opts.topic.clone(), log, false), rx))
 }
 
 /// `kafka-flow serve`: starts, takes control lines on standard input and stops on `quit`,

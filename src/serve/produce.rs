@@ -108,6 +108,15 @@ pub(super) fn handle(
         world.stats.client_batches += 1;
         world.stats.client_records += u64::from(b.records);
         let _ = batch_id;
+        world.seen.batch(super::view::SeenBatch {
+            t: world.now,
+            broker,
+            partition: b.partition,
+            records: b.records,
+            producer_id: b.producer_id,
+            base_sequence: b.base_sequence,
+            acks: req.acks,
+        });
     }
     if req.acks == 0 {
         return Answer::Nothing;

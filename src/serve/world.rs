@@ -94,6 +94,7 @@ pub struct World {
     next_waiter: u64,
     pub(super) log: Log,
     pub(super) stats: ClientStats,
+    pub(super) seen: super::view::Seen,
     quit: bool,
 }
 
@@ -129,6 +130,7 @@ impl World {
             next_waiter: 0,
             log,
             stats: ClientStats::default(),
+            seen: super::view::Seen::default(),
             quit: false,
         }
     }
@@ -384,6 +386,20 @@ impl World {
                 }
             }
         }
+    }
+
+    /// Log lines kept since the last call (a world made by `serve::listen`).
+    pub fn log_lines(&mut self) -> Vec<String> {
+        self.log.drain()
+    }
+
+    pub fn set_lang(&mut self, lang: crate::i18n::Lang) {
+        self.log.set_lang(lang);
+    }
+
+    /// The listeners' addresses, broker by broker.
+    pub fn addrs(&self) -> &[SocketAddr] {
+        &self.addrs
     }
 
     /// What `stats` prints: the real producers' batches and every partition's state.
