@@ -195,7 +195,12 @@ fn find_coordinator(
 
 fn init_producer_id(world: &mut World, sim: &mut Sim, req: &InitProducerIdRequest) -> Answer {
     let mut r = InitProducerIdResponse::default();
-    if req.transactional_id.is_some() {
+    // A transactional id asks for transactions; null (or empty) is an idempotent producer.
+    if req
+        .transactional_id
+        .as_ref()
+        .is_some_and(|t| !t.0.is_empty())
+    {
         // Transactions are not simulated.
         r.error_code = code::TRANSACTIONAL_ID_AUTHORIZATION_FAILED;
         r.producer_id = ProducerId(-1);

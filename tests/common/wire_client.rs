@@ -1,0 +1,104 @@
+//! A minimal Kafka client for tests: one request, one answer, over a plain socket, with
+//! kafka-protocol's encoders. Enough to drive `serve` without a real client library.
+
+use bytes::{Buf, Bytes, BytesMut};
+use kafka_protocol::messages::{ApiKey, RequestHeader, ResponseHeader};
+use kafka_protocol::protocol::{Decodable, Encodable, StrBytes};
+use kafka_protocol::records::{
+    Compression, Record, RecordBatchEncoder, RecordEncodeOptions, TimestampType,
+};
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::time::Duration;
+
+pub struct Client {
+    pub stream: TcpStream,
+    correlation: i32,
+}
+
+impl Client {
+    pub fn connect(addr: SocketAddr) -> Client {
+        let stream = TcpStream::connect(addr).expect("connect");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        Client {
+            stream,
+            correlation: 0,
+        }
+    }
+
+    /// Sends `req` as `api` v`version` and decodes the answer as `R`.
+    pub fn call<Q: Encodable, R: Decodable>(&mut self, api: ApiKey, version: i16, req: &Q) -> R {
+        self.send(api, version, req);
+        self.answer(api, version)
+    }
+
+    pub fn send<Q: Encodable>(&mut self, api: ApiKey, version: i16, req: &Q) {
+        self.correlation += 1;
+        let mut h = RequestHeader::default();
+        h.request_api_key = api as i16;
+        h.request_api_version = version;
+        h.correlation_id = self.correlation;
+        h.client_id = Some(StrBytes::from_static_str("kafka-flow-test"));
+        let mut body = BytesMut::new();
+        h.encode(&mut body, api.request_header_version(version))
+            .unwrap();
+        req.encode(&mut body, version).unwrap();
+        let mut frame = (body.len() as u32).to_be_bytes().to_vec();
+        frame.extend_from_slice(&body);
+        self.stream.write_all(&frame).expect("write");
+    }
+
+    pub fn answer<R: Decodable>(&mut self, api: ApiKey, version: i16) -> R {
+        let mut len = [0u8; 4];
+        self.stream.read_exact(&mut len).expect("an answer");
+        let mut buf = vec![0u8; u32::from_be_bytes(len) as usize];
+        self.stream.read_exact(&mut buf).expect("the whole answer");
+        let mut b = Bytes::from(buf);
+        let h = ResponseHeader::decode(&mut b, api.response_header_version(version)).unwrap();
+        assert_eq!(h.correlation_id, self.correlation);
+        let r = R::decode(&mut b, version).unwrap();
+        assert_eq!(b.remaining(), 0, "the whole answer decodes");
+        r
+    }
+
+    /// Whether the server closed the connection (reads end) within the read timeout.
+    pub fn closed(&mut self) -> bool {
+        let mut b = [0u8; 64];
+        loop {
+            match self.stream.read(&mut b) {
+                Ok(0) | Err(_) => return true,
+                Ok(_) => {}
+            }
+        }
+    }
+}
+
+/// A v2 batch of `hello{first}`… records from an idempotent producer.
+pub fn batch(producer_id: i64, first: i32, n: i32) -> Bytes {
+    let records: Vec<Record> = (0..n)
+        .map(|i| Record {
+            transactional: false,
+            control: false,
+            delete_horizon: false,
+            partition_leader_epoch: -1,
+            producer_id,
+            producer_epoch: 0,
+            timestamp_type: TimestampType::Creation,
+            offset: i64::from(i),
+            sequence: first + i,
+            timestamp: 0,
+            key: Some(Bytes::from(format!("hello{}", first + i))),
+            value: Some(Bytes::from(format!("value{}", first + i))),
+            headers: Default::default(),
+        })
+        .collect();
+    let mut buf = BytesMut::new();
+    let options = RecordEncodeOptions {
+        version: 2,
+        compression: Compression::None,
+    };
+    RecordBatchEncoder::encode(&mut buf, &records, &options).unwrap();
+    buf.freeze()
+}

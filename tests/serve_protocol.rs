@@ -1,0 +1,264 @@
+//! `serve` over the wire: the Kafka protocol as a real client speaks it, against the one
+//! simulated cluster (acks=all, idempotent dedup, fetch up to the high watermark, long
+//! poll, groups' coordinator, a broker killed from the control input).
+
+#[path = "common/wire_client.rs"]
+mod wire_client;
+
+use kafka_flow::headless;
+use kafka_flow::i18n::Lang;
+use kafka_flow::scenario::{WorkloadSpec, WorldOptions};
+use kafka_flow::serve::{self, ServeOptions, Server};
+use kafka_protocol::messages::fetch_request::{FetchPartition, FetchTopic};
+use kafka_protocol::messages::list_offsets_request::{ListOffsetsPartition, ListOffsetsTopic};
+use kafka_protocol::messages::metadata_request::MetadataRequestTopic;
+use kafka_protocol::messages::produce_request::{PartitionProduceData, TopicProduceData};
+use kafka_protocol::messages::{
+    ApiKey, ApiVersionsRequest, ApiVersionsResponse, FetchRequest, FetchResponse,
+    FindCoordinatorRequest, FindCoordinatorResponse, InitProducerIdRequest, InitProducerIdResponse,
+    ListOffsetsRequest, ListOffsetsResponse, MetadataRequest, MetadataResponse, ProduceRequest,
+    ProduceResponse, TopicName,
+};
+use kafka_protocol::protocol::StrBytes;
+use kafka_protocol::records::RecordBatchDecoder;
+use std::time::{Duration, Instant};
+use wire_client::{Client, batch};
+
+fn start(extra: &[&str]) -> Server {
+    let mut world = WorldOptions::default();
+    world.set = ["consumers=0"]
+        .iter()
+        .chain(extra)
+        .map(|s| (*s).to_string())
+        .collect();
+    let workload = WorkloadSpec {
+        records: 0,
+        rate: 100.0,
+        ..WorkloadSpec::notes_loop()
+    };
+    let sim = headless::scenario(&world, &workload, &[])
+        .unwrap()
+        .build()
+        .unwrap();
+    let opts = ServeOptions {
+        listen: serve::parse_listen("127.0.0.1:0").unwrap(),
+        topic: Some("first".to_string()),
+        lang: Lang::En,
+    };
+    serve::start(sim, &opts, Box::new(std::io::sink())).unwrap()
+}
+
+fn topic() -> TopicName {
+    TopicName(StrBytes::from_static_str("first"))
+}
+
+fn metadata(c: &mut Client) -> MetadataResponse {
+    let mut t = MetadataRequestTopic::default();
+    t.name = Some(topic());
+    let mut req = MetadataRequest::default();
+    req.topics = Some(vec![t]);
+    req.allow_auto_topic_creation = true;
+    c.call(ApiKey::Metadata, 9, &req)
+}
+
+fn produce(c: &mut Client, partition: i32, records: bytes::Bytes) -> (i16, i64) {
+    let mut p = PartitionProduceData::default();
+    p.index = partition;
+    p.records = Some(records);
+    let mut t = TopicProduceData::default();
+    t.name = topic();
+    t.partition_data = vec![p];
+    let mut req = ProduceRequest::default();
+    req.acks = -1;
+    req.timeout_ms = 30_000;
+    req.topic_data = vec![t];
+    let r: ProduceResponse = c.call(ApiKey::Produce, 8, &req);
+    let p = &r.responses[0].partition_responses[0];
+    (p.error_code, p.base_offset)
+}
+
+fn fetch(c: &mut Client, partition: i32, offset: i64, max_wait_ms: i32) -> FetchResponse {
+    let mut p = FetchPartition::default();
+    p.partition = partition;
+    p.fetch_offset = offset;
+    p.partition_max_bytes = 1 << 20;
+    let mut t = FetchTopic::default();
+    t.topic = topic();
+    t.partitions = vec![p];
+    let mut req = FetchRequest::default();
+    req.max_wait_ms = max_wait_ms;
+    req.min_bytes = 1;
+    req.max_bytes = 1 << 20;
+    req.topics = vec![t];
+    c.call(ApiKey::Fetch, 11, &req)
+}
+
+fn latest(c: &mut Client, partition: i32) -> i64 {
+    let mut p = ListOffsetsPartition::default();
+    p.partition_index = partition;
+    p.timestamp = -1;
+    let mut t = ListOffsetsTopic::default();
+    t.name = topic();
+    t.partitions = vec![p];
+    let mut req = ListOffsetsRequest::default();
+    req.replica_id = (-1).into();
+    req.topics = vec![t];
+    let r: ListOffsetsResponse = c.call(ApiKey::ListOffsets, 5, &req);
+    r.topics[0].partitions[0].offset
+}
+
+#[test]
+fn api_versions_and_metadata_describe_the_simulated_cluster() {
+    let server = start(&[]);
+    let mut c = Client::connect(server.addrs[0]);
+    let v: ApiVersionsResponse = c.call(ApiKey::ApiVersions, 3, &ApiVersionsRequest::default());
+    assert_eq!(v.error_code, 0);
+    assert_eq!(v.api_keys.len(), serve::wire::SUPPORTED.len());
+    let m = metadata(&mut c);
+    let ports: Vec<i32> = m.brokers.iter().map(|b| b.port).collect();
+    let want: Vec<i32> = server.addrs.iter().map(|a| i32::from(a.port())).collect();
+    assert_eq!(ports, want, "metadata advertises exactly the listeners");
+    let t = &m.topics[0];
+    assert_eq!(t.error_code, 0);
+    let leaders: Vec<i32> = t.partitions.iter().map(|p| p.leader_id.0).collect();
+    assert_eq!(leaders, [0, 1, 2], "leaders spread as Kafka assigns them");
+    assert!(t.partitions.iter().all(|p| p.isr_nodes.len() == 3));
+    server.stop();
+}
+
+#[test]
+fn an_idempotent_retry_is_written_once_and_fetched_back_in_order() {
+    let server = start(&[]);
+    let mut c = Client::connect(server.addrs[0]);
+    let mut init = InitProducerIdRequest::default();
+    init.transactional_id = None;
+    let pid: InitProducerIdResponse = c.call(ApiKey::InitProducerId, 1, &init);
+    assert_eq!(pid.error_code, 0);
+    let pid = pid.producer_id.0;
+    // acks=all: the answer waits for the followers, so the HW is past the batch.
+    assert_eq!(produce(&mut c, 0, batch(pid, 0, 5)), (0, 0));
+    assert_eq!(latest(&mut c, 0), 5);
+    // The same batch again (a retry after a lost answer): acknowledged at its first
+    // offset, not written twice.
+    assert_eq!(produce(&mut c, 0, batch(pid, 0, 5)), (0, 0));
+    assert_eq!(latest(&mut c, 0), 5);
+    assert_eq!(produce(&mut c, 0, batch(pid, 5, 3)), (0, 5));
+    // A sequence gap is refused.
+    assert_eq!(produce(&mut c, 0, batch(pid, 20, 1)).0, 45);
+    let f = fetch(&mut c, 0, 0, 0);
+    let p = &f.responses[0].partitions[0];
+    assert_eq!((p.error_code, p.high_watermark), (0, 8));
+    let mut data = p.records.clone().unwrap();
+    let sets = RecordBatchDecoder::decode_all(&mut data).unwrap();
+    let got: Vec<(i64, String)> = sets
+        .iter()
+        .flat_map(|s| s.records.iter())
+        .map(|r| {
+            let key = String::from_utf8(r.key.clone().unwrap().to_vec()).unwrap();
+            (r.offset, key)
+        })
+        .collect();
+    let want: Vec<(i64, String)> = (0..8).map(|i| (i, format!("hello{i}"))).collect();
+    assert_eq!(got, want);
+    assert!(
+        sets.iter()
+            .flat_map(|s| &s.records)
+            .all(|r| r.producer_id == pid)
+    );
+    server.stop();
+}
+
+#[test]
+fn the_wrong_broker_a_far_offset_and_an_empty_log_answer_as_kafka_does() {
+    let server = start(&[]);
+    let mut c = Client::connect(server.addrs[1]);
+    metadata(&mut c);
+    // Partition 0 is led by broker 0: broker 1 is not its leader.
+    assert_eq!(
+        produce(&mut c, 0, batch(-1, -1, 1)).0,
+        6,
+        "NOT_LEADER_OR_FOLLOWER"
+    );
+    let far = fetch(&mut c, 1, 100, 0);
+    assert_eq!(
+        far.responses[0].partitions[0].error_code, 1,
+        "OFFSET_OUT_OF_RANGE"
+    );
+    // Nothing to read: the fetch waits max.wait.ms before an empty answer (long poll).
+    let t0 = Instant::now();
+    let empty = fetch(&mut c, 1, 0, 300);
+    assert!(
+        t0.elapsed() >= Duration::from_millis(250),
+        "{:?}",
+        t0.elapsed()
+    );
+    let p = &empty.responses[0].partitions[0];
+    assert_eq!(
+        (p.error_code, p.records.as_ref().map(bytes::Bytes::len)),
+        (0, Some(0))
+    );
+    server.stop();
+}
+
+#[test]
+fn a_parked_fetch_answers_when_a_produce_arrives() {
+    let server = start(&[]);
+    let mut consumer = Client::connect(server.addrs[2]);
+    let mut producer = Client::connect(server.addrs[2]);
+    metadata(&mut consumer);
+    // Park a fetch for up to 10 s, then produce: the answer must come with the records.
+    let t0 = Instant::now();
+    let mut p = FetchPartition::default();
+    p.partition = 2;
+    p.partition_max_bytes = 1 << 20;
+    let mut t = FetchTopic::default();
+    t.topic = topic();
+    t.partitions = vec![p];
+    let mut req = FetchRequest::default();
+    req.max_wait_ms = 10_000;
+    req.min_bytes = 1;
+    req.max_bytes = 1 << 20;
+    req.topics = vec![t];
+    consumer.send(ApiKey::Fetch, 11, &req);
+    std::thread::sleep(Duration::from_millis(100));
+    assert_eq!(produce(&mut producer, 2, batch(-1, -1, 4)).0, 0);
+    let r: FetchResponse = consumer.answer(ApiKey::Fetch, 11);
+    assert!(t0.elapsed() < Duration::from_secs(5), "{:?}", t0.elapsed());
+    assert_eq!(r.responses[0].partitions[0].high_watermark, 4);
+    server.stop();
+}
+
+#[test]
+fn find_coordinator_names_the_simulated_groups_host() {
+    let server = start(&[]);
+    let mut c = Client::connect(server.addrs[0]);
+    let mut req = FindCoordinatorRequest::default();
+    req.key = StrBytes::from_static_str("testAPI");
+    let r: FindCoordinatorResponse = c.call(ApiKey::FindCoordinator, 2, &req);
+    assert_eq!(r.error_code, 0);
+    // Kafka's hash of "testAPI" over 50 offsets partitions lands on broker 2 of 3.
+    assert_eq!(r.node_id.0, 2);
+    assert_eq!(r.port, i32::from(server.addrs[2].port()));
+    server.stop();
+}
+
+#[test]
+fn a_killed_broker_closes_its_connections_and_refuses_new_ones() {
+    let server = start(&[]);
+    let mut c = Client::connect(server.addrs[0]);
+    metadata(&mut c);
+    server.control("kill-broker:0");
+    assert!(c.closed(), "the dead broker's socket closes");
+    let mut again = Client::connect(server.addrs[0]);
+    assert!(again.closed(), "a new connection to it is dropped");
+    // The others still answer, and no longer list broker 0.
+    let mut other = Client::connect(server.addrs[1]);
+    let m = metadata(&mut other);
+    assert!(m.brokers.iter().all(|b| b.node_id.0 != 0));
+    server.control("restart-broker:0");
+    std::thread::sleep(Duration::from_millis(50));
+    let mut back = Client::connect(server.addrs[0]);
+    let m = metadata(&mut back);
+    assert!(m.brokers.iter().any(|b| b.node_id.0 == 0));
+    server.stop();
+}
