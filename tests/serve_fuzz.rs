@@ -25,8 +25,10 @@ use wire_client::Client;
 const BUDGET: Duration = Duration::from_secs(4);
 
 fn start() -> serve::Server {
-    let mut world = WorldOptions::default();
-    world.set = vec!["consumers=0".to_string()];
+    let world = WorldOptions {
+        set: vec!["consumers=0".to_string()],
+        ..WorldOptions::default()
+    };
     let workload = WorkloadSpec {
         records: 0,
         rate: 100.0,

@@ -25,12 +25,14 @@ use std::time::{Duration, Instant};
 use wire_client::{Client, batch};
 
 fn start(extra: &[&str]) -> Server {
-    let mut world = WorldOptions::default();
-    world.set = ["consumers=0"]
-        .iter()
-        .chain(extra)
-        .map(|s| (*s).to_string())
-        .collect();
+    let world = WorldOptions {
+        set: ["consumers=0"]
+            .iter()
+            .chain(extra)
+            .map(|s| (*s).to_string())
+            .collect(),
+        ..WorldOptions::default()
+    };
     let workload = WorkloadSpec {
         records: 0,
         rate: 100.0,

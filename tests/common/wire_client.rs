@@ -91,7 +91,7 @@ pub fn batch(producer_id: i64, first: i32, n: i32) -> Bytes {
             timestamp: 0,
             key: Some(Bytes::from(format!("hello{}", first + i))),
             value: Some(Bytes::from(format!("value{}", first + i))),
-            headers: Default::default(),
+            headers: kafka_protocol::indexmap::IndexMap::default(),
         })
         .collect();
     let mut buf = BytesMut::new();
