@@ -5,6 +5,7 @@
 //! is still served afterwards.
 
 #[path = "common/wire_client.rs"]
+#[allow(dead_code)] // the protocol tests use the rest
 mod wire_client;
 
 use kafka_flow::headless;
@@ -70,7 +71,7 @@ fn good_frame() -> Vec<u8> {
 /// One bad input: the bytes, and whether the client then closes its side (a truncated
 /// frame the server can only see end by EOF).
 fn bad_input(rng: &mut ChaCha8Rng, good: &[u8]) -> (Vec<u8>, bool) {
-    let mut framed = |body: Vec<u8>| {
+    let framed = |body: Vec<u8>| {
         let mut f = (body.len() as u32).to_be_bytes().to_vec();
         f.extend(body);
         f
