@@ -117,14 +117,14 @@ fn ends(stream: &mut TcpStream) -> bool {
     let t0 = Instant::now();
     loop {
         match stream.read(&mut b) {
-            Ok(0) => return true,
             Err(e)
                 if e.kind() == std::io::ErrorKind::WouldBlock
                     || e.kind() == std::io::ErrorKind::TimedOut =>
             {
                 return false;
             }
-            Err(_) => return true,
+            // EOF, or a reset: the server closed it.
+            Ok(0) | Err(_) => return true,
             Ok(_) if t0.elapsed() > Duration::from_secs(5) => return false,
             Ok(_) => {}
         }
