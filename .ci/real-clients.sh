@@ -159,7 +159,7 @@ timeout 120 "$BIN" run --records 10000 --rate "$rate" --key 'hello{i}' --value '
 sim_rpb="$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["producer"]["records_per_batch"])' "$work/sim.json")"
 "$PY" -c 'import sys; sys.exit(not (float(sys.argv[1]) > 0 and float(sys.argv[2]) > 0))' "$real_rpb" "$sim_rpb" ||
     fail "records per batch must be > 0 (real $real_rpb, simulated $sim_rpb)"
-printf 'records per batch: real kafka-python %.1f, simulated %.1f (rate %s/s)\n' "$real_rpb" "$sim_rpb" "$rate"
+printf 'records per batch, flat out: real kafka-python %.1f, simulated %.1f (rate %s/s)\n' "$real_rpb" "$sim_rpb" "$rate"
 ok "records per batch measured for the real client and predicted by the simulation"
 
 # ---------------------------------------------------------------- consume, commit, resume
@@ -173,6 +173,27 @@ if [ -n "$have_kcat" ]; then
     [ "$n" -eq 10500 ] || { tail -n 5 "$work/kcat-C.err"; fail "kcat read $n records from $TOPIC, expected 10500"; }
     ok "kcat consumed all 10500 records of $TOPIC"
 fi
+
+# ---------------------------------------------------------------- records per batch, paced
+# As fast as Python goes, kafka-python's I/O thread waits for the GIL while the sending
+# thread holds it, so its batches grow far past what linger.ms alone would make. Paced at
+# 1000 records/s (the send loop mostly sleeps), the client batches on linger.ms as Java's
+# does, and the comparison with the simulation is of like with like.
+stats_records() { "$PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["client_records"], d["client_batches"])' "$1"; }
+"$PY" "$CLIENTS/serve_ctl.py" stats "$fifo" "$log" >"$work/stats2.json" </dev/null || fail "serve did not answer 'stats'"
+client paced produce.py --bootstrap "$bootstrap" --topic "$TOPIC" --prefix paced --count 3000 \
+    --seconds 3 --partitions 3 --out "$work/paced.json"
+"$PY" "$CLIENTS/serve_ctl.py" stats "$fifo" "$log" >"$work/stats3.json" </dev/null || fail "serve did not answer 'stats'"
+read -r r2 b2 < <(stats_records "$work/stats2.json")
+read -r r3 b3 < <(stats_records "$work/stats3.json")
+paced_rpb="$("$PY" -c 'import sys; r,b=map(int,sys.argv[1:]); print(r/b if b else 0)' "$((r3 - r2))" "$((b3 - b2))")"
+paced_rate="$("$PY" -c 'import json,sys; print(round(json.load(open(sys.argv[1]))["rate"]))' "$work/paced.json")"
+timeout 120 "$BIN" run --records 3000 --rate "$paced_rate" --key 'paced{i}' --value 'paced{i}' \
+    --set linger.ms=1 --set batch.size=16384 --json </dev/null >"$work/sim2.json" 2>"$work/sim2.err" ||
+    { tail -n 20 "$work/sim2.err"; fail "kafka-flow run --json at rate $paced_rate"; }
+sim2_rpb="$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["producer"]["records_per_batch"])' "$work/sim2.json")"
+printf 'records per batch, paced: real kafka-python %.2f, simulated %.2f (rate %s/s)\n' "$paced_rpb" "$sim2_rpb" "$paced_rate"
+ok "records per batch at a steady rate measured for the real client and predicted by the simulation"
 
 # ---------------------------------------------------------------- broker kill under load
 client kill kill.py --bootstrap "$bootstrap" --fifo "$fifo" --log "$log" --topic "$TOPIC" \

@@ -246,17 +246,24 @@ fn find_coordinator_names_the_simulated_groups_host() {
 
 #[test]
 fn a_killed_broker_closes_its_connections_and_refuses_new_ones() {
-    let server = start(&[]);
+    // The controller fences a silent broker after broker.session.timeout.ms.
+    let server = start(&["broker.session.timeout.ms=300"]);
     let mut c = Client::connect(server.addrs[0]);
     metadata(&mut c);
     server.control("kill-broker:0");
     assert!(c.closed(), "the dead broker's socket closes");
     let mut again = Client::connect(server.addrs[0]);
     assert!(again.closed(), "a new connection to it is dropped");
-    // The others still answer, and no longer list broker 0.
+    // The others still answer. Until the controller fences it, broker 0 is still listed
+    // and still leads partition 0, as in Kafka; then partition 0 moves.
     let mut other = Client::connect(server.addrs[1]);
     let m = metadata(&mut other);
+    assert!(m.brokers.iter().any(|b| b.node_id.0 == 0));
+    assert_eq!(m.topics[0].partitions[0].leader_id.0, 0);
+    std::thread::sleep(Duration::from_millis(600));
+    let m = metadata(&mut other);
     assert!(m.brokers.iter().all(|b| b.node_id.0 != 0));
+    assert_ne!(m.topics[0].partitions[0].leader_id.0, 0);
     server.control("restart-broker:0");
     std::thread::sleep(Duration::from_millis(50));
     let mut back = Client::connect(server.addrs[0]);

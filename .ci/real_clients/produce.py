@@ -72,13 +72,16 @@ def main():
     ap.add_argument("--start", type=int, default=0)
     ap.add_argument("--count", type=int, default=10000)
     ap.add_argument("--partitions", type=int, default=3, help="partitions the topic should have")
+    ap.add_argument("--seconds", type=float, default=0.0,
+                    help="spread the sends over this long (0: as fast as send() goes)")
     ap.add_argument("--out", help="write {elapsed_s, rate, metrics} here as JSON")
     args = ap.parse_args()
     self_test()
 
     producer = KafkaProducer(**producer_config(bootstrap_list(args.bootstrap)))
     try:
-        acks, errors, elapsed = produce(producer, args.topic, args.prefix, args.start, args.count)
+        acks, errors, elapsed = produce(producer, args.topic, args.prefix, args.start, args.count,
+                                        pace_s=args.seconds)
         parts = producer.partitions_for(args.topic) or set()
         check(len(parts) == args.partitions,
               f"topic {args.topic} has partitions {sorted(parts)}, expected {args.partitions}")

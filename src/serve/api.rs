@@ -53,13 +53,13 @@ fn sb(s: &str) -> StrBytes {
     StrBytes::from_string(s.to_string())
 }
 
-/// The brokers a client may connect to: every live one, at its listener's address.
+/// The brokers Metadata lists, at their listeners' addresses.
 fn brokers(world: &World, sim: &Sim) -> Vec<MetadataResponseBroker> {
     world
         .addrs
         .iter()
         .enumerate()
-        .filter(|(b, _)| sim.broker_up(*b as u32))
+        .filter(|(b, _)| sim.broker_listed(*b as u32))
         .map(|(b, addr)| {
             let mut m = MetadataResponseBroker::default();
             m.node_id = BrokerId(b as i32);

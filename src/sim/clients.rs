@@ -127,6 +127,14 @@ impl Sim {
         (b as usize) < self.cluster.brokers.len() && self.cluster.is_up(b)
     }
 
+    /// Whether Metadata lists broker `b`: every registered broker the controller has not
+    /// fenced (`MetadataCache.getAliveBrokerNodes` under KRaft). A crashed broker stays
+    /// listed, and stays its partitions' leader, until its session times out; clients
+    /// meanwhile find its port closed.
+    pub fn broker_listed(&self, b: BrokerId) -> bool {
+        (b as usize) < self.cluster.brokers.len() && !self.cluster.brokers[b as usize].fenced
+    }
+
     /// Every partition's leader, epoch, replicas and ISR, for Metadata.
     pub fn client_metadata(&self) -> Vec<ClientPartition> {
         self.cluster
