@@ -271,3 +271,147 @@ fn a_killed_broker_closes_its_connections_and_refuses_new_ones() {
     assert!(m.brokers.iter().any(|b| b.node_id.0 == 0));
     server.stop();
 }
+
+/// Every served version of every API answers something a client can decode: the encoder
+/// refuses fields a version lacks, so each answer is built for its version.
+#[test]
+fn every_served_version_answers_in_its_own_format() {
+    use kafka_protocol::messages::{
+        HeartbeatRequest, HeartbeatResponse, JoinGroupRequest, JoinGroupResponse,
+        LeaveGroupRequest, LeaveGroupResponse, OffsetCommitRequest, OffsetCommitResponse,
+        OffsetFetchRequest, OffsetFetchResponse, SyncGroupRequest, SyncGroupResponse,
+    };
+    let server = start(&[]);
+    // Group requests go to the coordinator of "testAPI": broker 2.
+    let mut c = Client::connect(server.addrs[2]);
+    metadata(&mut c);
+    let group = kafka_protocol::messages::GroupId(StrBytes::from_static_str("testAPI"));
+    for (api, lo, hi) in serve::wire::SUPPORTED {
+        for v in lo..=hi {
+            match api {
+                ApiKey::ApiVersions => {
+                    let r: ApiVersionsResponse = c.call(api, v, &ApiVersionsRequest::default());
+                    assert_eq!(r.error_code, 0, "v{v}");
+                }
+                ApiKey::Metadata => {
+                    let mut req = MetadataRequest::default();
+                    req.topics = if v == 0 { Some(vec![]) } else { None };
+                    let r: MetadataResponse = c.call(api, v, &req);
+                    assert_eq!(r.brokers.len(), 3, "Metadata v{v}");
+                    assert_eq!(r.topics.len(), 1, "Metadata v{v}");
+                }
+                ApiKey::Produce => {
+                    let mut p = PartitionProduceData::default();
+                    p.index = 2;
+                    p.records = Some(batch(-1, -1, 1));
+                    let mut t = TopicProduceData::default();
+                    t.name = topic();
+                    t.partition_data = vec![p];
+                    let mut req = ProduceRequest::default();
+                    req.acks = 1;
+                    req.timeout_ms = 5000;
+                    req.topic_data = vec![t];
+                    let r: ProduceResponse = c.call(api, v, &req);
+                    assert_eq!(
+                        r.responses[0].partition_responses[0].error_code, 0,
+                        "Produce v{v}"
+                    );
+                }
+                ApiKey::Fetch => {
+                    let mut p = FetchPartition::default();
+                    p.partition = 2;
+                    p.partition_max_bytes = 1 << 20;
+                    let mut t = FetchTopic::default();
+                    t.topic = topic();
+                    t.partitions = vec![p];
+                    let mut req = FetchRequest::default();
+                    req.max_bytes = 1 << 20;
+                    req.topics = vec![t];
+                    let r: FetchResponse = c.call(api, v, &req);
+                    assert_eq!(r.responses[0].partitions[0].error_code, 0, "Fetch v{v}");
+                }
+                ApiKey::ListOffsets => {
+                    let mut p = ListOffsetsPartition::default();
+                    p.partition_index = 2;
+                    p.timestamp = -2;
+                    let mut t = ListOffsetsTopic::default();
+                    t.name = topic();
+                    t.partitions = vec![p];
+                    let mut req = ListOffsetsRequest::default();
+                    req.replica_id = (-1).into();
+                    req.topics = vec![t];
+                    let r: ListOffsetsResponse = c.call(api, v, &req);
+                    assert_eq!(r.topics[0].partitions[0].error_code, 0, "ListOffsets v{v}");
+                }
+                ApiKey::FindCoordinator => {
+                    let mut req = FindCoordinatorRequest::default();
+                    req.key = StrBytes::from_static_str("testAPI");
+                    let r: FindCoordinatorResponse = c.call(api, v, &req);
+                    assert_eq!((r.error_code, r.node_id.0), (0, 2), "FindCoordinator v{v}");
+                }
+                ApiKey::InitProducerId => {
+                    let mut req = InitProducerIdRequest::default();
+                    req.transactional_id = None;
+                    let r: InitProducerIdResponse = c.call(api, v, &req);
+                    assert!(r.producer_id.0 >= 0, "InitProducerId v{v}");
+                }
+                ApiKey::JoinGroup => {
+                    // Before v4 a first join waits for the group's initial delay (3 s);
+                    // from v4 it answers MEMBER_ID_REQUIRED at once.
+                    if v >= 4 {
+                        let mut req = JoinGroupRequest::default();
+                        req.group_id = group.clone();
+                        req.session_timeout_ms = 10_000;
+                        req.rebalance_timeout_ms = 10_000;
+                        req.protocol_type = StrBytes::from_static_str("consumer");
+                        let mut range =
+                            kafka_protocol::messages::join_group_request::JoinGroupRequestProtocol::default();
+                        range.name = StrBytes::from_static_str("range");
+                        req.protocols = vec![range];
+                        let r: JoinGroupResponse = c.call(api, v, &req);
+                        assert_eq!(r.error_code, 79, "JoinGroup v{v}");
+                    }
+                }
+                ApiKey::SyncGroup => {
+                    let mut req = SyncGroupRequest::default();
+                    req.group_id = group.clone();
+                    req.member_id = StrBytes::from_static_str("nobody");
+                    let r: SyncGroupResponse = c.call(api, v, &req);
+                    assert_eq!(r.error_code, 25, "SyncGroup v{v}: UNKNOWN_MEMBER_ID");
+                }
+                ApiKey::Heartbeat => {
+                    let mut req = HeartbeatRequest::default();
+                    req.group_id = group.clone();
+                    req.member_id = StrBytes::from_static_str("nobody");
+                    let r: HeartbeatResponse = c.call(api, v, &req);
+                    assert_ne!(r.error_code, 0, "Heartbeat v{v}");
+                }
+                ApiKey::LeaveGroup => {
+                    let mut req = LeaveGroupRequest::default();
+                    req.group_id = group.clone();
+                    if v < 3 {
+                        req.member_id = StrBytes::from_static_str("nobody");
+                    }
+                    let _: LeaveGroupResponse = c.call(api, v, &req);
+                }
+                ApiKey::OffsetCommit => {
+                    let mut req = OffsetCommitRequest::default();
+                    req.group_id = group.clone();
+                    req.generation_id_or_member_epoch = -1;
+                    let _: OffsetCommitResponse = c.call(api, v, &req);
+                }
+                ApiKey::OffsetFetch => {
+                    let mut req = OffsetFetchRequest::default();
+                    req.group_id = group.clone();
+                    req.topics = if v >= 2 { None } else { Some(vec![]) };
+                    let r: OffsetFetchResponse = c.call(api, v, &req);
+                    if v >= 2 {
+                        assert_eq!(r.topics[0].partitions.len(), 3, "OffsetFetch v{v}");
+                    }
+                }
+                other => panic!("{other:?} is served but not tried here"),
+            }
+        }
+    }
+    server.stop();
+}
