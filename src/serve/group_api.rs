@@ -59,7 +59,7 @@ pub(super) fn join(
     let join = JoinRequest {
         group,
         member_id: s(&req.member_id),
-        client_id: String::new(),
+        client_id: asker.client_id.clone(),
         session_timeout_ms: req.session_timeout_ms.max(0) as u64,
         rebalance_timeout_ms: rebalance.max(0) as u64,
         protocol_type: s(&req.protocol_type),

@@ -36,6 +36,8 @@ pub(super) struct Asker {
     pub correlation_id: i32,
     pub api: ApiKey,
     pub version: i16,
+    /// The request header's `client.id` (a group member's id starts with it).
+    pub client_id: String,
 }
 
 impl Asker {
@@ -45,6 +47,10 @@ impl Asker {
             correlation_id: header.correlation_id,
             api: ApiKey::try_from(header.request_api_key).ok()?,
             version: header.request_api_version,
+            client_id: header
+                .client_id
+                .as_ref()
+                .map_or_else(String::new, |c| c.as_str().to_string()),
         })
     }
 }
