@@ -68,6 +68,33 @@ fn good_frame() -> Vec<u8> {
     frame
 }
 
+/// A well-formed Produce v8 frame with a batch of three records.
+fn produce_frame() -> Vec<u8> {
+    use kafka_protocol::messages::ProduceRequest;
+    use kafka_protocol::messages::produce_request::{PartitionProduceData, TopicProduceData};
+    let mut h = RequestHeader::default();
+    h.request_api_key = ApiKey::Produce as i16;
+    h.request_api_version = 8;
+    h.correlation_id = 2;
+    let mut p = PartitionProduceData::default();
+    p.index = 0;
+    p.records = Some(wire_client::batch(-1, -1, 3));
+    let mut t = TopicProduceData::default();
+    t.name = kafka_protocol::messages::TopicName(StrBytes::from_static_str("first"));
+    t.partition_data = vec![p];
+    let mut req = ProduceRequest::default();
+    req.acks = 1;
+    req.timeout_ms = 1000;
+    req.topic_data = vec![t];
+    let mut body = bytes::BytesMut::new();
+    h.encode(&mut body, ApiKey::Produce.request_header_version(8))
+        .unwrap();
+    req.encode(&mut body, 8).unwrap();
+    let mut frame = (body.len() as u32).to_be_bytes().to_vec();
+    frame.extend_from_slice(&body);
+    frame
+}
+
 /// One bad input: the bytes, and whether the client then closes its side (a truncated
 /// frame the server can only see end by EOF).
 fn bad_input(rng: &mut ChaCha8Rng, good: &[u8]) -> (Vec<u8>, bool) {
@@ -76,7 +103,7 @@ fn bad_input(rng: &mut ChaCha8Rng, good: &[u8]) -> (Vec<u8>, bool) {
         f.extend(body);
         f
     };
-    match rng.next_u32() % 7 {
+    match rng.next_u32() % 8 {
         0 => {
             let n = (rng.next_u32() % 300) as usize;
             ((0..n).map(|_| rng.next_u32() as u8).collect(), true)
@@ -98,6 +125,15 @@ fn bad_input(rng: &mut ChaCha8Rng, good: &[u8]) -> (Vec<u8>, bool) {
             let mut f = good.to_vec();
             f[6..8].copy_from_slice(&(13 + (rng.next_u32() % 50) as i16).to_be_bytes());
             (f, false)
+        }
+        6 => {
+            // A good frame with a few bytes changed after its size (header and body).
+            let mut f = good.to_vec();
+            for _ in 0..1 + rng.next_u32() % 4 {
+                let at = 4 + (rng.next_u32() as usize % (f.len() - 4));
+                f[at] = rng.next_u32() as u8;
+            }
+            (f, true)
         }
         _ => {
             // A good header, then garbage where the body should be.
@@ -146,7 +182,7 @@ fn still_served(addr: SocketAddr) {
 #[test]
 fn bad_frames_close_only_their_own_connection() {
     let server = start();
-    let good = good_frame();
+    let frames = [good_frame(), produce_frame()];
     let mut rng = ChaCha8Rng::seed_from_u64(15);
     let started = Instant::now();
     let mut half_open = Vec::new();
@@ -154,7 +190,8 @@ fn bad_frames_close_only_their_own_connection() {
     while started.elapsed() < BUDGET {
         let addr = server.addrs[tried % 3];
         let mut s = TcpStream::connect(addr).unwrap();
-        let (bytes, eof) = bad_input(&mut rng, &good);
+        let good = &frames[tried % frames.len()];
+        let (bytes, eof) = bad_input(&mut rng, good);
         // A write may fail when the server already closed the connection: that is fine.
         let _ = s.write_all(&bytes);
         if eof {

@@ -15,6 +15,7 @@ pub mod log;
 pub mod net;
 mod produce;
 pub mod records;
+mod shape;
 pub mod view;
 pub mod wire;
 pub mod world;

@@ -169,6 +169,8 @@ pub fn decode(frame: Bytes) -> Result<Incoming, WireError> {
         let mut buf = frame;
         let header = RequestHeader::decode(&mut buf, api.request_header_version(version))
             .map_err(|e| e.to_string())?;
+        // The decoders trust array lengths with an allocation: check them first.
+        super::shape::check(api, version, &buf)?;
         let body = RequestKind::decode(api, &mut buf, version).map_err(|e| e.to_string())?;
         Ok::<_, String>((header, body, buf.remaining()))
     });
