@@ -129,7 +129,7 @@ fn bad_input(rng: &mut ChaCha8Rng, good: &[u8]) -> (Vec<u8>, bool) {
         6 => {
             // A good frame with a few bytes changed after its size (header and body).
             let mut f = good.to_vec();
-            for _ in 0..1 + rng.next_u32() % 4 {
+            for _ in 0..=(rng.next_u32() % 4) {
                 let at = 4 + (rng.next_u32() as usize % (f.len() - 4));
                 f[at] = rng.next_u32() as u8;
             }
