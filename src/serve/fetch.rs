@@ -141,6 +141,11 @@ impl World {
         (ResponseKind::Fetch(resp), total, errors)
     }
 
+    /// The earliest `max.wait.ms` deadline of a parked fetch, in milliseconds.
+    pub(super) fn next_fetch_deadline(&self) -> Option<u64> {
+        self.fetches.iter().map(|f| f.deadline_ms).min()
+    }
+
     /// Answers parked fetches whose data arrived or whose time ran out (`all`: every one,
     /// when the server stops).
     pub(super) fn serve_fetches(&mut self, sim: &Sim, all: bool) {

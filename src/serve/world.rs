@@ -17,9 +17,10 @@ use std::sync::atomic::Ordering;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
 
-/// How often the world looks at the clock when nothing arrives: parked fetches and acks=all
-/// answers are checked this often.
-const TICK: Duration = Duration::from_millis(1);
+/// The longest the world sleeps when nothing is due: a ceiling, so a control line or a
+/// late clock never waits long. Otherwise it wakes for the simulation's next event, a
+/// parked fetch's deadline or a group's timer, whichever is first.
+const IDLE: Duration = Duration::from_millis(100);
 
 /// An open client connection.
 pub(super) struct Conn {
@@ -163,7 +164,8 @@ impl World {
             }
         };
         while !self.quit {
-            match rx.recv_timeout(TICK) {
+            let wait = self.idle_for(sim, SimTime(epoch.elapsed().as_micros() as u64));
+            match rx.recv_timeout(wait) {
                 Ok(msg) => {
                     live(sim);
                     self.settle(sim);
@@ -176,6 +178,22 @@ impl World {
             self.settle(sim);
         }
         self.close_all();
+    }
+
+    /// How long nothing is due, from `now`: until the simulation's next event, a parked
+    /// fetch's `max.wait.ms` or a group's timer, at most `IDLE`.
+    fn idle_for(&self, sim: &Sim, now: SimTime) -> Duration {
+        let mut next = now.0 + IDLE.as_micros() as u64;
+        if let Some(t) = sim.next_event_time() {
+            next = next.min(t.0);
+        }
+        if let Some(ms) = self.next_fetch_deadline() {
+            next = next.min(ms.saturating_mul(1000));
+        }
+        if let Some(ms) = self.groups.next_deadline() {
+            next = next.min(ms.saturating_mul(1000));
+        }
+        Duration::from_micros(next.saturating_sub(now.0))
     }
 
     /// Takes what the sockets sent without waiting, at the simulation's current time (the
