@@ -18,9 +18,11 @@ mod ab;
 mod course;
 pub mod describe;
 mod flow;
+pub mod ids;
 #[cfg(test)]
 pub(crate) mod glossary_test;
 mod journey;
+mod live;
 mod reasons;
 mod screen;
 mod serve;
@@ -163,6 +165,7 @@ static TABLES: &[Table] = &[
     journey::TEXTS,
     time::TEXTS,
     serve::TEXTS,
+    live::TEXTS,
 ];
 
 fn lookup(key: &str) -> Option<(&'static str, &'static str, &'static str)> {

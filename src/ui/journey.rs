@@ -8,6 +8,7 @@
 //!
 //! The stage it waits for comes last, dim. Lines wrap between stages, never inside one.
 
+use crate::i18n::ids;
 use super::Ctx;
 use super::text;
 use crate::app::journey::{Journey, Next, Stage};
@@ -181,8 +182,8 @@ pub fn lines(cx: &Ctx, j: &Journey, width: u16) -> Vec<Line<'static>> {
     }
     let mut out: Vec<Line<'static>> = Vec::new();
     let mut line: Vec<Span<'static>> =
-        vec![Span::styled(format!("#{} ", j.record()), cx.theme().accent)];
-    let mut used = text::width(&format!("#{} ", j.record()));
+        vec![Span::styled(format!("#{} ", ids::record(j.record())), cx.theme().accent)];
+    let mut used = text::width(&format!("#{} ", ids::record(j.record())));
     for (i, chunk) in chunks.into_iter().enumerate() {
         let mut chunk = chunk;
         if i > 0 {

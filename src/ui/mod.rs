@@ -17,6 +17,7 @@ pub mod glyphs;
 pub mod help;
 pub mod journey;
 mod lesson;
+mod live;
 pub(crate) mod panels;
 mod pipeline;
 pub mod text;
@@ -273,6 +274,11 @@ fn draw_header(frame: &mut Frame, area: Rect, cx: &Ctx) {
         Span::styled(" kafka-flow ", cx.theme().selected),
         Span::styled(
             match (&app.lesson, &app.scenario_title) {
+                // Listening: what matters first is that the clients are real.
+                _ if app.live.is_some() => {
+                    let n = app.live.as_ref().map_or(0, |l| l.connected()).to_string();
+                    format!(" {} ", cx.tf("live.header", &[("n", &n)]))
+                }
                 (Some(st), _) => format!(" {} {} ", cx.t("header.lesson"), st.lesson.number),
                 (None, Some(title)) => format!(" {} ", title.get(app.lang)),
                 (None, None) => format!(" {} ", cx.t("header.scenario")),

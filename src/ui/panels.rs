@@ -1,6 +1,7 @@
 //! The ledger (verdict counters that flash when they change, and the latest examples
 //! with their causes), the event log, the metrics and the knobs.
 
+use crate::i18n::ids;
 use super::{Ctx, PanelId, block};
 use crate::app::Mode;
 use crate::app::narrate::Level;
@@ -68,7 +69,7 @@ pub fn ledger(frame: &mut Frame, area: Rect, cx: &Ctx) {
         let at = e.offset.map_or(String::new(), |o| format!("@{o}"));
         lines.push(Line::from(vec![
             Span::styled(
-                format!("#{} p{}{at} ", e.record, e.partition),
+                format!("#{} p{}{at} ", ids::record(e.record), e.partition),
                 cx.theme().record,
             ),
             Span::styled(

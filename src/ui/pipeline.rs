@@ -2,6 +2,7 @@
 //! lanes (one per partition, each batch's fill against batch.size and the linger
 //! countdown, the buffer.memory gauge), and the Sender's connections and in-flight requests.
 
+use crate::i18n::ids;
 use super::{Ctx, PanelId, block, gauge};
 use crate::sim::trace::PartitionChoice;
 use crate::sim::view::{AppState, ConnState, Wait};
@@ -52,7 +53,7 @@ pub fn producer(frame: &mut Frame, area: Rect, cx: &Ctx) {
             PartitionChoice::Sticky => cx.t("partitioner.sticky"),
         };
         lines.push(Line::from(vec![
-            Span::styled(format!("#{record} "), cx.theme().record),
+            Span::styled(format!("#{} ", ids::record(record)), cx.theme().record),
             Span::raw(format!("key={key} ")),
             Span::styled(
                 format!("{} p{partition} ({how})", cx.glyphs().arrow_right),

@@ -69,7 +69,10 @@ pub fn draw(frame: &mut Frame, area: Rect, cx: &Ctx) {
     let producer_shown = [Part::Application, Part::Accumulator, Part::Sender]
         .iter()
         .any(|p| cx.shows(*p));
-    let producer_h = if producer_shown {
+    let live = cx.app.live.as_ref().filter(|_| !cx.compact);
+    let producer_h = if live.is_some() {
+        super::live::rows_wanted(tall)
+    } else if producer_shown {
         lanes + 2 + u16::from(tall && lanes < 4)
     } else {
         0
@@ -129,7 +132,10 @@ pub fn draw(frame: &mut Frame, area: Rect, cx: &Ctx) {
         Constraint::Length(knobs_h),
     ])
     .areas(area);
-    if producer_h > 0 {
+    if let Some(live) = live {
+        // The simulated producer is off while real clients connect: theirs take its row.
+        super::live::draw(frame, prod, cx, live);
+    } else if producer_h > 0 {
         sending::draw(frame, prod, cx, &scene);
     }
     if wires_h > 0 {

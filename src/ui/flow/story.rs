@@ -1,6 +1,7 @@
 //! The lines under the tapes: each consumer with what it is doing (and any wait as a
 //! countdown), the ledger's counts, the narration of the latest event, and the knobs.
 
+use crate::i18n::ids;
 use super::Scene;
 use super::sending::short;
 use crate::app::narrate::Level;
@@ -268,7 +269,7 @@ pub fn journey_lines(cx: &Ctx, width: u16) -> Vec<Line<'static>> {
         if let Some(first) = lines.first_mut() {
             first.spans.insert(
                 0,
-                Span::styled(format!("#{}", j.record()), cx.theme().selected),
+                Span::styled(format!("#{}", ids::record(j.record())), cx.theme().selected),
             );
         }
     }
