@@ -19,5 +19,6 @@ pub(super) static TEXTS: &[(&str, &str, &str)] = &[
     ("live.refused.restart", "live time: no restart — real clients would see the log and offsets go back to 0", "实时模式：不能重新开始——真实客户端会看到日志和 offset 回到 0"),
     ("live.refused.rewind", "live time: no rewind — real clients cannot go back in time", "实时模式：不能回放——真实客户端无法回到过去"),
     ("live.refused.speed", "live time runs at 1× (the wall clock): real clients' timeouts count real seconds", "实时模式固定 1×（墙上时钟）：真实客户端的超时按真实秒计"),
+    ("live.time", "live time: 1× the wall clock", "实时：1× 墙上时钟"),
     ("live.title", "real clients", "真实客户端"),
 ];

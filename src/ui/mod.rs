@@ -229,6 +229,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
     let hints = match app.mode {
         Mode::Editing(_) | Mode::Compare(_) => help::EDIT_FOOTER,
         Mode::Faults(_) | Mode::Home(_) => help::MENU_FOOTER,
+        Mode::Normal if app.live.is_some() => help::LIVE_FOOTER,
         Mode::Normal => help::FOOTER,
     };
     help::render_footer(frame, footer, app.lang, &app.theme, &app.glyphs, hints);
