@@ -120,10 +120,14 @@ fn listen_refused(cli: &Cli) -> Option<&'static str> {
     }
     cli.listen.as_ref()?;
     if matches!(cli.command, Some(Command::Serve(_))) {
-        return Some("give `serve` its address after the command: `kafka-flow serve --listen HOST:PORT`");
+        return Some(
+            "give `serve` its address after the command: `kafka-flow serve --listen HOST:PORT`",
+        );
     }
     if cli.command.is_some() {
-        return Some("--listen opens the terminal UI: it takes no command (`kafka-flow --listen HOST:PORT`)");
+        return Some(
+            "--listen opens the terminal UI: it takes no command (`kafka-flow --listen HOST:PORT`)",
+        );
     }
     if cli.sim.scenario.is_some() {
         return Some(

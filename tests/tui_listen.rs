@@ -139,7 +139,10 @@ fn a_real_batch_is_acknowledged_and_shown() {
     for (w, h) in [(80, 24), (120, 36), (160, 48)] {
         let s = screen(&app, w, h);
         assert!(s.contains("c0–c4"), "{w}×{h}: the batch's records\n{s}");
-        assert!(s.contains(&format!("pid {pid}")), "{w}×{h}: the producer\n{s}");
+        assert!(
+            s.contains(&format!("pid {pid}")),
+            "{w}×{h}: the producer\n{s}"
+        );
         assert!(s.contains("p0×5"), "{w}×{h}: partition and records\n{s}");
         assert!(s.contains("real clients: 1 connected"), "{w}×{h}\n{s}");
     }
@@ -171,7 +174,10 @@ fn live_time_refuses_pause_speed_rewind_restart_and_ab() {
         ('L', "lessons and scenarios"),
     ] {
         key(&mut app, c);
-        let said = app.status.as_ref().map(|(_, s)| s.get(Lang::En).to_string());
+        let said = app
+            .status
+            .as_ref()
+            .map(|(_, s)| s.get(Lang::En).to_string());
         assert!(
             said.as_deref().is_some_and(|s| s.contains(words)),
             "key {c:?}: {said:?}"
@@ -180,8 +186,14 @@ fn live_time_refuses_pause_speed_rewind_restart_and_ab() {
         assert_eq!(app.mode, kafka_flow::app::Mode::Normal, "key {c:?}");
         assert_eq!(app.sim.now(), t, "key {c:?} moved the clock");
         assert!((app.speed_factor() - 1.0).abs() < f64::EPSILON, "key {c:?}");
-        let zh = app.status.as_ref().map(|(_, s)| s.get(Lang::Zh).to_string());
-        assert!(zh.is_some_and(|s| s.contains("实时")), "key {c:?} in Chinese");
+        let zh = app
+            .status
+            .as_ref()
+            .map(|(_, s)| s.get(Lang::Zh).to_string());
+        assert!(
+            zh.is_some_and(|s| s.contains("实时")),
+            "key {c:?} in Chinese"
+        );
     }
     // A fault by key still works: it hits the real clients' cluster.
     key(&mut app, 'k');

@@ -18,9 +18,9 @@ mod ab;
 mod course;
 pub mod describe;
 mod flow;
-pub mod ids;
 #[cfg(test)]
 pub(crate) mod glossary_test;
+pub mod ids;
 mod journey;
 mod live;
 mod reasons;

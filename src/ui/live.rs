@@ -23,39 +23,91 @@ use ratatui::widgets::Paragraph;
 /// Cells a batch box draws one by one; past that it is filled and counted.
 const CELLS: u32 = 8;
 
-/// Rows the panel wants (borders included): more on a tall screen (30 rows and up).
-pub fn rows_wanted(tall: bool) -> u16 {
-    if tall { 8 } else { 5 }
+/// Rows the panel wants (borders included) in a flow view `height` rows high: what the
+/// tapes leave on a short screen, a few more objects on taller ones.
+pub fn rows_wanted(height: u16) -> u16 {
+    match height {
+        0..30 => 6,
+        30..40 => 8,
+        _ => 10,
+    }
 }
 
 /// Draws the panel into `area`.
 pub fn draw(frame: &mut Frame, area: Rect, cx: &Ctx, live: &Live) {
     let v = &live.view;
-    let clients = clients_lines(cx, live);
+    // The world's log fills what the clients column leaves (two lines at least).
+    let room = usize::from(area.height.saturating_sub(2));
+    let clients = clients_lines(cx, live, room);
     let batches = batch_lines(cx, v);
     let groups = group_lines(cx, v);
     if area.width >= 110 {
-        let w = area.width;
-        let [a, b, c] = super::flow::columns(area, [w * 40 / 100, w * 33 / 100, 0]);
-        column(frame, a, cx, cx.t("live.title"), clients, PanelId::Producer);
-        column(frame, b, cx, cx.t("live.batches"), batches, PanelId::Accumulator);
-        column(frame, c, cx, cx.t("live.groups"), groups, PanelId::Sender);
+        let width = area.width;
+        let [left, middle, right] =
+            super::flow::columns(area, [width * 36 / 100, width * 40 / 100, 0]);
+        let batches_title = cx.t("live.batches");
+        column(
+            frame,
+            left,
+            cx,
+            cx.t("live.title"),
+            clients,
+            PanelId::Producer,
+        );
+        column(
+            frame,
+            middle,
+            cx,
+            batches_title,
+            batches,
+            PanelId::Accumulator,
+        );
+        column(
+            frame,
+            right,
+            cx,
+            cx.t("live.groups"),
+            groups,
+            PanelId::Sender,
+        );
     } else {
-        let [a, b] = super::flow::columns(area, [area.width / 2, 0]);
-        let mut left = clients;
-        left.extend(groups);
-        column(frame, a, cx, cx.t("live.title"), left, PanelId::Producer);
-        column(frame, b, cx, cx.t("live.batches"), batches, PanelId::Accumulator);
+        let [left, right] = super::flow::columns(area, [area.width / 2, 0]);
+        let mut lines = clients;
+        lines.extend(groups);
+        let batches_title = cx.t("live.batches");
+        column(
+            frame,
+            left,
+            cx,
+            cx.t("live.title"),
+            lines,
+            PanelId::Producer,
+        );
+        column(
+            frame,
+            right,
+            cx,
+            batches_title,
+            batches,
+            PanelId::Accumulator,
+        );
     }
 }
 
-fn column(frame: &mut Frame, area: Rect, cx: &Ctx, title: &str, lines: Vec<Line<'static>>, id: PanelId) {
+fn column(
+    frame: &mut Frame,
+    area: Rect,
+    cx: &Ctx,
+    title: &str,
+    lines: Vec<Line<'static>>,
+    id: PanelId,
+) {
     let block = super::block_titled(cx, title, id);
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }
 
 /// The listeners, the connections, each real producer, then the world's latest log lines.
-fn clients_lines(cx: &Ctx, live: &Live) -> Vec<Line<'static>> {
+fn clients_lines(cx: &Ctx, live: &Live, room: usize) -> Vec<Line<'static>> {
     let v = &live.view;
     let mut lines = Vec::new();
     // Broker 0's address in full, the others by port: they share the host.
@@ -93,7 +145,8 @@ fn clients_lines(cx: &Ctx, live: &Live) -> Vec<Line<'static>> {
             ],
         )));
     }
-    for l in live.lines.iter().rev().take(2).rev() {
+    let logged = room.saturating_sub(lines.len()).max(2);
+    for l in live.lines.iter().rev().take(logged).rev() {
         lines.push(Line::styled(l.trim().to_string(), cx.theme().dim));
     }
     lines
@@ -109,7 +162,9 @@ fn batch_lines(cx: &Ctx, v: &ClientsView) -> Vec<Line<'static>> {
         let hint = cx.tf("live.no_batches", &[("addr", &addr)]);
         return hint
             .split_once(": ")
-            .map_or(vec![hint.clone()], |(a, b)| vec![format!("{a}:"), b.to_string()])
+            .map_or(vec![hint.clone()], |(a, b)| {
+                vec![format!("{a}:"), b.to_string()]
+            })
             .into_iter()
             .map(|l| Line::styled(l, cx.theme().dim))
             .collect();
@@ -140,7 +195,7 @@ fn batch_line(cx: &Ctx, b: &SeenBatch) -> Line<'static> {
         Span::styled(format!("p{}{}{}", b.partition, g.times, b.records), style),
         Span::styled(records(b), cx.theme().record),
         Span::raw(format!("{pid}{seq} ")),
-        Span::styled(format!("acks={} b{}", acks(b.acks), b.broker), cx.theme().dim),
+        Span::styled(format!("acks={}", acks(b.acks)), cx.theme().dim),
     ])
 }
 
@@ -157,7 +212,11 @@ fn records(b: &SeenBatch) -> String {
 }
 
 fn acks(a: i16) -> String {
-    if a == -1 { "all".to_string() } else { a.to_string() }
+    if a == -1 {
+        "all".to_string()
+    } else {
+        a.to_string()
+    }
 }
 
 /// Each group's state, generation and members, then per partition the committed offset
@@ -165,19 +224,30 @@ fn acks(a: i16) -> String {
 fn group_lines(cx: &Ctx, v: &ClientsView) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
     if v.groups.is_empty() {
-        lines.push(Line::styled(cx.t("live.no_group").to_string(), cx.theme().dim));
+        lines.push(Line::styled(
+            cx.t("live.no_group").to_string(),
+            cx.theme().dim,
+        ));
     }
     let g = &cx.glyphs().flow;
     for group in &v.groups {
         lines.push(Line::raw(cx.tf(
             "live.group",
-            &[
-                ("group", &group.group),
-                ("state", group.state.name()),
-                ("generation", &group.generation.to_string()),
-                ("members", &group.members.len().to_string()),
-            ],
+            &[("group", &group.group), ("state", group.state.name())],
         )));
+        lines.push(Line::styled(
+            format!(
+                " {}",
+                cx.tf(
+                    "live.generation",
+                    &[
+                        ("generation", &group.generation.to_string()),
+                        ("members", &group.members.len().to_string()),
+                    ],
+                )
+            ),
+            cx.theme().dim,
+        ));
         for (_, p, offset, _) in &group.offsets {
             let position = u32::try_from(*p)
                 .ok()
@@ -193,6 +263,8 @@ fn group_lines(cx: &Ctx, v: &ClientsView) -> Vec<Line<'static>> {
                             ("p", &p.to_string()),
                             ("committed", &offset.to_string()),
                             ("position", &position),
+                            ("cm", g.committed),
+                            ("pos", g.position),
                         ],
                     )
                 ),

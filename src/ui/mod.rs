@@ -277,7 +277,11 @@ fn draw_header(frame: &mut Frame, area: Rect, cx: &Ctx) {
             match (&app.lesson, &app.scenario_title) {
                 // Listening: what matters first is that the clients are real.
                 _ if app.live.is_some() => {
-                    let n = app.live.as_ref().map_or(0, |l| l.connected()).to_string();
+                    let n = app
+                        .live
+                        .as_ref()
+                        .map_or(0, crate::app::live::Live::connected)
+                        .to_string();
                     format!(" {} ", cx.tf("live.header", &[("n", &n)]))
                 }
                 (Some(st), _) => format!(" {} {} ", cx.t("header.lesson"), st.lesson.number),
@@ -291,7 +295,12 @@ fn draw_header(frame: &mut Frame, area: Rect, cx: &Ctx) {
             cx.theme().accent,
         ),
         Span::raw(format!("{} {speed}× ", cx.t("header.speed"))),
-        Span::raw(format!("{} {} ", cx.t("header.seed"), app.sim.seed())),
+        // Listening, the seed decides little: real clients bring their own timing.
+        Span::raw(if app.live.is_some() {
+            String::new()
+        } else {
+            format!("{} {} ", cx.t("header.seed"), app.sim.seed())
+        }),
         Span::styled(
             if app.ab.is_some() {
                 format!("{} ", cx.t("ab.header"))

@@ -1,10 +1,10 @@
 //! The ledger (verdict counters that flash when they change, and the latest examples
 //! with their causes), the event log, the metrics and the knobs.
 
-use crate::i18n::ids;
 use super::{Ctx, PanelId, block};
 use crate::app::Mode;
 use crate::app::narrate::Level;
+use crate::i18n::ids;
 use crate::sim::ledger::Verdict;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};

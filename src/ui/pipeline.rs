@@ -2,8 +2,8 @@
 //! lanes (one per partition, each batch's fill against batch.size and the linger
 //! countdown, the buffer.memory gauge), and the Sender's connections and in-flight requests.
 
-use crate::i18n::ids;
 use super::{Ctx, PanelId, block, gauge};
+use crate::i18n::ids;
 use crate::sim::trace::PartitionChoice;
 use crate::sim::view::{AppState, ConnState, Wait};
 use ratatui::Frame;

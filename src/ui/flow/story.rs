@@ -1,10 +1,10 @@
 //! The lines under the tapes: each consumer with what it is doing (and any wait as a
 //! countdown), the ledger's counts, the narration of the latest event, and the knobs.
 
-use crate::i18n::ids;
 use super::Scene;
 use super::sending::short;
 use crate::app::narrate::Level;
+use crate::i18n::ids;
 use crate::lesson::Part;
 use crate::sim::view::Phase;
 use crate::ui::{Ctx, text};
@@ -39,6 +39,7 @@ pub fn bottom(
     scene: &Scene,
     consumers: u16,
     figures: bool,
+    ledger: bool,
 ) {
     let mut lines = if consumers > 0 {
         consumer_lines(cx, scene)
@@ -49,7 +50,7 @@ pub fn bottom(
     if figures {
         lines.push(figures_line(cx));
     }
-    if cx.shows(Part::Ledger) {
+    if ledger {
         lines.push(ledger_line(cx, area.width));
     }
     frame.render_widget(Paragraph::new(lines), area);

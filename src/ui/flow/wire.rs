@@ -3,8 +3,8 @@
 //! answers travelling back (`◀#86✓`), requests parked at the broker while it waits (for the
 //! followers with acks=all, or for an answer that was dropped).
 
-use crate::i18n::ids;
 use super::{Canvas, Scene};
+use crate::i18n::ids;
 use crate::sim::view::Request;
 use crate::ui::{Ctx, text};
 use ratatui::Frame;
@@ -137,5 +137,10 @@ fn packet(r: &Request, arrow: &str, times: &str) -> String {
         parts.truncate(2);
         parts.push("+".to_string());
     }
-    format!("#{} {}{times}{}{arrow}", ids::request(r.id), parts.join(","), r.records)
+    format!(
+        "#{} {}{times}{}{arrow}",
+        ids::request(r.id),
+        parts.join(","),
+        r.records
+    )
 }
