@@ -91,8 +91,12 @@ fn screen(app: &App, w: u16, h: u16) -> String {
     let mut text = String::new();
     let buf = t.backend().buffer();
     for y in 0..h {
-        for x in 0..w {
-            text.push_str(buf[(x, y)].symbol());
+        let mut x = 0;
+        while x < w {
+            let symbol = buf[(x, y)].symbol();
+            text.push_str(symbol);
+            // A wide character covers the next cell too.
+            x += unicode_width::UnicodeWidthStr::width(symbol).max(1) as u16;
         }
         text.push('\n');
     }
@@ -212,4 +216,39 @@ fn listening_screen_120x36_en() {
 fn listening_screen_120x36_zh() {
     let (app, _, _, _connection) = after_one_batch(Lang::Zh);
     insta::assert_snapshot!(stable(&app, &screen(&app, 120, 36)));
+}
+
+#[test]
+fn listen_is_refused_with_a_lesson_a_scenario_and_without_a_terminal() {
+    for args in [
+        &["lesson", "2", "--listen", "127.0.0.1:0"][..],
+        &["--listen", "127.0.0.1:0", "lesson", "2"],
+        &["--listen", "127.0.0.1:0", "--scenario", "acks-one-vs-all"],
+        &["--listen", "127.0.0.1:0", "run"],
+        // The tests' standard output is a pipe: no TUI, and `serve` is the headless way.
+        &["--listen", "127.0.0.1:0"],
+    ] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_kafka-flow"))
+            .args(args)
+            .output()
+            .expect("runs");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{args:?}: one line\n{err}");
+        assert!(err.contains("--listen"), "{args:?}: {err}");
+        assert!(out.stdout.is_empty(), "{args:?}: nothing on stdout");
+    }
+}
+
+#[test]
+fn every_size_and_language_shows_the_real_batch() {
+    let (app, _, pid, _connection) = after_one_batch(Lang::Zh);
+    for (w, h) in [(80, 24), (120, 36), (160, 48)] {
+        let s = screen(&app, w, h);
+        assert!(s.contains("c0–c4"), "{w}×{h}: the batch's records\n{s}");
+        assert!(
+            s.contains(&format!("pid {pid}")),
+            "{w}×{h}: the producer\n{s}"
+        );
+    }
 }

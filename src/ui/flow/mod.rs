@@ -105,11 +105,12 @@ pub fn draw(frame: &mut Frame, area: Rect, cx: &Ctx) {
         let wanted_logs = logs::rows_wanted(cx, logs_h);
         // One side of an A/B comparison has no other place for its own events; listening,
         // the rows the knobs and ledger leave go to them too.
-        let events_h = if (area.height >= 44 || cx.compact || live.is_some()) && cx.shows(Part::Events) {
-            logs_h.saturating_sub(wanted_logs)
-        } else {
-            0
-        };
+        let events_h =
+            if (area.height >= 44 || cx.compact || live.is_some()) && cx.shows(Part::Events) {
+                logs_h.saturating_sub(wanted_logs)
+            } else {
+                0
+            };
         (logs_h - events_h, events_h)
     } else if cx.shows(Part::Events) {
         (0, rest)
