@@ -10,7 +10,7 @@ pub(super) static TEXTS: &[(&str, &str, &str)] = &[
     ("live.group", "group {group}: {state}", "消费者组 {group}：{state}"),
     ("live.groups", "groups", "消费者组"),
     ("live.header", "live · real clients: {n} connected", "实时 · 真实客户端：{n} 个连接"),
-    ("live.no_batches", "no batch yet: echo k:v | kcat -P -b {addr} -t first -K:", "还没有批次: echo k:v | kcat -P -b {addr} -t first -K:"),
+    ("live.no_batches", "no batch yet: echo k:v | kcat -P -b {addr} -t first -K:", "还没有批次：echo k:v | kcat -P -b {addr} -t first -K:"),
     ("live.no_group", "no consumer group yet", "还没有消费者组"),
     ("live.offsets", "p{p} {cm}{committed} committed · {pos}{position} fetched", "p{p} {cm}{committed} 已提交 · {pos}{position} 已拉取"),
     ("live.producer", "pid {pid}: {batches} batches · {records} rec · {per}/batch", "pid {pid}：{batches} 批 · {records} 条 · 每批 {per} 条"),

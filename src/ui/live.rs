@@ -160,11 +160,12 @@ fn batch_lines(cx: &Ctx, v: &ClientsView) -> Vec<Line<'static>> {
         let addr = v.addrs.first().map_or(String::new(), ToString::to_string);
         // The hint's command on a line of its own, so a narrow column cuts only its end.
         let hint = cx.tf("live.no_batches", &[("addr", &addr)]);
-        return hint
+        let cut = hint
             .split_once(": ")
-            .map_or(vec![hint.clone()], |(a, b)| {
-                vec![format!("{a}:"), b.to_string()]
-            })
+            .map(|(a, b)| (format!("{a}:"), b))
+            .or_else(|| hint.split_once('：').map(|(a, b)| (format!("{a}："), b)));
+        return cut
+            .map_or(vec![hint.clone()], |(a, b)| vec![a, b.to_string()])
             .into_iter()
             .map(|l| Line::styled(l, cx.theme().dim))
             .collect();
