@@ -252,3 +252,50 @@ fn every_size_and_language_shows_the_real_batch() {
         );
     }
 }
+
+/// The TUI's way: the wall clock drives live time, and pumps between frames (no tick at
+/// all here) answer a real acks=all produce; a pump draws nothing, the next tick does.
+#[test]
+fn pumps_alone_answer_a_real_producer_in_wall_clock_time() {
+    use kafka_flow::tui::{Input, Screen};
+    let opts = AppOptions {
+        world: kafka_flow::scenario::WorldOptions::default(),
+        lang: Some(Lang::En),
+    };
+    let mut app = App::for_listening(&opts).expect("the app starts");
+    let serve = ServeOptions {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        topic: Some("first".to_string()),
+        lang: Lang::En,
+    };
+    app.listen(&serve, true).expect("listeners bound");
+    let mut screen = Screen::new(Terminal::new(TestBackend::new(120, 36)).unwrap());
+    screen
+        .handle(&mut app, &Input::Tick(Duration::ZERO))
+        .unwrap();
+    let drawn = screen.frames();
+    let addr = addrs(&app)[0];
+    let client = std::thread::spawn(move || {
+        let mut c = Client::connect(addr);
+        let pid = c.init_producer_id();
+        c.produce("first", 0, pid, 0, 3)
+    });
+    let start = Instant::now();
+    while !client.is_finished() {
+        assert!(start.elapsed() < PATIENCE, "no answer reached the client");
+        screen.handle(&mut app, &Input::Pump).unwrap();
+        std::thread::sleep(kafka_flow::tui::PUMP_PERIOD);
+    }
+    let (error, base_offset) = client.join().expect("the client ran");
+    assert_eq!((error, base_offset), (0, 0));
+    assert_eq!(screen.frames(), drawn, "pumps draw nothing");
+    assert!(screen.is_dirty(), "but the next frame will");
+    assert!(
+        app.sim.now() > kafka_flow::sim::SimTime::ZERO,
+        "the wall clock moved it"
+    );
+    screen
+        .handle(&mut app, &Input::Tick(Duration::from_millis(50)))
+        .unwrap();
+    assert_eq!(screen.frames(), drawn + 1);
+}
