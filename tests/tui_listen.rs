@@ -242,7 +242,7 @@ fn listen_is_refused_with_a_lesson_a_scenario_and_without_a_terminal() {
 
 #[test]
 fn every_size_and_language_shows_the_real_batch() {
-    let (app, _, pid, _connection) = after_one_batch(Lang::Zh);
+    let (mut app, _, pid, _connection) = after_one_batch(Lang::Zh);
     for (w, h) in [(80, 24), (120, 36), (160, 48)] {
         let s = screen(&app, w, h);
         assert!(s.contains("c0–c4"), "{w}×{h}: the batch's records\n{s}");
@@ -250,6 +250,14 @@ fn every_size_and_language_shows_the_real_batch() {
             s.contains(&format!("pid {pid}")),
             "{w}×{h}: the producer\n{s}"
         );
+    }
+    // Zoomed, panels 1–3 are the real clients' too (not the simulated producer's).
+    for panel in ['1', '2', '3'] {
+        key(&mut app, panel);
+        key(&mut app, 'z');
+        let s = screen(&app, 120, 36);
+        assert!(s.contains("c0–c4"), "panel {panel} zoomed\n{s}");
+        key(&mut app, 'z');
     }
 }
 

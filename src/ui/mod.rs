@@ -248,6 +248,13 @@ pub fn draw(frame: &mut Frame, app: &App) {
 }
 
 fn draw_panel(frame: &mut Frame, area: Rect, cx: &Ctx, id: PanelId) {
+    // Listening, panels 1–3 are the real clients' (the simulated producer is off).
+    if let (Some(l), PanelId::Producer | PanelId::Accumulator | PanelId::Sender) =
+        (&cx.app.live, id)
+    {
+        live::draw(frame, area, cx, l);
+        return;
+    }
     match id {
         PanelId::Producer => pipeline::producer(frame, area, cx),
         PanelId::Accumulator => pipeline::accumulator(frame, area, cx),
