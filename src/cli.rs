@@ -30,7 +30,8 @@ pub struct Cli {
     pub lang: Option<Lang>,
     /// Open the terminal UI with listeners for real Kafka clients: broker 0 at HOST:PORT,
     /// the others on the next ports (port 0 picks free ones). Live time: the clock follows
-    /// the wall clock at 1×; the simulated producer and consumers are off unless --set says.
+    /// the wall clock at 1×; no simulated producer, and no simulated consumer unless
+    /// --set consumers=N.
     #[arg(long, value_name = "HOST:PORT")]
     pub listen: Option<String>,
     /// With --listen: the topic's name (without it, the first topic a client asks for).
