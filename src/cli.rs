@@ -28,6 +28,15 @@ pub struct Cli {
     /// Language of the terminal UI: en or zh (default: from LANG).
     #[arg(long, value_name = "en|zh", global = true, value_parser = Lang::parse)]
     pub lang: Option<Lang>,
+    /// Open the terminal UI with listeners for real Kafka clients: broker 0 at HOST:PORT,
+    /// the others on the next ports (port 0 picks free ones). Live time: the clock follows
+    /// the wall clock at 1×; no simulated producer, and no simulated consumer unless
+    /// --set consumers=N.
+    #[arg(long, value_name = "HOST:PORT")]
+    pub listen: Option<String>,
+    /// With --listen: the topic's name (without it, the first topic a client asks for).
+    #[arg(long, value_name = "NAME", requires = "listen")]
+    pub topic: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -101,6 +110,9 @@ pub struct LessonArgs {
     /// Read lessons from this directory instead of the built-in course.
     #[arg(long, value_name = "DIR")]
     pub dir: Option<PathBuf>,
+    /// Not for lessons (refused with a reason): a lesson's clock is its own.
+    #[arg(long, value_name = "HOST:PORT", hide = true)]
+    pub listen: Option<String>,
 }
 
 /// Options shared by every way of starting a simulation.

@@ -16,6 +16,9 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(code) => return code,
     };
+    if let Some(why) = listen_refused(&cli) {
+        return fail(&CliError::BadInput(why.to_string()));
+    }
     let result = match &cli.command {
         Some(Command::Run(run)) => match &cli.sim.scenario {
             Some(name) => scenarios::find(name)
@@ -106,6 +109,39 @@ fn main() -> ExitCode {
     }
 }
 
+/// Why `--listen` cannot go with what else the command line asks, if it cannot: the
+/// listeners live in the TUI's sandbox, whose clock follows the wall clock.
+fn listen_refused(cli: &Cli) -> Option<&'static str> {
+    let lesson_listens = matches!(&cli.command, Some(Command::Lesson(a)) if a.listen.is_some());
+    if lesson_listens || (cli.listen.is_some() && matches!(cli.command, Some(Command::Lesson(_)))) {
+        return Some(
+            "--listen is not for lessons: a lesson's clock, pauses and questions are its own (use `kafka-flow --listen HOST:PORT`)",
+        );
+    }
+    cli.listen.as_ref()?;
+    if matches!(cli.command, Some(Command::Serve(_))) {
+        return Some(
+            "give `serve` its address after the command: `kafka-flow serve --listen HOST:PORT`",
+        );
+    }
+    if cli.command.is_some() {
+        return Some(
+            "--listen opens the terminal UI: it takes no command (`kafka-flow --listen HOST:PORT`)",
+        );
+    }
+    if cli.sim.scenario.is_some() {
+        return Some(
+            "--listen does not take --scenario: a scenario's story pauses and rewinds, live time cannot",
+        );
+    }
+    if !std::io::stdout().is_terminal() {
+        return Some(
+            "--listen needs a terminal for the TUI; `kafka-flow serve` serves real clients headless",
+        );
+    }
+    None
+}
+
 /// `kafka-flow serve`: the world the options describe, with no simulated consumer unless
 /// `--set consumers=N` asks for one, served to real clients until `quit` or a signal.
 fn serve(cli: &Cli, args: &kafka_flow::cli::ServeArgs) -> Result<(), CliError> {
@@ -187,6 +223,12 @@ fn run_tui(cli: &Cli) -> ExitCode {
         world: cli.sim.world(),
         lang: cli.lang,
     };
+    if let Some(listen) = &cli.listen {
+        return match listening_app(cli, &opts, listen) {
+            Ok(app) => run_app(app),
+            Err(e) => fail(&e),
+        };
+    }
     // Bad settings and scenario files are reported before the terminal is touched.
     let app = match &cli.sim.scenario {
         Some(name) => scenarios::find(name)
@@ -200,6 +242,20 @@ fn run_tui(cli: &Cli) -> ExitCode {
         Ok(app) => run_app(app),
         Err(e) => fail(&e),
     }
+}
+
+/// `kafka-flow --listen HOST:PORT`: the sandbox without the simulated producer and
+/// consumers (as `serve`), listeners bound before the terminal is touched.
+fn listening_app(cli: &Cli, opts: &AppOptions, listen: &str) -> Result<App, CliError> {
+    let addr = kafka_flow::serve::parse_listen(listen).map_err(CliError::BadInput)?;
+    let mut app = App::for_listening(opts)?;
+    let serve = kafka_flow::serve::ServeOptions {
+        listen: addr,
+        topic: cli.topic.clone(),
+        lang: app.lang,
+    };
+    app.listen(&serve, true).map_err(CliError::Io)?;
+    Ok(app)
 }
 
 fn run_app(app: App) -> ExitCode {

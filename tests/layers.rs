@@ -34,6 +34,9 @@ const ALLOWED: &[(&str, &str)] = &[
     // the app and move with the read-only view work.
     ("app", "ui::glyphs"),
     ("app", "ui::theme"),
+    // `--listen`: the app owns the real clients' world (src/app/live.rs) and pumps it with
+    // its own simulation every frame; serve's one use of the app is the event narration.
+    ("app", "serve"),
     // The ledger's unit tests (src/sim/ledger/tests.rs, test-only) read a cause in English
     // words to check that it names the numbers and settings; the core itself never does.
     ("sim", "i18n::describe::explanation"),

@@ -23,6 +23,9 @@ impl App {
     }
 
     fn act(&mut self, action: Action) {
+        if self.refuse_live(&action) {
+            return;
+        }
         match action {
             Action::Quit => self.quit = true,
             Action::TogglePause if self.held_for_question() => {
@@ -206,7 +209,10 @@ impl App {
                 }
             }
             Action::ToggleHelp => self.show_help = !self.show_help,
-            Action::ToggleLang => self.lang = self.lang.toggle(),
+            Action::ToggleLang => {
+                self.lang = self.lang.toggle();
+                self.live_lang();
+            }
             Action::NextTheme => self.theme = self.theme.next(),
             Action::ToggleGlyphs => self.glyphs = self.glyphs.toggle(),
             Action::ToggleZoom => self.zoom = !self.zoom,

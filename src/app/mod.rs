@@ -10,6 +10,7 @@ pub mod journey;
 pub mod keys;
 pub mod knobs;
 pub mod lesson;
+pub mod live;
 pub mod memory;
 pub mod metrics;
 pub mod narrate;
@@ -167,6 +168,8 @@ pub struct App {
     future_discarded: bool,
     /// The A/B comparison, when one is open: side B and both sides' figures.
     pub ab: Option<ab::Versus>,
+    /// Listeners for real Kafka clients (`--listen`): live time, the clients' view.
+    pub live: Option<live::Live>,
     since_refresh: Duration,
     quit: bool,
 }
@@ -330,6 +333,7 @@ impl App {
             seen_moments: Vec::new(),
             future_discarded: false,
             ab: None,
+            live: None,
             scenario_title: None,
             beat_caption: None,
             save_dir: None,
@@ -407,9 +411,16 @@ impl App {
                 .values()
                 .any(|f| self.frame == f + FLASH_FRAMES + 1);
         }
-        let dt = SimDuration((wall.as_secs_f64() * self.speed_factor() * 1e6).round() as u64);
-        let target = self.sim.now() + dt;
+        let target = if self.live.is_some() {
+            // Live time: 1× whatever the speed says (`live.rs`).
+            self.live_target(wall)
+        } else {
+            let dt = SimDuration((wall.as_secs_f64() * self.speed_factor() * 1e6).round() as u64);
+            self.sim.now() + dt
+        };
+        let target = target.max(self.sim.now());
         self.lagging = !self.advance_world(target, Some(EVENT_BUDGET));
+        self.exchange_live();
         self.sync_ab();
         if self.paused && self.ab.is_some() {
             // A beat paused the story this frame, before B caught up: the panel must say
@@ -455,7 +466,7 @@ impl App {
                         trf(
                             lang,
                             "journey.status.following",
-                            &[("r", &s.record.to_string())],
+                            &[("r", &crate::i18n::ids::record(s.record))],
                         )
                     });
                 }
@@ -572,6 +583,10 @@ impl App {
     /// A new world on screen: what was shown of the old one goes.
     fn replace_sim(&mut self, sim: Sim) {
         self.sim = sim;
+        if self.live.is_some() {
+            // Real consumers read the replicas' logs (`serve`).
+            self.sim.keep_replica_logs();
+        }
         self.log.clear();
         self.metrics = Metrics::default();
         self.ledger = LedgerReport::default();

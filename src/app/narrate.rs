@@ -2,7 +2,7 @@
 //! Chinese. Only what a person can follow is narrated; per-record steps are left out
 //! unless the clock runs slowly enough to watch them.
 
-use crate::i18n::{Lang, describe, tr, trf};
+use crate::i18n::{Lang, describe, ids, tr, trf};
 use crate::sim::SimTime;
 use crate::sim::reason::ElectionOutcome;
 use crate::sim::trace::{PartitionChoice, SendReason, TraceEvent};
@@ -122,10 +122,10 @@ fn producer_line(
                 Level::Info,
                 "log.record_appended",
                 vec![
-                    ("record", s(record)),
+                    ("record", ids::record(*record)),
                     ("p", s(partition)),
                     ("how", how.to_string()),
-                    ("batch", s(batch)),
+                    ("batch", ids::batch(*batch)),
                     ("bytes", s(bytes)),
                 ],
             )
@@ -152,7 +152,7 @@ fn producer_line(
                 Level::Info,
                 "log.batch_drained",
                 vec![
-                    ("batch", s(batch)),
+                    ("batch", ids::batch(*batch)),
                     ("p", s(partition)),
                     ("records", s(records)),
                     ("bytes", s(bytes)),
@@ -171,7 +171,7 @@ fn producer_line(
             Level::Good,
             "log.batch_acked",
             vec![
-                ("batch", s(batch)),
+                ("batch", ids::batch(*batch)),
                 ("p", s(partition)),
                 ("offset", s(base_offset)),
                 ("records", s(records)),
@@ -188,7 +188,7 @@ fn producer_line(
             Level::Warn,
             "log.batch_retry",
             vec![
-                ("batch", s(batch)),
+                ("batch", ids::batch(*batch)),
                 ("p", s(partition)),
                 ("error", s(error)),
                 ("attempt", s(attempt)),
@@ -204,7 +204,7 @@ fn producer_line(
             Level::Bad,
             "log.batch_failed",
             vec![
-                ("batch", s(batch)),
+                ("batch", ids::batch(*batch)),
                 ("p", s(partition)),
                 ("records", s(records)),
                 ("error", s(error)),
@@ -213,7 +213,7 @@ fn producer_line(
         TraceEvent::RecordRejected { record, error } => (
             Level::Bad,
             "log.record_rejected",
-            vec![("record", s(record)), ("error", s(error))],
+            vec![("record", ids::record(*record)), ("error", s(error))],
         ),
         TraceEvent::SendBlocked {
             record,
@@ -223,7 +223,7 @@ fn producer_line(
             Level::Warn,
             "log.send_blocked",
             vec![
-                ("record", s(record)),
+                ("record", ids::record(*record)),
                 ("needed", s(needed)),
                 ("available", s(available)),
             ],
@@ -231,7 +231,7 @@ fn producer_line(
         TraceEvent::RequestTimedOut { request, broker } => (
             Level::Warn,
             "log.request_timed_out",
-            vec![("request", s(request)), ("b", s(broker))],
+            vec![("request", ids::request(*request)), ("b", s(broker))],
         ),
         TraceEvent::ProducerRestarted => (Level::Warn, "log.producer_restarted", vec![]),
         TraceEvent::EpochBumped { epoch, reason, .. } => (
@@ -282,7 +282,7 @@ fn broker_line(e: &TraceEvent, lang: Lang, detailed: bool) -> Option<(Level, &'s
             "log.appended",
             vec![
                 ("b", s(broker)),
-                ("batch", s(batch)),
+                ("batch", ids::batch(*batch)),
                 ("p", s(partition)),
                 ("from", s(base_offset)),
                 ("to", s(&(base_offset + i64::from(*records) - 1))),
@@ -298,7 +298,7 @@ fn broker_line(e: &TraceEvent, lang: Lang, detailed: bool) -> Option<(Level, &'s
             "log.duplicate_batch",
             vec![
                 ("b", s(broker)),
-                ("batch", s(batch)),
+                ("batch", ids::batch(*batch)),
                 ("offset", s(base_offset)),
                 ("p", s(partition)),
             ],
@@ -322,7 +322,7 @@ fn broker_line(e: &TraceEvent, lang: Lang, detailed: bool) -> Option<(Level, &'s
         TraceEvent::ResponseDropped { broker, request } => (
             Level::Warn,
             "log.response_dropped",
-            vec![("b", s(broker)), ("request", s(request))],
+            vec![("b", s(broker)), ("request", ids::request(*request))],
         ),
         TraceEvent::IsrChanged {
             partition,

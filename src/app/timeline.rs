@@ -261,6 +261,10 @@ impl App {
 
     /// Keeps a copy of the world if enough happened since the last one.
     fn maybe_checkpoint(&mut self) {
+        // Live time never rewinds (`live.rs`): copies would only cost memory.
+        if self.live.is_some() {
+            return;
+        }
         let last = self
             .timeline
             .checkpoints

@@ -20,7 +20,9 @@ pub mod describe;
 mod flow;
 #[cfg(test)]
 pub(crate) mod glossary_test;
+pub mod ids;
 mod journey;
+mod live;
 mod reasons;
 mod screen;
 mod serve;
@@ -163,6 +165,7 @@ static TABLES: &[Table] = &[
     journey::TEXTS,
     time::TEXTS,
     serve::TEXTS,
+    live::TEXTS,
 ];
 
 fn lookup(key: &str) -> Option<(&'static str, &'static str, &'static str)> {

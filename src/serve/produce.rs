@@ -107,9 +107,10 @@ pub(super) fn handle(
         world.payloads.store(*first, recs);
         world.stats.client_batches += 1;
         world.stats.client_records += u64::from(b.records);
-        let _ = batch_id;
         world.seen.batch(super::view::SeenBatch {
             t: world.now,
+            batch: *batch_id,
+            first_record: *first,
             broker,
             partition: b.partition,
             records: b.records,

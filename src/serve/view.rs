@@ -14,6 +14,10 @@ const RECENT: usize = 32;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SeenBatch {
     pub t: SimTime,
+    /// The simulation's ids of the batch and of its first record (the others follow),
+    /// as the flow view prints them (`i18n::ids`).
+    pub batch: crate::sim::trace::BatchId,
+    pub first_record: crate::sim::trace::RecordId,
     pub broker: u32,
     pub partition: u32,
     pub records: u32,

@@ -49,6 +49,12 @@ pub const FPS: f64 = 20.0;
 /// was instead.
 pub const MAX_TICK: Duration = Duration::from_secs(1);
 
+/// How often a live model (`--listen`) is pumped between frames: a real client's request
+/// waits at most this long for the world to take it, instead of a frame period (50 ms,
+/// which a producer with linger.ms=5 or a consumer's fetch would feel). The pump draws
+/// nothing; it only marks the screen dirty for the next frame.
+pub const PUMP_PERIOD: Duration = Duration::from_millis(3);
+
 /// The frame period for `fps` frames per second (1 / fps seconds).
 pub fn frame_period(fps: f64) -> Duration {
     Duration::from_secs_f64(1.0 / fps)
@@ -66,6 +72,15 @@ pub trait Model {
     fn quit_requested(&self) -> bool;
     fn request_quit(&mut self);
     fn draw(&self, frame: &mut Frame);
+    /// Whether the model talks to the outside between frames (`pump`).
+    fn live(&self) -> bool {
+        false
+    }
+    /// Between frames: answers the outside (real clients). Returns whether the screen
+    /// needs redrawing.
+    fn pump(&mut self) -> bool {
+        false
+    }
 }
 
 impl Model for App {
@@ -87,6 +102,12 @@ impl Model for App {
     fn draw(&self, frame: &mut Frame) {
         crate::ui::draw(frame, self);
     }
+    fn live(&self) -> bool {
+        App::is_live(self)
+    }
+    fn pump(&mut self) -> bool {
+        App::pump_live(self)
+    }
 }
 
 /// One thing that happened, as the loop sees it.
@@ -96,6 +117,8 @@ pub enum Input {
     Event(Event),
     /// A frame tick, with the wall time since the previous one.
     Tick(Duration),
+    /// Between frames, for a live model: talk to the outside, draw nothing.
+    Pump,
 }
 
 /// Whether the loop goes on after an input.
@@ -199,6 +222,10 @@ impl<B: Backend> Screen<B> {
                 self.dirty |= model.on_tick(wall);
                 true
             }
+            Input::Pump => {
+                self.dirty |= model.pump();
+                false
+            }
         };
         if model.quit_requested() {
             return Ok(Flow::Quit);
@@ -262,6 +289,9 @@ where
     interval.set_missed_tick_behavior(MissedTickBehavior::Skip);
     let mut last_tick: Option<Instant> = None;
     let mut ticking = true;
+    let mut pump = tokio::time::interval(PUMP_PERIOD);
+    pump.set_missed_tick_behavior(MissedTickBehavior::Skip);
+    let live = model.live();
     loop {
         let resting = screen.at_rest(model);
         if ticking && resting {
@@ -294,6 +324,8 @@ where
                 Some(Err(e)) => return Err(e.into()),
                 None => return Ok(Exit::InputClosed),
             },
+            // After keys: a key is never kept waiting by the live pump.
+            _ = pump.tick(), if live => Input::Pump,
         };
         if screen.handle(model, &input)? == Flow::Quit {
             return Ok(Exit::Quit);

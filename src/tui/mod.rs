@@ -11,7 +11,9 @@
 
 mod event_loop;
 
-pub use event_loop::{Exit, FPS, Flow, Input, MAX_TICK, Model, Screen, frame_period, run_loop};
+pub use event_loop::{
+    Exit, FPS, Flow, Input, MAX_TICK, Model, PUMP_PERIOD, Screen, frame_period, run_loop,
+};
 
 use crate::app::App;
 use crossterm::event::EventStream;

@@ -81,6 +81,18 @@ pub const FOLLOW_FOOTER: &[(&str, &str)] = &[("Enter", "key.confirm"), ("Esc", "
 /// The footer while a value is being typed.
 pub const EDIT_FOOTER: &[(&str, &str)] = &[("Enter", "key.confirm"), ("Esc", "key.cancel")];
 
+/// The footer while real clients can connect (`--listen`): no pause, step or speed.
+pub const LIVE_FOOTER: &[(&str, &str)] = &[
+    ("Tab", "key.pick_knob"),
+    ("←/→", "key.change_knob"),
+    ("f", "key.faults"),
+    ("k", "key.kill_leader"),
+    ("z", "key.zoom"),
+    ("l", "key.lang"),
+    ("?", "key.help"),
+    ("q", "key.quit"),
+];
+
 /// The footer while the fault menu is open.
 pub const MENU_FOOTER: &[(&str, &str)] = &[
     ("↑/↓", "key.menu_move"),

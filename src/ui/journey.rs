@@ -11,6 +11,7 @@
 use super::Ctx;
 use super::text;
 use crate::app::journey::{Journey, Next, Stage};
+use crate::i18n::ids;
 use crate::i18n::{Lang, tr, trf};
 use crate::sim::view::SimTime;
 use ratatui::style::Style;
@@ -180,9 +181,11 @@ pub fn lines(cx: &Ctx, j: &Journey, width: u16) -> Vec<Line<'static>> {
         )]);
     }
     let mut out: Vec<Line<'static>> = Vec::new();
-    let mut line: Vec<Span<'static>> =
-        vec![Span::styled(format!("#{} ", j.record()), cx.theme().accent)];
-    let mut used = text::width(&format!("#{} ", j.record()));
+    let mut line: Vec<Span<'static>> = vec![Span::styled(
+        format!("#{} ", ids::record(j.record())),
+        cx.theme().accent,
+    )];
+    let mut used = text::width(&format!("#{} ", ids::record(j.record())));
     for (i, chunk) in chunks.into_iter().enumerate() {
         let mut chunk = chunk;
         if i > 0 {

@@ -17,6 +17,7 @@ pub mod glyphs;
 pub mod help;
 pub mod journey;
 mod lesson;
+mod live;
 pub(crate) mod panels;
 mod pipeline;
 pub mod text;
@@ -228,6 +229,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
     let hints = match app.mode {
         Mode::Editing(_) | Mode::Compare(_) => help::EDIT_FOOTER,
         Mode::Faults(_) | Mode::Home(_) => help::MENU_FOOTER,
+        Mode::Normal if app.live.is_some() => help::LIVE_FOOTER,
         Mode::Normal => help::FOOTER,
     };
     help::render_footer(frame, footer, app.lang, &app.theme, &app.glyphs, hints);
@@ -246,6 +248,13 @@ pub fn draw(frame: &mut Frame, app: &App) {
 }
 
 fn draw_panel(frame: &mut Frame, area: Rect, cx: &Ctx, id: PanelId) {
+    // Listening, panels 1–3 are the real clients' (the simulated producer is off).
+    if let (Some(l), PanelId::Producer | PanelId::Accumulator | PanelId::Sender) =
+        (&cx.app.live, id)
+    {
+        live::draw(frame, area, cx, l);
+        return;
+    }
     match id {
         PanelId::Producer => pipeline::producer(frame, area, cx),
         PanelId::Accumulator => pipeline::accumulator(frame, area, cx),
@@ -273,6 +282,15 @@ fn draw_header(frame: &mut Frame, area: Rect, cx: &Ctx) {
         Span::styled(" kafka-flow ", cx.theme().selected),
         Span::styled(
             match (&app.lesson, &app.scenario_title) {
+                // Listening: what matters first is that the clients are real.
+                _ if app.live.is_some() => {
+                    let n = app
+                        .live
+                        .as_ref()
+                        .map_or(0, crate::app::live::Live::connected)
+                        .to_string();
+                    format!(" {} ", cx.tf("live.header", &[("n", &n)]))
+                }
                 (Some(st), _) => format!(" {} {} ", cx.t("header.lesson"), st.lesson.number),
                 (None, Some(title)) => format!(" {} ", title.get(app.lang)),
                 (None, None) => format!(" {} ", cx.t("header.scenario")),
@@ -284,7 +302,12 @@ fn draw_header(frame: &mut Frame, area: Rect, cx: &Ctx) {
             cx.theme().accent,
         ),
         Span::raw(format!("{} {speed}× ", cx.t("header.speed"))),
-        Span::raw(format!("{} {} ", cx.t("header.seed"), app.sim.seed())),
+        // Listening, the seed decides little: real clients bring their own timing.
+        Span::raw(if app.live.is_some() {
+            String::new()
+        } else {
+            format!("{} {} ", cx.t("header.seed"), app.sim.seed())
+        }),
         Span::styled(
             if app.ab.is_some() {
                 format!("{} ", cx.t("ab.header"))

@@ -4,6 +4,7 @@
 use super::{Ctx, PanelId, block};
 use crate::app::Mode;
 use crate::app::narrate::Level;
+use crate::i18n::ids;
 use crate::sim::ledger::Verdict;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -68,7 +69,7 @@ pub fn ledger(frame: &mut Frame, area: Rect, cx: &Ctx) {
         let at = e.offset.map_or(String::new(), |o| format!("@{o}"));
         lines.push(Line::from(vec![
             Span::styled(
-                format!("#{} p{}{at} ", e.record, e.partition),
+                format!("#{} p{}{at} ", ids::record(e.record), e.partition),
                 cx.theme().record,
             ),
             Span::styled(

@@ -3,6 +3,7 @@
 //! countdown, the buffer.memory gauge), and the Sender's connections and in-flight requests.
 
 use super::{Ctx, PanelId, block, gauge};
+use crate::i18n::ids;
 use crate::sim::trace::PartitionChoice;
 use crate::sim::view::{AppState, ConnState, Wait};
 use ratatui::Frame;
@@ -52,7 +53,7 @@ pub fn producer(frame: &mut Frame, area: Rect, cx: &Ctx) {
             PartitionChoice::Sticky => cx.t("partitioner.sticky"),
         };
         lines.push(Line::from(vec![
-            Span::styled(format!("#{record} "), cx.theme().record),
+            Span::styled(format!("#{} ", ids::record(record)), cx.theme().record),
             Span::raw(format!("key={key} ")),
             Span::styled(
                 format!("{} p{partition} ({how})", cx.glyphs().arrow_right),

@@ -99,7 +99,15 @@ pub fn draw(frame: &mut Frame, area: Rect, cx: &Ctx) {
     let now = app.sim.now();
     let end = tl.horizon.max(now).max(tl.span);
     let ascii = cx.glyphs().is_ascii();
-    let keys = format!("  {}", cx.t("time.keys"));
+    // Live time cannot rewind (`app::live`): the bar says what it is instead.
+    let keys = format!(
+        "  {}",
+        cx.t(if app.live.is_some() {
+            "live.time"
+        } else {
+            "time.keys"
+        })
+    );
     let end_label = format!(" {end}");
     let reserved = 3 + width(&end_label) + width(&keys);
     // The bar needs room more than the hint does (the help lists the keys too).

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod cli;
+pub mod kafka_client;
 pub mod tui;
 
 use kafka_flow::sim::command::{Fault, parse_timed_fault};

@@ -289,6 +289,20 @@ fn marker_line(
     if let Some(o) = group.committed(p.id) {
         marks.push((o, format!("{}{o}", shapes.committed), cx.theme().ok));
     }
+    // Real consumers (`--listen`): the furthest offset one fetched from, and each group's
+    // committed offset, with their numbers (they have no simulated consumer's index).
+    if let Some(live) = &cx.app.live {
+        if let Some(&pos) = live.view.positions.get(&p.id) {
+            marks.push((pos, format!("{}{pos}", shapes.position), cx.theme().accent));
+        }
+        for g in &live.view.groups {
+            for &(_, part, o, _) in &g.offsets {
+                if i64::from(part) == i64::from(p.id) {
+                    marks.push((o, format!("{}{o}", shapes.committed), cx.theme().ok));
+                }
+            }
+        }
+    }
     for (o, s, style) in marks {
         // Left of the window: pinned to its edge, pointing left.
         let s = if o < start {

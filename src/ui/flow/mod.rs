@@ -69,13 +69,18 @@ pub fn draw(frame: &mut Frame, area: Rect, cx: &Ctx) {
     let producer_shown = [Part::Application, Part::Accumulator, Part::Sender]
         .iter()
         .any(|p| cx.shows(*p));
-    let producer_h = if producer_shown {
+    let live = cx.app.live.as_ref().filter(|_| !cx.compact);
+    let producer_h = if live.is_some() {
+        super::live::rows_wanted(area.height)
+    } else if producer_shown {
         lanes + 2 + u16::from(tall && lanes < 4)
     } else {
         0
     };
     let wires_h = if cx.shows(Part::Requests) { brokers } else { 0 };
-    let knobs_h = if tall && !cx.compact {
+    // Listening, the simulated producer is off: its knobs, figures and ledger (which
+    // leaves real clients out) would describe nothing on screen.
+    let knobs_h = if tall && !cx.compact && live.is_none() {
         story::knob_lines(cx, area.width).len() as u16
     } else {
         0
@@ -85,8 +90,9 @@ pub fn draw(frame: &mut Frame, area: Rect, cx: &Ctx) {
     } else {
         0
     };
-    let figures = !cx.compact && story::figures_shown(cx, area.height);
-    let bottom_h = consumers + u16::from(cx.shows(Part::Ledger)) + u16::from(figures);
+    let figures = !cx.compact && live.is_none() && story::figures_shown(cx, area.height);
+    let ledger = cx.shows(Part::Ledger) && live.is_none();
+    let bottom_h = consumers + u16::from(ledger) + u16::from(figures);
     // Side A of a narrow A/B screen keeps one line of narration, to give a log its tape.
     let narration_h = if cx.compact && area.height < 16 { 1 } else { 2 };
     let journey = story::journey_lines(cx, area.width);
@@ -97,12 +103,14 @@ pub fn draw(frame: &mut Frame, area: Rect, cx: &Ctx) {
         let logs_h = rest.max(3);
         // Tall screens give what the tapes do not need to the event log.
         let wanted_logs = logs::rows_wanted(cx, logs_h);
-        // One side of an A/B comparison has no other place for its own events.
-        let events_h = if (area.height >= 44 || cx.compact) && cx.shows(Part::Events) {
-            logs_h.saturating_sub(wanted_logs)
-        } else {
-            0
-        };
+        // One side of an A/B comparison has no other place for its own events; listening,
+        // the rows the knobs and ledger leave go to them too.
+        let events_h =
+            if (area.height >= 44 || cx.compact || live.is_some()) && cx.shows(Part::Events) {
+                logs_h.saturating_sub(wanted_logs)
+            } else {
+                0
+            };
         (logs_h - events_h, events_h)
     } else if cx.shows(Part::Events) {
         (0, rest)
@@ -129,7 +137,10 @@ pub fn draw(frame: &mut Frame, area: Rect, cx: &Ctx) {
         Constraint::Length(knobs_h),
     ])
     .areas(area);
-    if producer_h > 0 {
+    if let Some(live) = live {
+        // The simulated producer is off while real clients connect: theirs take its row.
+        super::live::draw(frame, prod, cx, live);
+    } else if producer_h > 0 {
         sending::draw(frame, prod, cx, &scene);
     }
     if wires_h > 0 {
@@ -141,7 +152,7 @@ pub fn draw(frame: &mut Frame, area: Rect, cx: &Ctx) {
     if events_h >= 3 {
         super::panels::log(frame, events, cx);
     }
-    story::bottom(frame, bottom, cx, &scene, consumers, figures);
+    story::bottom(frame, bottom, cx, &scene, consumers, figures, ledger);
     if journey_h > 0 {
         frame.render_widget(ratatui::widgets::Paragraph::new(journey), journey_area);
     }

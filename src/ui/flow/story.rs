@@ -4,6 +4,7 @@
 use super::Scene;
 use super::sending::short;
 use crate::app::narrate::Level;
+use crate::i18n::ids;
 use crate::lesson::Part;
 use crate::sim::view::Phase;
 use crate::ui::{Ctx, text};
@@ -38,6 +39,7 @@ pub fn bottom(
     scene: &Scene,
     consumers: u16,
     figures: bool,
+    ledger: bool,
 ) {
     let mut lines = if consumers > 0 {
         consumer_lines(cx, scene)
@@ -48,7 +50,7 @@ pub fn bottom(
     if figures {
         lines.push(figures_line(cx));
     }
-    if cx.shows(Part::Ledger) {
+    if ledger {
         lines.push(ledger_line(cx, area.width));
     }
     frame.render_widget(Paragraph::new(lines), area);
@@ -268,7 +270,7 @@ pub fn journey_lines(cx: &Ctx, width: u16) -> Vec<Line<'static>> {
         if let Some(first) = lines.first_mut() {
             first.spans.insert(
                 0,
-                Span::styled(format!("#{}", j.record()), cx.theme().selected),
+                Span::styled(format!("#{}", ids::record(j.record())), cx.theme().selected),
             );
         }
     }

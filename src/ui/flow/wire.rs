@@ -4,6 +4,7 @@
 //! followers with acks=all, or for an answer that was dropped).
 
 use super::{Canvas, Scene};
+use crate::i18n::ids;
 use crate::sim::view::Request;
 use crate::ui::{Ctx, text};
 use ratatui::Frame;
@@ -52,13 +53,13 @@ pub fn draw(frame: &mut Frame, area: Rect, cx: &Ctx, scene: &Scene) {
             let dropped = app.memory.dropped.contains(&r.id);
             let (s, style) = if dropped {
                 (
-                    format!("#{}{}", r.id, glyphs.cross),
+                    format!("#{}{}", ids::request(r.id), glyphs.cross),
                     cx.theme().bad.add_modifier(Modifier::CROSSED_OUT),
                 )
             } else {
                 // At the broker: with acks=all it waits for the followers.
                 (
-                    cx.tf("flow.parked", &[("id", &r.id.to_string())]),
+                    cx.tf("flow.parked", &[("id", &ids::request(r.id))]),
                     cx.theme().dim,
                 )
             };
@@ -136,5 +137,10 @@ fn packet(r: &Request, arrow: &str, times: &str) -> String {
         parts.truncate(2);
         parts.push("+".to_string());
     }
-    format!("#{} {}{times}{}{arrow}", r.id, parts.join(","), r.records)
+    format!(
+        "#{} {}{times}{}{arrow}",
+        ids::request(r.id),
+        parts.join(","),
+        r.records
+    )
 }
