@@ -4,10 +4,9 @@
 //! (or answered, where Kafka answers), nothing panics, nothing hangs, and a good client
 //! is still served afterwards.
 
-#[path = "common/wire_client.rs"]
-#[allow(dead_code)] // the protocol tests use the rest
-mod wire_client;
+mod common;
 
+use common::kafka_client::Client;
 use kafka_flow::headless;
 use kafka_flow::i18n::Lang;
 use kafka_flow::scenario::{WorkloadSpec, WorldOptions};
@@ -20,7 +19,6 @@ use rand_core::{Rng, SeedableRng};
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
-use wire_client::Client;
 
 /// How long the fuzzing runs (bounded: CI has two cores).
 const BUDGET: Duration = Duration::from_secs(4);
@@ -78,7 +76,7 @@ fn produce_frame() -> Vec<u8> {
     h.correlation_id = 2;
     let mut p = PartitionProduceData::default();
     p.index = 0;
-    p.records = Some(wire_client::batch(-1, -1, 3));
+    p.records = Some(common::kafka_client::batch(-1, -1, 3));
     let mut t = TopicProduceData::default();
     t.name = kafka_protocol::messages::TopicName(StrBytes::from_static_str("first"));
     t.partition_data = vec![p];

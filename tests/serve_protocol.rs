@@ -2,9 +2,9 @@
 //! simulated cluster (acks=all, idempotent dedup, fetch up to the high watermark, long
 //! poll, groups' coordinator, a broker killed from the control input).
 
-#[path = "common/wire_client.rs"]
-mod wire_client;
+mod common;
 
+use common::kafka_client::{Client, batch};
 use kafka_flow::headless;
 use kafka_flow::i18n::Lang;
 use kafka_flow::scenario::{WorkloadSpec, WorldOptions};
@@ -22,7 +22,6 @@ use kafka_protocol::messages::{
 use kafka_protocol::protocol::StrBytes;
 use kafka_protocol::records::RecordBatchDecoder;
 use std::time::{Duration, Instant};
-use wire_client::{Client, batch};
 
 fn start(extra: &[&str]) -> Server {
     let world = WorldOptions {

@@ -60,7 +60,7 @@ fn after_one_batch(lang: Lang) -> (App, (i16, i64), i64, Client) {
     let client = std::thread::spawn(move || {
         let mut c = Client::connect(addr);
         let pid = c.init_producer_id();
-        let answer = c.produce("first", 0, pid, 0, 5);
+        let answer = c.produce("first", 0, pid.0, 0, 5);
         // The connection goes back open: a close would reach the world at a wall-clock
         // moment, and the screens must not depend on one.
         (answer, pid.0, c)
@@ -286,7 +286,7 @@ fn pumps_alone_answer_a_real_producer_in_wall_clock_time() {
     let client = std::thread::spawn(move || {
         let mut c = Client::connect(addr);
         let pid = c.init_producer_id();
-        c.produce("first", 0, pid, 0, 3)
+        c.produce("first", 0, pid.0, 0, 3)
     });
     let start = Instant::now();
     while !client.is_finished() {
