@@ -23,7 +23,50 @@ use kafka_protocol::protocol::StrBytes;
 use kafka_protocol::records::RecordBatchDecoder;
 use std::time::{Duration, Instant};
 
+/// What the server wrote, shared with the test.
+#[derive(Clone, Default)]
+struct Out(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Out {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(b);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Out {
+    /// The last `stats` line's JSON, waiting for it a little.
+    fn stats(&self, server: &Server) -> serde_json::Value {
+        let before = self.text().matches("stats ").count();
+        server.control("stats");
+        for _ in 0..200 {
+            let text = self.text();
+            if text.matches("stats ").count() > before {
+                let line = text
+                    .lines()
+                    .rev()
+                    .find(|l| l.starts_with("stats "))
+                    .unwrap();
+                return serde_json::from_str(&line["stats ".len()..]).unwrap();
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        panic!("no stats line:\n{}", self.text());
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
 fn start(extra: &[&str]) -> Server {
+    start_with(extra, Out::default())
+}
+
+fn start_with(extra: &[&str], out: Out) -> Server {
     let world = WorldOptions {
         set: ["consumers=0"]
             .iter()
@@ -46,7 +89,7 @@ fn start(extra: &[&str]) -> Server {
         topic: Some("first".to_string()),
         lang: Lang::En,
     };
-    serve::start(sim, &opts, Box::new(std::io::sink())).unwrap()
+    serve::start(sim, &opts, Box::new(out)).unwrap()
 }
 
 fn topic() -> TopicName {
@@ -63,6 +106,10 @@ fn metadata(c: &mut Client) -> MetadataResponse {
 }
 
 fn produce(c: &mut Client, partition: i32, records: bytes::Bytes) -> (i16, i64) {
+    produce_acks(c, partition, records, -1)
+}
+
+fn produce_acks(c: &mut Client, partition: i32, records: bytes::Bytes, acks: i16) -> (i16, i64) {
     let mut p = PartitionProduceData::default();
     p.index = partition;
     p.records = Some(records);
@@ -70,7 +117,7 @@ fn produce(c: &mut Client, partition: i32, records: bytes::Bytes) -> (i16, i64) 
     t.name = topic();
     t.partition_data = vec![p];
     let mut req = ProduceRequest::default();
-    req.acks = -1;
+    req.acks = acks;
     req.timeout_ms = 30_000;
     req.topic_data = vec![t];
     let r: ProduceResponse = c.call(ApiKey::Produce, 8, &req);
@@ -412,5 +459,82 @@ fn every_served_version_answers_in_its_own_format() {
             }
         }
     }
+    server.stop();
+}
+
+/// acks=1: the leader acknowledges before its followers copy; killed then, a follower
+/// without the batch takes over and the acknowledged records are gone. The same with
+/// acks=all loses nothing. What the server judges of real records says so.
+#[test]
+fn a_real_producers_acks_1_records_are_lost_with_the_leader_and_judged_so() {
+    for (acks, lost) in [(1, 5), (-1, 0)] {
+        let out = Out::default();
+        let server = start_with(&["broker.session.timeout.ms=300"], out.clone());
+        let mut c = Client::connect(server.addrs[0]);
+        metadata(&mut c);
+        // The followers fetch slowly: nothing reaches them for seconds.
+        server.control("slow-follower:1:3000");
+        server.control("slow-follower:2:3000");
+        std::thread::sleep(Duration::from_millis(50));
+        if acks == 1 {
+            assert_eq!(produce_acks(&mut c, 0, batch(-1, -1, 5), 1), (0, 0));
+        } else {
+            // acks=all waits for the slow followers; ask on another thread and kill later.
+            let addr = server.addrs[0];
+            let waiting = std::thread::spawn(move || {
+                let mut c = Client::connect(addr);
+                let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    produce_acks(&mut c, 0, batch(-1, -1, 5), -1)
+                }));
+            });
+            std::thread::sleep(Duration::from_millis(100));
+            server.control("kill-broker:0");
+            let _ = waiting.join();
+        }
+        server.control("kill-broker:0");
+        // Fenced after 300 ms; a follower leads partition 0 without the batch.
+        std::thread::sleep(Duration::from_millis(700));
+        let v = &out.stats(&server)["real_records"];
+        assert_eq!(v["lost"], lost, "acks={acks}: {v}");
+        assert_eq!(
+            v["acked"],
+            if acks == 1 { 5 } else { 0 },
+            "acks={acks}: {v}"
+        );
+        server.stop();
+        assert!(
+            out.text().contains("real records:"),
+            "the summary judges them"
+        );
+    }
+}
+
+/// A retry without idempotence writes the batch again: the same records at two offsets,
+/// judged written twice. With idempotence the broker recognises it: written once.
+#[test]
+fn a_retry_without_idempotence_is_judged_written_twice() {
+    let out = Out::default();
+    let server = start_with(&[], out.clone());
+    let mut c = Client::connect(server.addrs[2]);
+    metadata(&mut c);
+    let plain = batch(-1, -1, 3);
+    assert_eq!(produce(&mut c, 2, plain.clone()), (0, 0));
+    assert_eq!(produce(&mut c, 2, plain), (0, 3));
+    let mut init = InitProducerIdRequest::default();
+    init.transactional_id = None;
+    let pid: InitProducerIdResponse = c.call(ApiKey::InitProducerId, 1, &init);
+    // On partition 1 (led by broker 1), so its records meet no copy of the others.
+    let mut c1 = Client::connect(server.addrs[1]);
+    let idempotent = batch(pid.producer_id.0, 0, 4);
+    assert_eq!(produce(&mut c1, 1, idempotent.clone()), (0, 0));
+    assert_eq!(produce(&mut c1, 1, idempotent), (0, 0));
+    let v = &out.stats(&server)["real_records"];
+    assert_eq!(v["acked"], 14, "{v}");
+    assert_eq!(v["committed"], 14, "{v}");
+    assert_eq!(
+        (v["lost"].as_u64(), v["duplicated"].as_u64()),
+        (Some(0), Some(3)),
+        "{v}"
+    );
     server.stop();
 }

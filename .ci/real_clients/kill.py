@@ -81,12 +81,18 @@ def main():
         check_acks(acks, errors, PREFIX, 0, args.count, args.partitions)
     finally:
         producer.close(timeout=10)
-    after = leaders(stats(args.fifo, args.log), args.topic)
+    final = stats(args.fifo, args.log)
+    after = leaders(final, args.topic)
+    # serve's own judgment of every record it acknowledged to a real producer.
+    judged = final.get("real_records", {})
+    check(judged.get("lost") == 0 and judged.get("duplicated") == 0,
+          f"serve judges real records lost or written twice: {judged}")
     check(args.broker not in after.values(),
           f"broker {args.broker} still leads after kill-broker:{args.broker}: {after}")
     ok(f"kill-broker:{args.broker} halfway through {args.count} idempotent acks=all sends: all "
        f"acknowledged in {elapsed:.1f} s; leaders before {sorted(before.values())}, after "
-       f"{sorted(after.values())}")
+       f"{sorted(after.values())}; serve judges {judged.get('acked')} acknowledged records: "
+       f"{judged.get('lost')} lost, {judged.get('duplicated')} written twice")
 
     values = read_to_end(bootstrap, args.topic, f"kill-check-{int(time.time())}", 60)
     counts = {}

@@ -15,6 +15,7 @@ use crate::headless::CliError;
 use crate::i18n::{Lang, tr};
 use crate::scenario::{Scenario, WorkloadSpec};
 use crate::serve::net::ToWorld;
+use crate::serve::verdict::RealVerdicts;
 use crate::serve::view::ClientsView;
 use crate::serve::world::World;
 use crate::serve::{ServeOptions, listen};
@@ -44,7 +45,14 @@ pub struct Live {
     /// The world's log lines (connections, the topic, groups), oldest first, already in
     /// words: the language they were said in stays.
     pub lines: VecDeque<String>,
+    /// What became of the real producers' acknowledged records, and when it was judged
+    /// (virtual time): judging reads every acknowledged record, so twice a second at most.
+    pub verdicts: RealVerdicts,
+    judged: Option<SimTime>,
 }
+
+/// How often the real records are judged again when nothing else changed.
+const JUDGE_EVERY: SimDuration = SimDuration(500_000);
 
 impl Live {
     /// Connections open now.
@@ -133,6 +141,8 @@ impl App {
             rx,
             clock,
             lines: VecDeque::new(),
+            verdicts: RealVerdicts::default(),
+            judged: None,
         };
         live.take_lines();
         self.live = Some(live);
@@ -197,9 +207,19 @@ impl App {
         let mut changed = live.world.pump(&mut self.sim, &live.rx);
         changed |= live.take_lines();
         let view = live.world.view();
+        let now = self.sim.now();
+        let due = live.judged.is_none_or(|t| now.since(t) >= JUDGE_EVERY);
         if view != live.view {
             live.view = view;
             changed = true;
+        }
+        if changed || due {
+            let v = live.world.verdicts(&self.sim);
+            live.judged = Some(now);
+            if v != live.verdicts {
+                live.verdicts = v;
+                changed = true;
+            }
         }
         // The world may have applied commands (produce requests enter the simulation):
         // what they traced belongs on screen now.

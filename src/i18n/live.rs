@@ -22,4 +22,5 @@ pub(super) static TEXTS: &[(&str, &str, &str)] = &[
     ("live.refused.speed", "live time runs at 1× (the wall clock): real clients' timeouts count real seconds", "实时模式固定 1×（墙上时钟）：真实客户端的超时按真实秒计"),
     ("live.time", "live time: 1× the wall clock", "实时：1× 墙上时钟"),
     ("live.title", "real clients", "真实客户端"),
+    ("live.verdicts", "acked {acked} · committed {committed} · lost {lost} · twice {twice}", "已确认 {acked} · 已提交 {committed} · 丢失 {lost} · 重复 {twice}"),
 ];

@@ -22,4 +22,5 @@ pub(super) static TEXTS: &[(&str, &str, &str)] = &[
     ("serve.summary", "real producers: {records} records in {batches} batches ({per_batch} per batch), {requests} produce requests", "真实生产者：{records} 条记录，{batches} 个批次（每批 {per_batch} 条），{requests} 个 produce 请求"),
     ("serve.topic_created", "topic {topic} created: {partitions} partitions, replication factor {rf}", "已创建主题 {topic}：{partitions} 个分区，副本因子 {rf}"),
     ("serve.unknown_topic", "topic {topic} is unknown: this world simulates one topic, {ours}", "未知主题 {topic}：本世界只模拟一个主题 {ours}"),
+    ("serve.verdicts", "real records: {acked} acknowledged, {committed} committed, {lost} lost, {duplicated} written twice", "真实记录：已确认 {acked} 条，已提交 {committed} 条，丢失 {lost} 条，重复写入 {duplicated} 条"),
 ];

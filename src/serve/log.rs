@@ -202,6 +202,20 @@ impl Log {
         self.raw(&text);
     }
 
+    pub fn verdicts(&mut self, v: &super::verdict::RealVerdicts) {
+        let text = trf(
+            self.lang,
+            "serve.verdicts",
+            &[
+                ("acked", &v.acked.to_string()),
+                ("committed", &v.committed.to_string()),
+                ("lost", &v.lost.to_string()),
+                ("duplicated", &v.duplicated.to_string()),
+            ],
+        );
+        self.raw(&text);
+    }
+
     pub fn summary(&mut self, records: u64, batches: u64, requests: u64) {
         let per_batch = if batches == 0 {
             "-".to_string()

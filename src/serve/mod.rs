@@ -16,6 +16,7 @@ pub mod net;
 mod produce;
 pub mod records;
 mod shape;
+pub mod verdict;
 pub mod view;
 pub mod wire;
 pub mod world;
@@ -205,5 +206,7 @@ impl World {
         let s = self.stats;
         self.log
             .summary(s.client_records, s.client_batches, s.produce_requests);
+        let v = self.verdicts(sim);
+        self.log.verdicts(&v);
     }
 }

@@ -136,6 +136,12 @@ pub(super) fn handle(
         PendingProduce {
             asker: asker.clone(),
             layout,
+            batches: ticket
+                .batches
+                .iter()
+                .zip(&batches)
+                .map(|(&(id, first), b)| (id, (b.partition, first, b.records)))
+                .collect(),
         },
     );
     Answer::Later
@@ -152,10 +158,20 @@ impl World {
             for (_, slot) in parts.iter_mut() {
                 if let Slot::Batch(id) = *slot {
                     *slot = match results.get(&id) {
-                        Some(Ok(base_offset)) => Slot::Done {
-                            error: code::NONE,
-                            base_offset: *base_offset,
-                        },
+                        Some(Ok(base_offset)) => {
+                            if let Some(&(partition, first, len)) = pending.batches.get(&id) {
+                                self.acked.push(super::verdict::AckedBatch {
+                                    partition,
+                                    base_offset: *base_offset,
+                                    first,
+                                    len,
+                                });
+                            }
+                            Slot::Done {
+                                error: code::NONE,
+                                base_offset: *base_offset,
+                            }
+                        }
                         Some(Err(e)) => Slot::Error(error_code(*e)),
                         None => Slot::Error(code::NETWORK_EXCEPTION),
                     };

@@ -110,8 +110,9 @@ impl Payloads {
         self.records.is_empty()
     }
 
-    fn get(&self, r: RecordId) -> Option<&Record> {
-        self.records.get((r - CLIENT_RECORD_BASE) as usize)
+    pub(super) fn get(&self, r: RecordId) -> Option<&Record> {
+        self.records
+            .get(r.checked_sub(CLIENT_RECORD_BASE)? as usize)
     }
 }
 

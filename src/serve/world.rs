@@ -77,6 +77,8 @@ pub(super) struct PendingProduce {
     /// The answer, built as far as it is known: per (topic, partition), an error or the
     /// batch id whose result fills it.
     pub layout: super::produce::Layout,
+    /// Per batch id: where its records are (partition, first id, count).
+    pub batches: BTreeMap<u64, (u32, crate::sim::trace::RecordId, u32)>,
 }
 
 /// Everything the server keeps beside the simulation, which it borrows: the headless
@@ -102,6 +104,8 @@ pub struct World {
     pub(super) log: Log,
     pub(super) stats: ClientStats,
     pub(super) seen: super::view::Seen,
+    /// Batches acknowledged to real producers (`verdict.rs`).
+    pub(super) acked: Vec<super::verdict::AckedBatch>,
     quit: bool,
 }
 
@@ -138,6 +142,7 @@ impl World {
             log,
             stats: ClientStats::default(),
             seen: super::view::Seen::default(),
+            acked: Vec::new(),
             quit: false,
         }
     }
@@ -455,6 +460,7 @@ impl World {
             "records_per_batch": per_batch,
             "produce_requests": s.produce_requests,
             "fetch_requests": s.fetch_requests,
+            "real_records": self.verdicts(sim),
             "connections": self.connections.len(),
             "partitions": parts,
         })

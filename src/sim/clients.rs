@@ -314,6 +314,36 @@ impl Sim {
         Ok((offset, epoch))
     }
 
+    /// The record ids at offsets `from..to` of `partition` in its leader's log (an offline
+    /// partition's last leader's), with the high watermark: what a real producer's
+    /// acknowledged batch must still be found at. Offsets past the log end are missing.
+    pub fn client_log_ids(
+        &self,
+        partition: u32,
+        from: i64,
+        to: i64,
+    ) -> (Vec<(i64, RecordId)>, i64) {
+        let Some(part) = self.cluster.partitions.get(partition as usize) else {
+            return (Vec::new(), 0);
+        };
+        let rep = part.replica(part.leader.unwrap_or(part.last_leader));
+        let mut out = Vec::new();
+        // Only the batches that hold `from..to`: an acknowledged batch is checked often.
+        let start = rep.log.partition_point(|b| b.next_offset() <= from);
+        for lb in rep.log.range(start..) {
+            if lb.base_offset >= to {
+                break;
+            }
+            for (i, r) in lb.wire.records.iter().enumerate() {
+                let o = lb.base_offset + i as i64;
+                if (from..to).contains(&o) {
+                    out.push((o, r));
+                }
+            }
+        }
+        (out, rep.high_watermark)
+    }
+
     /// Real consumers read the logs from their own positions, which the simulation does not
     /// know: keep every batch, as a broker keeps them until retention.
     pub fn keep_replica_logs(&mut self) {

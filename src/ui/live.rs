@@ -145,6 +145,26 @@ fn clients_lines(cx: &Ctx, live: &Live, room: usize) -> Vec<Line<'static>> {
             ],
         )));
     }
+    let v = &live.verdicts;
+    if v.acked > 0 || v.duplicated > 0 {
+        let style = if v.lost > 0 || v.duplicated > 0 {
+            cx.theme().bad
+        } else {
+            cx.theme().ok
+        };
+        lines.push(Line::styled(
+            cx.tf(
+                "live.verdicts",
+                &[
+                    ("acked", &v.acked.to_string()),
+                    ("committed", &v.committed.to_string()),
+                    ("lost", &v.lost.to_string()),
+                    ("twice", &v.duplicated.to_string()),
+                ],
+            ),
+            style,
+        ));
+    }
     let logged = room.saturating_sub(lines.len()).max(2);
     for l in live.lines.iter().rev().take(logged).rev() {
         lines.push(Line::styled(l.trim().to_string(), cx.theme().dim));
