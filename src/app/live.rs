@@ -96,9 +96,12 @@ impl App {
         world
             .set
             .insert(0, "group.initial.rebalance.delay.ms=0".to_string());
+        // No simulated producer: it stays open and idle (closing it would be the only event
+        // on screen before a real client arrives).
         let workload = WorkloadSpec {
             records: 0,
             rate: TUI_RATE,
+            close_when_done: false,
             ..WorkloadSpec::notes_loop()
         };
         let s = Scenario::builtin(&world, &workload).map_err(CliError::BadInput)?;
