@@ -7,10 +7,7 @@
 mod common;
 
 use common::kafka_client::Client;
-use kafka_flow::headless;
-use kafka_flow::i18n::Lang;
-use kafka_flow::scenario::{WorkloadSpec, WorldOptions};
-use kafka_flow::serve::{self, ServeOptions};
+use kafka_flow::serve;
 use kafka_protocol::messages::metadata_request::MetadataRequestTopic;
 use kafka_protocol::messages::{ApiKey, MetadataRequest, MetadataResponse, RequestHeader};
 use kafka_protocol::protocol::{Encodable, StrBytes};
@@ -24,25 +21,7 @@ use std::time::{Duration, Instant};
 const BUDGET: Duration = Duration::from_secs(4);
 
 fn start() -> serve::Server {
-    let world = WorldOptions {
-        set: vec!["consumers=0".to_string()],
-        ..WorldOptions::default()
-    };
-    let workload = WorkloadSpec {
-        records: 0,
-        rate: 100.0,
-        ..WorkloadSpec::notes_loop()
-    };
-    let sim = headless::scenario(&world, &workload, &[])
-        .unwrap()
-        .build()
-        .unwrap();
-    let opts = ServeOptions {
-        listen: serve::parse_listen("127.0.0.1:0").unwrap(),
-        topic: Some("first".to_string()),
-        lang: Lang::En,
-    };
-    serve::start(sim, &opts, Box::new(std::io::sink())).unwrap()
+    common::serve::start_with(&[], common::serve::Out::default())
 }
 
 /// A well-formed Metadata v9 request frame (size prefix included).

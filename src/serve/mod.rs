@@ -82,27 +82,42 @@ impl Server {
     }
 }
 
-/// Binds the listeners, prints where, and serves on a thread of its own.
-pub fn start(
-    sim: Sim,
+/// Binds the listeners, says where in `log`, and accepts connections: the world that will
+/// answer them, and the channel the sockets write to.
+fn open(
+    brokers: u32,
     opts: &ServeOptions,
-    out: Box<dyn std::io::Write + Send>,
-) -> Result<Server, String> {
-    let brokers = sim.config().topology.brokers;
+    mut log: Log,
+    headless: bool,
+) -> Result<(World, mpsc::Sender<ToWorld>, mpsc::Receiver<ToWorld>), String> {
     let listeners = net::bind(opts.listen, brokers)?;
     let addrs: Vec<SocketAddr> = listeners
         .iter()
         .map(|l| l.local_addr().map_err(|e| e.to_string()))
         .collect::<Result<_, _>>()?;
     let up: BrokersUp = Arc::new((0..brokers).map(|_| AtomicBool::new(true)).collect());
-    let mut log = Log::new(opts.lang, out);
     for (b, a) in addrs.iter().enumerate() {
         log.listening(b as u32, *a);
     }
     let (tx, rx) = mpsc::channel::<ToWorld>();
     net::spawn_acceptors(listeners, &up, &tx);
-    log.ready();
-    let mut world = World::new(addrs.clone(), up, opts.topic.clone(), log, true);
+    Ok((
+        World::new(addrs, up, opts.topic.clone(), log, headless),
+        tx,
+        rx,
+    ))
+}
+
+/// Binds the listeners, prints where, and serves on a thread of its own.
+pub fn start(
+    sim: Sim,
+    opts: &ServeOptions,
+    out: Box<dyn std::io::Write + Send>,
+) -> Result<Server, String> {
+    let log = Log::new(opts.lang, out);
+    let (mut world, tx, rx) = open(sim.config().topology.brokers, opts, log, true)?;
+    world.log.ready();
+    let addrs = world.addrs().to_vec();
     let mut sim = sim;
     sim.keep_replica_logs();
     let world = std::thread::spawn(move || {
@@ -123,19 +138,8 @@ pub fn listen(
     brokers: u32,
     opts: &ServeOptions,
 ) -> Result<(World, mpsc::Receiver<ToWorld>), String> {
-    let listeners = net::bind(opts.listen, brokers)?;
-    let addrs: Vec<SocketAddr> = listeners
-        .iter()
-        .map(|l| l.local_addr().map_err(|e| e.to_string()))
-        .collect::<Result<_, _>>()?;
-    let up: BrokersUp = Arc::new((0..brokers).map(|_| AtomicBool::new(true)).collect());
-    let mut log = Log::kept(opts.lang);
-    for (b, a) in addrs.iter().enumerate() {
-        log.listening(b as u32, *a);
-    }
-    let (tx, rx) = mpsc::channel::<ToWorld>();
-    net::spawn_acceptors(listeners, &up, &tx);
-    Ok((World::new(addrs, up, opts.topic.clone(), log, false), rx))
+    let (world, _tx, rx) = open(brokers, opts, Log::kept(opts.lang), false)?;
+    Ok((world, rx))
 }
 
 /// `kafka-flow serve`: starts, takes control lines on standard input and stops on `quit`,

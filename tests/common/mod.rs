@@ -4,6 +4,7 @@
 
 pub mod cli;
 pub mod kafka_client;
+pub mod serve;
 pub mod tui;
 
 use kafka_flow::sim::command::{Fault, parse_timed_fault};
