@@ -471,3 +471,46 @@ fn a_retry_without_idempotence_is_judged_written_twice() {
     );
     server.stop();
 }
+
+/// The simulated consumers' group has its coordinator inside the simulation: a real
+/// member is refused there (and told why in the log) rather than given the same
+/// partitions by a second coordinator. Another group is the real clients' own.
+#[test]
+fn a_real_consumer_cannot_join_the_simulated_consumers_group() {
+    use kafka_protocol::messages::join_group_request::JoinGroupRequestProtocol;
+    use kafka_protocol::messages::{GroupId, JoinGroupRequest, JoinGroupResponse};
+    let out = Out::default();
+    let server = start_with(&["consumers=1"], out.clone());
+    let mut c = Client::connect(server.addrs[2]);
+    let join = |c: &mut Client, group: &'static str| {
+        let mut range = JoinGroupRequestProtocol::default();
+        range.name = StrBytes::from_static_str("range");
+        let mut req = JoinGroupRequest::default();
+        req.group_id = GroupId(StrBytes::from_static_str(group));
+        req.session_timeout_ms = 10_000;
+        req.rebalance_timeout_ms = 10_000;
+        req.protocol_type = StrBytes::from_static_str("consumer");
+        req.protocols = vec![range];
+        let r: JoinGroupResponse = c.call(ApiKey::JoinGroup, 5, &req);
+        r.error_code
+    };
+    assert_eq!(join(&mut c, "testAPI"), 23, "INCONSISTENT_GROUP_PROTOCOL");
+    assert_eq!(join(&mut c, "testAPI"), 23);
+    // "mine" is coordinated by broker 1 or another: ask the one FindCoordinator names.
+    let mut req = FindCoordinatorRequest::default();
+    req.key = StrBytes::from_static_str("mine");
+    let r: FindCoordinatorResponse = c.call(ApiKey::FindCoordinator, 2, &req);
+    let mut mine = Client::connect(server.addrs[r.node_id.0 as usize]);
+    assert_eq!(
+        join(&mut mine, "mine"),
+        79,
+        "MEMBER_ID_REQUIRED: a group of its own"
+    );
+    server.stop();
+    let said = out.text();
+    assert_eq!(
+        said.matches("is the simulated consumers' group").count(),
+        1,
+        "{said}"
+    );
+}

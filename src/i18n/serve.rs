@@ -13,6 +13,7 @@ pub(super) static TEXTS: &[(&str, &str, &str)] = &[
     ("serve.group.joined", "group {group}: member {member} joined", "消费者组 {group}：成员 {member} 加入"),
     ("serve.group.left", "group {group}: member {member} left", "消费者组 {group}：成员 {member} 离开"),
     ("serve.group.rebalance", "group {group}: rebalancing", "消费者组 {group}：开始再均衡"),
+    ("serve.group.simulated", "group {group} is the simulated consumers' group: a real consumer cannot join it (INCONSISTENT_GROUP_PROTOCOL); give it another group.id, or start with --set consumers=0", "消费者组 {group} 属于模拟消费者：真实消费者无法加入（INCONSISTENT_GROUP_PROTOCOL）；请换一个 group.id，或以 --set consumers=0 启动"),
     ("serve.group.stable", "group {group}: generation {generation}, {members} member(s), leader {leader}", "消费者组 {group}：第 {generation} 代，{members} 个成员，leader 为 {leader}"),
     ("serve.listening", "broker {b} listening on {addr}", "broker {b} 监听 {addr}"),
     ("serve.producer_id", "InitProducerId: producer id {id}, epoch 0", "InitProducerId：producer id {id}，epoch 0"),

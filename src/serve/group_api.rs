@@ -49,6 +49,17 @@ pub(super) fn join(
         r.generation_id = -1;
         return Answer::now(ResponseKind::JoinGroup(r));
     }
+    // The simulated consumers' group has its own coordinator in the simulation, which real
+    // members cannot join yet: rather than two coordinators handing out the same partitions,
+    // the real member is refused, and the log says why.
+    let cfg = sim.config();
+    if cfg.consumer.consumers > 0 && group == cfg.consumer.group_id {
+        world.log.simulated_group(world.now, &group);
+        let mut r = JoinGroupResponse::default();
+        r.error_code = code::INCONSISTENT_GROUP_PROTOCOL;
+        r.generation_id = -1;
+        return Answer::now(ResponseKind::JoinGroup(r));
+    }
     let waiter = world.waiter(asker.clone());
     // Kafka's default rebalance timeout before JoinGroup v1 carried one: the session timeout.
     let rebalance = if asker.version >= 1 {

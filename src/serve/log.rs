@@ -17,7 +17,7 @@ pub struct Log {
     /// Where lines go; `None` keeps them for the TUI (`drain`).
     out: Option<Box<dyn Write + Send>>,
     kept: Vec<String>,
-    /// Unknown topic names already reported (a client asks again every retry).
+    /// Unknown topics and refused groups already reported (a client asks again every retry).
     unknown: BTreeSet<String>,
 }
 
@@ -164,6 +164,13 @@ impl Log {
                 "serve.unknown_topic",
                 &[("topic", topic), ("ours", ours.unwrap_or("-"))],
             );
+        }
+    }
+
+    /// A real consumer asked to join the simulated consumers' group (once per group).
+    pub fn simulated_group(&mut self, t: SimTime, group: &str) {
+        if self.unknown.insert(format!("group:{group}")) {
+            self.at(t, "serve.group.simulated", &[("group", group)]);
         }
     }
 
