@@ -209,12 +209,16 @@ impl App {
         };
         let mut changed = live.world.pump(&mut self.sim, &live.rx);
         changed |= live.take_lines();
-        let view = live.world.view();
         let now = self.sim.now();
         let due = live.judged.is_none_or(|t| now.since(t) >= JUDGE_EVERY);
-        if view != live.view {
-            live.view = view;
-            changed = true;
+        // The view copies the clients' state: only when a request came, or twice a second
+        // (a group's timers change it with no request), not at every 3 ms pump.
+        if changed || due {
+            let view = live.world.view();
+            if view != live.view {
+                live.view = view;
+                changed = true;
+            }
         }
         if changed || due {
             let v = live.world.verdicts(&self.sim);
