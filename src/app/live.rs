@@ -44,7 +44,7 @@ pub struct Live {
     pub view: ClientsView,
     /// The world's log lines (connections, the topic, groups), oldest first, already in
     /// words: the language they were said in stays.
-    pub lines: VecDeque<String>,
+    pub lines: VecDeque<(Option<SimTime>, String)>,
     /// What became of the real producers' acknowledged records, and when it was judged
     /// (virtual time): judging reads every acknowledged record, so twice a second at most.
     pub verdicts: RealVerdicts,

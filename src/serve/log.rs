@@ -16,7 +16,8 @@ pub struct Log {
     lang: Lang,
     /// Where lines go; `None` keeps them for the TUI (`drain`).
     out: Option<Box<dyn Write + Send>>,
-    kept: Vec<String>,
+    /// Lines kept for the TUI: when it happened (for the stamped ones) and the words.
+    kept: Vec<(Option<SimTime>, String)>,
     /// Unknown topics and refused groups already reported (a client asks again every retry).
     unknown: BTreeSet<String>,
 }
@@ -41,8 +42,8 @@ impl Log {
         }
     }
 
-    /// The lines kept since the last call.
-    pub fn drain(&mut self) -> Vec<String> {
+    /// The lines kept since the last call, with their time when they have one.
+    pub fn drain(&mut self) -> Vec<(Option<SimTime>, String)> {
         std::mem::take(&mut self.kept)
     }
 
@@ -59,13 +60,17 @@ impl Log {
                 let _ = writeln!(out, "{line}");
                 let _ = out.flush();
             }
-            None => self.kept.push(line.to_string()),
+            None => self.kept.push((None, line.to_string())),
         }
     }
 
     fn at(&mut self, t: SimTime, key: &str, args: &[(&str, &str)]) {
         let text = trf(self.lang, key, args);
-        self.raw(&format!("{:>10.3}s  {text}", t.0 as f64 / 1e6));
+        if self.out.is_some() {
+            self.raw(&format!("{:>10.3}s  {text}", t.0 as f64 / 1e6));
+        } else {
+            self.kept.push((Some(t), text));
+        }
     }
 
     pub fn listening(&mut self, b: u32, addr: SocketAddr) {

@@ -418,7 +418,7 @@ impl World {
     }
 
     /// Log lines kept since the last call (a world made by `serve::listen`).
-    pub fn log_lines(&mut self) -> Vec<String> {
+    pub fn log_lines(&mut self) -> Vec<(Option<SimTime>, String)> {
         self.log.drain()
     }
 

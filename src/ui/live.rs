@@ -166,8 +166,12 @@ fn clients_lines(cx: &Ctx, live: &Live, room: usize) -> Vec<Line<'static>> {
         ));
     }
     let logged = room.saturating_sub(lines.len()).max(2);
-    for l in live.lines.iter().rev().take(logged).rev() {
-        lines.push(Line::styled(l.trim().to_string(), cx.theme().dim));
+    for (t, l) in live.lines.iter().rev().take(logged).rev() {
+        let text = match t {
+            Some(t) => format!("{:.3}s  {l}", t.0 as f64 / 1e6),
+            None => l.clone(),
+        };
+        lines.push(Line::styled(text, cx.theme().dim));
     }
     lines
 }

@@ -5,6 +5,7 @@ use super::{Ctx, PanelId, block};
 use crate::app::Mode;
 use crate::app::narrate::Level;
 use crate::i18n::ids;
+use crate::sim::SimTime;
 use crate::sim::ledger::Verdict;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -92,12 +93,17 @@ pub fn ledger(frame: &mut Frame, area: Rect, cx: &Ctx) {
 pub fn log(frame: &mut Frame, area: Rect, cx: &Ctx) {
     let app = cx.app;
     let rows = area.height.saturating_sub(2) as usize;
-    let lines: Vec<Line> = app
+    let line = |t: SimTime, text: String, style: Style| {
+        Line::from(vec![
+            Span::styled(format!("{:>9} ", t.to_string()), cx.theme().dim),
+            Span::styled(text, style),
+        ])
+    };
+    let mut timed: Vec<(SimTime, Line)> = app
         .log
         .iter()
         .rev()
         .take(rows)
-        .rev()
         .map(|l| {
             let style = match l.level {
                 Level::Info => Style::default(),
@@ -105,12 +111,24 @@ pub fn log(frame: &mut Frame, area: Rect, cx: &Ctx) {
                 Level::Warn => cx.theme().warn,
                 Level::Bad => cx.theme().bad,
             };
-            Line::from(vec![
-                Span::styled(format!("{:>9} ", l.t.to_string()), cx.theme().dim),
-                Span::styled(l.text(app.lang), style),
-            ])
+            (l.t, line(l.t, l.text(app.lang), style))
         })
         .collect();
+    timed.reverse();
+    // With listeners, the server's own lines (connections, the topic, group joins) take
+    // their place in time among the simulation's (a stable sort: the simulation's first).
+    if let Some(live) = &app.live {
+        let skip = live.lines.len().saturating_sub(rows);
+        timed.extend(
+            live.lines
+                .iter()
+                .skip(skip)
+                .filter_map(|(t, text)| t.map(|t| (t, line(t, text.clone(), cx.theme().accent)))),
+        );
+        timed.sort_by_key(|(t, _)| *t);
+    }
+    let start = timed.len().saturating_sub(rows);
+    let lines: Vec<Line> = timed.into_iter().skip(start).map(|(_, l)| l).collect();
     frame.render_widget(
         Paragraph::new(lines).block(block(cx, "panel.log", PanelId::Log)),
         area,
