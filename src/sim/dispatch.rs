@@ -75,21 +75,12 @@ impl Sim {
                     g.heartbeat(core, consumer, incarnation, token, view);
                 });
             }
-            Event::MemberSessionCheck {
-                consumer,
-                incarnation,
-                serial,
-            } => {
+            Event::MemberSessionCheck { serial } => {
                 let hws = self.partition_hws();
                 if let Some(host) = self.with_view(|_, _, view| view.coordinator) {
-                    self.group.coordinator.on_session_check(
-                        &mut self.core,
-                        host,
-                        consumer,
-                        incarnation,
-                        serial,
-                        &hws,
-                    );
+                    self.group
+                        .coordinator
+                        .on_session_check(&mut self.core, host, serial, &hws);
                 }
             }
             Event::RebalanceDeadline { round } => {

@@ -381,10 +381,9 @@ pub enum Event {
         token: u64,
     },
     /// The coordinator checks whether a member's session expired. `serial` names the
-    /// membership, so a member that left and joined again is not checked twice.
+    /// membership (a simulated consumer's or a real client's), so a member that left and
+    /// joined again is not checked twice.
     MemberSessionCheck {
-        consumer: u32,
-        incarnation: u32,
         serial: u64,
     },
     /// `group.initial.rebalance.delay.ms` (or a rebalance timeout) ran out.

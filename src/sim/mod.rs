@@ -4,6 +4,7 @@
 
 pub mod accumulator;
 pub mod broker;
+pub mod client_group;
 pub mod clients;
 pub mod command;
 pub mod compaction;

@@ -348,7 +348,7 @@ impl<'a> View<'a> {
                         && g.coordinator
                             .members
                             .values()
-                            .any(|m| m.consumer == c.index && m.incarnation == c.incarnation),
+                            .any(|m| m.simulated() == Some((c.index, c.incarnation))),
                     left_group: c.has_left_group(),
                     // A crashed consumer stays a member until the coordinator has heard no
                     // heartbeat for session.timeout.ms (`GroupCoordinator` session expiry).
@@ -358,7 +358,7 @@ impl<'a> View<'a> {
                                 .members
                                 .values()
                                 // The dead instance's (a crash starts a new incarnation).
-                                .filter(|m| m.consumer == c.index)
+                                .filter(|m| m.simulated().is_some_and(|(i, _)| i == c.index))
                                 .map(|m| m.last_heartbeat)
                                 .max()
                                 .map(|last| {

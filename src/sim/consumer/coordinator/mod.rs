@@ -9,6 +9,9 @@ use crate::sim::time::{SimDuration, SimTime};
 use crate::sim::trace::{BrokerId, KafkaError, TraceEvent};
 use std::collections::BTreeMap;
 
+mod clients;
+pub use clients::{ClientGroupReply, GroupRefusal, SharedMember};
+
 /// `offsets.topic.num.partitions`: the group's coordinator leads partition
 /// `abs(groupId.hashCode()) % 50` of `__consumer_offsets`.
 const OFFSETS_TOPIC_PARTITIONS: i32 = 50;
@@ -26,10 +29,18 @@ pub fn member_id(group: &str, consumer: u32, incarnation: u32) -> String {
     format!("consumer-{group}-{}-{incarnation}", consumer + 1)
 }
 
+/// Who a member is: one of the simulated consumers (an incarnation of it: a crash starts
+/// a new one), or a real client's consumer on `kafka-flow serve` (`clients.rs`), known
+/// only by its member id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MemberKind {
+    Simulated { consumer: u32, incarnation: u32 },
+    Client,
+}
+
 #[derive(Clone, Debug)]
 pub struct Member {
-    pub(crate) consumer: u32,
-    pub(crate) incarnation: u32,
+    pub(crate) kind: MemberKind,
     pub member_id: String,
     pub(crate) last_heartbeat: SimTime,
     pub(crate) joined: bool,
@@ -38,6 +49,24 @@ pub struct Member {
     /// Its pending session check, cancelled when the membership ends otherwise (a member
     /// leaving and joining again once per round trip would pile up 45 s checks).
     session_check: Option<EventId>,
+    /// Its session.timeout.ms: the consumers' setting for a simulated member, the one its
+    /// JoinGroup carried for a real client's.
+    session: SimDuration,
+    /// Its rebalance timeout (max.poll.interval.ms); the group waits for the longest.
+    rebalance: SimDuration,
+}
+
+impl Member {
+    /// The simulated consumer (and its incarnation) this member is, if it is one.
+    pub fn simulated(&self) -> Option<(u32, u32)> {
+        match self.kind {
+            MemberKind::Simulated {
+                consumer,
+                incarnation,
+            } => Some((consumer, incarnation)),
+            MemberKind::Client => None,
+        }
+    }
 }
 
 #[derive(Clone, Default)]
@@ -54,8 +83,11 @@ pub struct Coordinator {
     /// timeout: shown as a countdown.
     pub(crate) rebalance_deadline: Option<(SimTime, bool)>,
     pub(crate) committed: BTreeMap<u32, i64>,
+    /// The simulated consumers' partitions, by consumer.
     pub(crate) assignment: Vec<(u32, Vec<u32>)>,
     next_serial: u64,
+    /// Real clients' part of the group (`clients.rs`): empty in a run without them.
+    pub(crate) clients: clients::ClientPart,
 }
 
 /// Java's `String.hashCode`.
@@ -78,10 +110,46 @@ impl Coordinator {
     }
 
     fn member_of(&self, consumer: u32, incarnation: u32) -> Option<&String> {
+        let kind = MemberKind::Simulated {
+            consumer,
+            incarnation,
+        };
         self.members
             .iter()
-            .find(|(_, m)| m.consumer == consumer && m.incarnation == incarnation)
+            .find(|(_, m)| m.kind == kind)
             .map(|(id, _)| id)
+    }
+
+    /// A new member of the group, with its session check (`GroupMetadataManager`
+    /// `addMemberAndRebalance`, `rescheduleClassicGroupMemberHeartbeat`). The first member
+    /// of a group without a leader leads it.
+    fn add_member(
+        &mut self,
+        core: &mut Core,
+        id: &str,
+        kind: MemberKind,
+        session: SimDuration,
+        rebalance: SimDuration,
+    ) {
+        self.next_serial += 1;
+        let serial = self.next_serial;
+        let check = core.timer_at(core.now + session, Event::MemberSessionCheck { serial });
+        self.members.insert(
+            id.to_string(),
+            Member {
+                kind,
+                member_id: id.to_string(),
+                last_heartbeat: core.now,
+                joined: false,
+                serial,
+                session_check: Some(check),
+                session,
+                rebalance,
+            },
+        );
+        if self.clients.leader.is_none() {
+            self.clients.leader = Some(id.to_string());
+        }
     }
 
     pub fn on_join(
@@ -96,37 +164,20 @@ impl Coordinator {
             id.clone()
         } else {
             let id = member_id(&core.cfg.consumer.group_id, consumer, incarnation);
-            self.next_serial += 1;
-            let serial = self.next_serial;
-            self.members.insert(
-                id.clone(),
-                Member {
-                    consumer,
-                    incarnation,
-                    member_id: id.clone(),
-                    last_heartbeat: core.now,
-                    joined: false,
-                    serial,
-                    session_check: None,
-                },
-            );
-            let timeout = SimDuration::from_millis(core.cfg.consumer.session_timeout_ms);
-            let check = core.timer_at(
-                core.now + timeout,
-                Event::MemberSessionCheck {
-                    consumer,
-                    incarnation,
-                    serial,
-                },
-            );
-            if let Some(m) = self.members.get_mut(&id) {
-                m.session_check = Some(check);
-            }
+            let kind = MemberKind::Simulated {
+                consumer,
+                incarnation,
+            };
+            let session = SimDuration::from_millis(core.cfg.consumer.session_timeout_ms);
+            self.add_member(core, &id, kind, session, rebalance_timeout(core));
             id
         };
-        let known_and_stable = !self.rebalancing
-            && self.generation > 0
-            && self.members.get(&id).is_some_and(|m| m.joined);
+        let known_and_joined = self.members.get(&id).is_some_and(|m| m.joined);
+        if known_and_joined && self.clients.completing {
+            // It is waiting for the real leader's assignment already: nothing changes.
+            return;
+        }
+        let known_and_stable = !self.rebalancing && self.generation > 0 && known_and_joined;
         if let Some(m) = self.members.get_mut(&id) {
             m.joined = true;
             m.last_heartbeat = core.now;
@@ -137,38 +188,67 @@ impl Coordinator {
             self.send_assignment(core, host, consumer, incarnation, partitions);
             return;
         }
-        if !self.rebalancing {
-            self.start_rebalance(core, host, Some(&id));
-        }
+        self.begin_rebalance(core, host, Some(&id));
         self.try_complete(core, host, partitions);
     }
 
-    /// Every other member learns (on its next heartbeat) that it must rejoin.
+    /// A rebalance begins, or begins again: a group completing a rebalance (waiting for a
+    /// real leader's assignment) goes back to preparing one, as Kafka's does when a member
+    /// joins or leaves then (`GroupMetadataManager.prepareRebalance`).
+    fn begin_rebalance(&mut self, core: &mut Core, host: BrokerId, joiner: Option<&str>) {
+        if self.clients.completing {
+            self.clients.completing = false;
+            self.fail_parked_syncs();
+            self.start_rebalance(core, host, joiner);
+        } else if !self.rebalancing {
+            self.start_rebalance(core, host, joiner);
+        }
+    }
+
+    /// Every other member learns that it must rejoin: a simulated consumer from the
+    /// coordinator's notice, a real client from its next heartbeat's REBALANCE_IN_PROGRESS.
+    /// Simulated members still waiting for an assignment (the previous round never
+    /// completed) stay joined: their JoinGroup is still the coordinator's.
     fn start_rebalance(&mut self, core: &mut Core, host: BrokerId, joiner: Option<&str>) {
+        let restarting = self.rebalancing;
         self.rebalancing = true;
         self.round += 1;
         for m in self.members.values_mut() {
-            if !m.joined || joiner == Some(m.member_id.as_str()) {
+            if !m.joined || joiner == Some(m.member_id.as_str()) || self.generation == 0 {
                 continue;
             }
-            if self.generation > 0 {
-                m.joined = false;
-                core.send(
-                    Node::Broker(host),
-                    Node::Consumer(m.consumer),
-                    Message::RebalanceNotice {
-                        incarnation: m.incarnation,
-                    },
-                );
+            match m.kind {
+                MemberKind::Simulated { .. } if restarting => {}
+                MemberKind::Simulated {
+                    consumer,
+                    incarnation,
+                } => {
+                    m.joined = false;
+                    core.send(
+                        Node::Broker(host),
+                        Node::Consumer(consumer),
+                        Message::RebalanceNotice { incarnation },
+                    );
+                }
+                MemberKind::Client => m.joined = false,
             }
         }
         let wait = if self.initial_wait_over {
-            rebalance_timeout(core)
+            self.rebalance_wait(core)
         } else {
             SimDuration::from_millis(core.cfg.consumer.group_initial_rebalance_delay_ms)
         };
         self.rebalance_deadline = Some((core.now + wait, !self.initial_wait_over));
         core.after(wait, Event::RebalanceDeadline { round: self.round });
+    }
+
+    /// The group's rebalance timeout: the longest of its members' (`ClassicGroup
+    /// .rebalanceTimeoutMs`), the consumers' max.poll.interval.ms when all are simulated.
+    fn rebalance_wait(&self, core: &Core) -> SimDuration {
+        self.members
+            .values()
+            .map(|m| m.rebalance)
+            .fold(rebalance_timeout(core), SimDuration::max)
     }
 
     pub fn on_rebalance_deadline(
@@ -182,49 +262,111 @@ impl Coordinator {
             return;
         }
         self.rebalance_deadline = None;
+        if self.clients.completing {
+            // The real leader never sent its assignment within the rebalance timeout: the
+            // real members that did not sync are removed (`expirePendingSync`).
+            self.clients.completing = false;
+            self.drop_unsynced(core);
+            self.after_removal(core, host, partitions);
+            return;
+        }
         if self.initial_wait_over {
             // Members that never rejoined within the rebalance timeout are dropped.
-            self.members.retain(|_, m| {
-                if !m.joined {
-                    if let Some(check) = m.session_check.take() {
-                        core.cancel(check);
-                    }
-                }
-                m.joined
-            });
+            let dropped: Vec<String> = self
+                .members
+                .values()
+                .filter(|m| !m.joined)
+                .map(|m| m.member_id.clone())
+                .collect();
+            for id in dropped {
+                self.remove(core, &id);
+            }
         }
         self.initial_wait_over = true;
         self.try_complete(core, host, partitions);
     }
 
-    /// Completes the rebalance once every member has rejoined: a new generation and a
-    /// RangeAssignor assignment, sent with the committed offsets of each partition.
+    /// Removes a member: its session check is cancelled, and a leader leaving leaves the
+    /// group without one until the next join completes. A real member is told.
+    fn remove(&mut self, core: &mut Core, id: &str) -> Option<Member> {
+        let m = self.members.remove(id)?;
+        if let Some(check) = m.session_check {
+            core.cancel(check);
+        }
+        if self.clients.leader.as_deref() == Some(id) {
+            self.clients.leader = None;
+        }
+        if m.kind == MemberKind::Client {
+            self.clients.forget(id);
+        }
+        Some(m)
+    }
+
+    /// Completes the join phase once every member has rejoined, with a new generation. A
+    /// simulated leader's RangeAssignor assignment goes out at once, with the committed
+    /// offsets of each partition; a real leader is sent the members and the group waits
+    /// for its SyncGroup (`clients.rs`).
     fn try_complete(&mut self, core: &mut Core, host: BrokerId, partitions: &[(u32, i64)]) {
-        if !self.rebalancing || !self.initial_wait_over || self.members.values().any(|m| !m.joined)
+        if !self.rebalancing
+            || self.clients.completing
+            || !self.initial_wait_over
+            || self.members.values().any(|m| !m.joined)
         {
             return;
         }
-        self.rebalancing = false;
         self.generation += 1;
+        self.elect_leader();
+        if self.leader_is_client() {
+            self.await_client_leader(core);
+            return;
+        }
+        self.answer_joins();
         let n = self.members.len() as u32;
         let total = partitions.len() as u32;
-        self.assignment.clear();
+        let mut ranges = Vec::with_capacity(self.members.len());
         let mut next = 0u32;
         for (i, m) in self.members.values().enumerate() {
-            // RangeAssignor: P / C each, the first P mod C members one more.
+            // RangeAssignor: members in member id order, P / C each, the first P mod C one more.
             let count = total / n + u32::from((i as u32) < total % n);
-            let mine: Vec<u32> = (next..next + count).collect();
+            ranges.push((m.member_id.clone(), (next..next + count).collect()));
             next += count;
-            self.assignment.push((m.consumer, mine));
+        }
+        self.apply_assignment(core, host, ranges, partitions);
+    }
+
+    /// The new generation's assignment, by member id: the simulated members are sent
+    /// theirs, the real members' wait for their SyncGroup.
+    fn apply_assignment(
+        &mut self,
+        core: &mut Core,
+        host: BrokerId,
+        by_member: Vec<(String, Vec<u32>)>,
+        partitions: &[(u32, i64)],
+    ) {
+        self.rebalancing = false;
+        self.rebalance_deadline = None;
+        self.assignment.clear();
+        self.clients.assignment.clear();
+        for (id, mine) in by_member {
+            match self.members.get(&id).map(|m| m.kind) {
+                Some(MemberKind::Simulated { consumer, .. }) => {
+                    self.assignment.push((consumer, mine));
+                }
+                Some(MemberKind::Client) => {
+                    self.clients.assignment.insert(id, mine);
+                }
+                None => {}
+            }
         }
         let members: Vec<(u32, u32)> = self
             .members
             .values()
-            .map(|m| (m.consumer, m.incarnation))
+            .filter_map(Member::simulated)
             .collect();
         for (consumer, incarnation) in members {
             self.send_assignment(core, host, consumer, incarnation, partitions);
         }
+        self.answer_parked_syncs();
         core.emit(TraceEvent::Rebalanced {
             generation: self.generation,
             assignment: self.assignment.clone(),
@@ -279,6 +421,7 @@ impl Coordinator {
         if let Some(m) = self.members.get_mut(&id) {
             m.last_heartbeat = core.now;
             if rebalancing && !m.joined {
+                // This member has not rejoined: tell it again (its notice may have been lost).
                 core.send(
                     Node::Broker(host),
                     Node::Consumer(consumer),
@@ -288,41 +431,36 @@ impl Coordinator {
         }
     }
 
-    /// A member whose heartbeats stopped for session.timeout.ms leaves the group.
+    /// A member whose heartbeats stopped for its session.timeout.ms leaves the group.
+    /// `serial` names the membership, whoever it is.
     pub fn on_session_check(
         &mut self,
         core: &mut Core,
         host: BrokerId,
-        consumer: u32,
-        incarnation: u32,
         serial: u64,
         partitions: &[(u32, i64)],
     ) {
-        let Some(id) = self.member_of(consumer, incarnation).cloned() else {
-            return;
-        };
-        let Some(member) = self.members.get_mut(&id).filter(|m| m.serial == serial) else {
+        let Some(member) = self.members.values_mut().find(|m| m.serial == serial) else {
             return;
         };
         member.session_check = None; // this is it, firing
-        let timeout = SimDuration::from_millis(core.cfg.consumer.session_timeout_ms);
         let last = member.last_heartbeat;
-        if core.now.since(last) < timeout {
-            member.session_check = Some(core.timer_at(
-                last + timeout,
-                Event::MemberSessionCheck {
-                    consumer,
-                    incarnation,
-                    serial,
-                },
-            ));
+        if core.now.since(last) < member.session {
+            member.session_check =
+                Some(core.timer_at(last + member.session, Event::MemberSessionCheck { serial }));
             return;
         }
-        self.members.remove(&id);
-        core.emit(TraceEvent::MemberExpired {
-            consumer,
-            member: id,
-        });
+        let id = member.member_id.clone();
+        let Some(gone) = self.remove(core, &id) else {
+            return;
+        };
+        match gone.kind {
+            MemberKind::Simulated { consumer, .. } => core.emit(TraceEvent::MemberExpired {
+                consumer,
+                member: id,
+            }),
+            MemberKind::Client => self.clients.expired(id),
+        }
         self.after_removal(core, host, partitions);
     }
 
@@ -339,9 +477,7 @@ impl Coordinator {
         let Some(id) = self.member_of(consumer, incarnation).cloned() else {
             return;
         };
-        if let Some(check) = self.members.remove(&id).and_then(|m| m.session_check) {
-            core.cancel(check);
-        }
+        self.remove(core, &id);
         core.emit(TraceEvent::MemberLeft {
             consumer,
             member: id,
@@ -356,14 +492,14 @@ impl Coordinator {
     fn after_removal(&mut self, core: &mut Core, host: BrokerId, partitions: &[(u32, i64)]) {
         if self.members.is_empty() {
             self.rebalancing = false;
+            self.clients.completing = false;
             self.assignment.clear();
+            self.clients.assignment.clear();
             self.generation += 1;
             self.initial_wait_over = false;
             return;
         }
-        if !self.rebalancing {
-            self.start_rebalance(core, host, None);
-        }
+        self.begin_rebalance(core, host, None);
         self.try_complete(core, host, partitions);
     }
 
