@@ -30,6 +30,12 @@ fn sb(s: &str) -> StrBytes {
     StrBytes::from_string(s.to_string())
 }
 
+/// Whether the shared group can keep an offset of `topic`'s `partition`: the simulated topic's.
+fn shared_partition(world: &World, sim: &Sim, topic: &str, partition: i32) -> bool {
+    world.topic.as_deref() == Some(topic)
+        && u32::try_from(partition).is_ok_and(|p| p < sim.config().topology.partitions)
+}
+
 /// Whether this broker hosts `group`'s coordinator.
 fn is_coordinator(sim: &Sim, broker: u32, group: &str) -> bool {
     sim.coordinator_for(group) == Some(broker)
@@ -37,7 +43,7 @@ fn is_coordinator(sim: &Sim, broker: u32, group: &str) -> bool {
 
 pub(super) fn join(
     world: &mut World,
-    sim: &Sim,
+    sim: &mut Sim,
     broker: u32,
     asker: &Asker,
     req: &JoinGroupRequest,
@@ -46,17 +52,6 @@ pub(super) fn join(
     if !is_coordinator(sim, broker, &group) {
         let mut r = JoinGroupResponse::default();
         r.error_code = code::NOT_COORDINATOR;
-        r.generation_id = -1;
-        return Answer::now(ResponseKind::JoinGroup(r));
-    }
-    // The simulated consumers' group has its own coordinator in the simulation, which real
-    // members cannot join yet: rather than two coordinators handing out the same partitions,
-    // the real member is refused, and the log says why.
-    let cfg = sim.config();
-    if cfg.consumer.consumers > 0 && group == cfg.consumer.group_id {
-        world.log.simulated_group(world.now, &group);
-        let mut r = JoinGroupResponse::default();
-        r.error_code = code::INCONSISTENT_GROUP_PROTOCOL;
         r.generation_id = -1;
         return Answer::now(ResponseKind::JoinGroup(r));
     }
@@ -85,6 +80,11 @@ pub(super) fn join(
         // JoinGroup v4 on: a new member first gets its id (KIP-394).
         require_known_member_id: asker.version >= 4,
     };
+    // The simulated consumers' group is the simulation's coordinator's, for real members too.
+    if sim.is_shared_group(&join.group) {
+        world.shared_join(sim, waiter, join);
+        return Answer::Later;
+    }
     let now = world.now_ms();
     let done = world.groups.join(now, waiter, join);
     world.finish_groups(done);
@@ -93,7 +93,7 @@ pub(super) fn join(
 
 pub(super) fn sync(
     world: &mut World,
-    sim: &Sim,
+    sim: &mut Sim,
     broker: u32,
     asker: &Asker,
     req: &SyncGroupRequest,
@@ -110,6 +110,11 @@ pub(super) fn sync(
         .iter()
         .map(|a| (s(&a.member_id), a.assignment.to_vec()))
         .collect();
+    if sim.is_shared_group(&group) {
+        let member = s(&req.member_id);
+        world.shared_sync(sim, waiter, &member, req.generation_id, assignments);
+        return Answer::Later;
+    }
     let now = world.now_ms();
     let done = world.groups.sync(
         now,
@@ -159,27 +164,29 @@ pub(super) fn response(_world: &World, done: Done) -> (u64, ResponseKind) {
 
 pub(super) fn heartbeat(
     world: &mut World,
-    sim: &Sim,
+    sim: &mut Sim,
     broker: u32,
     req: &HeartbeatRequest,
 ) -> Answer {
     let group = s(&req.group_id.0);
     let mut r = HeartbeatResponse::default();
-    r.error_code = if is_coordinator(sim, broker, &group) {
+    r.error_code = if !is_coordinator(sim, broker, &group) {
+        code::NOT_COORDINATOR
+    } else if sim.is_shared_group(&group) {
+        world.shared_heartbeat(sim, req.member_id.as_str(), req.generation_id)
+    } else {
         let now = world.now_ms();
         world
             .groups
             .heartbeat(now, &group, req.member_id.as_str(), req.generation_id)
             .code()
-    } else {
-        code::NOT_COORDINATOR
     };
     Answer::now(ResponseKind::Heartbeat(r))
 }
 
 pub(super) fn leave(
     world: &mut World,
-    sim: &Sim,
+    sim: &mut Sim,
     broker: u32,
     asker: &Asker,
     req: &LeaveGroupRequest,
@@ -196,8 +203,16 @@ pub(super) fn leave(
     } else {
         vec![s(&req.member_id)]
     };
-    let now = world.now_ms();
-    let (errors, done) = world.groups.leave(now, &group, &ids);
+    let (errors, done) = if sim.is_shared_group(&group) {
+        let errors = ids
+            .iter()
+            .map(|id| world.shared_leave(sim, &group, id))
+            .collect();
+        (errors, Vec::new())
+    } else {
+        let now = world.now_ms();
+        world.groups.leave(now, &group, &ids)
+    };
     if asker.version >= 3 {
         r.members = ids
             .iter()
@@ -218,7 +233,7 @@ pub(super) fn leave(
 
 pub(super) fn commit(
     world: &mut World,
-    sim: &Sim,
+    sim: &mut Sim,
     broker: u32,
     req: &OffsetCommitRequest,
 ) -> Answer {
@@ -238,14 +253,25 @@ pub(super) fn commit(
                 })
             })
             .collect();
-        let now = world.now_ms();
-        let e = world.groups.commit(
-            now,
-            &group,
-            req.member_id.as_str(),
-            req.generation_id_or_member_epoch,
-            &offsets,
-        );
+        let e = if sim.is_shared_group(&group) {
+            // The simulation keeps one topic's offsets; another topic's are refused below.
+            let ours: Vec<(u32, i64)> = offsets
+                .iter()
+                .filter(|(t, p, _, _)| shared_partition(world, sim, t, *p))
+                .map(|&(_, p, o, _)| (p as u32, o))
+                .collect();
+            let member = req.member_id.as_str();
+            world.shared_commit(sim, member, req.generation_id_or_member_epoch, &ours)
+        } else {
+            let now = world.now_ms();
+            world.groups.commit(
+                now,
+                &group,
+                req.member_id.as_str(),
+                req.generation_id_or_member_epoch,
+                &offsets,
+            )
+        };
         if e == GroupError::None {
             world.log.committed(world.now, &group, &offsets);
         }
@@ -253,6 +279,7 @@ pub(super) fn commit(
     } else {
         code::NOT_COORDINATOR
     };
+    let shared = sim.is_shared_group(&group);
     let mut r = OffsetCommitResponse::default();
     r.topics = req
         .topics
@@ -266,7 +293,12 @@ pub(super) fn commit(
                 .map(|p| {
                     let mut pr = OffsetCommitResponsePartition::default();
                     pr.partition_index = p.partition_index;
-                    pr.error_code = error;
+                    pr.error_code =
+                        if shared && !shared_partition(world, sim, &t.name.0, p.partition_index) {
+                            code::UNKNOWN_TOPIC_OR_PARTITION
+                        } else {
+                            error
+                        };
                     pr
                 })
                 .collect();
@@ -312,10 +344,16 @@ pub(super) fn fetch_offsets(
                 .map(|p| {
                     let mut pr = OffsetFetchResponsePartition::default();
                     pr.partition_index = p;
-                    let (offset, meta) = world
-                        .groups
-                        .committed(&group, name.0.as_str(), p)
-                        .unwrap_or((-1, None));
+                    let (offset, meta) = if sim.is_shared_group(&group) {
+                        let ours = shared_partition(world, sim, name.0.as_str(), p);
+                        let at = ours.then(|| sim.client_group_committed(p as u32)).flatten();
+                        (at.unwrap_or(-1), None)
+                    } else {
+                        world
+                            .groups
+                            .committed(&group, name.0.as_str(), p)
+                            .unwrap_or((-1, None))
+                    };
                     pr.committed_offset = offset;
                     pr.committed_leader_epoch = -1;
                     pr.metadata = Some(sb(meta.as_deref().unwrap_or("")));

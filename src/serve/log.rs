@@ -172,11 +172,36 @@ impl Log {
         }
     }
 
-    /// A real consumer asked to join the simulated consumers' group (once per group).
-    pub fn simulated_group(&mut self, t: SimTime, group: &str) {
+    /// A real consumer asked to join the simulated consumers' group without offering
+    /// their assignor (once per group).
+    pub fn no_range(&mut self, t: SimTime, group: &str) {
         if self.unknown.insert(format!("group:{group}")) {
-            self.at(t, "serve.group.simulated", &[("group", group)]);
+            self.at(t, "serve.group.no_range", &[("group", group)]);
         }
+    }
+
+    /// A real leader's assignment for a member did not parse: that member gets nothing.
+    pub fn bad_assignment(&mut self, t: SimTime, member: &str, why: &str) {
+        self.at(
+            t,
+            "serve.group.bad_assignment",
+            &[("member", member), ("why", why)],
+        );
+    }
+
+    /// A real member of the shared group got its partitions.
+    pub fn shared_assigned(&mut self, t: SimTime, group: &str, member: &str, partitions: &[u32]) {
+        let list: Vec<String> = partitions.iter().map(|p| format!("p{p}")).collect();
+        let list = if list.is_empty() {
+            "-".to_string()
+        } else {
+            list.join(" ")
+        };
+        self.group_line(
+            t,
+            "serve.group.assigned",
+            &[("group", group), ("member", member), ("partitions", &list)],
+        );
     }
 
     pub fn producer_id(&mut self, t: SimTime, id: i64) {

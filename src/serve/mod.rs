@@ -7,6 +7,7 @@
 //! the calling thread. See docs/serve.md.
 
 mod api;
+mod consumer_protocol;
 mod fetch;
 pub mod group;
 mod group_api;
@@ -16,6 +17,7 @@ pub mod net;
 mod produce;
 pub mod records;
 mod shape;
+mod shared_group;
 pub mod verdict;
 pub mod view;
 pub mod wire;

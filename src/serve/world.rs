@@ -98,6 +98,8 @@ pub struct World {
     pub(super) produces: BTreeMap<RequestId, PendingProduce>,
     pub(super) fetches: Vec<super::fetch::ParkedFetch>,
     pub(super) groups: Groups,
+    /// Real members of the simulated consumers' group (`shared_group.rs`).
+    pub(super) shared: super::shared_group::Shared,
     /// Join and sync requests parked in the groups, by waiter token.
     pub(super) group_askers: BTreeMap<u64, Asker>,
     next_waiter: u64,
@@ -137,6 +139,7 @@ impl World {
             produces: BTreeMap::new(),
             fetches: Vec::new(),
             groups: Groups::new(),
+            shared: super::shared_group::Shared::default(),
             group_askers: BTreeMap::new(),
             next_waiter: 0,
             log,
@@ -229,6 +232,7 @@ impl World {
         }
         self.check_brokers(sim);
         self.serve_fetches(sim, false);
+        self.shared_replies(sim);
         let done = self.groups.tick(self.now_ms());
         self.finish_groups(done);
         for e in self.groups.drain_events() {

@@ -50,7 +50,7 @@ pub struct JoinResult {
 }
 
 impl JoinResult {
-    fn failed(error: GroupError, member_id: &str) -> Self {
+    pub(crate) fn failed(error: GroupError, member_id: &str) -> Self {
         // Kafka answers a failed join with generation -1 (JoinGroupRequest.UNKNOWN_GENERATION_ID).
         Self {
             error,
@@ -71,7 +71,7 @@ pub struct SyncResult {
 }
 
 impl SyncResult {
-    fn failed(error: GroupError) -> Self {
+    pub(crate) fn failed(error: GroupError) -> Self {
         Self {
             error,
             protocol_name: None,
@@ -258,7 +258,7 @@ impl Groups {
         self
     }
 
-    fn new_member_id(&mut self, client_id: &str) -> String {
+    pub(crate) fn new_member_id(&mut self, client_id: &str) -> String {
         // Kafka: clientId + "-" + a random UUID. A counter keeps it deterministic; the
         // fixed-width suffix keeps ids from different client ids distinct.
         let n = self.next_member;

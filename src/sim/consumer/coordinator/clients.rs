@@ -38,12 +38,12 @@ pub enum ClientGroupReply {
         members: Vec<String>,
     },
     /// Its SyncGroup: its partitions.
-    Assigned { member: String, partitions: Vec<u32> },
-    /// Its parked SyncGroup fails: a new rebalance began before the leader's assignment.
-    SyncFailed {
+    Assigned {
         member: String,
-        error: GroupRefusal,
+        partitions: Vec<u32>,
     },
+    /// Its parked SyncGroup fails: a new rebalance began before the leader's assignment.
+    SyncFailed { member: String, error: GroupRefusal },
     /// It was removed: its session expired, or it did not sync in time.
     Removed { member: String },
 }
