@@ -440,11 +440,22 @@ impl Coordinator {
         serial: u64,
         partitions: &[(u32, i64)],
     ) {
+        let (rebalancing, completing) = (self.rebalancing, self.clients.completing);
         let Some(member) = self.members.values_mut().find(|m| m.serial == serial) else {
             return;
         };
         member.session_check = None; // this is it, firing
-        let last = member.last_heartbeat;
+        // A member whose JoinGroup or SyncGroup the coordinator holds is kept alive
+        // (`ClassicGroupMember.hasSatisfiedHeartbeat`: awaiting join or sync). A simulated
+        // member's JoinGroup is held only while a real leader's assignment is awaited: in a
+        // group of simulated members alone the rebalance completes as it always did.
+        let held =
+            member.joined && rebalancing && (completing || member.kind == MemberKind::Client);
+        let last = if held {
+            core.now
+        } else {
+            member.last_heartbeat
+        };
         if core.now.since(last) < member.session {
             member.session_check =
                 Some(core.timer_at(last + member.session, Event::MemberSessionCheck { serial }));
