@@ -211,7 +211,7 @@ fn live_time_refuses_pause_speed_rewind_restart_ab_and_save() {
     let said = app.status.as_ref().map(|(_, s)| s.clone()).unwrap();
     assert!(
         said.get(Lang::En)
-            .contains("cannot be replayed from a scenario file")
+            .contains("a scenario file cannot replay the real clients' traffic")
     );
     assert!(said.get(Lang::Zh).contains("场景文件"));
     // A fault by key still works: it hits the real clients' cluster.

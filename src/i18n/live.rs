@@ -20,7 +20,7 @@ pub(super) static TEXTS: &[(&str, &str, &str)] = &[
     ("live.refused.pause", "live time: the clock cannot stop — connected clients would hit request.timeout.ms and session.timeout.ms", "实时模式：时钟不能暂停——已连接的客户端会触发 request.timeout.ms 和 session.timeout.ms 超时"),
     ("live.refused.restart", "live time: no restart — real clients would see the log and offsets go back to 0", "实时模式：不能重新开始——真实客户端会看到日志和 offset 回到 0"),
     ("live.refused.rewind", "live time: no rewind — real clients cannot go back in time", "实时模式：不能回放——真实客户端无法回到过去"),
-    ("live.refused.save", "live time: no save — the real clients' traffic cannot be replayed from a scenario file", "实时模式：不能保存——真实客户端的流量无法从场景文件重放"),
+    ("live.refused.save", "live time: no save — a scenario file cannot replay the real clients' traffic", "实时模式：不能保存——场景文件无法重放真实客户端的流量"),
     ("live.refused.speed", "live time runs at 1× (the wall clock): real clients' timeouts count real seconds", "实时模式固定 1×（墙上时钟）：真实客户端的超时按真实秒计"),
     ("live.time", "live time: 1× the wall clock", "实时：1× 墙上时钟"),
     ("live.title", "real clients", "真实客户端"),
