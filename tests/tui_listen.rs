@@ -156,8 +156,12 @@ fn a_real_batch_is_acknowledged_and_shown() {
 }
 
 #[test]
-fn live_time_refuses_pause_speed_rewind_restart_and_ab() {
+fn live_time_refuses_pause_speed_rewind_restart_ab_and_save() {
     let mut app = listening(Lang::En);
+    // Where `s` would write its scenario: nothing must land there.
+    let dir = std::env::temp_dir().join(format!("kafka-flow-listen-save-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    app.save_dir = Some(dir.clone());
     for _ in 0..20 {
         app.on_tick(Duration::from_millis(50));
     }
@@ -176,6 +180,7 @@ fn live_time_refuses_pause_speed_rewind_restart_and_ab() {
         ('0', "no restart"),
         ('b', "no A/B"),
         ('L', "lessons and scenarios"),
+        ('s', "no save"),
     ] {
         key(&mut app, c);
         let said = app
@@ -199,6 +204,16 @@ fn live_time_refuses_pause_speed_rewind_restart_and_ab() {
             "key {c:?} in Chinese"
         );
     }
+    assert!(app.saved.is_none(), "no scenario saved");
+    let written = std::fs::read_dir(&dir).unwrap().count();
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(written, 0, "no scenario file written");
+    let said = app.status.as_ref().map(|(_, s)| s.clone()).unwrap();
+    assert!(
+        said.get(Lang::En)
+            .contains("a scenario file cannot replay the real clients' traffic")
+    );
+    assert!(said.get(Lang::Zh).contains("场景文件"));
     // A fault by key still works: it hits the real clients' cluster.
     key(&mut app, 'k');
     assert!(!app.paused);
@@ -306,4 +321,72 @@ fn pumps_alone_answer_a_real_producer_in_wall_clock_time() {
         .handle(&mut app, &Input::Tick(Duration::from_millis(50)))
         .unwrap();
     assert_eq!(screen.frames(), drawn + 1);
+}
+
+/// A real consumer's group at 80×24: a fetch from p0 at offset 5 and a commit of offset 3
+/// (the group's coordinator found by asking each broker), then the screen shows the groups
+/// panel with committed against fetched, and the Events panel with at least three lines,
+/// beside the real clients and the tapes.
+#[test]
+fn a_small_screen_shows_the_groups_and_the_events() {
+    let (mut app, _, _, connection) = after_one_batch(Lang::En);
+    let all = addrs(&app);
+    let consumer = std::thread::spawn(move || {
+        let mut c = connection;
+        assert_eq!(c.fetch("first", 0, 5), 0, "the leader answers the fetch");
+        let committed = all.iter().any(|a| {
+            let mut c = Client::connect(*a);
+            c.commit("testAPI", "first", 0, 3) == 0
+        });
+        assert!(committed, "one broker is the group's coordinator");
+        c
+    });
+    let start = Instant::now();
+    while !consumer.is_finished() {
+        assert!(start.elapsed() < PATIENCE, "no answer reached the consumer");
+        app.pump_live();
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    let _connection = consumer.join().expect("the consumer ran");
+    for _ in 0..60 {
+        app.on_tick(Duration::from_millis(10));
+    }
+    for lang in [Lang::En, Lang::Zh] {
+        app.lang = lang;
+        let s = screen(&app, 80, 24);
+        let (groups, group, offsets, events) = match lang {
+            Lang::En => (
+                "3 groups",
+                "group testAPI: Empty",
+                " p0 ▽3 · ▼5 fetched",
+                "7 Events",
+            ),
+            Lang::Zh => (
+                "3 消费者组",
+                "消费者组 testAPI：Empty",
+                " p0 ▽3 · ▼5 已拉取",
+                "7 事件",
+            ),
+        };
+        for (what, words) in [
+            ("the real clients", "pid "),
+            ("the batch", "p0×5"),
+            ("the groups' title", groups),
+            ("the group", group),
+            ("committed against fetched", offsets),
+            ("p0's tape", "p0 ★b0"),
+            ("the Events title", events),
+        ] {
+            assert!(s.contains(words), "{lang:?}: {what} ({words})\n{s}");
+        }
+        // The Events panel's lines: those between its title and its bottom border.
+        let rows: Vec<&str> = s.lines().collect();
+        let top = rows.iter().position(|r| r.contains(events)).unwrap();
+        let inside = rows[top + 1..]
+            .iter()
+            .take_while(|r| !r.starts_with('╰') && !r.starts_with('┗'))
+            .filter(|r| r.chars().any(char::is_alphanumeric))
+            .count();
+        assert!(inside >= 3, "{lang:?}: {inside} lines of Events\n{s}");
+    }
 }

@@ -6,8 +6,9 @@
 //! Live time: while listening the clock follows the wall clock at 1×. A connected client
 //! counts on that clock (request.timeout.ms, session.timeout.ms, linger), so whatever would
 //! stop it, speed it up or send it back (pause, speed, step, rewind, restart, A/B, opening
-//! a lesson) is refused with the reason on the status line; faults by key are not, and hit
-//! the real clients too (a dead broker closes its sockets).
+//! a lesson), or save it as a scenario that could not replay them, is refused with the
+//! reason on the status line; faults by key are not, and hit the real clients too (a dead
+//! broker closes its sockets).
 
 use super::keys::Action;
 use super::{App, AppOptions, Level, TUI_RATE, speed_index};
@@ -82,6 +83,9 @@ fn refused(action: &Action) -> Option<&'static str> {
         Action::Reset => "live.refused.restart",
         Action::OpenCompare => "live.refused.ab",
         Action::OpenHome => "live.refused.home",
+        // A saved scenario replays the simulation alone: the real clients' requests came
+        // from sockets, and a file would keep the world without them.
+        Action::Save => "live.refused.save",
         _ => return None,
     })
 }

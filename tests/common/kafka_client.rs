@@ -3,10 +3,15 @@
 //! library.
 
 use bytes::{Buf, Bytes, BytesMut};
+use kafka_protocol::messages::fetch_request::{FetchPartition, FetchTopic};
+use kafka_protocol::messages::offset_commit_request::{
+    OffsetCommitRequestPartition, OffsetCommitRequestTopic,
+};
 use kafka_protocol::messages::produce_request::{PartitionProduceData, TopicProduceData};
 use kafka_protocol::messages::{
-    ApiKey, InitProducerIdRequest, InitProducerIdResponse, ProduceRequest, ProduceResponse,
-    RequestHeader, ResponseHeader, TopicName,
+    ApiKey, FetchRequest, FetchResponse, GroupId, InitProducerIdRequest, InitProducerIdResponse,
+    OffsetCommitRequest, OffsetCommitResponse, ProduceRequest, ProduceResponse, RequestHeader,
+    ResponseHeader, TopicName,
 };
 use kafka_protocol::protocol::{Decodable, Encodable, StrBytes};
 use kafka_protocol::records::{
@@ -102,6 +107,43 @@ impl Client {
         let resp: ProduceResponse = self.call(ApiKey::Produce, 8, &r);
         let part = &resp.responses[0].partition_responses[0];
         (part.error_code, part.base_offset)
+    }
+
+    /// Fetch v11 of `topic`-`partition` from `offset`, without waiting: the error code.
+    pub fn fetch(&mut self, topic: &str, partition: i32, offset: i64) -> i16 {
+        let mut p = FetchPartition::default();
+        p.partition = partition;
+        p.fetch_offset = offset;
+        p.partition_max_bytes = 1 << 20;
+        let mut t = FetchTopic::default();
+        t.topic = TopicName(StrBytes::from_string(topic.to_string()));
+        t.partitions = vec![p];
+        let mut r = FetchRequest::default();
+        r.max_wait_ms = 0;
+        r.min_bytes = 1;
+        r.max_bytes = 1 << 20;
+        r.topics = vec![t];
+        let resp: FetchResponse = self.call(ApiKey::Fetch, 11, &r);
+        resp.responses[0].partitions[0].error_code
+    }
+
+    /// OffsetCommit v2 of `offset` for `topic`-`partition` in `group`, as a consumer
+    /// without group management does (generation -1, no member): the error code
+    /// (NOT_COORDINATOR, 16, from a broker that is not the group's coordinator).
+    pub fn commit(&mut self, group: &str, topic: &str, partition: i32, offset: i64) -> i16 {
+        let mut p = OffsetCommitRequestPartition::default();
+        p.partition_index = partition;
+        p.committed_offset = offset;
+        let mut t = OffsetCommitRequestTopic::default();
+        t.name = TopicName(StrBytes::from_string(topic.to_string()));
+        t.partitions = vec![p];
+        let mut r = OffsetCommitRequest::default();
+        r.group_id = GroupId(StrBytes::from_string(group.to_string()));
+        r.generation_id_or_member_epoch = -1;
+        r.retention_time_ms = -1;
+        r.topics = vec![t];
+        let resp: OffsetCommitResponse = self.call(ApiKey::OffsetCommit, 2, &r);
+        resp.topics[0].partitions[0].error_code
     }
 
     /// Whether the server closed the connection (reads end) within the read timeout.

@@ -77,7 +77,15 @@ pub fn draw(frame: &mut Frame, area: Rect, cx: &Ctx) {
     } else {
         0
     };
-    let wires_h = if cx.shows(Part::Requests) { brokers } else { 0 };
+    // Listening on a short screen, the real clients, the tapes and at least three lines of
+    // Events come first: the wires give way (the tapes' ★ name the leaders). Listening, the
+    // narration always does: it repeats the Events panel's last line.
+    let live_short = live.is_some() && !tall;
+    let wires_h = if cx.shows(Part::Requests) && !live_short {
+        brokers
+    } else {
+        0
+    };
     // Listening, the simulated producer is off: its knobs, figures and ledger (which
     // leaves real clients out) would describe nothing on screen.
     let knobs_h = if tall && !cx.compact && live.is_none() {
@@ -94,7 +102,13 @@ pub fn draw(frame: &mut Frame, area: Rect, cx: &Ctx) {
     let ledger = cx.shows(Part::Ledger) && live.is_none();
     let bottom_h = consumers + u16::from(ledger) + u16::from(figures);
     // Side A of a narrow A/B screen keeps one line of narration, to give a log its tape.
-    let narration_h = if cx.compact && area.height < 16 { 1 } else { 2 };
+    let narration_h = if live.is_some() {
+        0
+    } else if cx.compact && area.height < 16 {
+        1
+    } else {
+        2
+    };
     let journey = story::journey_lines(cx, area.width);
     let journey_h = journey.len() as u16;
     let fixed = producer_h + wires_h + bottom_h + narration_h + knobs_h + journey_h;
@@ -102,7 +116,12 @@ pub fn draw(frame: &mut Frame, area: Rect, cx: &Ctx) {
     let (logs_h, events_h) = if cx.shows(Part::Logs) {
         let logs_h = rest.max(3);
         // Tall screens give what the tapes do not need to the event log.
-        let wanted_logs = logs::rows_wanted(cx, logs_h);
+        let mut wanted_logs = logs::rows_wanted(cx, logs_h);
+        // Listening, three lines of events come before the followers' tapes (the leaders'
+        // then carry the ISR's size).
+        if live.is_some() && logs_h.saturating_sub(wanted_logs) < 5 {
+            wanted_logs = wanted_logs.min(logs::rows_wanted(cx, logs_h.saturating_sub(5)));
+        }
         // One side of an A/B comparison has no other place for its own events; listening,
         // the rows the knobs and ledger leave go to them too.
         let events_h =
