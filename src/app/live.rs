@@ -143,7 +143,7 @@ impl App {
             Clock::Ticks
         };
         let mut live = Live {
-            view: world.view(),
+            view: world.view(&self.sim),
             world,
             rx,
             clock,
@@ -218,7 +218,7 @@ impl App {
         // The view copies the clients' state: only when a request came, or twice a second
         // (a group's timers change it with no request), not at every 3 ms pump.
         if changed || due {
-            let view = live.world.view();
+            let view = live.world.view(&self.sim);
             if view != live.view {
                 live.view = view;
                 changed = true;

@@ -37,6 +37,8 @@ pub struct Shared {
     metadata: BTreeMap<String, Vec<u8>>,
     /// Each real member's client id, for the view.
     pub(super) client_ids: BTreeMap<String, String>,
+    /// A real client joined or committed: the view shows the group from then on.
+    pub(super) used: bool,
 }
 
 fn refusal(e: GroupRefusal) -> GroupError {
@@ -95,6 +97,7 @@ impl World {
                 },
             );
         }
+        self.shared.used = true;
         self.shared.metadata.insert(id.clone(), metadata);
         self.shared
             .client_ids
@@ -161,6 +164,7 @@ impl World {
         generation: i32,
         offsets: &[(u32, i64)],
     ) -> GroupError {
+        self.shared.used = true;
         match sim.client_group_commit(member, generation, offsets) {
             Ok(()) => GroupError::None,
             Err(e) => refusal(e),

@@ -1,8 +1,9 @@
 //! What the screen may show of the real clients: read-only copies, so the UI never reads
 //! the server's insides (as `sim::view` is for the simulation).
 
-use super::group::GroupView;
+use super::group::{GroupState, GroupView, MemberView, Owner};
 use super::world::World;
+use crate::sim::Sim;
 use crate::sim::SimTime;
 use std::collections::{BTreeMap, VecDeque};
 use std::net::SocketAddr;
@@ -75,7 +76,12 @@ impl Seen {
 }
 
 impl World {
-    pub fn view(&self) -> ClientsView {
+    pub fn view(&self, sim: &Sim) -> ClientsView {
+        let mut groups = self.groups.describe();
+        if let Some(shared) = self.shared_view(sim) {
+            let at = groups.partition_point(|g| g.group < shared.group);
+            groups.insert(at, shared);
+        }
         ClientsView {
             addrs: self.addrs.clone(),
             connections: self
@@ -85,8 +91,67 @@ impl World {
                 .collect(),
             producers: self.seen.producers.clone(),
             recent: self.seen.recent.iter().cloned().collect(),
-            groups: self.groups.describe(),
+            groups,
             positions: self.seen.positions.clone(),
         }
+    }
+}
+
+impl World {
+    /// The group shared with the simulated consumers, once a real client used it (joined or
+    /// committed): its members real and simulated, and who reads each partition.
+    fn shared_view(&self, sim: &Sim) -> Option<GroupView> {
+        let g = sim.shared_group();
+        let real = g.members.iter().any(|m| m.consumer.is_none());
+        if !real && !self.shared.used {
+            return None;
+        }
+        let state = match (g.members.is_empty(), g.rebalancing) {
+            (true, _) => GroupState::Empty,
+            (false, true) => GroupState::PreparingRebalance,
+            (false, false) => GroupState::Stable,
+        };
+        let client_id = |m: &crate::sim::consumer::coordinator::SharedMember| match m.consumer {
+            Some(c) => format!("consumer-{}-{}", g.group, c + 1),
+            None => self
+                .shared
+                .client_ids
+                .get(&m.member_id)
+                .cloned()
+                .unwrap_or_default(),
+        };
+        let mut owners = BTreeMap::new();
+        for m in &g.members {
+            for &p in &m.partitions {
+                let owner = match m.consumer {
+                    Some(c) => Owner::Simulated(c),
+                    None => Owner::Client(client_id(m)),
+                };
+                owners.insert(p, owner);
+            }
+        }
+        let topic = self.topic.clone().unwrap_or_default();
+        Some(GroupView {
+            group: g.group.clone(),
+            state,
+            generation: i32::try_from(g.generation).unwrap_or(i32::MAX),
+            protocol_type: (!g.members.is_empty()).then(|| "consumer".to_string()),
+            protocol: (!g.members.is_empty()).then(|| super::shared_group::RANGE.to_string()),
+            leader: g.leader.clone(),
+            members: g
+                .members
+                .iter()
+                .map(|m| MemberView {
+                    member_id: m.member_id.clone(),
+                    client_id: client_id(m),
+                })
+                .collect(),
+            offsets: g
+                .committed
+                .iter()
+                .map(|&(p, o)| (topic.clone(), p as i32, o, None))
+                .collect(),
+            owners,
+        })
     }
 }

@@ -14,6 +14,7 @@
 use super::{Ctx, PanelId};
 use crate::app::live::Live;
 use crate::i18n::ids;
+use crate::serve::group::Owner;
 use crate::serve::view::{ClientsView, SeenBatch};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -476,6 +477,15 @@ fn group_lines(cx: &Ctx, v: &ClientsView, width: usize) -> Vec<Line<'static>> {
                 )),
                 Piece::drop(1, Span::styled(format!(" {}", cx.t("live.fetched")), style)),
             ];
+            let mut pieces = pieces;
+            // Who reads it, in the group shared with the simulated consumers: goes first.
+            if let Some(owner) = u32::try_from(*p).ok().and_then(|p| group.owners.get(&p)) {
+                let who = match owner {
+                    Owner::Simulated(c) => cx.tf("live.owner.simulated", &[("c", &c.to_string())]),
+                    Owner::Client(id) => cx.tf("live.owner.client", &[("client", id)]),
+                };
+                pieces.push(Piece::drop(3, Span::styled(format!(" {who}"), style)));
+            }
             lines.push(fit(pieces, width, ell));
         }
     }

@@ -206,6 +206,18 @@ pub struct GroupView {
     pub members: Vec<MemberView>,
     /// (topic, partition, offset, metadata), sorted by topic then partition.
     pub offsets: Vec<(String, i32, i64, Option<String>)>,
+    /// Who reads each partition, when the coordinator knows it (the group shared with the
+    /// simulated consumers; other groups' assignments are the leader's bytes, not read).
+    pub owners: BTreeMap<u32, Owner>,
+}
+
+/// A partition's reader in the shared group.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Owner {
+    /// Simulated consumer number N.
+    Simulated(u32),
+    /// A real client, by client id.
+    Client(String),
 }
 
 /// Kafka's defaults for group.min.session.timeout.ms and group.max.session.timeout.ms.
@@ -627,6 +639,7 @@ impl Groups {
                     .iter()
                     .map(|((t, p), (o, meta))| (t.clone(), *p, *o, meta.clone()))
                     .collect(),
+                owners: BTreeMap::new(),
             })
             .collect()
     }
