@@ -82,7 +82,7 @@ pub(super) fn join(
     };
     // The simulated consumers' group is the simulation's coordinator's, for real members too.
     if sim.is_shared_group(&join.group) {
-        world.shared_join(sim, waiter, join);
+        world.shared_join(sim, waiter, &join);
         return Answer::Later;
     }
     let now = world.now_ms();
@@ -173,7 +173,12 @@ pub(super) fn heartbeat(
     r.error_code = if !is_coordinator(sim, broker, &group) {
         code::NOT_COORDINATOR
     } else if sim.is_shared_group(&group) {
-        world.shared_heartbeat(sim, req.member_id.as_str(), req.generation_id)
+        // The simulated consumers' group: its coordinator is the simulation's.
+        let member = req.member_id.as_str();
+        match sim.client_group_heartbeat(member, req.generation_id) {
+            Ok(()) => code::NONE,
+            Err(e) => super::shared_group::refusal(e).code(),
+        }
     } else {
         let now = world.now_ms();
         world

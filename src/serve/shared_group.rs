@@ -41,7 +41,7 @@ pub struct Shared {
     pub(super) used: bool,
 }
 
-fn refusal(e: GroupRefusal) -> GroupError {
+pub(super) fn refusal(e: GroupRefusal) -> GroupError {
     match e {
         GroupRefusal::UnknownMemberId => GroupError::UnknownMemberId,
         GroupRefusal::IllegalGeneration => GroupError::IllegalGeneration,
@@ -52,7 +52,7 @@ fn refusal(e: GroupRefusal) -> GroupError {
 impl World {
     /// A real member's JoinGroup for the shared group. Failures answer at once; a join is
     /// answered when the simulation's coordinator completes the join phase.
-    pub(super) fn shared_join(&mut self, sim: &mut Sim, waiter: u64, req: JoinRequest) {
+    pub(super) fn shared_join(&mut self, sim: &mut Sim, waiter: u64, req: &JoinRequest) {
         let fail = |e: GroupError, id: &str| Done::Join(waiter, JoinResult::failed(e, id));
         if !(MIN_SESSION_MS..=MAX_SESSION_MS).contains(&req.session_timeout_ms) {
             let d = fail(GroupError::InvalidSessionTimeout, &req.member_id);
@@ -131,14 +131,6 @@ impl World {
             self.finish_groups(vec![d]);
         }
         self.shared_replies(sim);
-    }
-
-    pub(super) fn shared_heartbeat(&mut self, sim: &mut Sim, member: &str, generation: i32) -> i16 {
-        let code = match sim.client_group_heartbeat(member, generation) {
-            Ok(()) => GroupError::None,
-            Err(e) => refusal(e),
-        };
-        code.code()
     }
 
     pub(super) fn shared_leave(&mut self, sim: &mut Sim, group: &str, member: &str) -> GroupError {
