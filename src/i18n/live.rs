@@ -15,7 +15,7 @@ pub(super) static TEXTS: &[(&str, &str, &str)] = &[
     ("live.no_batches", "no batch yet: echo k:v | kcat -P -b {addr} -t first -K:", "还没有批次：echo k:v | kcat -P -b {addr} -t first -K:"),
     ("live.no_group", "no consumer group yet", "还没有消费者组"),
     ("live.owner.client", "→ {client}", "→ {client}"),
-    ("live.owner.simulated", "→ simulated consumer {c}", "→ 模拟消费者 {c}"),
+    ("live.owner.simulated", "→ c{c}", "→ c{c}"),
     ("live.producer", "pid {pid}: {records} rec · {batches} batches · {per}/batch", "pid {pid}：{records} 条 · {batches} 批 · 每批 {per} 条"),
     ("live.refused.ab", "live time: no A/B while real clients are connected (side B would replay them without their sockets)", "实时模式：有真实客户端时不能做 A/B（B 侧无法重放它们的连接）"),
     ("live.refused.home", "live time: lessons and scenarios need their own clock; quit and start them without --listen", "实时模式：课程和场景有自己的时钟；请退出后不带 --listen 打开"),

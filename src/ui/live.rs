@@ -461,30 +461,30 @@ fn group_lines(cx: &Ctx, v: &ClientsView, width: usize) -> Vec<Line<'static>> {
                 .map_or("-".to_string(), ToString::to_string);
             let style = u32::try_from(*p).map_or(cx.theme().dim, |p| cx.theme().partition(p));
             // The offsets stay; the words after them go when narrow (the tapes' legend
-            // names the marks), "committed" first.
+            // names the marks), "committed" first, then "fetched", then the reader.
             let pieces = vec![
                 Piece::keep(Span::styled(
                     format!(" p{p} {}{offset}", g.committed),
                     style,
                 )),
                 Piece::drop(
-                    2,
+                    3,
                     Span::styled(format!(" {}", cx.t("live.committed")), style),
                 ),
                 Piece::keep(Span::styled(
                     format!("{SEP}{}{position}", g.position),
                     style,
                 )),
-                Piece::drop(1, Span::styled(format!(" {}", cx.t("live.fetched")), style)),
+                Piece::drop(2, Span::styled(format!(" {}", cx.t("live.fetched")), style)),
             ];
             let mut pieces = pieces;
-            // Who reads it, in the group shared with the simulated consumers: goes first.
+            // Who reads it, in the group shared with the simulated consumers: goes last.
             if let Some(owner) = u32::try_from(*p).ok().and_then(|p| group.owners.get(&p)) {
                 let who = match owner {
                     Owner::Simulated(c) => cx.tf("live.owner.simulated", &[("c", &c.to_string())]),
                     Owner::Client(id) => cx.tf("live.owner.client", &[("client", id)]),
                 };
-                pieces.push(Piece::drop(3, Span::styled(format!(" {who}"), style)));
+                pieces.push(Piece::drop(1, Span::styled(format!(" {who}"), style)));
             }
             lines.push(fit(pieces, width, ell));
         }
