@@ -104,18 +104,23 @@ mkfifo "$fifo"
 serve_pid=$!
 exec 3>"$fifo"
 
-for _ in $(seq 1 200); do
-    grep -qx 'ready' "$log" && break
-    kill -0 "$serve_pid" 2>/dev/null || fail "kafka-flow serve exited before printing 'ready'"
-    sleep 0.1
-done
-grep -qx 'ready' "$log" || fail "kafka-flow serve did not print 'ready' within 20 s"
-
+# Waits for serve (pid $serve_pid, writing $log) to print 'ready', then reads its brokers'
+# addresses into addr[] and $bootstrap.
+await_serve() {
+    for _ in $(seq 1 200); do
+        grep -qx 'ready' "$log" && break
+        kill -0 "$serve_pid" 2>/dev/null || fail "kafka-flow serve exited before printing 'ready'"
+        sleep 0.1
+    done
+    grep -qx 'ready' "$log" || fail "kafka-flow serve did not print 'ready' within 20 s"
+    addr=()
+    while read -r id a; do addr[$id]="$a"; done < <(sed -n 's/^broker \([0-9][0-9]*\) listening on \([^ ]*\)$/\1 \2/p' "$log")
+    [ "${#addr[@]}" -eq 3 ] || fail "expected 3 'broker N listening on HOST:PORT' lines, got ${#addr[@]}"
+    bootstrap="${addr[0]},${addr[1]},${addr[2]}"
+    ok "serve is up: brokers at $bootstrap"
+}
 declare -a addr=()
-while read -r id a; do addr[$id]="$a"; done < <(sed -n 's/^broker \([0-9][0-9]*\) listening on \([^ ]*\)$/\1 \2/p' "$log")
-[ "${#addr[@]}" -eq 3 ] || fail "expected 3 'broker N listening on HOST:PORT' lines, got ${#addr[@]}"
-bootstrap="${addr[0]},${addr[1]},${addr[2]}"
-ok "serve is up: brokers at $bootstrap"
+await_serve
 
 # ---------------------------------------------------------------- metadata via kcat
 if [ -n "$have_kcat" ]; then
@@ -198,5 +203,18 @@ ok "records per batch at a steady rate measured for the real client and predicte
 # ---------------------------------------------------------------- broker kill under load
 client kill kill.py --bootstrap "$bootstrap" --fifo "$fifo" --log "$log" --topic "$TOPIC" \
     --count 3000 --seconds 3 --broker 1 --partitions 3
+
+# ---------------------------------------------------------------- one group with simulated consumers
+# A new world with one simulated consumer in group testAPI: a kafka-python member of testAPI
+# joins the same group, gets its RangeAssignor share, and both commit to one set of offsets.
+printf 'quit\n' >&3
+wait "$serve_pid" 2>/dev/null || true
+exec 3>&-
+log="$work/serve-shared.log"
+"$BIN" serve --listen 127.0.0.1:0 --set partitions=3 --set consumers=1 </dev/null >"$log" 2>&1 &
+serve_pid=$!
+await_serve
+client shared shared.py --bootstrap "$bootstrap" --log "$log" --topic "$TOPIC" --count 600 \
+    --partitions 3
 
 say "real-clients: $passed passed, 0 failed, $skipped skipped"

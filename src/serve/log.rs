@@ -97,6 +97,8 @@ impl Log {
                 | TraceEvent::BrokerDown { .. }
                 | TraceEvent::BrokerUp { .. }
                 | TraceEvent::BrokerFenced { .. }
+                // The simulated consumers' share of a group real members may be in.
+                | TraceEvent::Rebalanced { .. }
         );
         if !notable {
             return;
