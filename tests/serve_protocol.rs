@@ -435,10 +435,16 @@ fn a_real_producers_acks_1_records_are_lost_with_the_leader_and_judged_so() {
             "acks={acks}: {v}"
         );
         server.stop();
-        assert!(
-            out.text().contains("real records:"),
-            "the summary judges them"
-        );
+        let said = out.text();
+        assert!(said.contains("real records:"), "the summary judges them");
+        // The ledger says why: the leader had them, its followers did not.
+        let why = said
+            .lines()
+            .filter(|l| {
+                l.contains("was acknowledged, then lost: acks=1: the leader had written it")
+            })
+            .count();
+        assert_eq!(why, if acks == 1 { 2 } else { 0 }, "{said}");
     }
 }
 
@@ -462,19 +468,37 @@ fn a_retry_without_idempotence_is_judged_written_twice() {
     assert_eq!(produce(&mut c1, 1, idempotent.clone()), (0, 0));
     assert_eq!(produce(&mut c1, 1, idempotent), (0, 0));
     let v = &out.stats(&server)["real_records"];
-    assert_eq!(v["acked"], 14, "{v}");
-    assert_eq!(v["committed"], 14, "{v}");
+    // Records, not acknowledgements: 3 plain and 4 idempotent ones, each acknowledged twice.
+    assert_eq!(v["acked"], 7, "{v}");
+    assert_eq!(v["committed"], 7, "{v}");
     assert_eq!(
         (v["lost"].as_u64(), v["duplicated"].as_u64()),
         (Some(0), Some(3)),
         "{v}"
     );
     server.stop();
+    let said = out.text();
+    // The ledger explains the latest two: the second attempt of batch cb0 (ids kept).
+    let twice: Vec<&str> = said
+        .lines()
+        .filter(|l| l.contains("is in the log twice"))
+        .collect();
+    assert_eq!(twice.len(), 2, "{said}");
+    // The latest first: record c2 at offsets 2 and 5, then c1 at 1 and 4; batch cb1 is the
+    // second attempt, which kept the first's record ids.
+    for (l, (r, first, again)) in twice.iter().zip([("c1", 1, 4), ("c2", 2, 5)]) {
+        let want = format!(
+            "real record {r} (p2) is in the log twice: retry without idempotence: the real \
+             producer sent it again in batch cb1, though the log already had it at offset \
+             {first}; the broker wrote it again at offset {again}"
+        );
+        assert!(l.ends_with(&want), "{l}\n{want}");
+    }
 }
 
-/// The simulated consumers' group has its coordinator inside the simulation: a real
-/// member is refused there (and told why in the log) rather than given the same
-/// partitions by a second coordinator. Another group is the real clients' own.
+/// A real member of the simulated consumers' group `testAPI`, over the wire: KIP-394 member
+/// id, the join answered once the simulated member rejoined, its range share by SyncGroup,
+/// heartbeats, commits into the group's one set of offsets, and LeaveGroup.
 #[test]
 fn a_real_consumer_shares_the_simulated_consumers_group() {
     use bytes::{Buf, Bytes};

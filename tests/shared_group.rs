@@ -4,7 +4,7 @@
 
 use kafka_flow::headless;
 use kafka_flow::scenario::{WorkloadSpec, WorldOptions};
-use kafka_flow::sim::consumer::coordinator::{ClientGroupReply, GroupRefusal};
+use kafka_flow::sim::client_group::{ClientGroupReply, GroupRefusal};
 use kafka_flow::sim::{Sim, SimTime};
 
 fn world(consumers: u32) -> Sim {

@@ -225,7 +225,7 @@ impl App {
             }
         }
         if changed || due {
-            let v = live.world.verdicts(&self.sim);
+            let v = live.world.last_verdicts();
             live.judged = Some(now);
             if v != live.verdicts {
                 live.verdicts = v;

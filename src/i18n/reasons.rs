@@ -13,6 +13,7 @@ pub(super) static TEXTS: &[(&str, &str, &str)] = &[
     ("bump.failed_batch", "a sent batch of partition {p} failed with {error}", "分区 {p} 的一个已发送批次以 {error} 失败"),
     ("bump.out_of_order", "OUT_OF_ORDER_SEQUENCE_NUMBER on partition {p}: a gap in its sequences", "分区 {p} 出现 OUT_OF_ORDER_SEQUENCE_NUMBER：序列号有缺口"),
     ("bump.unresolved", "batches of partition {p} expired after being sent and nothing acknowledged the sequences after them", "分区 {p} 的批次发送后过期，之后的序列号都没有得到确认"),
+    ("cause.client_duplicate", "retry without idempotence: the real producer sent it again in batch {batch}, though the log already had it at offset {first}; the broker wrote it again at offset {offset}", "没有幂等性的重试：真实生产者在批次 {batch} 中再次发送了它，而日志在 offset {first} 已经有它；Broker 在 offset {offset} 又写了一次"),
     ("cause.duplicate_idempotent", "batch {batch} was already written, but {why}; after the failure the idempotent producer bumped its epoch and resent it with new sequence numbers, which the broker cannot match, so it was written again at offset {offset}", "批次 {batch} 已经写入，但{why}；失败后幂等生产者提升了 epoch，用新的序列号重发，Broker 无法识别为重复，于是在 offset {offset} 又写了一次"),
     ("cause.duplicate_plain", "retry without idempotence (enable.idempotence=false): batch {batch} was already written, but {why}, so the retry wrote it again at offset {offset}", "没有幂等性的重试（enable.idempotence=false）：批次 {batch} 已经写入，但{why}，于是重试在 offset {offset} 又写了一次"),
     ("cause.elected_from_isr", "from the ISR", "从 ISR 中"),

@@ -241,6 +241,22 @@ impl Log {
         self.raw(&text);
     }
 
+    /// A real record newly judged lost or written twice, and why.
+    pub fn real_record(&mut self, t: SimTime, e: &super::verdict::ClientExample) {
+        let why = match &e.cause {
+            Some(c) => crate::i18n::describe::cause(self.lang, c),
+            None => crate::i18n::tr(self.lang, "serve.no_cause").to_string(),
+        };
+        let key = if e.lost {
+            "serve.real_lost"
+        } else {
+            "serve.real_twice"
+        };
+        let record = crate::i18n::ids::record(e.record);
+        let p = e.partition.to_string();
+        self.at(t, key, &[("record", &record), ("p", &p), ("why", &why)]);
+    }
+
     pub fn verdicts(&mut self, v: &super::verdict::RealVerdicts) {
         let text = trf(
             self.lang,

@@ -16,6 +16,7 @@ pub mod log;
 pub mod net;
 mod produce;
 pub mod records;
+mod retries;
 mod shape;
 mod shared_group;
 pub mod verdict;
@@ -212,7 +213,8 @@ impl World {
         let s = self.stats;
         self.log
             .summary(s.client_records, s.client_batches, s.produce_requests);
-        let v = self.verdicts(sim);
+        self.judge(sim, true);
+        let v = self.last_verdicts();
         self.log.verdicts(&v);
     }
 }

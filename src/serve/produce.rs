@@ -67,6 +67,7 @@ pub(super) fn handle(
     let mut layout: Layout = Vec::new();
     let mut batches = Vec::new();
     let mut records = Vec::new();
+    let mut prints = Vec::new();
     for t in &req.topic_data {
         let known = world.topic.as_deref() == Some(t.name.0.as_str());
         let mut parts = Vec::new();
@@ -77,6 +78,8 @@ pub(super) fn handle(
                 match decode_produced(p.records.as_ref()) {
                     Err(e) => Slot::Error(e),
                     Ok(b) => {
+                        let print = super::retries::fingerprint(p.index as u32, &b);
+                        prints.push(print);
                         batches.push(ClientBatch {
                             partition: p.index as u32,
                             records: b.records.len() as u32,
@@ -84,6 +87,7 @@ pub(super) fn handle(
                             producer_id: b.producer_id,
                             producer_epoch: b.producer_epoch,
                             base_sequence: b.base_sequence,
+                            retry_of: world.retries.earlier(print),
                         });
                         records.push(b.records);
                         Slot::Batch(batches.len() as u64 - 1)
@@ -103,8 +107,13 @@ pub(super) fn handle(
     }
     let timeout = SimDuration::from_millis(req.timeout_ms.max(0) as u64);
     let ticket = sim.client_produce(broker, req.acks, timeout, &batches);
-    for (((batch_id, first), recs), b) in ticket.batches.iter().zip(records).zip(&batches) {
-        world.payloads.store(*first, recs);
+    let attempts = ticket.batches.iter().zip(records).zip(&batches).zip(prints);
+    for ((((batch_id, first), recs), b), print) in attempts {
+        // A retry's records are stored already, under the ids it keeps.
+        if b.retry_of.is_none() {
+            world.payloads.store(*first, recs);
+            world.retries.remember(print, *first);
+        }
         world.stats.client_batches += 1;
         world.stats.client_records += u64::from(b.records);
         world.seen.batch(super::view::SeenBatch {
@@ -142,6 +151,7 @@ pub(super) fn handle(
                 .zip(&batches)
                 .map(|(&(id, first), b)| (id, (b.partition, first, b.records)))
                 .collect(),
+            acks: req.acks,
         },
     );
     Answer::Later
@@ -149,7 +159,7 @@ pub(super) fn handle(
 
 impl World {
     /// The simulated broker answered a real client's produce request.
-    pub(super) fn finish_produce(&mut self, reply: ClientReply) {
+    pub(super) fn finish_produce(&mut self, sim: &mut Sim, reply: ClientReply) {
         let Some(mut pending) = self.produces.remove(&reply.request) else {
             return;
         };
@@ -159,13 +169,8 @@ impl World {
                 if let Slot::Batch(id) = *slot {
                     *slot = match results.get(&id) {
                         Some(Ok(base_offset)) => {
-                            if let Some(&(partition, first, len)) = pending.batches.get(&id) {
-                                self.acked.push(super::verdict::AckedBatch {
-                                    partition,
-                                    base_offset: *base_offset,
-                                    first,
-                                    len,
-                                });
+                            if let Some(&(_, first, len)) = pending.batches.get(&id) {
+                                sim.client_acked(first, len, pending.acks);
                             }
                             Slot::Done {
                                 error: code::NONE,

@@ -10,7 +10,7 @@ use super::group::{
 };
 use super::world::World;
 use crate::sim::Sim;
-use crate::sim::consumer::coordinator::{ClientGroupReply, GroupRefusal};
+use crate::sim::client_group::{ClientGroupReply, GroupRefusal};
 use std::collections::BTreeMap;
 
 /// The assignor the simulated consumers run (`partition.assignment.strategy`'s

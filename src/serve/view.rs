@@ -111,7 +111,7 @@ impl World {
             (false, true) => GroupState::PreparingRebalance,
             (false, false) => GroupState::Stable,
         };
-        let client_id = |m: &crate::sim::consumer::coordinator::SharedMember| match m.consumer {
+        let client_id = |m: &crate::sim::client_group::SharedMember| match m.consumer {
             Some(c) => format!("consumer-{}-{}", g.group, c + 1),
             None => self
                 .shared

@@ -79,6 +79,8 @@ pub(super) struct PendingProduce {
     pub layout: super::produce::Layout,
     /// Per batch id: where its records are (partition, first id, count).
     pub batches: BTreeMap<u64, (u32, crate::sim::trace::RecordId, u32)>,
+    /// The request's acks (1 or -1: acks=0 is never answered).
+    pub acks: i16,
 }
 
 /// Everything the server keeps beside the simulation, which it borrows: the headless
@@ -106,8 +108,9 @@ pub struct World {
     pub(super) log: Log,
     pub(super) stats: ClientStats,
     pub(super) seen: super::view::Seen,
-    /// Batches acknowledged to real producers (`verdict.rs`).
-    pub(super) acked: Vec<super::verdict::AckedBatch>,
+    /// Real producers' batches seen before, to recognise a retry (`retries.rs`).
+    pub(super) retries: super::retries::Retries,
+    pub(super) judged: super::verdict::Judged,
     quit: bool,
 }
 
@@ -145,7 +148,8 @@ impl World {
             log,
             stats: ClientStats::default(),
             seen: super::view::Seen::default(),
-            acked: Vec::new(),
+            retries: super::retries::Retries::default(),
+            judged: super::verdict::Judged::default(),
             quit: false,
         }
     }
@@ -228,11 +232,12 @@ impl World {
             }
         }
         for reply in sim.take_client_replies() {
-            self.finish_produce(reply);
+            self.finish_produce(sim, reply);
         }
         self.check_brokers(sim);
         self.serve_fetches(sim, false);
         self.shared_replies(sim);
+        self.judge(sim, false);
         let done = self.groups.tick(self.now_ms());
         self.finish_groups(done);
         for e in self.groups.drain_events() {

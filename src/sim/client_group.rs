@@ -4,7 +4,7 @@
 //! belongs to the real clients alone (`serve::group`).
 
 use super::Sim;
-use super::consumer::coordinator::{ClientGroupReply, GroupRefusal, SharedMember};
+pub use super::consumer::coordinator::{ClientGroupReply, GroupRefusal, SharedMember};
 use super::time::SimDuration;
 
 /// The shared group at a glance.

@@ -8,8 +8,8 @@
 //! What the simulation keeps of a real record is an id, as for its own records; the bytes
 //! (key, value, headers) stay with the server, which maps the ids back. Ids of real
 //! clients' records, batches and requests start at `CLIENT_ID_BASE`, so they never meet
-//! the simulated producer's, and the ledger leaves them out: a real producer learns what
-//! happened to its records from its own callbacks.
+//! the simulated producer's. The ledger follows real records from their first append
+//! (`ledger/clients.rs`): acknowledged, committed, lost or written twice, and why.
 
 use super::Sim;
 use super::broker::replica::Replica;
@@ -70,6 +70,10 @@ pub struct ClientBatch {
     pub producer_epoch: i16,
     /// -1 when the producer is not idempotent.
     pub base_sequence: i32,
+    /// The first record id of an earlier attempt of this same batch (the server recognised
+    /// a retry): its records keep their ids, so the ledger sees one record written twice,
+    /// not two records.
+    pub retry_of: Option<RecordId>,
 }
 
 /// What a real client's produce request became in the simulation.
@@ -191,8 +195,11 @@ impl Sim {
             .map(|c| {
                 let batch_id = clients.next_batch;
                 clients.next_batch += 1;
-                let first = clients.next_record;
-                clients.next_record = clients.next_record.saturating_add(c.records);
+                let first = c.retry_of.unwrap_or_else(|| {
+                    let first = clients.next_record;
+                    clients.next_record = clients.next_record.saturating_add(c.records);
+                    first
+                });
                 ticket.batches.push((batch_id, first));
                 WireBatch {
                     batch_id,
@@ -220,6 +227,24 @@ impl Sim {
             self.cluster.on_produce(&mut self.core, b, req);
         }
         ticket
+    }
+
+    /// The server answered a real producer with success for records `first..first+len`,
+    /// sent with `acks` (1 or -1): the ledger judges them from now on.
+    pub fn client_acked(&mut self, first: RecordId, len: u32, acks: i16) {
+        self.core.ledger.on_client_acked(first, len, acks);
+    }
+
+    /// Real producers' records judged by the ledger, with the latest `examples` lost or
+    /// written twice and why.
+    pub fn client_verdicts(
+        &self,
+        examples: usize,
+    ) -> (
+        super::ledger::ClientVerdicts,
+        Vec<super::ledger::ClientExample>,
+    ) {
+        self.core.ledger.client_verdicts(examples)
     }
 
     /// Produce answers for real clients since the last call, in the order the brokers sent them.

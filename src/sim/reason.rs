@@ -245,6 +245,13 @@ pub enum Cause {
         idempotent: bool,
         offset: i64,
     },
+    /// A real producer's batch (`kafka-flow serve`) came again, not idempotent, and was
+    /// written a second time: the log already had it at `first_offset`.
+    ClientDuplicate {
+        batch: u64,
+        first_offset: i64,
+        offset: i64,
+    },
     /// A retried batch landed after later records.
     Reordered {
         batch: u64,

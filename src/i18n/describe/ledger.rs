@@ -111,6 +111,19 @@ pub fn cause(lang: Lang, c: &Cause) -> String {
                 ],
             )
         }
+        Cause::ClientDuplicate {
+            batch,
+            first_offset,
+            offset,
+        } => trf(
+            lang,
+            "cause.client_duplicate",
+            &[
+                ("batch", &crate::i18n::ids::batch(*batch)),
+                ("first", &first_offset.to_string()),
+                ("offset", &offset.to_string()),
+            ],
+        ),
         Cause::Reordered {
             batch,
             retry_error,

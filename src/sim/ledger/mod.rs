@@ -14,6 +14,7 @@
 //! anything (`Partition.makeLeader` keeps the committed prefix; a clean election only
 //! picks ISR members, which all hold it).
 
+mod clients;
 mod failure;
 mod offsets;
 mod report;
@@ -21,6 +22,7 @@ mod settle;
 #[cfg(test)]
 mod tests;
 
+pub use clients::{ClientExample, ClientVerdicts};
 pub use report::{Example, LedgerReport, Verdict};
 pub use settle::{Floors, SettledCallback};
 
@@ -180,6 +182,8 @@ pub struct Ledger {
     unsent_cause: Option<u32>,
     /// Settings that causes mention, captured when the producer started.
     pub(crate) context: Context,
+    /// Real producers' records (`clients.rs`).
+    clients: clients::ClientRecords,
 }
 
 /// Settings the cause texts quote.
@@ -255,7 +259,8 @@ impl Ledger {
                 + self.record_cause.len()
                 + self.retry_error.len()
                 + self.failed.len()
-                + self.resumes.len()) as u64
+                + self.resumes.len()
+                + self.clients.len()) as u64
     }
 
     pub fn base(&self) -> RecordId {
@@ -325,6 +330,10 @@ impl Ledger {
             let offset = self.official[p_us].end();
             self.official[p_us].push(r);
             debug_assert_eq!(offset, base_offset.max(0) + i as i64);
+            if super::clients::is_client_record(r) {
+                self.client_appended(r, p, offset, batch);
+                continue;
+            }
             let max_appended = self.max_appended[p_us];
             let Some(life) = self.life_mut(r) else {
                 continue;
@@ -379,6 +388,10 @@ impl Ledger {
         let removed = self.official[p_us].truncate(keep);
         self.processed[p_us].truncate_from(keep);
         for r in removed {
+            if super::clients::is_client_record(r) {
+                self.client_cut(r, keep, cause);
+                continue;
+            }
             let Some(life) = self.life_mut(r) else {
                 continue;
             };
