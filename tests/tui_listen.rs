@@ -388,5 +388,13 @@ fn a_small_screen_shows_the_groups_and_the_events() {
             .filter(|r| r.chars().any(char::is_alphanumeric))
             .count();
         assert!(inside >= 3, "{lang:?}: {inside} lines of Events\n{s}");
+        // testAPI is the simulated consumers' group: its commit is marked once under p0's
+        // tapes, not again as a real group's.
+        let marks = rows
+            .iter()
+            .filter(|r| !r.contains("fetched") && !r.contains("已拉取"))
+            .map(|r| r.matches("▽3").count())
+            .sum::<usize>();
+        assert_eq!(marks, 1, "{lang:?}: ▽3 under the tapes once\n{s}");
     }
 }

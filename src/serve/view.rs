@@ -152,6 +152,7 @@ impl World {
                 .map(|&(p, o)| (topic.clone(), p as i32, o, None))
                 .collect(),
             owners,
+            shared: true,
         })
     }
 }

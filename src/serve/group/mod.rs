@@ -209,6 +209,8 @@ pub struct GroupView {
     /// Who reads each partition, when the coordinator knows it (the group shared with the
     /// simulated consumers; other groups' assignments are the leader's bytes, not read).
     pub owners: BTreeMap<u32, Owner>,
+    /// The simulated consumers' group: its offsets are the simulation's, drawn as theirs.
+    pub shared: bool,
 }
 
 /// A partition's reader in the shared group.
@@ -640,6 +642,7 @@ impl Groups {
                     .map(|((t, p), (o, meta))| (t.clone(), *p, *o, meta.clone()))
                     .collect(),
                 owners: BTreeMap::new(),
+                shared: false,
             })
             .collect()
     }

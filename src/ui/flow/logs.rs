@@ -295,7 +295,8 @@ fn marker_line(
         if let Some(&pos) = live.view.positions.get(&p.id) {
             marks.push((pos, format!("{}{pos}", shapes.position), cx.theme().accent));
         }
-        for g in &live.view.groups {
+        // The shared group's offsets are the simulated group's, marked above.
+        for g in live.view.groups.iter().filter(|g| !g.shared) {
             for &(_, part, o, _) in &g.offsets {
                 if i64::from(part) == i64::from(p.id) {
                     marks.push((o, format!("{}{o}", shapes.committed), cx.theme().ok));
