@@ -93,7 +93,9 @@ pub fn draw(frame: &mut Frame, area: Rect, cx: &Ctx) {
     } else {
         0
     };
-    let consumers = if cx.shows(Part::Consumer) {
+    // Listening on a short screen, the simulated consumers' lines give way too: the groups
+    // panel names each partition's reader (→ c0) and the tapes mark their positions (▼c0).
+    let consumers = if cx.shows(Part::Consumer) && !live_short {
         story::consumer_lines_wanted(cx)
     } else {
         0
