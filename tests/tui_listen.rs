@@ -21,8 +21,15 @@ use std::time::{Duration, Instant};
 const PATIENCE: Duration = Duration::from_secs(10);
 
 fn listening(lang: Lang) -> App {
+    listening_with(lang, &[])
+}
+
+fn listening_with(lang: Lang, set: &[&str]) -> App {
     let opts = AppOptions {
-        world: kafka_flow::scenario::WorldOptions::default(),
+        world: kafka_flow::scenario::WorldOptions {
+            set: set.iter().map(|s| (*s).to_string()).collect(),
+            ..kafka_flow::scenario::WorldOptions::default()
+        },
         lang: Some(lang),
     };
     let mut app = App::for_listening(&opts).expect("the app starts");
@@ -397,4 +404,24 @@ fn a_small_screen_shows_the_groups_and_the_events() {
             .sum::<usize>();
         assert_eq!(marks, 1, "{lang:?}: ▽3 under the tapes once\n{s}");
     }
+}
+
+/// With simulated consumers beside the real clients, a small screen still shows every
+/// partition's tapes: the consumers' own lines give way (the tapes mark their positions).
+#[test]
+fn a_small_screen_with_simulated_consumers_shows_every_partition() {
+    let mut app = listening_with(Lang::En, &["consumers=2"]);
+    for _ in 0..100 {
+        app.pump_live();
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    let s = screen(&app, 80, 24);
+    for p in ["p0 ★b0", "p1 ★b1", "p2 ★b2"] {
+        assert!(s.contains(p), "{p}\n{s}");
+    }
+    let tall = screen(&app, 120, 36);
+    assert!(
+        tall.contains("c0 "),
+        "a taller screen keeps the consumers' lines\n{tall}"
+    );
 }
