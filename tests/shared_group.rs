@@ -1,11 +1,19 @@
-//! Real members in the simulated consumers' group, in virtual time (no sockets): the one
+//! Real members in the simulated consumers' group. In virtual time (no sockets): the one
 //! coordinator hands out partitions to both, a real leader's assignment rules the simulated
-//! members, and real members are removed when they stop syncing or heartbeating.
+//! members, and real members are removed when they stop syncing or heartbeating. Over the
+//! wire, against `serve`: one real member's whole life in the group.
 
+mod common;
+
+use common::kafka_client::Client;
+use common::serve::{Out, start_with};
 use kafka_flow::headless;
 use kafka_flow::scenario::{WorkloadSpec, WorldOptions};
 use kafka_flow::sim::client_group::{ClientGroupReply, GroupRefusal};
 use kafka_flow::sim::{Sim, SimTime};
+use kafka_protocol::messages::ApiKey;
+use kafka_protocol::protocol::StrBytes;
+use std::time::Duration;
 
 fn world(consumers: u32) -> Sim {
     let world = WorldOptions {
@@ -279,4 +287,153 @@ fn a_follower_waits_for_the_real_leader_and_a_new_member_restarts_the_round() {
         sim.client_group_commit("", -1, &[(0, 3)]),
         Err(GroupRefusal::UnknownMemberId)
     );
+}
+
+/// A real member of the simulated consumers' group `testAPI`, over the wire: KIP-394 member
+/// id, the join answered once the simulated member rejoined, its range share by SyncGroup,
+/// heartbeats, commits into the group's one set of offsets, and LeaveGroup.
+#[test]
+fn a_real_consumer_shares_the_simulated_consumers_group() {
+    use bytes::{Buf, Bytes};
+    use kafka_protocol::messages::join_group_request::JoinGroupRequestProtocol;
+    use kafka_protocol::messages::leave_group_request::MemberIdentity;
+    use kafka_protocol::messages::offset_commit_request::{
+        OffsetCommitRequestPartition, OffsetCommitRequestTopic,
+    };
+    use kafka_protocol::messages::offset_fetch_request::OffsetFetchRequestTopic;
+    use kafka_protocol::messages::{
+        ConsumerProtocolAssignment, ConsumerProtocolSubscription, GroupId, HeartbeatRequest,
+        HeartbeatResponse, JoinGroupRequest, JoinGroupResponse, LeaveGroupRequest,
+        LeaveGroupResponse, OffsetCommitRequest, OffsetCommitResponse, OffsetFetchRequest,
+        OffsetFetchResponse, SyncGroupRequest, SyncGroupResponse, TopicName,
+    };
+    use kafka_protocol::protocol::{Decodable, Encodable};
+    let out = Out::default();
+    let server = start_with(
+        &["consumers=1", "group.initial.rebalance.delay.ms=0"],
+        out.clone(),
+    );
+    // testAPI's coordinator is broker 2 (abs("testAPI".hashCode()) % 50 = 14, 14 % 3 = 2).
+    let mut c = Client::connect(server.addrs[2]);
+    // The simulated consumer joins within milliseconds of live time: let it be first, so
+    // it leads (a real leader is tested in tests/shared_group.rs).
+    std::thread::sleep(Duration::from_millis(300));
+    let mut sub = ConsumerProtocolSubscription::default();
+    sub.topics = vec![StrBytes::from_static_str("first")];
+    let mut meta = bytes::BytesMut::new();
+    meta.extend_from_slice(&0i16.to_be_bytes());
+    sub.encode(&mut meta, 0).unwrap();
+    let meta = meta.freeze();
+    let join = |c: &mut Client, member: &str, assignor: &'static str| {
+        let mut p = JoinGroupRequestProtocol::default();
+        p.name = StrBytes::from_static_str(assignor);
+        p.metadata = meta.clone();
+        let mut req = JoinGroupRequest::default();
+        req.group_id = GroupId(StrBytes::from_static_str("testAPI"));
+        req.session_timeout_ms = 10_000;
+        req.rebalance_timeout_ms = 10_000;
+        req.member_id = StrBytes::from_string(member.to_string());
+        req.protocol_type = StrBytes::from_static_str("consumer");
+        req.protocols = vec![p];
+        let r: JoinGroupResponse = c.call(ApiKey::JoinGroup, 5, &req);
+        r
+    };
+    // Without the simulated consumers' assignor it cannot share their group.
+    assert_eq!(join(&mut c, "", "roundrobin").error_code, 23);
+    // KIP-394: an id first, then the join, answered once the simulated member rejoined.
+    let first = join(&mut c, "", "range");
+    assert_eq!(first.error_code, 79, "MEMBER_ID_REQUIRED");
+    let id = first.member_id.to_string();
+    let joined = join(&mut c, &id, "range");
+    assert_eq!(joined.error_code, 0);
+    assert_eq!(
+        joined.leader.as_str(),
+        "consumer-testAPI-1-1",
+        "the simulated member leads"
+    );
+    assert_eq!(joined.protocol_name.as_deref(), Some("range"));
+    assert!(
+        joined.members.is_empty(),
+        "a follower is not sent the members"
+    );
+    let generation = joined.generation_id;
+    assert!(
+        generation >= 2,
+        "the simulated member's own generation came first"
+    );
+
+    let mut req = SyncGroupRequest::default();
+    req.group_id = GroupId(StrBytes::from_static_str("testAPI"));
+    req.generation_id = generation;
+    req.member_id = StrBytes::from_string(id.clone());
+    let r: SyncGroupResponse = c.call(ApiKey::SyncGroup, 3, &req);
+    assert_eq!(r.error_code, 0);
+    let mut bytes: Bytes = r.assignment.clone();
+    let version = bytes.get_i16();
+    let a = ConsumerProtocolAssignment::decode(&mut bytes, version).unwrap();
+    assert_eq!(a.assigned_partitions.len(), 1);
+    assert_eq!(a.assigned_partitions[0].topic.0.as_str(), "first");
+    // RangeAssignor by member id: "consumer-testAPI-1-1" < "kafka-flow-test-…": p0 p1, then p2.
+    assert_eq!(a.assigned_partitions[0].partitions, vec![2]);
+
+    let mut req = HeartbeatRequest::default();
+    req.group_id = GroupId(StrBytes::from_static_str("testAPI"));
+    req.generation_id = generation;
+    req.member_id = StrBytes::from_string(id.clone());
+    let r: HeartbeatResponse = c.call(ApiKey::Heartbeat, 3, &req);
+    assert_eq!(r.error_code, 0);
+    req.generation_id = generation - 1;
+    let r: HeartbeatResponse = c.call(ApiKey::Heartbeat, 3, &req);
+    assert_eq!(r.error_code, 22, "ILLEGAL_GENERATION");
+
+    let mut part = OffsetCommitRequestPartition::default();
+    part.partition_index = 2;
+    part.committed_offset = 5;
+    let mut topic = OffsetCommitRequestTopic::default();
+    topic.name = TopicName(StrBytes::from_static_str("first"));
+    topic.partitions = vec![part];
+    let mut other = topic.clone();
+    other.name = TopicName(StrBytes::from_static_str("second"));
+    let mut req = OffsetCommitRequest::default();
+    req.group_id = GroupId(StrBytes::from_static_str("testAPI"));
+    req.generation_id_or_member_epoch = generation;
+    req.member_id = StrBytes::from_string(id.clone());
+    req.topics = vec![topic, other];
+    let r: OffsetCommitResponse = c.call(ApiKey::OffsetCommit, 7, &req);
+    assert_eq!(r.topics[0].partitions[0].error_code, 0);
+    assert_eq!(
+        r.topics[1].partitions[0].error_code, 3,
+        "one topic is simulated"
+    );
+
+    let mut t = OffsetFetchRequestTopic::default();
+    t.name = TopicName(StrBytes::from_static_str("first"));
+    t.partition_indexes = vec![0, 2];
+    let mut req = OffsetFetchRequest::default();
+    req.group_id = GroupId(StrBytes::from_static_str("testAPI"));
+    req.topics = Some(vec![t]);
+    let r: OffsetFetchResponse = c.call(ApiKey::OffsetFetch, 5, &req);
+    let offsets: Vec<(i32, i64)> = r.topics[0]
+        .partitions
+        .iter()
+        .map(|p| (p.partition_index, p.committed_offset))
+        .collect();
+    // p2 is the real member's commit; p0 whatever the simulated consumer committed.
+    assert_eq!(offsets[1], (2, 5));
+    assert_eq!(offsets[0].0, 0);
+
+    let mut who = MemberIdentity::default();
+    who.member_id = StrBytes::from_string(id.clone());
+    let mut req = LeaveGroupRequest::default();
+    req.group_id = GroupId(StrBytes::from_static_str("testAPI"));
+    req.members = vec![who];
+    let r: LeaveGroupResponse = c.call(ApiKey::LeaveGroup, 3, &req);
+    assert_eq!(r.members[0].error_code, 0);
+    let r: LeaveGroupResponse = c.call(ApiKey::LeaveGroup, 3, &req);
+    assert_eq!(r.members[0].error_code, 25, "UNKNOWN_MEMBER_ID: it left");
+    server.stop();
+    let said = out.text();
+    assert_eq!(said.matches("must offer \"range\"").count(), 1, "{said}");
+    assert!(said.contains(&format!("member {id} assigned p2")), "{said}");
+    assert!(said.contains(&format!("member {id} left")), "{said}");
 }
