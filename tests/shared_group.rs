@@ -229,6 +229,47 @@ fn a_silent_real_member_expires_after_its_session_timeout() {
 }
 
 #[test]
+fn a_real_member_that_does_not_rejoin_is_dropped_at_the_rebalance_timeout() {
+    let mut sim = world(1);
+    at(&mut sim, 5_000);
+    sim.client_group_join("zz-a", 10_000, 60_000);
+    at(&mut sim, 6_000);
+    assert_eq!(sim.take_client_group_replies().len(), 1);
+    assert_eq!(sim.client_group_sync("zz-a", 2, Vec::new()), Ok(()));
+    assert_eq!(
+        sim.take_client_group_replies(),
+        vec![assigned("zz-a", &[2])]
+    );
+    // A second real member starts a rebalance; the first keeps heartbeating (told to
+    // rejoin each time) but never rejoins.
+    sim.client_group_join("zz-b", 10_000, 60_000);
+    for s in 1..=299 {
+        at(&mut sim, 6_000 + s * 1_000);
+        assert_eq!(
+            sim.client_group_heartbeat("zz-a", 2),
+            Err(GroupRefusal::RebalanceInProgress)
+        );
+    }
+    assert!(sim.take_client_group_replies().is_empty());
+    // The group's rebalance timeout (the simulated consumer's max.poll.interval.ms, 300 s).
+    at(&mut sim, 307_000);
+    let replies = sim.take_client_group_replies();
+    assert_eq!(
+        replies,
+        vec![
+            ClientGroupReply::Removed {
+                member: "zz-a".to_string()
+            },
+            joined("zz-b", 3, C0, &[]),
+        ]
+    );
+    assert_eq!(
+        sim.client_group_heartbeat("zz-a", 3),
+        Err(GroupRefusal::UnknownMemberId)
+    );
+}
+
+#[test]
 fn a_follower_waits_for_the_real_leader_and_a_new_member_restarts_the_round() {
     let mut sim = world(0);
     sim.client_group_join("a", 10_000, 30_000);

@@ -17,10 +17,6 @@ use std::collections::BTreeMap;
 /// RangeAssignor): a real member must offer it to share their group.
 pub const RANGE: &str = "range";
 
-/// Kafka's defaults for group.min.session.timeout.ms and group.max.session.timeout.ms.
-const MIN_SESSION_MS: u64 = 6_000;
-const MAX_SESSION_MS: u64 = 1_800_000;
-
 /// At most this many member ids handed out and not yet used (a client that asks for ids
 /// and never joins cannot grow the map without bound).
 const MAX_PENDING: usize = 1024;
@@ -54,7 +50,9 @@ impl World {
     /// answered when the simulation's coordinator completes the join phase.
     pub(super) fn shared_join(&mut self, sim: &mut Sim, waiter: u64, req: &JoinRequest) {
         let fail = |e: GroupError, id: &str| Done::Join(waiter, JoinResult::failed(e, id));
-        if !(MIN_SESSION_MS..=MAX_SESSION_MS).contains(&req.session_timeout_ms) {
+        // group.min.session.timeout.ms and group.max.session.timeout.ms, as for other groups.
+        let (min, max) = self.groups.session_bounds();
+        if !(min..=max).contains(&req.session_timeout_ms) {
             let d = fail(GroupError::InvalidSessionTimeout, &req.member_id);
             return self.finish_groups(vec![d]);
         }
@@ -81,7 +79,7 @@ impl World {
         } else {
             req.member_id.clone()
         };
-        let known = sim.shared_group().members.iter().any(|m| m.member_id == id);
+        let known = sim.client_group_member(&id);
         let pending = self.shared.pending.remove(&id).is_some();
         if !known && !pending && !req.member_id.is_empty() {
             let d = fail(GroupError::UnknownMemberId, &id);

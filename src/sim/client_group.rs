@@ -92,6 +92,11 @@ impl Sim {
             .unwrap_or(Err(GroupRefusal::UnknownMemberId))
     }
 
+    /// Whether `member` is a member of the shared group now.
+    pub fn client_group_member(&self, member: &str) -> bool {
+        self.group.coordinator.members.contains_key(member)
+    }
+
     /// The shared group's committed offset of partition `p`.
     pub fn client_group_committed(&self, p: u32) -> Option<i64> {
         self.group.coordinator.committed.get(&p).copied()

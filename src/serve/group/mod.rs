@@ -272,6 +272,11 @@ impl Groups {
         self
     }
 
+    /// The session timeouts a JoinGroup may ask for, (min, max) in ms.
+    pub(crate) fn session_bounds(&self) -> (u64, u64) {
+        (self.min_session_ms, self.max_session_ms)
+    }
+
     pub(crate) fn new_member_id(&mut self, client_id: &str) -> String {
         // Kafka: clientId + "-" + a random UUID. A counter keeps it deterministic; the
         // fixed-width suffix keeps ids from different client ids distinct.

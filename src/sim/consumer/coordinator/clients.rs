@@ -15,7 +15,7 @@
 
 use super::{Coordinator, MemberKind};
 use crate::sim::kernel::{Core, Event};
-use crate::sim::time::SimDuration;
+use crate::sim::time::{SimDuration, SimTime};
 use crate::sim::trace::BrokerId;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -104,7 +104,7 @@ impl Coordinator {
         self.clients.completing = true;
         self.clients.synced.clear();
         self.clients.parked_sync.clear();
-        self.answer_joins();
+        self.answer_joins(core.now);
         self.round += 1;
         let wait = self.rebalance_wait(core);
         self.rebalance_deadline = Some((core.now + wait, false));
@@ -112,7 +112,7 @@ impl Coordinator {
     }
 
     /// Every real member's JoinGroup answer for the generation that just formed.
-    pub(super) fn answer_joins(&mut self) {
+    pub(super) fn answer_joins(&mut self, now: SimTime) {
         let ids: Vec<String> = self
             .members
             .values()
@@ -120,11 +120,17 @@ impl Coordinator {
             .map(|m| m.member_id.clone())
             .collect();
         for id in ids {
-            self.answer_join(&id);
+            self.answer_join(&id, now);
         }
     }
 
-    fn answer_join(&mut self, member: &str) {
+    /// A real member's JoinGroup answer; its session starts again from the answer
+    /// (`completeAndScheduleNextHeartbeatExpiration`), not from its last heartbeat before
+    /// the coordinator held its request.
+    fn answer_join(&mut self, member: &str, now: SimTime) {
+        if let Some(m) = self.members.get_mut(member) {
+            m.last_heartbeat = now;
+        }
         let leader = self.clients.leader.clone().unwrap_or_default();
         let members = if leader == member {
             self.members.keys().cloned().collect()
@@ -139,9 +145,13 @@ impl Coordinator {
         });
     }
 
-    /// The SyncGroups that waited for the leader get their partitions.
-    pub(super) fn answer_parked_syncs(&mut self) {
+    /// The SyncGroups that waited for the leader get their partitions (and their sessions
+    /// start again).
+    pub(super) fn answer_parked_syncs(&mut self, now: SimTime) {
         for member in std::mem::take(&mut self.clients.parked_sync) {
+            if let Some(m) = self.members.get_mut(&member) {
+                m.last_heartbeat = now;
+            }
             let partitions = self
                 .clients
                 .assignment
@@ -198,7 +208,7 @@ impl Coordinator {
             // Its JoinGroup answer was lost: the same answer again
             // (`classicGroupJoinExistingMember`); a leader rejoining a stable group rebalances.
             Some(true) if self.clients.completing || (!self.rebalancing && !leads) => {
-                self.answer_join(member);
+                self.answer_join(member, core.now);
                 return;
             }
             Some(_) => {}

@@ -279,7 +279,11 @@ impl Coordinator {
                 .map(|m| m.member_id.clone())
                 .collect();
             for id in dropped {
-                self.remove(core, &id);
+                let gone = self.remove(core, &id);
+                // A real member is told (its server logs it and forgets it).
+                if gone.is_some_and(|m| m.kind == MemberKind::Client) {
+                    self.clients.expired(id);
+                }
             }
         }
         self.initial_wait_over = true;
@@ -320,7 +324,7 @@ impl Coordinator {
             self.await_client_leader(core);
             return;
         }
-        self.answer_joins();
+        self.answer_joins(core.now);
         let n = self.members.len() as u32;
         let total = partitions.len() as u32;
         let mut ranges = Vec::with_capacity(self.members.len());
@@ -366,7 +370,7 @@ impl Coordinator {
         for (consumer, incarnation) in members {
             self.send_assignment(core, host, consumer, incarnation, partitions);
         }
-        self.answer_parked_syncs();
+        self.answer_parked_syncs(core.now);
         core.emit(TraceEvent::Rebalanced {
             generation: self.generation,
             assignment: self.assignment.clone(),
